@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct JiliCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jili",
+        abstract: "Jili (激励): incentive plans and settlement for social-commerce sales teams.",
+        subcommands: [SettleCommand.self, PlanCommand.self, DemoCommand.self]
+    )
+}
+
+extension JiliCommand {
+    /// Runs a command; problems with the input print one line each on standard error and exit
+    /// with their status (2 for bad input, 1 for a refused plan).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            FileHandle.standardError.write(Data(failure.lines.map { $0 + "\n" }.joined().utf8))
+            Foundation.exit(failure.status)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

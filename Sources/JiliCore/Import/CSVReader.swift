@@ -1,0 +1,213 @@
+/// A problem with an input file, located by file name and line (`orders.csv:17: unknown member "m99"`).
+public struct InputProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+}
+
+/// Every problem found in a set of inputs.
+public struct InputErrors: Error, Sendable, CustomStringConvertible {
+    public var problems: [InputProblem]
+    public init(problems: [InputProblem]) { self.problems = problems }
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// A streaming CSV reader over bytes (RFC 4180): an optional UTF-8 BOM, quoted fields with `""`
+/// escapes and line breaks inside, LF or CRLF line ends, columns found by header name in any order.
+/// Wholly blank lines are skipped. Rows are handed to a closure without copying unquoted fields.
+public struct CSVReader {
+    public let file: String
+    /// Column names as written in the header, trimmed and lowercased.
+    public private(set) var header: [String] = []
+
+    public init(file: String) { self.file = file }
+
+    /// One record: its fields as byte buffers that are valid only during the call that receives it.
+    public struct Record {
+        public let line: Int
+        @usableFromInline let base: UnsafePointer<UInt8>
+        @usableFromInline let scratch: UnsafePointer<UInt8>?
+        @usableFromInline let fields: UnsafeBufferPointer<Field>
+
+        /// The raw bytes of a field; an index past the record's end reads as empty.
+        @inlinable
+        public subscript(column: Int) -> UnsafeBufferPointer<UInt8> {
+            guard column >= 0, column < fields.count else { return UnsafeBufferPointer(start: base, count: 0) }
+            let f = fields[column]
+            let start = f.inScratch ? scratch! + f.start : base + f.start
+            return UnsafeBufferPointer(start: start, count: f.end - f.start)
+        }
+
+        /// A field as a string with surrounding spaces removed.
+        public func string(_ column: Int) -> String {
+            var b = self[column]
+            while let f = b.first, f == 0x20 || f == 0x09 { b = UnsafeBufferPointer(rebasing: b.dropFirst()) }
+            while let l = b.last, l == 0x20 || l == 0x09 { b = UnsafeBufferPointer(rebasing: b.dropLast()) }
+            return String(decoding: b, as: UTF8.self)
+        }
+
+        /// Whether a field is empty or blank.
+        public func isBlank(_ column: Int) -> Bool { self[column].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+
+        public var fieldCount: Int { fields.count }
+    }
+
+    public struct Field {
+        @usableFromInline var start: Int
+        @usableFromInline var end: Int
+        @usableFromInline var inScratch: Bool
+    }
+
+    /// Reads the header and then every record. Problems with the shape of the file (an unclosed
+    /// quote, a row with more fields than the header) are reported through `problem`; such rows are
+    /// not handed to `row`. Returns false when the header could not be read.
+    @discardableResult
+    public mutating func read(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        problem: (InputProblem) -> Void,
+        header onHeader: ([String]) -> Bool,
+        row: (Record) -> Void
+    ) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
+            return false
+        }
+        var i = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        let n = bytes.count
+        var line = 1
+        var fields: [Field] = []
+        fields.reserveCapacity(16)
+        var scratch: [UInt8] = []
+        var sawHeader = false
+        var expected = 0
+
+        while i < n {
+            let recordLine = line
+            fields.removeAll(keepingCapacity: true)
+            scratch.removeAll(keepingCapacity: true)
+            var broken: String?
+            // One record.
+            while true {
+                if i < n, base[i] == UInt8(ascii: "\"") {
+                    i += 1
+                    let start = i
+                    var escaped = false
+                    var closed = false
+                    while i < n {
+                        let c = base[i]
+                        if c == UInt8(ascii: "\"") {
+                            if i + 1 < n, base[i + 1] == UInt8(ascii: "\"") { escaped = true; i += 2; continue }
+                            closed = true
+                            break
+                        }
+                        if c == 0x0A { line += 1 }
+                        i += 1
+                    }
+                    if !closed {
+                        broken = "a quoted field is not closed"
+                        i = n
+                        break
+                    }
+                    if escaped {
+                        let s = scratch.count
+                        var j = start
+                        while j < i {
+                            scratch.append(base[j])
+                            j += base[j] == UInt8(ascii: "\"") ? 2 : 1
+                        }
+                        fields.append(Field(start: s, end: scratch.count, inScratch: true))
+                    } else {
+                        fields.append(Field(start: start, end: i, inScratch: false))
+                    }
+                    i += 1 // closing quote
+                    // Only spaces may follow a closing quote before the separator.
+                    while i < n, base[i] == 0x20 { i += 1 }
+                    if i < n, base[i] != UInt8(ascii: ","), base[i] != 0x0A, base[i] != 0x0D {
+                        broken = "unexpected text after a closing quote"
+                        while i < n, base[i] != 0x0A { i += 1 }
+                    }
+                } else {
+                    let start = i
+                    while i < n {
+                        let c = base[i]
+                        if c == UInt8(ascii: ",") || c == 0x0A || c == 0x0D { break }
+                        i += 1
+                    }
+                    fields.append(Field(start: start, end: i, inScratch: false))
+                }
+                if i < n, base[i] == UInt8(ascii: ",") { i += 1; continue }
+                // End of record: CRLF, LF, lone CR or end of file.
+                if i < n, base[i] == 0x0D { i += 1 }
+                if i < n, base[i] == 0x0A { i += 1 }
+                line += 1
+                break
+            }
+            if let broken {
+                problem(InputProblem(file: file, line: recordLine, message: broken))
+                if !sawHeader { return false }
+                continue
+            }
+            if fields.count == 1, fields[0].end == fields[0].start { continue } // blank line
+            if !sawHeader {
+                sawHeader = true
+                header = fields.map { f in
+                    let text = f.inScratch
+                        ? String(decoding: scratch[f.start..<f.end], as: UTF8.self)
+                        : String(decoding: UnsafeBufferPointer(start: base + f.start, count: f.end - f.start), as: UTF8.self)
+                    return text.trimmingASCIISpaces().lowercased()
+                }
+                expected = header.count
+                if !onHeader(header) { return false }
+                continue
+            }
+            if fields.count > expected {
+                problem(InputProblem(file: file, line: recordLine,
+                                     message: "\(fields.count) fields, but the header has \(expected) columns"))
+                continue
+            }
+            scratch.withUnsafeBufferPointer { s in
+                fields.withUnsafeBufferPointer { f in
+                    row(Record(line: recordLine, base: base, scratch: s.baseAddress, fields: f))
+                }
+            }
+        }
+        if !sawHeader {
+            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
+            return false
+        }
+        return true
+    }
+}
+
+/// Finds the columns a reader needs in a header, reporting missing and duplicated ones.
+public struct CSVColumns {
+    private var indexes: [String: Int] = [:]
+
+    /// Nil when a required column is missing or a needed one appears twice; the problems say which.
+    public init?(header: [String], required: [String], optional: [String], file: String,
+                 problem: (InputProblem) -> Void) {
+        var ok = true
+        for (i, name) in header.enumerated() where required.contains(name) || optional.contains(name) {
+            if indexes[name] != nil {
+                problem(InputProblem(file: file, line: 1, message: "column \"\(name)\" appears twice"))
+                ok = false
+            }
+            indexes[name] = i
+        }
+        for name in required where indexes[name] == nil {
+            problem(InputProblem(file: file, line: 1,
+                                 message: "missing column \"\(name)\" (the header must name: \(required.joined(separator: ", ")))"))
+            ok = false
+        }
+        if !ok { return nil }
+    }
+
+    /// The index of a column, or -1 for an optional column that is absent (reads as empty).
+    public subscript(name: String) -> Int { indexes[name] ?? -1 }
+}

@@ -1,0 +1,268 @@
+import Foundation
+
+/// Reads the settlement CSV files (spec: Inputs) into a ``SettlementInput``, collecting every
+/// problem with its file and line. Read members first, then orders, refunds and goals.
+public struct InputReader {
+    public let plan: Plan
+    public let clock: PlanClock
+    public private(set) var input = SettlementInput()
+    public private(set) var problems: [InputProblem] = []
+    private var orderIndex: [String: Int32] = [:]
+    private var categoryIndex: [String: Int32] = [:]
+
+    public init(plan: Plan) {
+        self.plan = plan
+        self.clock = PlanClock(timeZone: plan.timeZone)
+    }
+
+    /// The input, or every problem found.
+    public func result() -> Result<SettlementInput, InputErrors> {
+        problems.isEmpty ? .success(input) : .failure(InputErrors(problems: problems))
+    }
+
+    // MARK: - Members
+
+    public mutating func readMembers(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+        var reader = CSVReader(file: file)
+        var columns: CSVColumns?
+        var sponsorIDs: [String?] = []
+        var lines: [Int] = []
+        var problems = self.problems
+        var members = input.members
+        let plan = self.plan
+        reader.read(bytes, problem: { problems.append($0) }, header: { header in
+            columns = CSVColumns(header: header, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"],
+                                 optional: [], file: file, problem: { problems.append($0) })
+            return columns != nil
+        }, row: { r in
+            let c = columns!
+            let bad = { (message: String) in problems.append(InputProblem(file: file, line: r.line, message: message)) }
+            let id = r.string(c["id"])
+            if id.isEmpty { bad("id is empty"); return }
+            if members.index[id] != nil { bad("duplicate member id \"\(id)\""); return }
+            let tierID = r.string(c["tier"])
+            let tier = plan.tierIndex(tierID)
+            if tier == nil {
+                bad("unknown tier \"\(tierID)\" (the plan's tiers: \(plan.tiers.map(\.id).joined(separator: ", ")))")
+            }
+            let status = r.string(c["status"])
+            if !["active", "inactive", "left"].contains(status) {
+                bad("status \"\(status)\" is not one of active, inactive, left")
+            }
+            if !r.isBlank(c["joined_at"]), Timestamp.parse(r[c["joined_at"]]) == nil {
+                bad("joined_at \"\(r.string(c["joined_at"]))\" is not a date (e.g. 2026-11-03 or 2026-11-03T10:15:00+08:00)")
+            }
+            members.index[id] = Int32(members.ids.count)
+            members.ids.append(id)
+            members.names.append(r.string(c["name"]))
+            members.tier.append(Int32(tier ?? 0))
+            members.active.append(status == "active")
+            let sponsor = r.string(c["sponsor_id"])
+            sponsorIDs.append(sponsor.isEmpty ? nil : sponsor)
+            lines.append(r.line)
+        })
+        let built = TeamForest.build(ids: members.ids, sponsorIDs: sponsorIDs, index: members.index)
+        if let forest = built.forest {
+            members.forest = forest
+        } else {
+            for p in built.problems {
+                switch p {
+                case .unknownSponsor(let m, let s):
+                    problems.append(InputProblem(file: file, line: lines[m], message: "unknown sponsor \"\(s)\" of member \"\(members.ids[m])\""))
+                case .cycle(let ms):
+                    let names = (ms + [ms[0]]).map { "\"\(members.ids[$0])\"" }.joined(separator: " → ")
+                    problems.append(InputProblem(file: file, line: lines[ms.min { lines[$0] < lines[$1] }!],
+                                                 message: "sponsor links form a cycle: \(names)"))
+                }
+            }
+        }
+        self.problems = problems
+        self.input.members = members
+    }
+
+    // MARK: - Orders
+
+    public mutating func readOrders(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+        var reader = CSVReader(file: file)
+        var columns: CSVColumns?
+        var problems = self.problems
+        var orders = input.orders
+        var orderIndex = self.orderIndex
+        var categoryIndex = self.categoryIndex
+        var categories = input.categories
+        let members = input.members.index
+        let clock = self.clock
+        orders.reserve(bytes.count / 64)
+        orderIndex.reserveCapacity(bytes.count / 64)
+        reader.read(bytes, problem: { problems.append($0) }, header: { header in
+            columns = CSVColumns(header: header, required: ["id", "member_id", "paid_at", "amount"],
+                                 optional: ["cost", "category", "product_id", "quantity"], file: file,
+                                 problem: { problems.append($0) })
+            return columns != nil
+        }, row: { r in
+            let c = columns!
+            var ok = true
+            let bad = { (message: String) in
+                problems.append(InputProblem(file: file, line: r.line, message: message))
+                ok = false
+            }
+            let id = r.string(c["id"])
+            if id.isEmpty { bad("id is empty") } else if orderIndex[id] != nil { bad("duplicate order id \"\(id)\"") }
+            let memberID = r.string(c["member_id"])
+            let seller = members[memberID]
+            if seller == nil { bad("unknown member \"\(memberID)\"") }
+            let paid = Timestamp.parse(r[c["paid_at"]])
+            if paid == nil { bad("paid_at \"\(r.string(c["paid_at"]))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = Self.money(r, c["amount"], "amount", required: true, bad)
+            let cost = Self.money(r, c["cost"], "cost", required: false, bad)
+            if c["quantity"] >= 0, !r.isBlank(c["quantity"]), Int(r.string(c["quantity"])) == nil {
+                bad("quantity \"\(r.string(c["quantity"]))\" is not a whole number")
+            }
+            guard ok, let seller, let paid, let amount else { return }
+            var category: Int32 = -1
+            if c["category"] >= 0, !r.isBlank(c["category"]) {
+                let name = r.string(c["category"])
+                if let k = categoryIndex[name] {
+                    category = k
+                } else {
+                    category = Int32(categories.count)
+                    categoryIndex[name] = category
+                    categories.append(name)
+                }
+            }
+            let placed = clock.place(paid)
+            orderIndex[id] = Int32(orders.ids.count)
+            orders.ids.append(id)
+            orders.seller.append(seller)
+            orders.period.append(placed.period.index)
+            orders.instant.append(placed.instant)
+            orders.amount.append(amount)
+            orders.cost.append(cost ?? 0)
+            orders.category.append(category)
+        })
+        self.problems = problems
+        self.input.orders = orders
+        self.orderIndex = orderIndex
+        self.categoryIndex = categoryIndex
+        self.input.categories = categories
+    }
+
+    // MARK: - Refunds
+
+    public mutating func readRefunds(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+        var reader = CSVReader(file: file)
+        var columns: CSVColumns?
+        var problems = self.problems
+        var refunds = input.refunds
+        var seen = Set<String>()
+        var refundedSoFar: [Int32: Int64] = [:]
+        let orders = input.orders
+        let orderIndex = self.orderIndex
+        let clock = self.clock
+        reader.read(bytes, problem: { problems.append($0) }, header: { header in
+            columns = CSVColumns(header: header, required: ["id", "order_id", "refunded_at", "amount"],
+                                 optional: [], file: file, problem: { problems.append($0) })
+            return columns != nil
+        }, row: { r in
+            let c = columns!
+            var ok = true
+            let bad = { (message: String) in
+                problems.append(InputProblem(file: file, line: r.line, message: message))
+                ok = false
+            }
+            let id = r.string(c["id"])
+            if id.isEmpty { bad("id is empty") } else if !seen.insert(id).inserted { bad("duplicate refund id \"\(id)\"") }
+            let orderID = r.string(c["order_id"])
+            let order = orderIndex[orderID]
+            if order == nil { bad("unknown order \"\(orderID)\"") }
+            let at = Timestamp.parse(r[c["refunded_at"]])
+            if at == nil { bad("refunded_at \"\(r.string(c["refunded_at"]))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = Self.money(r, c["amount"], "amount", required: true, bad)
+            if let amount, amount == 0 { bad("amount must be above 0") }
+            guard ok, let order, let at, let amount else { return }
+            let o = Int(order)
+            let placed = clock.place(at)
+            if placed.instant < orders.instant[o] {
+                bad("refunded_at \(r.string(c["refunded_at"])) is before order \"\(orderID)\" was paid")
+                return
+            }
+            let total = (refundedSoFar[order] ?? 0) + amount
+            if total > orders.amount[o] {
+                bad("refunds of order \"\(orderID)\" reach \(Money(fen: total)), more than its amount \(Money(fen: orders.amount[o]))")
+                return
+            }
+            refundedSoFar[order] = total
+            refunds.ids.append(id)
+            refunds.order.append(order)
+            refunds.period.append(placed.period.index)
+            refunds.amount.append(amount)
+        })
+        self.problems = problems
+        self.input.refunds = refunds
+    }
+
+    // MARK: - Goals
+
+    public mutating func readGoals(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+        var reader = CSVReader(file: file)
+        var columns: CSVColumns?
+        var problems = self.problems
+        var goals = input.goals
+        var seen = Set<String>()
+        let members = input.members.index
+        reader.read(bytes, problem: { problems.append($0) }, header: { header in
+            columns = CSVColumns(header: header, required: ["member_id", "period", "target"],
+                                 optional: [], file: file, problem: { problems.append($0) })
+            return columns != nil
+        }, row: { r in
+            let c = columns!
+            var ok = true
+            let bad = { (message: String) in
+                problems.append(InputProblem(file: file, line: r.line, message: message))
+                ok = false
+            }
+            let memberID = r.string(c["member_id"])
+            let member = members[memberID]
+            if member == nil { bad("unknown member \"\(memberID)\"") }
+            let window = GoalWindow(parsing: r.string(c["period"]))
+            if window == nil { bad("period \"\(r.string(c["period"]))\" is not a month, quarter or year (2026-11, 2026-Q4, 2026)") }
+            let target = Self.money(r, c["target"], "target", required: true, bad)
+            if let target, target == 0 { bad("target must be above 0") }
+            guard ok, let member, let window, let target else { return }
+            if !seen.insert("\(memberID)\u{1}\(window)").inserted {
+                bad("member \"\(memberID)\" has a second goal for \(window)")
+                return
+            }
+            goals.append(.init(member: member, window: window, target: target))
+        })
+        self.problems = problems
+        self.input.goals = goals
+    }
+
+    /// Parses a money field (≥ 0, at most two decimals); reports and returns nil when it is wrong.
+    static func money(_ r: CSVReader.Record, _ column: Int, _ name: String, required: Bool,
+                      _ bad: (String) -> Void) -> Int64? {
+        if column < 0 || r.isBlank(column) {
+            if required { bad("\(name) is empty") }
+            return nil
+        }
+        switch FixedPoint.parse(r[column], scale: 2) {
+        case .success(let fen) where fen >= 0: return fen
+        case .success: bad("\(name) \"\(r.string(column))\" is negative")
+        case .failure(.tooManyDecimals): bad("\(name) \"\(r.string(column))\" has more than 2 decimals")
+        case .failure(.overflow): bad("\(name) \"\(r.string(column))\" is too large")
+        case .failure: bad("\(name) \"\(r.string(column))\" is not an amount")
+        }
+        return nil
+    }
+}
+
+extension InputReader {
+    /// Reads a whole file, mapped into memory, and hands its bytes to `body`.
+    public static func withFile<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        return try data.withUnsafeBytes { raw in
+            try body(raw.bindMemory(to: UInt8.self))
+        }
+    }
+}

@@ -1,0 +1,215 @@
+/// Why a member was paid an amount under one rule: the total, a sentence in zh-CN and English,
+/// and one line per source (orders of a seller, a bracket slice, a goal, a rank, a restated month).
+public struct Explanation: Sendable {
+    public var amount: Int64
+    public var zh: String
+    public var en: String
+    public var lines: [Line]
+
+    public struct Line: Sendable {
+        public var from: String?
+        public var orders: [String]?
+        public var period: String?
+        public var window: String?
+        public var generation: Int?
+        public var base: Int64?
+        public var volume: Int64?
+        public var target: Int64?
+        public var rank: Int?
+        public var rate: Rate?
+        public var before: Int64?
+        public var after: Int64?
+        public var refunds: [String]?
+        /// Millionths of a fen, exact: the line amounts add up to the rule's amount before rounding.
+        public var micro: Int64
+        public var zh: String
+        public var en: String
+
+        init(micro: Int64, zh: String, en: String) {
+            self.micro = micro
+            self.zh = zh
+            self.en = en
+        }
+    }
+
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("amount"); w.string(Money(fen: amount).description)
+        w.key("zh"); w.string(zh)
+        w.key("en"); w.string(en)
+        w.key("lines"); w.beginArray()
+        for l in lines {
+            w.beginObject()
+            if let v = l.from { w.key("from"); w.string(v) }
+            if let v = l.orders { w.key("orders"); w.strings(v) }
+            if let v = l.period { w.key("period"); w.string(v) }
+            if let v = l.window { w.key("window"); w.string(v) }
+            if let v = l.generation { w.key("generation"); w.number(v) }
+            if let v = l.volume { w.key("volume"); w.string(Money(fen: v).description) }
+            if let v = l.target { w.key("target"); w.string(Money(fen: v).description) }
+            if let v = l.rank { w.key("rank"); w.number(v) }
+            if let v = l.base { w.key("base"); w.string(Money(fen: v).description) }
+            if let v = l.rate { w.key("rate"); w.string(v.description) }
+            if let v = l.before { w.key("before"); w.string(Money(fen: v).description) }
+            if let v = l.after { w.key("after"); w.string(Money(fen: v).description) }
+            if let v = l.refunds { w.key("refunds"); w.strings(v) }
+            w.key("amount"); w.string(Micro.formatYuan(l.micro))
+            w.key("zh"); w.string(l.zh)
+            w.key("en"); w.string(l.en)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+}
+
+/// Turns what the calculation recorded into explanations, member by member.
+final class Explainer {
+    let plan: Plan
+    let calc: MonthCalculator
+    let period: Period
+    let log: ContributionLog
+    private var ordersBySeller: [Int: [Int32: [(order: Int32, base: Int64)]]] = [:]
+
+    init(plan: Plan, calc: MonthCalculator, period: Period, log: ContributionLog) {
+        self.plan = plan
+        self.calc = calc
+        self.period = period
+        self.log = log
+    }
+
+    static let typeNames: [String: (zh: String, en: String)] = [
+        "commission": ("提成", "commission"), "tiered": ("阶梯提成", "tiered commission"),
+        "differential": ("级差奖", "differential bonus"), "sameLevel": ("平级奖", "same-level bonus"),
+        "override": ("团队奖", "team override"), "goalBonus": ("目标奖", "goal bonus"),
+        "rankBonus": ("销售冠军奖", "sales-champion prize"),
+    ]
+
+    private func orders(filter f: Int) -> [Int32: [(order: Int32, base: Int64)]] {
+        if let cached = ordersBySeller[f] { return cached }
+        let built = calc.book.orderBases(period: period.index, cutoff: period.index, filter: calc.filters[f])
+        ordersBySeller[f] = built
+        return built
+    }
+
+    private func yuan(_ fen: Int64) -> String { Money(fen: fen).description }
+
+    func explain(member m: Int, own: MonthAmounts, restatements: [Restatement]) -> [String: Explanation] {
+        var out: [String: Explanation] = [:]
+        let ids = calc.book.input.members.ids
+        for (r, rule) in plan.rules.enumerated() where own.perRule[r][m] != 0 {
+            let names = Self.typeNames[rule.kind.typeName]!
+            var lines: [Explanation.Line] = []
+            for c in log.byRule[r][Int32(m)] ?? [] {
+                lines.append(line(c, rule: r, member: m, ids: ids))
+            }
+            let amount = own.perRule[r][m]
+            out[rule.id] = Explanation(
+                amount: amount,
+                zh: "\(rule.id)（\(names.zh)）：\(yuan(amount)) 元，共 \(lines.count) 项来源，各项精确相加后四舍五入到分。",
+                en: "\(rule.id) (\(names.en)): \(yuan(amount)) from \(lines.count) source\(lines.count == 1 ? "" : "s"), added exactly and rounded once to the fen.",
+                lines: lines)
+        }
+        if own.cap[m] != 0, let cap = plan.capPerMember {
+            let sum = cap.fen - own.cap[m]
+            var l = Explanation.Line(micro: own.cap[m] * Micro.perFen,
+                zh: "本月各项合计 \(yuan(sum)) 元，超过每人封顶 \(cap) 元，扣减 \(yuan(-own.cap[m])) 元。",
+                en: "The month's rules add up to \(yuan(sum)), above the cap of \(cap) per member: \(yuan(own.cap[m])).")
+            l.before = sum
+            l.after = cap.fen
+            out["cap"] = Explanation(amount: own.cap[m], zh: l.zh, en: l.en, lines: [l])
+        }
+        if let adjustments = adjustmentExplanation(member: m, restatements: restatements) {
+            out["adjustments"] = adjustments
+        }
+        return out
+    }
+
+    private func line(_ c: Contribution, rule r: Int, member m: Int, ids: [String]) -> Explanation.Line {
+        switch c {
+        case .sales(let seller, let rate, let generation):
+            let list = orders(filter: calc.ruleFilter[r])[seller] ?? []
+            let base = list.reduce(0) { $0 + $1.base }
+            let micro = rate.apply(toFen: base) ?? 0
+            let orderIDs = list.map { calc.book.input.orders.ids[Int($0.order)] }
+            let shown = orderIDs.prefix(20).joined(separator: ", ") + (orderIDs.count > 20 ? " …" : "")
+            let own = Int(seller) == m
+            let who = own ? ("本人", "own") : ("下级 \(ids[Int(seller)]) ", "\(ids[Int(seller)])'s")
+            let gen = generation.map { ("第 \($0) 代 ", "generation \($0) ") } ?? ("", "")
+            var l = Explanation.Line(micro: micro,
+                zh: "\(who.0)的 \(list.count) 笔订单（\(shown)），基数 \(yuan(base)) 元 × \(gen.0)\(rate.percent) = \(Micro.formatYuan(micro)) 元",
+                en: "\(who.1) \(list.count) order\(list.count == 1 ? "" : "s") (\(shown)), base \(yuan(base)) × \(gen.1)\(rate.percent) = \(Micro.formatYuan(micro))")
+            l.from = ids[Int(seller)]
+            l.orders = orderIDs
+            l.base = base
+            l.rate = rate
+            l.generation = generation
+            return l
+        case .bracket(let index, let slice, let micro, let volume):
+            guard case .tiered(let t) = plan.rules[r].kind else { fatalError("bracket contribution on a non-tiered rule") }
+            let b = t.brackets[index]
+            var l = Explanation.Line(micro: micro,
+                zh: "本月业绩 \(yuan(volume)) 元中，\(b.from) 元档的 \(yuan(slice)) 元 × \(b.rate.percent) = \(Micro.formatYuan(micro)) 元",
+                en: "of the month's volume \(yuan(volume)), \(yuan(slice)) in the bracket from \(b.from) × \(b.rate.percent) = \(Micro.formatYuan(micro))")
+            l.volume = volume
+            l.base = slice
+            l.rate = b.rate
+            return l
+        case .goal(let window, let volume, let target, let threshold):
+            guard case .goalBonus(let g) = plan.rules[r].kind else { fatalError("goal contribution on another rule") }
+            let t = g.thresholds[threshold]
+            var l = Explanation.Line(micro: t.amount.fen * Micro.perFen,
+                zh: "\(window) 目标 \(yuan(target)) 元，完成 \(yuan(volume)) 元，达到 \(t.attainment.percent) 档：\(t.amount) 元",
+                en: "goal for \(window) \(yuan(target)), reached \(yuan(volume)), threshold \(t.attainment.percent): \(t.amount)")
+            l.window = window
+            l.volume = volume
+            l.target = target
+            return l
+        case .rank(let window, let volume, let rank):
+            let amount = calc.plan.rules[r].kind
+            guard case .rankBonus(let k) = amount, let prize = k.prize(forRank: rank) else { fatalError("rank contribution on another rule") }
+            var l = Explanation.Line(micro: prize.fen * Micro.perFen,
+                zh: "\(window) 业绩 \(yuan(volume)) 元，排名第 \(rank)：\(prize) 元",
+                en: "volume \(yuan(volume)) in \(window), rank \(rank): \(prize)")
+            l.window = window
+            l.volume = volume
+            l.rank = rank
+            return l
+        }
+    }
+
+    private func adjustmentExplanation(member m: Int, restatements: [Restatement]) -> Explanation? {
+        var lines: [Explanation.Line] = []
+        var total: Int64 = 0
+        let input = calc.book.input
+        let ruleIDs = plan.rules.map(\.id) + ["cap"]
+        for q in restatements {
+            let refunds = calc.book.refundsDated(in: period.index).filter { r in
+                let order = Int(input.refunds.order[Int(r)])
+                guard input.orders.period[order] == q.period.index else { return false }
+                let seller = Int(input.orders.seller[order])
+                return seller == m || input.members.forest.uplines(of: seller).contains(m)
+            }.map { input.refunds.ids[Int($0)] }
+            for (r, id) in ruleIDs.enumerated() {
+                let before = r < plan.rules.count ? q.before.perRule[r][m] : q.before.cap[m]
+                let after = r < plan.rules.count ? q.after.perRule[r][m] : q.after.cap[m]
+                guard before != after else { continue }
+                total += after - before
+                var l = Explanation.Line(micro: (after - before) * Micro.perFen,
+                    zh: "\(q.period) 因本月退款（\(refunds.joined(separator: "、"))）重算：\(id) 由 \(yuan(before)) 元变为 \(yuan(after)) 元，调整 \(yuan(after - before)) 元",
+                    en: "\(q.period) restated for refunds this month (\(refunds.joined(separator: ", "))): \(id) \(yuan(before)) → \(yuan(after)), adjustment \(yuan(after - before))")
+                l.period = q.period.description
+                l.from = id
+                l.before = before
+                l.after = after
+                l.refunds = refunds
+                lines.append(l)
+            }
+        }
+        guard !lines.isEmpty else { return nil }
+        return Explanation(amount: total,
+            zh: "往期重算调整合计 \(yuan(total)) 元（已结算的月份不改，差额计入本月）。",
+            en: "Adjustments from restated months: \(yuan(total)) in all (settled months stay as they were; the difference is paid now).",
+            lines: lines)
+    }
+}
