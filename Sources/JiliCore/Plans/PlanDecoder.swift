@@ -45,14 +45,14 @@ public struct PlanDecoder {
             var seen: [String: Int] = [:]
             for (i, item) in list.enumerated() {
                 let path = "rules[\(i)]"
-                if let rule = rule(item, path: path, tiers: tiers) {
-                    if let first = seen[rule.id] {
-                        problem("\(path).id", "duplicate rule id \"\(rule.id)\" (also rules[\(first)])")
+                if case .string(let id)? = item["id"] {
+                    if let first = seen[id] {
+                        problem("\(path).id", "duplicate rule id \"\(id)\" (also rules[\(first)])")
                     } else {
-                        seen[rule.id] = i
+                        seen[id] = i
                     }
-                    rules.append(rule)
                 }
+                if let rule = rule(item, path: path, tiers: tiers) { rules.append(rule) }
             }
         }
         guard problems.isEmpty, let timeZone else { return nil }
