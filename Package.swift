@@ -23,7 +23,8 @@ let package = Package(
         ),
         .testTarget(
             name: "JiliCoreTests",
-            dependencies: ["JiliCore"],
+            // Jili is listed so that the command-line tests find the built `jili` beside the tests.
+            dependencies: ["JiliCore", "Jili"],
             resources: [.copy("Fixtures")]
         ),
     ]

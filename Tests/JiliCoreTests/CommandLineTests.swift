@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import JiliCore
+
+/// `jili` as a user runs it: exit statuses, messages on standard error, nothing written on error.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("jili").path
+
+    func jili(_ arguments: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    func temporaryFolder() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jili-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func exampleArguments(orders: String = exampleFolder + "/orders.csv") -> [String] {
+        ["settle", "--plan", exampleFolder + "/plan.json", "--members", exampleFolder + "/members.csv", "--orders", orders,
+         "--refunds", exampleFolder + "/refunds.csv", "--goals", exampleFolder + "/goals.csv", "--period", "2026-11"]
+    }
+
+    @Test func settleWritesTheResultToOut() throws {
+        let dir = try temporaryFolder()
+        let run = try jili(exampleArguments() + ["--out", dir + "/result.json"])
+        #expect(run.status == 0)
+        #expect(run.err.isEmpty)
+        let written = try String(contentsOfFile: dir + "/result.json", encoding: .utf8)
+        #expect(written.contains(#""total": "757.50""#))
+        let stdout = try jili(exampleArguments())
+        #expect(stdout.out == written)
+    }
+
+    @Test func badInputExitsTwoWithEveryProblemAndWritesNothing() throws {
+        let dir = try temporaryFolder()
+        let orders = dir + "/orders.csv"
+        try """
+        id,member_id,paid_at,amount
+        o1,C,2026-11-05,1000
+        o2,m99,2026-11-05,10
+        o3,C,yesterday,10
+        o4,C,2026-11-05,1O00
+        """.write(toFile: orders, atomically: true, encoding: .utf8)
+        let run = try jili(exampleArguments(orders: orders) + ["--out", dir + "/result.json"])
+        #expect(run.status == 2)
+        #expect(run.out.isEmpty)
+        #expect(run.err.split(separator: "\n").map(String.init) == [
+            #"orders.csv:3: unknown member "m99""#,
+            #"orders.csv:4: paid_at "yesterday" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)"#,
+            #"orders.csv:5: amount "1O00" is not an amount"#,
+            // The example's refunds name o5 and o6, which this orders file does not have.
+            #"refunds.csv:2: unknown order "o5""#,
+            #"refunds.csv:3: unknown order "o6""#,
+        ])
+        #expect(!FileManager.default.fileExists(atPath: dir + "/result.json"))
+    }
+
+    @Test func badPeriodAndMissingFile() throws {
+        let run = try jili(["settle", "--plan", exampleFolder + "/plan.json", "--members", "/nonexistent/members.csv",
+                            "--orders", exampleFolder + "/orders.csv", "--period", "2026-13"])
+        #expect(run.status == 2)
+        #expect(run.err == "--period: \"2026-13\" is not a month (YYYY-MM, e.g. 2026-11)\n")
+        let missing = try jili(["settle", "--plan", exampleFolder + "/plan.json", "--members", "/nonexistent/members.csv",
+                                "--orders", exampleFolder + "/orders.csv", "--period", "2026-11"])
+        #expect(missing.status == 2)
+        #expect(missing.err == "members.csv: cannot read the file /nonexistent/members.csv\n")
+    }
+
+    @Test func refusedPlanCannotBeSettled() throws {
+        let dir = try temporaryFolder()
+        let text = try String(contentsOfFile: exampleFolder + "/plan.json", encoding: .utf8)
+            .replacingOccurrences(of: #""maxDepth": 3"#, with: #""maxDepth": 2"#)
+        try text.write(toFile: dir + "/plan.json", atomically: true, encoding: .utf8)
+        var args = exampleArguments()
+        args[2] = dir + "/plan.json"
+        let run = try jili(args)
+        #expect(run.status == 2)
+        #expect(run.err.contains(#"REFUSED rules[2]: sameLevel "pingji" can pay 3 uplines on one order, more than maxDepth 2"#))
+        let check = try jili(["plan", "check", dir + "/plan.json"])
+        #expect(check.status == 1)
+        #expect(check.out.contains("result: REFUSED"))
+    }
+
+    @Test func planCheckReportsAcceptedPlansWithWarnings() throws {
+        let run = try jili(["plan", "check", exampleFolder + "/plan.json"])
+        #expect(run.status == 0)
+        #expect(run.out.contains("compliance: profile distribution, maxDepth 3"))
+        #expect(run.out.contains("jicha: differential — pays up to 2 uplines per order"))
+        #expect(run.out.contains(#"warning rules[3]: override "team" pays uplines on their downline's sales (团队计酬 risk"#))
+        #expect(run.out.hasSuffix("result: accepted\n"))
+        let dir = try temporaryFolder()
+        try #"{"id": "x", "tiers": [], "rules": [{"id": "a", "type": "recruiting"}]}"#.write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+        let bad = try jili(["plan", "check", dir + "/bad.json"])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains(#"bad.json: rules[0].type: unknown rule type "recruiting""#))
+        #expect(bad.err.contains("bad.json: tiers: a plan needs at least one tier"))
+    }
+
+    @Test func demoGenerateIsReproducibleAndSettles() throws {
+        let a = try temporaryFolder()
+        let b = try temporaryFolder()
+        #expect(try jili(["demo", "generate", "--members", "200", "--orders", "3000", "--out", a, "--seed", "7"]).status == 0)
+        #expect(try jili(["demo", "generate", "--members", "200", "--orders", "3000", "--out", b, "--seed", "7"]).status == 0)
+        for file in ["plan.json", "members.csv", "orders.csv", "refunds.csv", "goals.csv"] {
+            #expect(FileManager.default.contents(atPath: "\(a)/\(file)") == FileManager.default.contents(atPath: "\(b)/\(file)"))
+        }
+        let orders = try String(contentsOfFile: a + "/orders.csv", encoding: .utf8)
+        #expect(orders.split(separator: "\n").count == 3001)
+        let run = try jili(["settle", "--plan", a + "/plan.json", "--members", a + "/members.csv", "--orders", a + "/orders.csv",
+                            "--refunds", a + "/refunds.csv", "--goals", a + "/goals.csv", "--period", "2026-11"])
+        #expect(run.status == 0, "\(run.err)")
+        let result = try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as! [String: Any]
+        let members = result["members"] as! [[String: Any]]
+        // Every rule type of the demo plan pays someone; last month's refunds restate it.
+        var rules = Set<String>()
+        for m in members { rules.formUnion((m["rules"] as! [String: String]).keys) }
+        #expect(rules.isSuperset(of: ["retail", "volume", "jicha", "pingji", "team", "goal"]))
+        #expect(members.contains { $0["adjustments"] != nil })
+        let check = try jili(["plan", "check", a + "/plan.json"])
+        #expect(check.status == 0)
+    }
+}
