@@ -36,7 +36,7 @@ struct SettleCommand: ParsableCommand {
         } catch {
             throw Failure(lines: [error.description])
         }
-        try Output.write(result.json(), to: out)
+        try Output.write(result.jsonBytes(), to: out)
     }
 }
 
@@ -48,13 +48,13 @@ struct Failure: Error {
 
 enum Output {
     /// Writes text to a file atomically (nothing is left behind on failure), or to standard output.
-    static func write(_ text: String, to path: String?) throws {
+    static func write(_ bytes: [UInt8], to path: String?) throws {
         guard let path else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(bytes))
             return
         }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw Failure(lines: ["--out: cannot write \(path): \(error.localizedDescription)"])
         }

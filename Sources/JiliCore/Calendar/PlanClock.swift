@@ -2,29 +2,49 @@ import Foundation
 
 /// Places timestamps on the plan's calendar: the instant they name and the month they fall in.
 ///
-/// Offsets of the time zone are looked up once per UTC day and cached, so reading millions of
-/// rows costs a dictionary lookup per row rather than a time-zone calculation.
+/// Offsets of the time zone are looked up once per UTC day and kept in a table indexed by day, so
+/// reading millions of rows costs an array lookup per row rather than a time-zone calculation.
 public final class PlanClock {
     public let timeZone: TimeZone
-    /// UTC day → offset in seconds when the offset is the same all day, else `Int32.min`.
-    private var dayOffsets: [Int64: Int32] = [:]
+    /// The UTC day that `dayOffsets[0]` is about.
+    private var firstDay: Int64 = 0
+    /// Offset in seconds of each day from `firstDay` when it is the same all day; `unknown` not
+    /// looked up yet; `changes` on a day the offset changes (looked up per instant).
+    private var dayOffsets: [Int32] = []
+    private static let unknown = Int32.max
+    private static let changes = Int32.min
+    /// Beyond this many days the table stops growing and lookups go to the time zone.
+    private static let maxDays: Int64 = 200_000
 
     public init(timeZone: TimeZone) {
         self.timeZone = timeZone
     }
 
+    private func exactOffset(_ instant: Int64) -> Int32 {
+        Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
+    }
+
     /// The zone's offset from UTC at an instant (seconds since 1970).
     public func offset(atInstant instant: Int64) -> Int32 {
         let day = instant >= 0 ? instant / 86_400 : (instant - 86_399) / 86_400
-        if let cached = dayOffsets[day] {
-            if cached != Int32.min { return cached }
-            return Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
+        if dayOffsets.isEmpty { firstDay = day }
+        if day < firstDay {
+            guard firstDay - day + Int64(dayOffsets.count) <= Self.maxDays else { return exactOffset(instant) }
+            dayOffsets.insert(contentsOf: repeatElement(Self.unknown, count: Int(firstDay - day)), at: 0)
+            firstDay = day
+        } else if day - firstDay >= Int64(dayOffsets.count) {
+            guard day - firstDay < Self.maxDays else { return exactOffset(instant) }
+            dayOffsets.append(contentsOf: repeatElement(Self.unknown, count: Int(day - firstDay) + 1 - dayOffsets.count))
         }
-        let atStart = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(day * 86_400)))
-        let atEnd = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(day * 86_400 + 86_399)))
-        dayOffsets[day] = atStart == atEnd ? Int32(atStart) : Int32.min
-        if atStart == atEnd { return Int32(atStart) }
-        return Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))))
+        let slot = Int(day - firstDay)
+        var cached = dayOffsets[slot]
+        if cached == Self.unknown {
+            let atStart = exactOffset(day * 86_400)
+            let atEnd = exactOffset(day * 86_400 + 86_399)
+            cached = atStart == atEnd ? atStart : Self.changes
+            dayOffsets[slot] = cached
+        }
+        return cached == Self.changes ? exactOffset(instant) : cached
     }
 
     /// The instant of a local wall-clock time; in a gap (spring forward) the later offset applies.

@@ -44,12 +44,20 @@ public struct CSVReader {
             return UnsafeBufferPointer(start: start, count: f.end - f.start)
         }
 
+        /// A field's bytes without surrounding spaces and tabs.
+        @inlinable
+        public func trimmed(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+            let b = self[column]
+            var start = 0
+            var end = b.count
+            while start < end, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
+            while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
+            return UnsafeBufferPointer(rebasing: b[start..<end])
+        }
+
         /// A field as a string with surrounding spaces removed.
         public func string(_ column: Int) -> String {
-            var b = self[column]
-            while let f = b.first, f == 0x20 || f == 0x09 { b = UnsafeBufferPointer(rebasing: b.dropFirst()) }
-            while let l = b.last, l == 0x20 || l == 0x09 { b = UnsafeBufferPointer(rebasing: b.dropLast()) }
-            return String(decoding: b, as: UTF8.self)
+            String(decoding: trimmed(column), as: UTF8.self)
         }
 
         /// Whether a field is empty or blank.

@@ -7,8 +7,6 @@ public struct InputReader {
     public let clock: PlanClock
     public private(set) var input = SettlementInput()
     public private(set) var problems: [InputProblem] = []
-    private var orderIndex: [String: Int32] = [:]
-    private var categoryIndex: [String: Int32] = [:]
 
     public init(plan: Plan) {
         self.plan = plan
@@ -24,58 +22,60 @@ public struct InputReader {
 
     public mutating func readMembers(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
         var reader = CSVReader(file: file)
-        var columns: CSVColumns?
-        var sponsorIDs: [String?] = []
+        var c = (id: -1, name: -1, sponsor: -1, tier: -1, joined: -1, status: -1)
+        var sponsorKeys = KeyTable()
+        var sponsorOf: [Int32] = []
         var lines: [Int] = []
         var problems = self.problems
         var members = input.members
         let plan = self.plan
         reader.read(bytes, problem: { problems.append($0) }, header: { header in
-            columns = CSVColumns(header: header, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"],
-                                 optional: [], file: file, problem: { problems.append($0) })
-            return columns != nil
+            guard let k = CSVColumns(header: header, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"],
+                                     optional: [], file: file, problem: { problems.append($0) }) else { return false }
+            c = (k["id"], k["name"], k["sponsor_id"], k["tier"], k["joined_at"], k["status"])
+            return true
         }, row: { r in
-            let c = columns!
             let bad = { (message: String) in problems.append(InputProblem(file: file, line: r.line, message: message)) }
-            let id = r.string(c["id"])
+            let id = r.trimmed(c.id)
             if id.isEmpty { bad("id is empty"); return }
-            if members.index[id] != nil { bad("duplicate member id \"\(id)\""); return }
-            let tierID = r.string(c["tier"])
+            if members.ids.find(id) != nil { bad("duplicate member id \"\(r.string(c.id))\""); return }
+            let tierID = r.string(c.tier)
             let tier = plan.tierIndex(tierID)
             if tier == nil {
                 bad("unknown tier \"\(tierID)\" (the plan's tiers: \(plan.tiers.map(\.id).joined(separator: ", ")))")
             }
-            let status = r.string(c["status"])
+            let status = r.string(c.status)
             if !["active", "inactive", "left"].contains(status) {
                 bad("status \"\(status)\" is not one of active, inactive, left")
             }
-            if !r.isBlank(c["joined_at"]), Timestamp.parse(r[c["joined_at"]]) == nil {
-                bad("joined_at \"\(r.string(c["joined_at"]))\" is not a date (e.g. 2026-11-03 or 2026-11-03T10:15:00+08:00)")
+            if !r.isBlank(c.joined), Timestamp.parse(r[c.joined]) == nil {
+                bad("joined_at \"\(r.string(c.joined))\" is not a date (e.g. 2026-11-03 or 2026-11-03T10:15:00+08:00)")
             }
-            members.index[id] = Int32(members.ids.count)
-            members.ids.append(id)
-            members.names.append(r.string(c["name"]))
+            members.ids.insert(id)
+            members.names.append(r.string(c.name))
             members.tier.append(Int32(tier ?? 0))
             members.active.append(status == "active")
-            let sponsor = r.string(c["sponsor_id"])
-            sponsorIDs.append(sponsor.isEmpty ? nil : sponsor)
+            let sponsor = r.trimmed(c.sponsor)
+            sponsorOf.append(sponsor.isEmpty ? -1 : sponsorKeys.insert(sponsor).index)
             lines.append(r.line)
         })
-        let built = TeamForest.build(ids: members.ids, sponsorIDs: sponsorIDs, index: members.index)
-        if let forest = built.forest {
-            members.forest = forest
-        } else {
-            for p in built.problems {
-                switch p {
-                case .unknownSponsor(let m, let s):
-                    problems.append(InputProblem(file: file, line: lines[m], message: "unknown sponsor \"\(s)\" of member \"\(members.ids[m])\""))
-                case .cycle(let ms):
-                    let names = (ms + [ms[0]]).map { "\"\(members.ids[$0])\"" }.joined(separator: " → ")
-                    problems.append(InputProblem(file: file, line: lines[ms.min { lines[$0] < lines[$1] }!],
-                                                 message: "sponsor links form a cycle: \(names)"))
-                }
+        // Sponsors may be listed after the members they sponsor: resolve them once all are read.
+        let resolved = (0..<sponsorKeys.count).map { members.ids.find(sponsorKeys[$0]) ?? -1 }
+        var sponsor = [Int32](repeating: -1, count: sponsorOf.count)
+        for m in 0..<sponsorOf.count where sponsorOf[m] >= 0 {
+            sponsor[m] = resolved[Int(sponsorOf[m])]
+            if sponsor[m] < 0 {
+                problems.append(InputProblem(file: file, line: lines[m],
+                    message: "unknown sponsor \"\(sponsorKeys[Int(sponsorOf[m])])\" of member \"\(members.ids[m])\""))
             }
         }
+        let built = TeamForest.build(sponsor: sponsor)
+        for cycle in built.cycles {
+            let names = (cycle + [cycle[0]]).map { "\"\(members.ids[$0])\"" }.joined(separator: " → ")
+            problems.append(InputProblem(file: file, line: lines[cycle.min { lines[$0] < lines[$1] }!],
+                                         message: "sponsor links form a cycle: \(names)"))
+        }
+        members.forest = built.forest ?? TeamForest(sponsor: sponsor)
         self.problems = problems
         self.input.members = members
     }
@@ -84,66 +84,62 @@ public struct InputReader {
 
     public mutating func readOrders(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
         var reader = CSVReader(file: file)
-        var columns: CSVColumns?
+        // Column positions, resolved once from the header (a lookup per field would cost a hash per row).
+        var c = (id: -1, member: -1, paid: -1, amount: -1, cost: -1, category: -1, quantity: -1)
         var problems = self.problems
         var orders = input.orders
-        var orderIndex = self.orderIndex
-        var categoryIndex = self.categoryIndex
         var categories = input.categories
-        let members = input.members.index
+        let members = input.members.ids
         let clock = self.clock
         orders.reserve(bytes.count / 64)
-        orderIndex.reserveCapacity(bytes.count / 64)
         reader.read(bytes, problem: { problems.append($0) }, header: { header in
-            columns = CSVColumns(header: header, required: ["id", "member_id", "paid_at", "amount"],
-                                 optional: ["cost", "category", "product_id", "quantity"], file: file,
-                                 problem: { problems.append($0) })
-            return columns != nil
+            guard let k = CSVColumns(header: header, required: ["id", "member_id", "paid_at", "amount"],
+                                     optional: ["cost", "category", "product_id", "quantity"], file: file,
+                                     problem: { problems.append($0) }) else { return false }
+            c = (k["id"], k["member_id"], k["paid_at"], k["amount"], k["cost"], k["category"], k["quantity"])
+            return true
         }, row: { r in
-            let c = columns!
             var ok = true
             let bad = { (message: String) in
                 problems.append(InputProblem(file: file, line: r.line, message: message))
                 ok = false
             }
-            let id = r.string(c["id"])
-            if id.isEmpty { bad("id is empty") } else if orderIndex[id] != nil { bad("duplicate order id \"\(id)\"") }
-            let memberID = r.string(c["member_id"])
-            let seller = members[memberID]
-            if seller == nil { bad("unknown member \"\(memberID)\"") }
-            let paid = Timestamp.parse(r[c["paid_at"]])
-            if paid == nil { bad("paid_at \"\(r.string(c["paid_at"]))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
-            let amount = Self.money(r, c["amount"], "amount", required: true, bad)
-            let cost = Self.money(r, c["cost"], "cost", required: false, bad)
-            if c["quantity"] >= 0, !r.isBlank(c["quantity"]), Int(r.string(c["quantity"])) == nil {
-                bad("quantity \"\(r.string(c["quantity"]))\" is not a whole number")
+            let id = r.trimmed(c.id)
+            var index: Int32 = -1
+            if id.isEmpty {
+                bad("id is empty")
+            } else {
+                let (at, inserted) = orders.ids.insert(id)
+                if !inserted { bad("duplicate order id \"\(r.string(c.id))\""); return }
+                index = at
             }
-            guard ok, let seller, let paid, let amount else { return }
+            let seller = members.find(r.trimmed(c.member))
+            if seller == nil { bad("unknown member \"\(r.string(c.member))\"") }
+            let paid = Timestamp.parse(r[c.paid])
+            if paid == nil { bad("paid_at \"\(r.string(c.paid))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = Self.money(r, c.amount, "amount", required: true, bad)
+            let cost = Self.money(r, c.cost, "cost", required: false, bad)
+            if c.quantity >= 0, !r.trimmed(c.quantity).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                bad("quantity \"\(r.string(c.quantity))\" is not a whole number")
+            }
             var category: Int32 = -1
-            if c["category"] >= 0, !r.isBlank(c["category"]) {
-                let name = r.string(c["category"])
-                if let k = categoryIndex[name] {
-                    category = k
-                } else {
-                    category = Int32(categories.count)
-                    categoryIndex[name] = category
-                    categories.append(name)
-                }
+            if c.category >= 0 {
+                let name = r.trimmed(c.category)
+                if !name.isEmpty { category = categories.insert(name).index }
             }
-            let placed = clock.place(paid)
-            orderIndex[id] = Int32(orders.ids.count)
-            orders.ids.append(id)
-            orders.seller.append(seller)
+            if index < 0 { return }
+            let placed = ok ? clock.place(paid!) : (instant: Int64(0), period: Period(index: 0))
+            // A refused row keeps its place (seller −1) so that indexes stay aligned with the ids.
+            assert(Int(index) == orders.seller.count)
+            orders.seller.append(ok ? seller! : -1)
             orders.period.append(placed.period.index)
             orders.instant.append(placed.instant)
-            orders.amount.append(amount)
+            orders.amount.append(amount ?? 0)
             orders.cost.append(cost ?? 0)
             orders.category.append(category)
         })
         self.problems = problems
         self.input.orders = orders
-        self.orderIndex = orderIndex
-        self.categoryIndex = categoryIndex
         self.input.categories = categories
     }
 
@@ -157,7 +153,6 @@ public struct InputReader {
         var seen = Set<String>()
         var refundedSoFar: [Int32: Int64] = [:]
         let orders = input.orders
-        let orderIndex = self.orderIndex
         let clock = self.clock
         reader.read(bytes, problem: { problems.append($0) }, header: { header in
             columns = CSVColumns(header: header, required: ["id", "order_id", "refunded_at", "amount"],
@@ -173,7 +168,7 @@ public struct InputReader {
             let id = r.string(c["id"])
             if id.isEmpty { bad("id is empty") } else if !seen.insert(id).inserted { bad("duplicate refund id \"\(id)\"") }
             let orderID = r.string(c["order_id"])
-            let order = orderIndex[orderID]
+            let order = orders.ids.find(r.trimmed(c["order_id"]))
             if order == nil { bad("unknown order \"\(orderID)\"") }
             let at = Timestamp.parse(r[c["refunded_at"]])
             if at == nil { bad("refunded_at \"\(r.string(c["refunded_at"]))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
@@ -181,6 +176,7 @@ public struct InputReader {
             if let amount, amount == 0 { bad("amount must be above 0") }
             guard ok, let order, let at, let amount else { return }
             let o = Int(order)
+            if orders.seller[o] < 0 { return } // the order's own line is already reported
             let placed = clock.place(at)
             if placed.instant < orders.instant[o] {
                 bad("refunded_at \(r.string(c["refunded_at"])) is before order \"\(orderID)\" was paid")
@@ -209,7 +205,7 @@ public struct InputReader {
         var problems = self.problems
         var goals = input.goals
         var seen = Set<String>()
-        let members = input.members.index
+        let members = input.members.ids
         reader.read(bytes, problem: { problems.append($0) }, header: { header in
             columns = CSVColumns(header: header, required: ["member_id", "period", "target"],
                                  optional: [], file: file, problem: { problems.append($0) })
@@ -222,7 +218,7 @@ public struct InputReader {
                 ok = false
             }
             let memberID = r.string(c["member_id"])
-            let member = members[memberID]
+            let member = members.find(r.trimmed(c["member_id"]))
             if member == nil { bad("unknown member \"\(memberID)\"") }
             let window = GoalWindow(parsing: r.string(c["period"]))
             if window == nil { bad("period \"\(r.string(c["period"]))\" is not a month, quarter or year (2026-11, 2026-Q4, 2026)") }

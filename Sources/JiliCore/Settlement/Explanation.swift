@@ -34,7 +34,7 @@ public struct Explanation: Sendable {
 
     func write(to w: inout JSONWriter) {
         w.beginObject()
-        w.key("amount"); w.string(Money(fen: amount).description)
+        w.key("amount"); w.money(amount)
         w.key("zh"); w.string(zh)
         w.key("en"); w.string(en)
         w.key("lines"); w.beginArray()
@@ -45,13 +45,13 @@ public struct Explanation: Sendable {
             if let v = l.period { w.key("period"); w.string(v) }
             if let v = l.window { w.key("window"); w.string(v) }
             if let v = l.generation { w.key("generation"); w.number(v) }
-            if let v = l.volume { w.key("volume"); w.string(Money(fen: v).description) }
-            if let v = l.target { w.key("target"); w.string(Money(fen: v).description) }
+            if let v = l.volume { w.key("volume"); w.money(v) }
+            if let v = l.target { w.key("target"); w.money(v) }
             if let v = l.rank { w.key("rank"); w.number(v) }
-            if let v = l.base { w.key("base"); w.string(Money(fen: v).description) }
+            if let v = l.base { w.key("base"); w.money(v) }
             if let v = l.rate { w.key("rate"); w.string(v.description) }
-            if let v = l.before { w.key("before"); w.string(Money(fen: v).description) }
-            if let v = l.after { w.key("after"); w.string(Money(fen: v).description) }
+            if let v = l.before { w.key("before"); w.money(v) }
+            if let v = l.after { w.key("after"); w.money(v) }
             if let v = l.refunds { w.key("refunds"); w.strings(v) }
             w.key("amount"); w.string(Micro.formatYuan(l.micro))
             w.key("zh"); w.string(l.zh)
@@ -125,7 +125,7 @@ final class Explainer {
         return out
     }
 
-    private func line(_ c: Contribution, rule r: Int, member m: Int, ids: [String]) -> Explanation.Line {
+    private func line(_ c: Contribution, rule r: Int, member m: Int, ids: KeyTable) -> Explanation.Line {
         switch c {
         case .sales(let seller, let rate, let generation):
             let list = orders(filter: calc.ruleFilter[r])[seller] ?? []

@@ -92,8 +92,8 @@ struct CategoryFilter: Sendable, Hashable {
     /// Nil for all categories; else, by category index, whether it is kept.
     let kept: [Bool]?
 
-    init(categories: Set<String>?, known: [String]) {
-        kept = categories.map { set in known.map { set.contains($0) } }
+    init(categories: Set<String>?, known: KeyTable) {
+        kept = categories.map { set in (0..<known.count).map { set.contains(known[$0]) } }
     }
 
     @inline(__always)

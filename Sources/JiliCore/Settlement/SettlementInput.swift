@@ -3,18 +3,20 @@
 /// already hold the data (the server).
 public struct SettlementInput: Sendable {
     public struct Members: Sendable {
-        public var ids: [String] = []
+        /// Member ids; `ids.find(id)` is the index of a member.
+        public var ids = KeyTable()
         public var names: [String] = []
         /// Tier index in the plan (0 is the lowest).
         public var tier: [Int32] = []
         public var active: [Bool] = []
         public var forest = TeamForest(sponsor: [])
-        public var index: [String: Int32] = [:]
         public var count: Int { ids.count }
     }
 
     public struct Orders: Sendable {
-        public var ids: [String] = []
+        /// Order ids; `ids.find(id)` is the index of an order.
+        public var ids = KeyTable()
+        /// The member credited; -1 only for a row that was refused (the input then has problems).
         public var seller: [Int32] = []
         /// Month index (``Period/index``) the order was paid in, on the plan's calendar.
         public var period: [Int32] = []
@@ -54,7 +56,7 @@ public struct SettlementInput: Sendable {
     public var orders = Orders()
     public var refunds = Refunds()
     public var goals: [Goal] = []
-    public var categories: [String] = []
+    public var categories = KeyTable()
 
     public init() {}
 }

