@@ -24,8 +24,7 @@ let package = Package(
         .testTarget(
             name: "JiliCoreTests",
             // Jili is listed so that the command-line tests find the built `jili` beside the tests.
-            dependencies: ["JiliCore", "Jili"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["JiliCore", "Jili"]
         ),
     ]
 )

@@ -10,7 +10,15 @@ import Testing
         var err: String
     }
 
-    static let binary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("jili").path
+    /// The `jili` built beside the test bundle (the test target depends on it).
+    static let binary: String = {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent(), folder.deletingLastPathComponent().deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("jili").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return packageRoot + "/.build/debug/jili"
+    }()
 
     func jili(_ arguments: [String]) throws -> Run {
         let p = Process()

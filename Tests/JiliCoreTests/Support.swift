@@ -102,5 +102,8 @@ func goals(_ lines: String...) -> String {
     "member_id,period,target\n" + lines.joined(separator: "\n") + "\n"
 }
 
-/// The folder of the worked example copied from the spec.
-let exampleFolder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("basic").path
+/// The package's root folder, found from this file's place in it.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The worked example of the spec (examples/basic, a copy of spec/examples/basic).
+let exampleFolder = packageRoot + "/examples/basic"

@@ -19,6 +19,16 @@ import Testing
         #expect(actual == expected)
     }
 
+    /// examples/basic is a copy of the spec's example; where the spec sits beside the clone, they must agree.
+    @Test func exampleIsTheSpecsExample() throws {
+        let spec = packageRoot + "/../shared/spec/examples/basic"
+        guard FileManager.default.fileExists(atPath: spec) else { return }
+        for file in try FileManager.default.contentsOfDirectory(atPath: spec) {
+            #expect(FileManager.default.contents(atPath: "\(spec)/\(file)") == FileManager.default.contents(atPath: "\(exampleFolder)/\(file)"),
+                    "examples/basic/\(file) differs from the spec's")
+        }
+    }
+
     @Test func explanationsAddUpAndNameTheirSources() throws {
         let result = try settleExample(explain: true)
         let a = try #require(result.members.first { $0.member == "A" })
