@@ -19,24 +19,36 @@ struct SettleCommand: ParsableCommand {
     @Option(help: "Write the result here instead of standard output.") var out: String?
     @Flag(help: "Add explanations: for each member and rule, the orders, downline members and rates it came from.")
     var explain = false
+    @Flag(help: "Print how long reading, settling and writing took on standard error.")
+    var timings = false
 
     func run() throws {
         guard let month = Period(parsing: period) else {
             throw Failure(lines: ["--period: \"\(period)\" is not a month (YYYY-MM, e.g. 2026-11)"])
         }
+        let clock = ContinuousClock()
+        let start = clock.now
         let files = SettlementFiles(plan: plan, members: members, orders: orders, refunds: refunds, goals: goals)
         let loaded: (Plan, SettlementInput)
         switch files.load() {
         case .success(let value): loaded = value
         case .failure(let problems): throw Failure(lines: problems.messages)
         }
+        let read = clock.now
         let result: SettlementResult
         do {
             result = try SettlementEngine(plan: loaded.0, input: loaded.1).settle(period: month, explain: explain)
         } catch {
             throw Failure(lines: [error.description])
         }
+        let settled = clock.now
         try Output.write(result.jsonBytes(), to: out)
+        if timings {
+            func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
+            let line = "read \(seconds(read - start)), settle \(seconds(settled - read)), write \(seconds(clock.now - settled)); "
+                + "\(loaded.1.members.count) members, \(loaded.1.orders.count) orders, \(loaded.1.refunds.count) refunds\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 }
 

@@ -18,38 +18,65 @@ public struct InputReader {
         problems.isEmpty ? .success(input) : .failure(InputErrors(problems: problems))
     }
 
+    /// The problems of one row: `report(...)` records one on the row's line.
+    struct RowReport {
+        let file: String
+        let line: Int
+        var problems: [InputProblem] = []
+        var ok: Bool { problems.isEmpty }
+        mutating func callAsFunction(_ message: String) {
+            problems.append(InputProblem(file: file, line: line, message: message))
+        }
+    }
+
+    /// Reads a CSV file: checks its header for the columns (their positions go to `header`), then
+    /// hands each row to `row` with a report for its problems, which are collected in file order.
+    static func table(_ bytes: UnsafeBufferPointer<UInt8>, file: String, required: [String], optional: [String] = [],
+                      problems: inout [InputProblem], header: (CSVColumns) -> Void,
+                      row: (CSVReader.Record, inout RowReport) -> Void) {
+        var reader = CSVReader(file: file)
+        var found: [InputProblem] = []
+        reader.read(bytes, problem: { found.append($0) }, header: { names in
+            guard let columns = CSVColumns(header: names, required: required, optional: optional, file: file,
+                                           problem: { found.append($0) }) else { return false }
+            header(columns)
+            return true
+        }, row: { r in
+            var report = RowReport(file: file, line: r.line)
+            row(r, &report)
+            if !report.ok { found.append(contentsOf: report.problems) }
+        })
+        problems.append(contentsOf: found)
+    }
+
     // MARK: - Members
 
     public mutating func readMembers(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
-        var reader = CSVReader(file: file)
+        // Column positions, resolved once from the header (a lookup per field would cost a hash per row).
         var c = (id: -1, name: -1, sponsor: -1, tier: -1, joined: -1, status: -1)
         var sponsorKeys = KeyTable()
         var sponsorOf: [Int32] = []
         var lines: [Int] = []
-        var problems = self.problems
         var members = input.members
         let plan = self.plan
-        reader.read(bytes, problem: { problems.append($0) }, header: { header in
-            guard let k = CSVColumns(header: header, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"],
-                                     optional: [], file: file, problem: { problems.append($0) }) else { return false }
+        Self.table(bytes, file: file, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"],
+                   problems: &problems, header: { k in
             c = (k["id"], k["name"], k["sponsor_id"], k["tier"], k["joined_at"], k["status"])
-            return true
-        }, row: { r in
-            let bad = { (message: String) in problems.append(InputProblem(file: file, line: r.line, message: message)) }
+        }, row: { r, report in
             let id = r.trimmed(c.id)
-            if id.isEmpty { bad("id is empty"); return }
-            if members.ids.find(id) != nil { bad("duplicate member id \"\(r.string(c.id))\""); return }
+            if id.isEmpty { report("id is empty"); return }
+            if members.ids.find(id) != nil { report("duplicate member id \"\(r.string(c.id))\""); return }
             let tierID = r.string(c.tier)
             let tier = plan.tierIndex(tierID)
             if tier == nil {
-                bad("unknown tier \"\(tierID)\" (the plan's tiers: \(plan.tiers.map(\.id).joined(separator: ", ")))")
+                report("unknown tier \"\(tierID)\" (the plan's tiers: \(plan.tiers.map(\.id).joined(separator: ", ")))")
             }
             let status = r.string(c.status)
             if !["active", "inactive", "left"].contains(status) {
-                bad("status \"\(status)\" is not one of active, inactive, left")
+                report("status \"\(status)\" is not one of active, inactive, left")
             }
             if !r.isBlank(c.joined), Timestamp.parse(r[c.joined]) == nil {
-                bad("joined_at \"\(r.string(c.joined))\" is not a date (e.g. 2026-11-03 or 2026-11-03T10:15:00+08:00)")
+                report("joined_at \"\(r.string(c.joined))\" is not a date (e.g. 2026-11-03 or 2026-11-03T10:15:00+08:00)")
             }
             members.ids.insert(id)
             members.names.append(r.string(c.name))
@@ -76,51 +103,39 @@ public struct InputReader {
                                          message: "sponsor links form a cycle: \(names)"))
         }
         members.forest = built.forest ?? TeamForest(sponsor: sponsor)
-        self.problems = problems
-        self.input.members = members
+        input.members = members
     }
 
     // MARK: - Orders
 
     public mutating func readOrders(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
-        var reader = CSVReader(file: file)
-        // Column positions, resolved once from the header (a lookup per field would cost a hash per row).
         var c = (id: -1, member: -1, paid: -1, amount: -1, cost: -1, category: -1, quantity: -1)
-        var problems = self.problems
         var orders = input.orders
         var categories = input.categories
         let members = input.members.ids
         let clock = self.clock
         orders.reserve(bytes.count / 64)
-        reader.read(bytes, problem: { problems.append($0) }, header: { header in
-            guard let k = CSVColumns(header: header, required: ["id", "member_id", "paid_at", "amount"],
-                                     optional: ["cost", "category", "product_id", "quantity"], file: file,
-                                     problem: { problems.append($0) }) else { return false }
+        Self.table(bytes, file: file, required: ["id", "member_id", "paid_at", "amount"],
+                   optional: ["cost", "category", "product_id", "quantity"], problems: &problems, header: { k in
             c = (k["id"], k["member_id"], k["paid_at"], k["amount"], k["cost"], k["category"], k["quantity"])
-            return true
-        }, row: { r in
-            var ok = true
-            let bad = { (message: String) in
-                problems.append(InputProblem(file: file, line: r.line, message: message))
-                ok = false
-            }
+        }, row: { r, report in
             let id = r.trimmed(c.id)
             var index: Int32 = -1
             if id.isEmpty {
-                bad("id is empty")
+                report("id is empty")
             } else {
                 let (at, inserted) = orders.ids.insert(id)
-                if !inserted { bad("duplicate order id \"\(r.string(c.id))\""); return }
+                if !inserted { report("duplicate order id \"\(r.string(c.id))\""); return }
                 index = at
             }
             let seller = members.find(r.trimmed(c.member))
-            if seller == nil { bad("unknown member \"\(r.string(c.member))\"") }
+            if seller == nil { report("unknown member \"\(r.string(c.member))\"") }
             let paid = Timestamp.parse(r[c.paid])
-            if paid == nil { bad("paid_at \"\(r.string(c.paid))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
-            let amount = Self.money(r, c.amount, "amount", required: true, bad)
-            let cost = Self.money(r, c.cost, "cost", required: false, bad)
+            if paid == nil { report("paid_at \"\(r.string(c.paid))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = Self.money(r, c.amount, "amount", required: true, &report)
+            let cost = Self.money(r, c.cost, "cost", required: false, &report)
             if c.quantity >= 0, !r.trimmed(c.quantity).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                bad("quantity \"\(r.string(c.quantity))\" is not a whole number")
+                report("quantity \"\(r.string(c.quantity))\" is not a whole number")
             }
             var category: Int32 = -1
             if c.category >= 0 {
@@ -128,63 +143,51 @@ public struct InputReader {
                 if !name.isEmpty { category = categories.insert(name).index }
             }
             if index < 0 { return }
-            let placed = ok ? clock.place(paid!) : (instant: Int64(0), period: Period(index: 0))
             // A refused row keeps its place (seller −1) so that indexes stay aligned with the ids.
-            assert(Int(index) == orders.seller.count)
-            orders.seller.append(ok ? seller! : -1)
+            let placed = report.ok ? clock.place(paid!) : (instant: Int64(0), period: Period(index: 0))
+            orders.seller.append(report.ok ? seller! : -1)
             orders.period.append(placed.period.index)
             orders.instant.append(placed.instant)
             orders.amount.append(amount ?? 0)
             orders.cost.append(cost ?? 0)
             orders.category.append(category)
         })
-        self.problems = problems
-        self.input.orders = orders
-        self.input.categories = categories
+        input.orders = orders
+        input.categories = categories
     }
 
     // MARK: - Refunds
 
     public mutating func readRefunds(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
-        var reader = CSVReader(file: file)
-        var columns: CSVColumns?
-        var problems = self.problems
+        var c = (id: -1, order: -1, at: -1, amount: -1)
         var refunds = input.refunds
-        var seen = Set<String>()
+        var seen = KeyTable()
         var refundedSoFar: [Int32: Int64] = [:]
         let orders = input.orders
         let clock = self.clock
-        reader.read(bytes, problem: { problems.append($0) }, header: { header in
-            columns = CSVColumns(header: header, required: ["id", "order_id", "refunded_at", "amount"],
-                                 optional: [], file: file, problem: { problems.append($0) })
-            return columns != nil
-        }, row: { r in
-            let c = columns!
-            var ok = true
-            let bad = { (message: String) in
-                problems.append(InputProblem(file: file, line: r.line, message: message))
-                ok = false
-            }
-            let id = r.string(c["id"])
-            if id.isEmpty { bad("id is empty") } else if !seen.insert(id).inserted { bad("duplicate refund id \"\(id)\"") }
-            let orderID = r.string(c["order_id"])
-            let order = orders.ids.find(r.trimmed(c["order_id"]))
-            if order == nil { bad("unknown order \"\(orderID)\"") }
-            let at = Timestamp.parse(r[c["refunded_at"]])
-            if at == nil { bad("refunded_at \"\(r.string(c["refunded_at"]))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
-            let amount = Self.money(r, c["amount"], "amount", required: true, bad)
-            if let amount, amount == 0 { bad("amount must be above 0") }
-            guard ok, let order, let at, let amount else { return }
+        Self.table(bytes, file: file, required: ["id", "order_id", "refunded_at", "amount"], problems: &problems, header: { k in
+            c = (k["id"], k["order_id"], k["refunded_at"], k["amount"])
+        }, row: { r, report in
+            let id = r.string(c.id)
+            if id.isEmpty { report("id is empty") } else if !seen.insert(id).inserted { report("duplicate refund id \"\(id)\"") }
+            let orderID = r.string(c.order)
+            let order = orders.ids.find(r.trimmed(c.order))
+            if order == nil { report("unknown order \"\(orderID)\"") }
+            let at = Timestamp.parse(r[c.at])
+            if at == nil { report("refunded_at \"\(r.string(c.at))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = Self.money(r, c.amount, "amount", required: true, &report)
+            if let amount, amount == 0 { report("amount must be above 0") }
+            guard report.ok, let order, let at, let amount else { return }
             let o = Int(order)
             if orders.seller[o] < 0 { return } // the order's own line is already reported
             let placed = clock.place(at)
             if placed.instant < orders.instant[o] {
-                bad("refunded_at \(r.string(c["refunded_at"])) is before order \"\(orderID)\" was paid")
+                report("refunded_at \(r.string(c.at)) is before order \"\(orderID)\" was paid")
                 return
             }
             let total = (refundedSoFar[order] ?? 0) + amount
             if total > orders.amount[o] {
-                bad("refunds of order \"\(orderID)\" reach \(Money(fen: total)), more than its amount \(Money(fen: orders.amount[o]))")
+                report("refunds of order \"\(orderID)\" reach \(Money(fen: total)), more than its amount \(Money(fen: orders.amount[o]))")
                 return
             }
             refundedSoFar[order] = total
@@ -193,61 +196,49 @@ public struct InputReader {
             refunds.period.append(placed.period.index)
             refunds.amount.append(amount)
         })
-        self.problems = problems
-        self.input.refunds = refunds
+        input.refunds = refunds
     }
 
     // MARK: - Goals
 
     public mutating func readGoals(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
-        var reader = CSVReader(file: file)
-        var columns: CSVColumns?
-        var problems = self.problems
+        var c = (member: -1, period: -1, target: -1)
         var goals = input.goals
         var seen = Set<String>()
         let members = input.members.ids
-        reader.read(bytes, problem: { problems.append($0) }, header: { header in
-            columns = CSVColumns(header: header, required: ["member_id", "period", "target"],
-                                 optional: [], file: file, problem: { problems.append($0) })
-            return columns != nil
-        }, row: { r in
-            let c = columns!
-            var ok = true
-            let bad = { (message: String) in
-                problems.append(InputProblem(file: file, line: r.line, message: message))
-                ok = false
-            }
-            let memberID = r.string(c["member_id"])
-            let member = members.find(r.trimmed(c["member_id"]))
-            if member == nil { bad("unknown member \"\(memberID)\"") }
-            let window = GoalWindow(parsing: r.string(c["period"]))
-            if window == nil { bad("period \"\(r.string(c["period"]))\" is not a month, quarter or year (2026-11, 2026-Q4, 2026)") }
-            let target = Self.money(r, c["target"], "target", required: true, bad)
-            if let target, target == 0 { bad("target must be above 0") }
-            guard ok, let member, let window, let target else { return }
+        Self.table(bytes, file: file, required: ["member_id", "period", "target"], problems: &problems, header: { k in
+            c = (k["member_id"], k["period"], k["target"])
+        }, row: { r, report in
+            let memberID = r.string(c.member)
+            let member = members.find(r.trimmed(c.member))
+            if member == nil { report("unknown member \"\(memberID)\"") }
+            let window = GoalWindow(parsing: r.string(c.period))
+            if window == nil { report("period \"\(r.string(c.period))\" is not a month, quarter or year (2026-11, 2026-Q4, 2026)") }
+            let target = Self.money(r, c.target, "target", required: true, &report)
+            if let target, target == 0 { report("target must be above 0") }
+            guard report.ok, let member, let window, let target else { return }
             if !seen.insert("\(memberID)\u{1}\(window)").inserted {
-                bad("member \"\(memberID)\" has a second goal for \(window)")
+                report("member \"\(memberID)\" has a second goal for \(window)")
                 return
             }
             goals.append(.init(member: member, window: window, target: target))
         })
-        self.problems = problems
-        self.input.goals = goals
+        input.goals = goals
     }
 
     /// Parses a money field (≥ 0, at most two decimals); reports and returns nil when it is wrong.
     static func money(_ r: CSVReader.Record, _ column: Int, _ name: String, required: Bool,
-                      _ bad: (String) -> Void) -> Int64? {
+                      _ report: inout RowReport) -> Int64? {
         if column < 0 || r.isBlank(column) {
-            if required { bad("\(name) is empty") }
+            if required { report("\(name) is empty") }
             return nil
         }
         switch FixedPoint.parse(r[column], scale: 2) {
         case .success(let fen) where fen >= 0: return fen
-        case .success: bad("\(name) \"\(r.string(column))\" is negative")
-        case .failure(.tooManyDecimals): bad("\(name) \"\(r.string(column))\" has more than 2 decimals")
-        case .failure(.overflow): bad("\(name) \"\(r.string(column))\" is too large")
-        case .failure: bad("\(name) \"\(r.string(column))\" is not an amount")
+        case .success: report("\(name) \"\(r.string(column))\" is negative")
+        case .failure(.tooManyDecimals): report("\(name) \"\(r.string(column))\" has more than 2 decimals")
+        case .failure(.overflow): report("\(name) \"\(r.string(column))\" is too large")
+        case .failure: report("\(name) \"\(r.string(column))\" is not an amount")
         }
         return nil
     }
