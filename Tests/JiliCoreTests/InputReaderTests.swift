@@ -123,3 +123,81 @@ import Testing
         ])
     }
 }
+
+/// Large orders files are read in parts in parallel: the result must be what one pass gives.
+@Suite struct PartsTests {
+    func read(_ s: Scenario, parts: Int) throws -> InputReader {
+        var reader = InputReader(plan: try s.decodedPlan())
+        var members = s.members
+        var orders = s.orders
+        members.withUTF8 { reader.readMembers($0, file: "members.csv") }
+        orders.withUTF8 { reader.readOrders($0, file: "orders.csv", parts: parts, minimumBytesToCut: 0) }
+        return reader
+    }
+
+    func same(_ a: InputReader, _ b: InputReader) {
+        let x = a.input.orders
+        let y = b.input.orders
+        #expect(x.count == y.count)
+        #expect((0..<x.count).map { x.ids[$0] } == (0..<y.count).map { y.ids[$0] })
+        #expect(x.seller == y.seller && x.period == y.period && x.instant == y.instant)
+        #expect(x.amount == y.amount && x.cost == y.cost)
+        #expect(x.category.map { $0 < 0 ? "" : a.input.categories[Int($0)] } == y.category.map { $0 < 0 ? "" : b.input.categories[Int($0)] })
+        #expect(a.problems == b.problems)
+    }
+
+    @Test(arguments: [UInt64(3), 8, 21])
+    func partsGiveWhatOnePassGives(seed: UInt64) throws {
+        let s = RandomScenario(seed: seed).scenario()
+        let one = try read(s, parts: 1)
+        for parts in [2, 3, 7] { same(one, try read(s, parts: parts)) }
+    }
+
+    @Test func problemsAndDuplicatesAcrossParts() throws {
+        let s = Scenario(plan: plan(#"{"id": "retail", "type": "commission", "rate": "0.1"}"#), members: members("A,,general"), orders: """
+            id,member_id,paid_at,amount,category
+            o1,A,2026-11-02,100,food
+            o2,A,2026-11-02,100,home
+            o3,m9,2026-11-02,100,food
+
+            o4,A,2026-11-02,1.234,toys
+            o1,A,2026-11-03,5,food
+            o5,A,bad,5,food
+            o2,A,2026-11-03,5,home
+            """)
+        let one = try read(s, parts: 1)
+        #expect(one.problems.map(\.description) == [
+            #"orders.csv:4: unknown member "m9""#,
+            #"orders.csv:6: amount "1.234" has more than 2 decimals"#,
+            #"orders.csv:7: duplicate order id "o1""#,
+            #"orders.csv:8: paid_at "bad" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)"#,
+            #"orders.csv:9: duplicate order id "o2""#,
+        ])
+        for parts in 2...6 { same(one, try read(s, parts: parts)) }
+    }
+
+    @Test func aQuoteAnywhereKeepsTheFileInOnePart() {
+        let rows = Array("o1,A,2026-11-02,100\no2,A,\"2026-11-02\",5\no3,A,2026-11-02,1\n".utf8)
+        rows.withUnsafeBufferPointer { b in
+            #expect(OrdersPart.cut(b, into: 2) == nil)
+        }
+        let plain = Array("o1,A,2026-11-02,100\no2,A,2026-11-02,5\no3,A,2026-11-02,1\n".utf8)
+        plain.withUnsafeBufferPointer { b in
+            let parts = OrdersPart.cut(b, into: 2)!
+            #expect(parts.map { String(decoding: $0, as: UTF8.self) } == ["o1,A,2026-11-02,100\no2,A,2026-11-02,5\n", "o3,A,2026-11-02,1\n"])
+        }
+    }
+
+    @Test func aHeaderWithAQuotedLineBreak() throws {
+        let s = Scenario(plan: plan(#"{"id": "retail", "type": "commission", "rate": "0.1"}"#), members: members("A,,general"),
+                         orders: "id,\"member\nnote\",member_id,paid_at,amount\no1,x,A,2026-11-02,100\n")
+        #expect(try s.settle("2026-11").table == ["A.retail": "10.00", "A.total": "10.00"])
+        #expect(try read(s, parts: 2).problems.isEmpty)
+    }
+}
+
+extension CSVReaderTests {
+    @Test func anUnclosedQuoteInTheHeaderIsTheOnlyProblem() {
+        #expect(rows("\"a,b\n1,2\n").problems == ["x.csv:1: a quoted field is not closed"])
+    }
+}

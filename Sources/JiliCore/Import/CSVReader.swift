@@ -82,19 +82,74 @@ public struct CSVReader {
         header onHeader: ([String]) -> Bool,
         row: (Record) -> Void
     ) -> Bool {
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
+        guard bytes.count > 0 else {
             problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
             return false
         }
-        var i = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        let start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        var headerSeen = false
+        var headerOK = false
+        var reported = false
+        var lines = 0
+        _ = scan(bytes, from: start, firstLine: 1, columns: nil, problem: { reported = true; problem($0) },
+                 header: { headerSeen = true; headerOK = onHeader($0); return headerOK }, row: row, linesRead: &lines)
+        if !headerSeen && !reported {
+            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
+        }
+        return headerOK
+    }
+
+    /// Reads records without a header, as a part of a file cut at a line break: `firstLine` is the
+    /// line the part starts on, `columns` the header's column count. Returns the lines it spans.
+    @discardableResult
+    public mutating func readPart(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        firstLine: Int,
+        columns: Int,
+        problem: (InputProblem) -> Void,
+        row: (Record) -> Void
+    ) -> Int {
+        var lines = 0
+        _ = scan(bytes, from: 0, firstLine: firstLine, columns: columns, problem: problem,
+                 header: { _ in true }, row: row, linesRead: &lines)
+        return lines
+    }
+
+    /// The record loop. With `columns` nil the first record is the header.
+    private mutating func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        firstLine: Int,
+        columns: Int?,
+        problem: (InputProblem) -> Void,
+        header onHeader: ([String]) -> Bool,
+        row: (Record) -> Void
+    ) -> Bool {
+        var lines = 0
+        return scan(bytes, from: start, firstLine: firstLine, columns: columns, problem: problem,
+                    header: onHeader, row: row, linesRead: &lines)
+    }
+
+    private mutating func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        firstLine: Int,
+        columns: Int?,
+        problem: (InputProblem) -> Void,
+        header onHeader: ([String]) -> Bool,
+        row: (Record) -> Void,
+        linesRead: inout Int
+    ) -> Bool {
+        guard let base = bytes.baseAddress else { return columns != nil }
+        var i = start
         let n = bytes.count
-        var line = 1
+        var line = firstLine
+        defer { linesRead = line - firstLine }
         var fields: [Field] = []
         fields.reserveCapacity(16)
         var scratch: [UInt8] = []
-        var sawHeader = false
-        var expected = 0
-
+        var sawHeader = columns != nil
+        var expected = columns ?? 0
         while i < n {
             let recordLine = line
             fields.removeAll(keepingCapacity: true)
@@ -185,11 +240,7 @@ public struct CSVReader {
                 }
             }
         }
-        if !sawHeader {
-            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
-            return false
-        }
-        return true
+        return sawHeader
     }
 }
 

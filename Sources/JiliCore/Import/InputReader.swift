@@ -108,52 +108,84 @@ public struct InputReader {
 
     // MARK: - Orders
 
-    public mutating func readOrders(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
-        var c = (id: -1, member: -1, paid: -1, amount: -1, cost: -1, category: -1, quantity: -1)
-        var orders = input.orders
-        var categories = input.categories
-        let members = input.members.ids
-        let clock = self.clock
-        orders.reserve(bytes.count / 64)
-        Self.table(bytes, file: file, required: ["id", "member_id", "paid_at", "amount"],
-                   optional: ["cost", "category", "product_id", "quantity"], problems: &problems, header: { k in
+    /// Reads orders. A large file is cut into parts read in parallel (one per processor) and merged
+    /// in file order, so ids, problems and their lines are the same as read in one go.
+    public mutating func readOrders(_ bytes: UnsafeBufferPointer<UInt8>, file: String,
+                                    parts: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                    minimumBytesToCut: Int = 8 << 20) {
+        var c: OrdersPart.Columns = (-1, -1, -1, -1, -1, -1, -1)
+        var columnCount = 0
+        var headerEnd = 0
+        var reader = CSVReader(file: file)
+        // The header ends at the first line break outside quotes.
+        var firstBreak = 0
+        var quotes = 0
+        repeat {
+            while firstBreak < bytes.count, bytes[firstBreak] != 0x0A {
+                if bytes[firstBreak] == UInt8(ascii: "\"") { quotes += 1 }
+                firstBreak += 1
+            }
+            if firstBreak < bytes.count { firstBreak += 1 }
+        } while quotes % 2 == 1 && firstBreak < bytes.count
+        var headerProblems: [InputProblem] = []
+        let headerOK = reader.read(UnsafeBufferPointer(rebasing: bytes[0..<firstBreak]), problem: { headerProblems.append($0) },
+                                   header: { names in
+            guard let k = CSVColumns(header: names, required: ["id", "member_id", "paid_at", "amount"],
+                                     optional: ["cost", "category", "product_id", "quantity"], file: file,
+                                     problem: { headerProblems.append($0) }) else { return false }
             c = (k["id"], k["member_id"], k["paid_at"], k["amount"], k["cost"], k["category"], k["quantity"])
-        }, row: { r, report in
-            let id = r.trimmed(c.id)
-            var index: Int32 = -1
-            if id.isEmpty {
-                report("id is empty")
+            columnCount = names.count
+            return true
+        }, row: { _ in })
+        problems.append(contentsOf: headerProblems)
+        guard headerOK else { return }
+        headerEnd = firstBreak
+        let rows = UnsafeBufferPointer(rebasing: bytes[headerEnd..<bytes.count])
+        let wanted = rows.count >= minimumBytesToCut ? max(1, min(parts, 8)) : 1
+        let pieces = OrdersPart.cut(rows, into: wanted) ?? [rows]
+        let members = input.members.ids
+        let zone = plan.timeZone
+        let columns = c
+        let count = columnCount
+        let read = concurrentMap(pieces.count) { k in
+            OrdersPart.read(pieces[k], file: file, columns: columns, columnCount: count, members: members, timeZone: zone)
+        }
+        merge(read, file: file, firstLine: 2)
+    }
+
+    /// Appends parts to the orders in file order: their lines shifted to the file's, their categories
+    /// renumbered, and an id repeated across parts reported as a duplicate.
+    private mutating func merge(_ parts: [OrdersPart], file: String, firstLine: Int) {
+        var orders = input.orders
+        var found: [InputProblem] = []
+        var line = firstLine
+        for var part in parts {
+            for p in part.problems { found.append(InputProblem(file: file, line: p.line + line, message: p.message)) }
+            let renumber = (0..<part.categories.count).map { input.categories.insert(part.categories[$0]).index }
+            for i in 0..<part.category.count where part.category[i] >= 0 { part.category[i] = renumber[Int(part.category[i])] }
+            if orders.ids.count == 0 {
+                orders.ids = part.ids
             } else {
-                let (at, inserted) = orders.ids.insert(id)
-                if !inserted { report("duplicate order id \"\(r.string(c.id))\""); return }
-                index = at
+                // A row whose id an earlier part holds is left out, as one pass over the file leaves it out.
+                var keep = [Bool](repeating: true, count: part.ids.count)
+                for i in 0..<part.ids.count where !part.ids.withKey(i, { orders.ids.insert($0).inserted }) {
+                    found.append(InputProblem(file: file, line: Int(part.lines[i]) + line, message: "duplicate order id \"\(part.ids[i])\""))
+                    keep[i] = false
+                }
+                if keep.contains(false) { part.keep(keep) }
             }
-            let seller = members.find(r.trimmed(c.member))
-            if seller == nil { report("unknown member \"\(r.string(c.member))\"") }
-            let paid = Timestamp.parse(r[c.paid])
-            if paid == nil { report("paid_at \"\(r.string(c.paid))\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
-            let amount = Self.money(r, c.amount, "amount", required: true, &report)
-            let cost = Self.money(r, c.cost, "cost", required: false, &report)
-            if c.quantity >= 0, !r.trimmed(c.quantity).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                report("quantity \"\(r.string(c.quantity))\" is not a whole number")
-            }
-            var category: Int32 = -1
-            if c.category >= 0 {
-                let name = r.trimmed(c.category)
-                if !name.isEmpty { category = categories.insert(name).index }
-            }
-            if index < 0 { return }
-            // A refused row keeps its place (seller −1) so that indexes stay aligned with the ids.
-            let placed = report.ok ? clock.place(paid!) : (instant: Int64(0), period: Period(index: 0))
-            orders.seller.append(report.ok ? seller! : -1)
-            orders.period.append(placed.period.index)
-            orders.instant.append(placed.instant)
-            orders.amount.append(amount ?? 0)
-            orders.cost.append(cost ?? 0)
-            orders.category.append(category)
-        })
+            orders.seller += part.seller
+            orders.period += part.period
+            orders.instant += part.instant
+            orders.amount += part.amount
+            orders.cost += part.cost
+            orders.category += part.category
+            line += part.lineCount
+        }
+        // Problems in line order, as one pass over the file would give them.
+        found.sort { $0.line < $1.line }
+        problems.append(contentsOf: found)
         input.orders = orders
-        input.categories = categories
     }
 
     // MARK: - Refunds

@@ -24,6 +24,11 @@ public struct KeyTable: Sendable {
         String(decoding: bytes[starts[index]..<starts[index + 1]], as: UTF8.self)
     }
 
+    /// The bytes of the key at an index.
+    public func withKey<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[starts[index]..<starts[index + 1]])) }
+    }
+
     public mutating func reserveCapacity(_ n: Int) {
         bytes.reserveCapacity(n * 8)
         starts.reserveCapacity(n + 1)
