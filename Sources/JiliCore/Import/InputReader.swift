@@ -159,12 +159,22 @@ public struct InputReader {
         var orders = input.orders
         var found: [InputProblem] = []
         var line = firstLine
-        for var part in parts {
+        var parts = parts
+        parts.reverse()
+        // Parts are taken one by one so that each is freed once appended.
+        while var part = parts.popLast() {
             for p in part.problems { found.append(InputProblem(file: file, line: p.line + line, message: p.message)) }
             let renumber = (0..<part.categories.count).map { input.categories.insert(part.categories[$0]).index }
             for i in 0..<part.category.count where part.category[i] >= 0 { part.category[i] = renumber[Int(part.category[i])] }
-            if orders.ids.count == 0 {
+            if orders.count == 0 {
+                // The first part becomes the orders as it is, without copying.
                 orders.ids = part.ids
+                orders.seller = part.seller
+                orders.period = part.period
+                orders.instant = part.instant
+                orders.amount = part.amount
+                orders.cost = part.cost
+                orders.category = part.category
             } else {
                 // A row whose id an earlier part holds is left out, as one pass over the file leaves it out.
                 var keep = [Bool](repeating: true, count: part.ids.count)
@@ -173,13 +183,13 @@ public struct InputReader {
                     keep[i] = false
                 }
                 if keep.contains(false) { part.keep(keep) }
+                orders.seller += part.seller
+                orders.period += part.period
+                orders.instant += part.instant
+                orders.amount += part.amount
+                orders.cost += part.cost
+                orders.category += part.category
             }
-            orders.seller += part.seller
-            orders.period += part.period
-            orders.instant += part.instant
-            orders.amount += part.amount
-            orders.cost += part.cost
-            orders.category += part.category
             line += part.lineCount
         }
         // Problems in line order, as one pass over the file would give them.
