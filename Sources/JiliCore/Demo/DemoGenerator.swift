@@ -3,8 +3,9 @@ import Foundation
 /// Writes a realistic plan and CSV files at any scale, streaming: memory grows with the number of
 /// members (their depth and tier), not with the number of orders.
 ///
-/// The team is a forest of one leader's tree, deep and wide (sponsors drawn mostly from recent
-/// joiners, up to 40 levels), four tiers, some inactive and left members. Orders spread over
+/// The team is one leader's tree, deep and wide (sponsors drawn mostly from recent joiners, up to
+/// 40 levels, and some from the first 0.1 %, who recruit hundreds), four tiers, some inactive and
+/// left members. Orders spread over
 /// `months` months up to `lastPeriod`, sellers skewed so a few sell much; about 3 % are refunded,
 /// some in the month after (which restates it); about 10 % of members have a goal for the last month.
 public struct DemoGenerator: Sendable {
@@ -75,8 +76,11 @@ public struct DemoGenerator: Sendable {
             var sponsor = -1
             if i > 0 {
                 for _ in 0..<4 {
-                    // Mostly someone who joined recently (deep chains), sometimes anyone (wide tree).
-                    let candidate = random.chance(70) ? max(0, i - 1 - random.below(min(i, 50))) : random.below(i)
+                    // Mostly someone who joined recently (deep chains), sometimes anyone, and sometimes
+                    // one of the first 0.1 % (leaders with hundreds of direct recruits: a wide tree).
+                    let roll = random.below(100)
+                    let candidate = roll < 60 ? max(0, i - 1 - random.below(min(i, 50)))
+                        : roll < 85 ? random.below(i) : random.below(min(i, max(1, members / 1000)))
                     sponsor = candidate
                     if depth[candidate] < 40 { break }
                 }
