@@ -147,19 +147,18 @@ public struct InputReader {
         let zone = plan.timeZone
         let columns = c
         let count = columnCount
-        let read = concurrentMap(pieces.count) { k in
+        var read = concurrentMap(pieces.count) { k in
             OrdersPart.read(pieces[k], file: file, columns: columns, columnCount: count, members: members, timeZone: zone)
         }
-        merge(read, file: file, firstLine: 2)
+        merge(&read, file: file, firstLine: 2)
     }
 
     /// Appends parts to the orders in file order: their lines shifted to the file's, their categories
     /// renumbered, and an id repeated across parts reported as a duplicate.
-    private mutating func merge(_ parts: [OrdersPart], file: String, firstLine: Int) {
+    private mutating func merge(_ parts: inout [OrdersPart], file: String, firstLine: Int) {
         var orders = input.orders
         var found: [InputProblem] = []
         var line = firstLine
-        var parts = parts
         parts.reverse()
         // Parts are taken one by one so that each is freed once appended.
         while var part = parts.popLast() {

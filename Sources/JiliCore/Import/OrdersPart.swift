@@ -107,7 +107,10 @@ struct OrdersPart {
 func concurrentMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
     let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
     results.initialize(repeating: nil)
-    defer { results.deallocate() }
+    defer {
+        results.deinitialize()
+        results.deallocate()
+    }
     nonisolated(unsafe) let shared = results
     withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let work = body

@@ -70,6 +70,9 @@ final class Explainer {
     let period: Period
     let log: ContributionLog
     private var ordersBySeller: [Int: [Int32: [(order: Int32, base: Int64)]]] = [:]
+    /// For each member, the refunds dated in the period of orders sold by it or its downline, by the
+    /// month of the order: what restated its amounts. Built on first use.
+    private var refundsByMember: [Int32: [(period: Int32, refund: Int32)]]?
 
     init(plan: Plan, calc: MonthCalculator, period: Period, log: ContributionLog) {
         self.plan = plan
@@ -183,13 +186,19 @@ final class Explainer {
         var total: Int64 = 0
         let input = calc.book.input
         let ruleIDs = plan.rules.map(\.id) + ["cap"]
-        for q in restatements {
-            let refunds = calc.book.refundsDated(in: period.index).filter { r in
+        if refundsByMember == nil {
+            var map: [Int32: [(Int32, Int32)]] = [:]
+            for r in calc.book.refundsDated(in: period.index) {
                 let order = Int(input.refunds.order[Int(r)])
-                guard input.orders.period[order] == q.period.index else { return false }
                 let seller = Int(input.orders.seller[order])
-                return seller == m || input.members.forest.uplines(of: seller).contains(m)
-            }.map { input.refunds.ids[Int($0)] }
+                for member in [seller] + input.members.forest.uplines(of: seller) {
+                    map[Int32(member), default: []].append((input.orders.period[order], r))
+                }
+            }
+            refundsByMember = map
+        }
+        for q in restatements {
+            let refunds = (refundsByMember?[Int32(m)] ?? []).filter { $0.period == q.period.index }.map { input.refunds.ids[Int($0.refund)] }
             for (r, id) in ruleIDs.enumerated() {
                 let before = r < plan.rules.count ? q.before.perRule[r][m] : q.before.cap[m]
                 let after = r < plan.rules.count ? q.after.perRule[r][m] : q.after.cap[m]

@@ -20,11 +20,6 @@ public struct SettlementResult: Sendable {
     /// Whether explanations were asked for (they add `explanations` and `restated` keys).
     public var explained: Bool
 
-    /// The amount of a member under a rule, or nil.
-    public func amount(member: String, rule: String) -> Int64? {
-        members.first { $0.member == member }?.rules[rule]
-    }
-
     /// The result document. Key order follows the spec; maps are sorted by key.
     public func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
 

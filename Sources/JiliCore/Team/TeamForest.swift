@@ -37,17 +37,4 @@ public struct TeamForest: Sendable {
         while m >= 0 { out.append(Int(m)); m = sponsor[Int(m)] }
         return out
     }
-
-    /// Depth of each member (roots are 0), computed in one pass with memoisation.
-    public func depths() -> [Int32] {
-        var depth = [Int32](repeating: -1, count: count)
-        var stack: [Int32] = []
-        for start in 0..<count where depth[start] < 0 {
-            var m = Int32(start)
-            while m >= 0, depth[Int(m)] < 0 { stack.append(m); m = sponsor[Int(m)] }
-            var d = m >= 0 ? depth[Int(m)] : -1
-            while let top = stack.popLast() { d += 1; depth[Int(top)] = d }
-        }
-        return depth
-    }
 }
