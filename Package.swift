@@ -10,14 +10,32 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
     ],
     targets: [
         // Pure Swift, Foundation only: money, periods, the team tree, plans, the settlement engine.
         .target(name: "JiliCore"),
+        // Vapor 4 + Fluent: the only place that knows HTTP and the database.
+        .target(
+            name: "JiliServer",
+            dependencies: [
+                "JiliCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ]
+        ),
         .executableTarget(
             name: "Jili",
             dependencies: [
                 "JiliCore",
+                "JiliServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -25,6 +43,13 @@ let package = Package(
             name: "JiliCoreTests",
             // Jili is listed so that the command-line tests find the built `jili` beside the tests.
             dependencies: ["JiliCore", "Jili"]
+        ),
+        .testTarget(
+            name: "JiliServerTests",
+            dependencies: [
+                "JiliServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
         ),
     ]
 )

@@ -2,21 +2,25 @@ import ArgumentParser
 import Foundation
 
 @main
-struct JiliCommand: ParsableCommand {
+struct JiliCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jili",
         abstract: "Jili (激励): incentive plans and settlement for social-commerce sales teams.",
-        subcommands: [SettleCommand.self, PlanCommand.self, DemoCommand.self]
+        subcommands: [ServeCommand.self, SettleCommand.self, PlanCommand.self, DemoCommand.self]
     )
 }
 
 extension JiliCommand {
     /// Runs a command; problems with the input print one line each on standard error and exit
     /// with their status (2 for bad input, 1 for a refused plan).
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as Failure {
             FileHandle.standardError.write(Data(failure.lines.map { $0 + "\n" }.joined().utf8))
             Foundation.exit(failure.status)

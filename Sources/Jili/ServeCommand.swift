@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import JiliServer
+
+/// `jili serve`: the web app and the API, on SQLite (JILI_DATA, default ./jili.sqlite) or on
+/// PostgreSQL when DATABASE_URL is set; migrated on start; a demo team on an empty database.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Start the web app (http://127.0.0.1:8080 by default).")
+
+    @Option(help: "The address to listen on.") var hostname = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
+    @Flag(help: "Start without the demo team: the first visit creates the leader's account.") var noDemo = false
+
+    func run() async throws {
+        let config: AppConfig
+        do {
+            config = try AppConfig.fromEnvironment(demo: !noDemo)
+        } catch let error as ConfigError {
+            throw Failure(lines: error.problems)
+        }
+        try await JiliServer.serve(config: config, hostname: hostname, port: port)
+    }
+}

@@ -1,0 +1,65 @@
+import Fluent
+import Vapor
+
+/// Which members someone may see. One place decides it for every page and endpoint.
+enum MemberScope: Equatable, Sendable {
+    /// Everyone.
+    case all
+    /// The members of one department.
+    case department(Int)
+    /// A member and everyone below them (`path` is the member's materialised path).
+    case subtree(path: String)
+    /// A member and a summary of their downline: names, tiers and volumes, not contact details.
+    case selfAndDownlineSummary(path: String)
+
+    /// Whether a member is in the scope.
+    func contains(_ member: Member) -> Bool {
+        switch self {
+        case .all: return true
+        case .department(let id): return member.$department.id == id
+        case .subtree(let path), .selfAndDownlineSummary(let path): return member.path.hasPrefix(path)
+        }
+    }
+
+    /// Whether contact details (phone) of `member` may be shown.
+    func showsContact(of member: Member, viewer: Member?) -> Bool {
+        switch self {
+        case .selfAndDownlineSummary: return member.id == viewer?.id
+        default: return contains(member)
+        }
+    }
+
+    /// Limits a member query to the scope.
+    func apply(to query: QueryBuilder<Member>) -> QueryBuilder<Member> {
+        switch self {
+        case .all: return query
+        case .department(let id): return query.filter(\.$department.$id == id)
+        case .subtree(let path), .selfAndDownlineSummary(let path): return query.filter(\.$path =~ path)
+        }
+    }
+}
+
+enum Permissions {
+    /// The members an account may see, or nil when it may see none (warehouse).
+    static func memberScope(_ account: Account, member: Member?) -> MemberScope? {
+        switch account.roleValue {
+        case .leader, .director, .finance, .customerService, .trainer:
+            return .all
+        case .departmentManager:
+            if let d = account.$department.id { return .department(d) }
+            return member.map { .subtree(path: $0.path) }
+        case .salesManager:
+            return member.map { .subtree(path: $0.path) }
+        case .agent:
+            return member.map { .selfAndDownlineSummary(path: $0.path) }
+        case .warehouse:
+            return nil
+        }
+    }
+
+    /// Who may add members and change sponsor, tier, status, department and position.
+    static func canEditMembers(_ role: Role) -> Bool { [.leader, .director].contains(role) }
+
+    /// Who may edit the org chart.
+    static func canEditOrg(_ role: Role) -> Bool { role == .leader }
+}

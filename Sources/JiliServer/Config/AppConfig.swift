@@ -1,0 +1,67 @@
+import Foundation
+
+/// Everything Jili reads from its environment, read once at start. Problems are collected and
+/// reported together rather than one at a time.
+public struct AppConfig: Sendable {
+    public enum Database: Sendable, Equatable {
+        /// An SQLite file (created when missing), or `:memory:`.
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public var database: Database
+    /// Where Resources/ (views, locales) and Public/ are.
+    public var home: String
+    /// Create the demo team when the database is empty.
+    public var demo: Bool
+    /// Mark session cookies Secure (set JILI_SECURE_COOKIES=1 behind HTTPS).
+    public var secureCookies: Bool
+    /// bcrypt's cost: 12 in use, lower in tests.
+    public var bcryptCost: Int
+
+    public init(database: Database, home: String, demo: Bool, secureCookies: Bool = false, bcryptCost: Int = 12) {
+        self.database = database
+        self.home = home
+        self.demo = demo
+        self.secureCookies = secureCookies
+        self.bcryptCost = bcryptCost
+    }
+
+    /// Reads `DATABASE_URL`, `JILI_DATA`, `JILI_HOME` and `JILI_SECURE_COOKIES`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       demo: Bool, workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfig {
+        var problems: [String] = []
+        let database: Database
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            if !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+                problems.append("DATABASE_URL must start with postgres:// (got \"\(url.prefix(20))…\")")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: env["JILI_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory + "/jili.sqlite")
+        }
+        let home = env["JILI_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.findHome(workingDirectory)
+        if !FileManager.default.fileExists(atPath: home + "/Resources/Views") {
+            problems.append("JILI_HOME: no Resources/Views in \(home) (set JILI_HOME to the folder that holds Resources/ and Public/)")
+        }
+        let secure = ["1", "true", "yes"].contains(env["JILI_SECURE_COOKIES"]?.lowercased() ?? "")
+        if !problems.isEmpty { throw ConfigError(problems: problems) }
+        return AppConfig(database: database, home: home, demo: demo, secureCookies: secure)
+    }
+
+    /// The folder with Resources/: the working directory, or next to the executable and its parents.
+    static func findHome(_ workingDirectory: String) -> String {
+        var candidates = [workingDirectory]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(folder.path)
+            folder = folder.deletingLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/Resources/Views") } ?? workingDirectory
+    }
+}
+
+public struct ConfigError: Error, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}

@@ -1,0 +1,47 @@
+import Vapor
+
+/// What every page's frame needs: the messages in the visitor's language, who is signed in,
+/// the navigation and the CSRF token for forms.
+struct Layout: Encodable {
+    struct NavItem: Encodable {
+        let href: String
+        let label: String
+        let active: Bool
+    }
+
+    let t: [String: String]
+    let lang: String
+    let otherLang: String
+    let otherLangLabel: String
+    let title: String
+    let csrf: String
+    let userName: String?
+    let roleLabel: String?
+    let nav: [NavItem]
+
+    init(_ req: Request, title: String) {
+        t = req.application.catalog.table(req.language)
+        lang = req.language
+        otherLang = lang == "en" ? "zh-CN" : "en"
+        otherLangLabel = lang == "en" ? "中文" : "English"
+        self.title = title
+        csrf = req.csrfToken()
+        let account = req.auth.get(Account.self)
+        userName = account?.username
+        roleLabel = account.map { req.t($0.roleValue.messageKey) }
+        var items: [NavItem] = []
+        if let account {
+            let path = req.url.path
+            func item(_ href: String, _ key: String) {
+                items.append(NavItem(href: href, label: req.t(key), active: path == href || path.hasPrefix(href + "/")))
+            }
+            item("/dashboard", "nav_dashboard")
+            if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
+                item("/members", "nav_members")
+                item("/team", "nav_team")
+            }
+            item("/org", "nav_org")
+        }
+        nav = items
+    }
+}

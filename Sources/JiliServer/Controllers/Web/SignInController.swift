@@ -1,0 +1,148 @@
+import Fluent
+import Vapor
+
+/// Sign in with a username or phone number and a password; sign out; on an empty database, the
+/// first visit creates the leader's account.
+struct SignInController: RouteCollection {
+    /// Failed attempts allowed per account and per address in `window`.
+    static let perAccount = 5
+    static let perAddress = 20
+    static let window: TimeInterval = 15 * 60
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("signin", use: form)
+        routes.post("signin", use: signIn)
+        routes.post("signout", use: signOut)
+        routes.get("setup", use: setupForm)
+        routes.post("setup", use: setup)
+    }
+
+    struct SignInPage: Encodable {
+        let layout: Layout
+        let login: String
+        let next: String
+        let error: String?
+    }
+
+    struct SignInForm: Content {
+        var login: String
+        var password: String
+        var next: String?
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        if try await Account.query(on: req.db).count() == 0 { return req.redirect(to: "/setup") }
+        if req.auth.has(Account.self) { return req.redirect(to: "/dashboard") }
+        let next = Self.safeNext(req.query[String.self, at: "next"])
+        return try await req.view.render("signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: "", next: next, error: nil))
+            .encodeResponse(for: req)
+    }
+
+    @Sendable func signIn(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignInForm.self)
+        let login = form.login.trimmingCharacters(in: .whitespaces)
+        let next = Self.safeNext(form.next)
+        let now = req.application.jiliClock.now()
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let since = now.addingTimeInterval(-Self.window)
+        func failures(_ key: String) async throws -> Int {
+            try await SignInAttempt.query(on: req.db).filter(\.$key == key).filter(\.$at >= since)
+                .filter(\.$succeeded == false).count()
+        }
+        func page(_ error: String, _ status: HTTPResponseStatus) async throws -> Response {
+            try await req.view.render("signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: login, next: next, error: error))
+                .encodeResponse(status: status, for: req)
+        }
+        let accountFailures = try await failures("account:\(login.lowercased())")
+        let addressFailures = try await failures("address:\(address)")
+        if accountFailures >= Self.perAccount || addressFailures >= Self.perAddress {
+            return try await page(req.t("signin_too_many", ["minutes": "\(Int(Self.window / 60))"]), .tooManyRequests)
+        }
+        let account = try await Account.query(on: req.db)
+            .group(.or) { $0.filter(\.$username == login).filter(\.$phone == login) }
+            .first()
+        let ok: Bool
+        if let account {
+            ok = try await req.password.async.verify(form.password, created: account.passwordHash)
+        } else {
+            // Spend the same time as a real check, so that timing does not tell which logins exist.
+            _ = try? await req.password.async.hash(form.password)
+            ok = false
+        }
+        for key in ["account:\(login.lowercased())", "address:\(address)"] {
+            try await SignInAttempt(key: key, at: now, succeeded: ok).save(on: req.db)
+        }
+        guard ok, let account else { return try await page(req.t("signin_failed"), .unauthorized) }
+        Self.startNewSession(req)
+        req.auth.login(account)
+        return req.redirect(to: next)
+    }
+
+    @Sendable func signOut(req: Request) async throws -> Response {
+        req.auth.logout(Account.self)
+        req.session.destroy()
+        return req.redirect(to: "/signin")
+    }
+
+    struct SetupPage: Encodable {
+        let layout: Layout
+        let error: String?
+    }
+
+    struct SetupForm: Content {
+        var name: String
+        var username: String
+        var phone: String?
+        var password: String
+    }
+
+    @Sendable func setupForm(req: Request) async throws -> Response {
+        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
+        return try await req.view.render("setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: nil)).encodeResponse(for: req)
+    }
+
+    /// Creates the leader (a member at the root and an account) in one transaction.
+    @Sendable func setup(req: Request) async throws -> Response {
+        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
+        let form = try req.content.decode(SetupForm.self)
+        let name = form.name.trimmingCharacters(in: .whitespaces)
+        let username = form.username.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, !username.isEmpty, form.password.count >= 8 else {
+            return try await req.view.render("setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: req.t("setup_invalid")))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let hash = try await req.password.async.hash(form.password)
+        let now = req.application.jiliClock.now()
+        let account = try await req.db.transaction { db -> Account in
+            let member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: "active", joinedAt: now)
+            try await member.create(on: db)
+            member.path = Member.path(sponsorPath: nil, id: member.id!)
+            try await member.save(on: db)
+            let account = Account(username: username, phone: form.phone?.isEmpty == false ? form.phone : nil,
+                                  passwordHash: hash, role: .leader, memberID: member.id)
+            try await account.create(on: db)
+            try await Audit.record(on: db, at: now, account: account, action: "create", entity: "account", id: "\(account.id!)",
+                                   before: nil, after: ["username": username, "role": "leader"])
+            return account
+        }
+        Self.startNewSession(req)
+        req.auth.login(account)
+        return req.redirect(to: "/dashboard")
+    }
+
+    /// A new session id on signing in, so that a session id planted before cannot be used after
+    /// (session fixation). The old session is deleted.
+    static func startNewSession(_ req: Request) {
+        if let old = req.session.id {
+            _ = req.application.sessions.driver.deleteSession(old, for: req)
+        }
+        req.session.id = nil
+        req.session.data = SessionData()
+    }
+
+    /// Only paths on this site: never an absolute URL (no open redirect).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/dashboard" }
+        return next
+    }
+}

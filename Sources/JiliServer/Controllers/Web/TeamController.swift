@@ -1,0 +1,215 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// The member list, a member's page and the team tree, each limited to what the viewer may see.
+struct TeamController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("members", use: list)
+        routes.get("members", ":code", use: member)
+        routes.get("team", use: tree)
+    }
+
+    /// The viewer's scope, or 403.
+    static func scope(_ req: Request) async throws -> (MemberScope, Member?) {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        guard let scope = Permissions.memberScope(account, member: me) else { throw Abort(.forbidden) }
+        return (scope, me)
+    }
+
+    struct Row: Encodable {
+        let code: String
+        let name: String
+        let tier: String
+        let status: String
+        let statusKey: String
+        let department: String?
+        let position: String?
+        let phone: String?
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct ListPage: Encodable {
+        let layout: Layout
+        let q: String
+        let tiers: [Option]
+        let statuses: [Option]
+        let departments: [Option]
+        let positions: [Option]
+        let rows: [Row]
+        let total: Int
+        let page: Int
+        let pages: Int
+        let previous: String?
+        let next: String?
+    }
+
+    @Sendable func list(req: Request) async throws -> View {
+        let (scope, me) = try await Self.scope(req)
+        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let tier = req.query[String.self, at: "tier"] ?? ""
+        let status = req.query[String.self, at: "status"] ?? ""
+        let department = req.query[Int.self, at: "department"]
+        let position = req.query[Int.self, at: "position"]
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let perPage = 50
+
+        var query = scope.apply(to: Member.query(on: req.db))
+        if !q.isEmpty {
+            query = query.group(.or) { g in
+                g.filter(\.$name ~~ q).filter(\.$code ~~ q)
+                if case .selfAndDownlineSummary = scope {} else { g.filter(\.$phone ~~ q) }
+            }
+        }
+        if Tiers.ids.contains(tier) { query = query.filter(\.$tier == tier) }
+        if MemberStatus(rawValue: status) != nil { query = query.filter(\.$status == status) }
+        if let department { query = query.filter(\.$department.$id == department) }
+        if let position { query = query.filter(\.$position.$id == position) }
+        let total = try await query.count()
+        let members = try await query.sort(\.$id).range(((page - 1) * perPage)..<(page * perPage))
+            .with(\.$department).with(\.$position).all()
+
+        let departments = try await Department.query(on: req.db).sort(\.$sort).all()
+        let positions = try await Position.query(on: req.db).sort(\.$sort).all()
+        let rows = members.map { m in
+            Row(code: m.code, name: m.name, tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status)"), statusKey: m.status,
+                department: m.department?.name, position: m.position?.name,
+                phone: scope.showsContact(of: m, viewer: me) ? m.phone : nil)
+        }
+        func link(_ p: Int) -> String {
+            var items = ["page=\(p)"]
+            if !q.isEmpty { items.append("q=\(q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")") }
+            if !tier.isEmpty { items.append("tier=\(tier)") }
+            if !status.isEmpty { items.append("status=\(status)") }
+            if let department { items.append("department=\(department)") }
+            if let position { items.append("position=\(position)") }
+            return "/members?" + items.joined(separator: "&")
+        }
+        let pages = max(1, (total + perPage - 1) / perPage)
+        return try await req.view.render("team/list", ListPage(
+            layout: Layout(req, title: req.t("members_title")), q: q,
+            tiers: Tiers.ids.map { Option(value: $0, label: req.t("tier_\($0)"), selected: $0 == tier) },
+            statuses: MemberStatus.allCases.map { Option(value: $0.rawValue, label: req.t("status_\($0.rawValue)"), selected: $0.rawValue == status) },
+            departments: departments.map { Option(value: "\($0.id!)", label: $0.name, selected: $0.id == department) },
+            positions: positions.map { Option(value: "\($0.id!)", label: $0.name, selected: $0.id == position) },
+            rows: rows, total: total, page: page, pages: pages,
+            previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil))
+    }
+
+    struct Downline: Encodable {
+        let code: String
+        let name: String
+        let tier: String
+        let status: String
+        let volume: String
+    }
+
+    struct MemberPage: Encodable {
+        let layout: Layout
+        let code: String
+        let name: String
+        let tier: String
+        let status: String
+        let phone: String?
+        let joined: String
+        let department: String?
+        let position: String?
+        let sponsorCode: String?
+        let sponsorName: String?
+        let sponsorVisible: Bool
+        let thisMonth: String
+        let lastMonth: String
+        let thisPeriod: String
+        let lastPeriod: String
+        let downline: [Downline]
+    }
+
+    @Sendable func member(req: Request) async throws -> View {
+        let (scope, me) = try await Self.scope(req)
+        let code = req.parameters.get("code") ?? ""
+        // Outside the viewer's scope a member does not exist for them: 404, not 403.
+        guard let m = try await Member.query(on: req.db).filter(\.$code == code).with(\.$department).with(\.$position)
+            .with(\.$sponsor).first(), scope.contains(m) else { throw Abort(.notFound) }
+        let clock = req.application.jiliClock
+        let period = clock.currentPeriod
+        let queries = TeamQueries(db: req.db)
+        let thisMonth = try await queries.volume(of: m.id!, period: period.description)
+        let lastMonth = try await queries.volume(of: m.id!, period: period.previous.description)
+        let children = try await Member.query(on: req.db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
+        let volumes = try await queries.monthVolumes(period: period.description, pathPrefix: m.path)
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = clock.timeZone
+        return try await req.view.render("team/member", MemberPage(
+            layout: Layout(req, title: m.name), code: m.code, name: m.name,
+            tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status)"),
+            phone: scope.showsContact(of: m, viewer: me) ? m.phone : nil,
+            joined: formatter.string(from: m.joinedAt),
+            department: m.department?.name, position: m.position?.name,
+            sponsorCode: m.sponsor?.code, sponsorName: m.sponsor?.name,
+            sponsorVisible: m.sponsor.map { scope.contains($0) } ?? false,
+            thisMonth: Money(fen: thisMonth).display, lastMonth: Money(fen: lastMonth).display,
+            thisPeriod: period.description, lastPeriod: period.previous.description,
+            downline: children.map { c in
+                Downline(code: c.code, name: c.name, tier: req.t("tier_\(c.tier)"), status: req.t("status_\(c.status)"),
+                         volume: Money(fen: volumes[c.id!] ?? 0).display)
+            }))
+    }
+
+    struct TreePage: Encodable {
+        let layout: Layout
+        let period: String
+        /// The nested lists, built here with every text escaped (Leaf cannot recurse).
+        let treeHTML: String
+        let parentCode: String?
+    }
+
+    /// The viewer's subtree (or, for those who see everyone, the team from the top), three levels at a time.
+    @Sendable func tree(req: Request) async throws -> View {
+        let (scope, me) = try await Self.scope(req)
+        var root: Member
+        if let code = req.query[String.self, at: "root"] {
+            guard let m = try await Member.query(on: req.db).filter(\.$code == code).first(), scope.contains(m) else { throw Abort(.notFound) }
+            root = m
+        } else if let me, case .subtree = scope {
+            root = me
+        } else if let me, case .selfAndDownlineSummary = scope {
+            root = me
+        } else {
+            guard let top = try await Member.query(on: req.db).filter(\.$sponsor.$id == nil).sort(\.$id).first() else { throw Abort(.notFound) }
+            root = top
+        }
+        if case .department = scope, root.$sponsor.id == nil, let me { root = me }
+        let period = req.application.jiliClock.currentPeriod
+        let nodes = try await TeamQueries(db: req.db).subtree(root: root, period: period.description)
+        let people = req.t("team_headcount")
+        let more = req.t("team_more")
+        func node(_ id: Int, depth: Int) -> String {
+            let b = nodes[id]!
+            let m = b.member
+            let label = "<a href=\"/members/\(HTML.escape(m.code))\">\(HTML.escape(m.name))</a>"
+                + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
+                + (m.status != "active" ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
+                + " <span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"
+            if b.children.isEmpty { return "<li class=\"leaf\">\(label)</li>" }
+            if depth >= 3 {
+                return "<li>\(label) <a class=\"more\" href=\"/team?root=\(HTML.escape(m.code))\">\(HTML.escape(more))</a></li>"
+            }
+            let children = b.children.sorted().map { node($0, depth: depth + 1) }.joined()
+            return "<li><details\(depth < 1 ? " open" : "")><summary>\(label)</summary><ul>\(children)</ul></details></li>"
+        }
+        var parentCode: String?
+        if let s = root.$sponsor.id, let sponsor = try await Member.find(s, on: req.db), scope.contains(sponsor) {
+            parentCode = sponsor.code
+        }
+        return try await req.view.render("team/tree", TreePage(layout: Layout(req, title: req.t("team_title")),
+                                                              period: period.description, treeHTML: "<ul class=\"tree\">" + node(root.id!, depth: 0) + "</ul>",
+                                                              parentCode: parentCode))
+    }
+}

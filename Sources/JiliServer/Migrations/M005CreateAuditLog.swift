@@ -1,0 +1,37 @@
+import Fluent
+import SQLKit
+
+struct M005CreateAuditLog: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AuditEntry.schema)
+            .field(.id, .int, .identifier(auto: true))
+            .field("at", .datetime, .required)
+            .field("account_id", .int)
+            .field("actor", .string, .required)
+            .field("action", .string, .required)
+            .field("entity", .string, .required)
+            .field("entity_id", .string, .required)
+            .field("before", .string)
+            .field("after", .string)
+            .create()
+        if let sql = db as? any SQLDatabase {
+            try await sql.create(index: "audit_log_entity").on(AuditEntry.schema).column("entity").column("entity_id").run()
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(AuditEntry.schema).delete()
+    }
+}
+
+extension Migrations {
+    /// Every migration of Jili, in order. Sessions live in the database (several instances share them).
+    func addJili() {
+        add(SessionRecord.migration)
+        add(M001CreateOrg())
+        add(M002CreateMembers())
+        add(M003CreateAccounts())
+        add(M004CreateCommerce())
+        add(M005CreateAuditLog())
+    }
+}

@@ -1,0 +1,177 @@
+import Fluent
+import Foundation
+import JiliCore
+import Vapor
+
+/// The demo team created on an empty database, so that a newcomer sees a living system at once:
+/// the org chart, about 300 members in four tiers several levels deep (a few inactive and left),
+/// 20 products, customers, four months of orders with some refunds, and an account per role.
+struct DemoTeam {
+    let clock: JiliClock
+    static let password = "jili-demo-2026"
+
+    /// The demo accounts: username, role, and the member code they are.
+    static let accounts: [(username: String, role: Role, member: String?)] = [
+        ("leader", .leader, "m1"), ("director", .director, "m2"), ("manager", .salesManager, "m3"),
+        ("agent", .agent, "m10"), ("finance", .finance, nil), ("service", .customerService, nil),
+        ("trainer", .trainer, nil), ("warehouse", .warehouse, nil),
+    ]
+
+    static let org: [(String, [String])] = [
+        ("核心管理层", ["团队领导人", "运营总监"]),
+        ("销售部", ["销售经理", "高级销售代表", "普通销售代表"]),
+        ("市场推广部", ["市场推广经理", "文案策划", "推广专员"]),
+        ("培训部", ["培训经理", "培训讲师"]),
+        ("客服部", ["客服经理", "客服专员"]),
+        ("供应链管理部", ["采购经理", "仓储物流专员"]),
+        ("技术支持部", ["技术经理", "程序员/开发人员"]),
+        ("财务部", ["财务经理", "会计"]),
+    ]
+
+    static let products: [(String, String, Int64, Int64)] = [
+        ("玻尿酸补水面膜", "skincare", 12_800, 4_200), ("烟酰胺精华液", "skincare", 29_900, 9_800),
+        ("氨基酸洁面乳", "skincare", 8_900, 2_600), ("防晒霜 SPF50", "skincare", 15_800, 5_100),
+        ("胶原蛋白口服液", "health", 39_800, 14_500), ("益生菌固体饮料", "health", 16_800, 5_900),
+        ("复合维生素片", "health", 12_900, 3_800), ("鱼油软胶囊", "health", 19_900, 7_200),
+        ("五常大米 5kg", "food", 9_900, 5_600), ("有机红枣", "food", 5_900, 2_900),
+        ("手工牛轧糖", "food", 4_900, 1_800), ("枸杞原浆", "food", 26_800, 9_900),
+        ("纯棉家居服", "apparel", 15_900, 6_200), ("速干运动T恤", "apparel", 8_900, 3_100),
+        ("羊毛围巾", "apparel", 22_900, 8_800), ("真丝眼罩", "apparel", 6_900, 2_100),
+        ("竹纤维毛巾", "home", 3_900, 1_200), ("香薰加湿器", "home", 19_900, 8_400),
+        ("不粘炒锅", "home", 26_900, 11_500), ("收纳整理箱", "home", 7_900, 2_700),
+    ]
+
+    static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+    static let givenNames = ["芳", "娜", "伟", "洋", "静", "敏", "磊", "丽", "强", "艳", "军", "杰", "娟", "涛", "明", "霞", "平", "刚", "婷", "慧",
+                             "欣怡", "子涵", "雨桐", "浩然", "梓萱", "一诺", "思远", "佳琪", "晓燕", "春梅", "建华", "志强", "海燕", "秀英", "丹丹", "晨曦"]
+
+    func create(on db: any Database, passwords: AsyncPasswordHasher) async throws {
+        let now = clock.now()
+        let current = clock.currentPeriod
+        let hash = try await passwords.hash(Self.password)
+        try await db.transaction { db in
+            var random = SeededRandom(seed: 2026)
+            // The org chart.
+            var positionIDs: [String: (department: Int, position: Int)] = [:]
+            for (i, (name, positions)) in Self.org.enumerated() {
+                let d = Department(name: name, sort: i)
+                try await d.create(on: db)
+                for (j, p) in positions.enumerated() {
+                    let position = Position(name: p, departmentID: d.id!, sort: j)
+                    try await position.create(on: db)
+                    positionIDs[p] = (d.id!, position.id!)
+                }
+            }
+            // The team: the leader, the operations director and staff under them, three sales
+            // managers each with a tree of agents four tiers deep.
+            var members: [Member] = []
+            func add(_ sponsor: Member?, tier: String, position: String?, status: String = "active") async throws -> Member {
+                let name = String(Self.surnames[random.below(Self.surnames.count)]) + Self.givenNames[random.below(Self.givenNames.count)]
+                let joinedDaysAgo = Double(30 + random.below(900))
+                let m = Member(code: "m\(members.count + 1)", name: name, phone: "13\(100_000_000 + random.below(899_999_999))",
+                               sponsorID: sponsor?.id, tier: tier, status: status, joinedAt: now.addingTimeInterval(-joinedDaysAgo * 86_400))
+                if let position, let place = positionIDs[position] {
+                    m.$department.id = place.department
+                    m.$position.id = place.position
+                }
+                try await m.create(on: db)
+                m.path = Member.path(sponsorPath: sponsor?.path, id: m.id!)
+                try await m.save(on: db)
+                members.append(m)
+                return m
+            }
+            let leader = try await add(nil, tier: "director", position: "团队领导人")
+            let director = try await add(leader, tier: "director", position: "运营总监")
+            var managers: [Member] = []
+            for _ in 0..<3 { managers.append(try await add(leader, tier: "general", position: "销售经理")) }
+            let staff: [(String, String)] = [
+                ("市场推广经理", "agent"), ("文案策划", "vip"), ("推广专员", "vip"), ("培训经理", "agent"), ("培训讲师", "vip"),
+                ("客服经理", "agent"), ("客服专员", "vip"), ("客服专员", "vip"), ("采购经理", "agent"), ("仓储物流专员", "vip"),
+                ("技术经理", "agent"), ("程序员/开发人员", "vip"), ("财务经理", "agent"), ("会计", "vip"),
+            ]
+            // m6…: staff, except that m10 is the demo agent with a downline of their own (below).
+            for (position, tier) in staff.prefix(4) { _ = try await add(director, tier: tier, position: position) }
+            let agent = try await add(managers[0], tier: "agent", position: "高级销售代表")
+            for (position, tier) in staff.dropFirst(4) { _ = try await add(director, tier: tier, position: position) }
+            // Sales trees: each level mostly lower tiers, some promoted ones.
+            var frontier: [Member] = managers + [agent]
+            while members.count < 300 {
+                let sponsor = frontier[random.below(frontier.count)]
+                let rank = Tiers.ids.firstIndex(of: sponsor.tier) ?? 0
+                let tier = Tiers.ids[max(0, min(rank, random.chance(25) ? rank : random.below(max(rank, 1))))]
+                let roll = random.below(100)
+                let status = roll < 5 ? "inactive" : roll < 7 ? "left" : "active"
+                let position = tier == "agent" || tier == "general" ? "高级销售代表" : "普通销售代表"
+                let m = try await add(sponsor, tier: tier, position: random.chance(30) ? position : nil, status: status)
+                if m.path.split(separator: "/").count < 8 { frontier.append(m) }
+            }
+            // Accounts.
+            for a in Self.accounts {
+                let member = a.member.flatMap { code in members.first { $0.code == code } }
+                let department = a.role == .finance ? positionIDs["会计"]?.department : nil
+                try await Account(username: a.username, phone: member?.phone, passwordHash: hash, role: a.role,
+                                  memberID: member?.id, departmentID: department).create(on: db)
+            }
+            // Products and customers.
+            var products: [Product] = []
+            for (i, p) in Self.products.enumerated() {
+                let product = Product(code: "p\(i + 1)", name: p.0, category: p.1, priceFen: p.2, costFen: p.3)
+                try await product.create(on: db)
+                products.append(product)
+            }
+            let sellers = members.filter { $0.status != "left" }
+            var customers: [Customer] = []
+            for i in 0..<200 {
+                let owner = sellers[random.below(sellers.count)]
+                let c = Customer(name: String(Self.surnames[random.below(Self.surnames.count)]) + (i % 2 == 0 ? "女士" : "先生"),
+                                 phone: "15\(100_000_000 + random.below(899_999_999))", memberID: owner.id)
+                try await c.create(on: db)
+                customers.append(c)
+            }
+            // Four months of orders up to now, some refunded.
+            let cal = PlanClock(timeZone: clock.timeZone)
+            var orderCount = 0
+            var refundCount = 0
+            for back in (0..<4).reversed() {
+                let period = Period(index: current.index - Int32(back))
+                let start = cal.instant(fromWall: CivilDate.days(year: period.year, month: period.month, day: 1) * 86_400)
+                let next = period.next
+                let end = min(Int64(now.timeIntervalSince1970),
+                              cal.instant(fromWall: CivilDate.days(year: next.year, month: next.month, day: 1) * 86_400))
+                guard end > start else { continue }
+                for _ in 0..<(back == 0 ? 400 : 650) {
+                    // A few sellers sell much: pick from the front of a shuffled list more often.
+                    let u = Double(random.below(1_000_000)) / 1_000_000
+                    let seller = sellers[min(sellers.count - 1, Int(Double(sellers.count) * u * u))]
+                    let paid = Date(timeIntervalSince1970: Double(start + Int64(random.below(Int(end - start)))))
+                    var lines: [(Product, Int)] = []
+                    for _ in 0..<(1 + random.below(3)) { lines.append((products[random.below(products.count)], 1 + random.below(3))) }
+                    let amount = lines.reduce(Int64(0)) { $0 + $1.0.priceFen * Int64($1.1) }
+                    let cost = lines.reduce(Int64(0)) { $0 + $1.0.costFen * Int64($1.1) }
+                    let categories = Set(lines.map { $0.0.category })
+                    orderCount += 1
+                    let customer = customers[random.below(customers.count)]
+                    let order = Order(code: "o\(orderCount)", memberID: seller.id!, customerID: customer.id, paidAt: paid,
+                                      period: clock.period(of: paid).description, amountFen: amount, costFen: cost,
+                                      category: categories.count == 1 ? categories.first : nil)
+                    try await order.create(on: db)
+                    for (product, quantity) in lines {
+                        try await OrderLine(orderID: order.id!, productID: product.id!, quantity: quantity,
+                                            priceFen: product.priceFen, costFen: product.costFen).create(on: db)
+                    }
+                    if random.chance(4) {
+                        let refundAt = paid.addingTimeInterval(Double(3600 + random.below(15 * 86_400)))
+                        guard refundAt < now else { continue }
+                        refundCount += 1
+                        let part = random.chance(50) ? amount : max(100, amount * Int64(20 + random.below(60)) / 100)
+                        try await Refund(code: "r\(refundCount)", orderID: order.id!, refundedAt: refundAt, amountFen: part).create(on: db)
+                        order.refundedFen = part
+                        try await order.save(on: db)
+                    }
+                }
+            }
+            try await Audit.record(on: db, at: now, account: nil, action: "create", entity: "demo", id: "demo-team",
+                                   before: nil, after: ["members": "\(members.count)", "orders": "\(orderCount)", "refunds": "\(refundCount)"])
+        }
+    }
+}

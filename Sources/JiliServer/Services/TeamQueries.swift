@@ -1,0 +1,87 @@
+import Fluent
+import JiliCore
+import SQLKit
+import Vapor
+
+/// The tiers of the ladder, lowest first (their names are in the message catalogues as `tier_ID`).
+enum Tiers {
+    static let ids = ["vip", "agent", "general", "director"]
+}
+
+/// Read queries about the team that pages and the API share.
+struct TeamQueries {
+    let db: any Database
+
+    /// Net sales (amount less refunds so far) per member id in a month, for the members whose path
+    /// starts with `pathPrefix` (all when nil).
+    func monthVolumes(period: String, pathPrefix: String? = nil) async throws -> [Int: Int64] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        var query = sql.select()
+            .column(SQLColumn("member_id", table: "orders"), as: "member_id")
+            .column(SQLFunction("SUM", args: SQLRaw("orders.amount_fen - orders.refunded_fen")), as: "volume")
+            .from("orders")
+            .where(SQLColumn("period", table: "orders"), .equal, SQLBind(period))
+            .groupBy(SQLColumn("member_id", table: "orders"))
+        if let pathPrefix {
+            query = query.join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders"))
+                .where(SQLColumn("path", table: "members"), .like, SQLBind(pathPrefix + "%"))
+        }
+        var out: [Int: Int64] = [:]
+        for row in try await query.all() {
+            out[try row.decode(column: "member_id", as: Int.self)] = try row.decode(column: "volume", as: Int64?.self) ?? 0
+        }
+        return out
+    }
+
+    /// A member's net sales in a month.
+    func volume(of memberID: Int, period: String) async throws -> Int64 {
+        let orders = try await Order.query(on: db).filter(\.$member.$id == memberID).filter(\.$period == period).all()
+        return orders.reduce(0) { $0 + $1.amountFen - $1.refundedFen }
+    }
+
+    /// A subtree as nodes with the headcount and volume of each branch.
+    struct Branch {
+        var member: Member
+        var children: [Int] = []
+        var headcount = 1
+        var ownVolume: Int64 = 0
+        var branchVolume: Int64 = 0
+    }
+
+    /// Every member below `root` (and it), with branch totals for `period`.
+    func subtree(root: Member, period: String) async throws -> [Int: Branch] {
+        let members = try await Member.query(on: db).filter(\.$path =~ root.path).all()
+        let volumes = try await monthVolumes(period: period, pathPrefix: root.path)
+        var nodes: [Int: Branch] = [:]
+        for m in members { nodes[m.id!] = Branch(member: m, ownVolume: volumes[m.id!] ?? 0) }
+        let rootDepth = root.path.split(separator: "/").count
+        for m in members where m.id != root.id {
+            if let s = m.$sponsor.id { nodes[s]?.children.append(m.id!) }
+            // Add to every ancestor within the subtree (the path lists them from the root down).
+            let ids = m.path.split(separator: "/").compactMap { Int($0) }
+            for a in ids.dropFirst(rootDepth - 1).dropLast() {
+                nodes[a]?.headcount += 1
+                nodes[a]?.branchVolume += volumes[m.id!] ?? 0
+            }
+        }
+        for (id, n) in nodes { nodes[id]?.branchVolume += n.ownVolume }
+        return nodes
+    }
+}
+
+extension Money {
+    /// `¥1,234.50` style for pages: thousands separated, two decimals.
+    var display: String {
+        let text = description
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".")
+        var whole = String(parts[0])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        return (negative ? "-" : "") + "¥" + whole + grouped + "." + parts[1]
+    }
+}

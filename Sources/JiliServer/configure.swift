@@ -1,0 +1,76 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import JiliCore
+import Leaf
+import Vapor
+
+/// Sets up an application: database, migrations, sessions, views, middleware and routes.
+/// Everything it needs comes in `config`; nothing is read from the environment here.
+public func configure(_ app: Application, config: AppConfig, clock: JiliClock = JiliClock()) async throws {
+    app.jiliConfig = config
+    app.jiliClock = clock
+    app.directory = DirectoryConfiguration(workingDirectory: config.home.hasSuffix("/") ? config.home : config.home + "/")
+
+    switch config.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), sqlLogLevel: .debug), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+    app.migrations.addJili()
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "jili_session") { id in
+        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(30 * 86_400), maxAge: 30 * 86_400,
+                          path: "/", isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    app.views.use(.leaf)
+    app.catalog = try Catalog(folder: config.home + "/Resources/Locales")
+
+    app.middleware = Middlewares()
+    app.middleware.use(ErrorPages())
+    app.middleware.use(SecurityHeaders())
+    app.middleware.use(FileMiddleware(publicDirectory: config.home + "/Public/"))
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(app.sessions.middleware)
+
+    try routes(app)
+
+    try await app.autoMigrate()
+    if config.demo, try await Member.query(on: app.db).count() == 0, try await Account.query(on: app.db).count() == 0 {
+        try await DemoTeam(clock: clock).create(on: app.db, passwords: app.password.async)
+    }
+}
+
+/// The time, passed in so that tests can fix it.
+public struct JiliClock: Sendable {
+    public var now: @Sendable () -> Date
+    public var timeZone: TimeZone
+    public init(now: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+        self.now = now
+        self.timeZone = timeZone
+    }
+
+    /// The month of an instant in the team's time zone.
+    public func period(of date: Date) -> Period {
+        PlanClock(timeZone: timeZone).period(ofInstant: Int64(date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    public var currentPeriod: Period { period(of: now()) }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+    private struct ClockKey: StorageKey { typealias Value = JiliClock }
+    var jiliConfig: AppConfig {
+        get { storage[ConfigKey.self]! }
+        set { storage[ConfigKey.self] = newValue }
+    }
+    var jiliClock: JiliClock {
+        get { storage[ClockKey.self] ?? JiliClock() }
+        set { storage[ClockKey.self] = newValue }
+    }
+}

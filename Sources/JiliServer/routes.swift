@@ -1,0 +1,13 @@
+import Vapor
+
+/// Every route. Pages behind sign-in go through the session authenticator, ``RequireAccount`` and
+/// ``CSRFProtection``.
+func routes(_ app: Application) throws {
+    let web = app.grouped(Account.sessionAuthenticator())
+    try web.grouped(CSRFProtection()).register(collection: SignInController())
+    let signedIn = web.grouped(RequireAccount(), CSRFProtection())
+    try signedIn.register(collection: DashboardController())
+    try signedIn.register(collection: TeamController())
+    try signedIn.register(collection: OrgController())
+    app.get("healthz") { _ in "ok" }
+}
