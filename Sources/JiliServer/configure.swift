@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import JiliCore
 import Leaf
+import SQLKit
 import Vapor
 
 /// Sets up an application: database, migrations, sessions, views, middleware and routes.
@@ -15,8 +16,13 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
     switch config.database {
     case .sqlite(let path):
         app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), sqlLogLevel: .debug), as: .sqlite)
-    case .postgres(let url):
-        app.databases.use(try .postgres(url: url), as: .psql)
+    case .postgres(let url, let schema):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let schema { postgres.searchPath = [schema] }
+        app.databases.use(.postgres(configuration: postgres), as: .psql)
+        if let schema, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        }
     }
     app.migrations.addJili()
 

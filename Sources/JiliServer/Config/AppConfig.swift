@@ -6,7 +6,8 @@ public struct AppConfig: Sendable {
     public enum Database: Sendable, Equatable {
         /// An SQLite file (created when missing), or `:memory:`.
         case sqlite(path: String)
-        case postgres(url: String)
+        /// `schema`, when set, keeps every table in that schema (tests use one schema each).
+        case postgres(url: String, schema: String? = nil)
     }
 
     public var database: Database
@@ -36,7 +37,7 @@ public struct AppConfig: Sendable {
             if !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
                 problems.append("DATABASE_URL must start with postgres:// (got \"\(url.prefix(20))…\")")
             }
-            database = .postgres(url: url)
+            database = .postgres(url: url, schema: nil)
         } else {
             database = .sqlite(path: env["JILI_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory + "/jili.sqlite")
         }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import JiliCore
+import SQLKit
 import Vapor
 
 /// The demo team created on an empty database, so that a newcomer sees a living system at once:
@@ -45,133 +46,174 @@ struct DemoTeam {
     static let givenNames = ["芳", "娜", "伟", "洋", "静", "敏", "磊", "丽", "强", "艳", "军", "杰", "娟", "涛", "明", "霞", "平", "刚", "婷", "慧",
                              "欣怡", "子涵", "雨桐", "浩然", "梓萱", "一诺", "思远", "佳琪", "晓燕", "春梅", "建华", "志强", "海燕", "秀英", "丹丹", "晨曦"]
 
+    /// Builds the team in memory with ids given in order (the database is empty), then writes it
+    /// in a few batched inserts inside one transaction.
     func create(on db: any Database, passwords: AsyncPasswordHasher) async throws {
         let now = clock.now()
         let current = clock.currentPeriod
         let hash = try await passwords.hash(Self.password)
+        var random = SeededRandom(seed: 2026)
+
+        // The org chart.
+        var departments: [Department] = []
+        var positions: [Position] = []
+        var positionIDs: [String: (department: Int, position: Int)] = [:]
+        for (i, (name, names)) in Self.org.enumerated() {
+            let d = Department(name: name, sort: i)
+            d.id = departments.count + 1
+            departments.append(d)
+            for (j, p) in names.enumerated() {
+                let position = Position(name: p, departmentID: d.id!, sort: j)
+                position.id = positions.count + 1
+                positions.append(position)
+                positionIDs[p] = (d.id!, position.id!)
+            }
+        }
+
+        // The team: the leader, the operations director and staff under them, three sales
+        // managers each with a tree of agents four tiers deep.
+        var members: [Member] = []
+        func add(_ sponsor: Member?, tier: String, position: String?, status: String = "active") -> Member {
+            let name = String(Self.surnames[random.below(Self.surnames.count)]) + Self.givenNames[random.below(Self.givenNames.count)]
+            let joinedDaysAgo = Double(30 + random.below(900))
+            let m = Member(code: "m\(members.count + 1)", name: name, phone: "13\(100_000_000 + random.below(899_999_999))",
+                           sponsorID: sponsor?.id, tier: tier, status: status, joinedAt: now.addingTimeInterval(-joinedDaysAgo * 86_400))
+            m.id = members.count + 1
+            m.path = Member.path(sponsorPath: sponsor?.path, id: m.id!)
+            if let position, let place = positionIDs[position] {
+                m.$department.id = place.department
+                m.$position.id = place.position
+            }
+            members.append(m)
+            return m
+        }
+        let leader = add(nil, tier: "director", position: "团队领导人")
+        let director = add(leader, tier: "director", position: "运营总监")
+        let managers = (0..<3).map { _ in add(leader, tier: "general", position: "销售经理") }
+        let staff: [(String, String)] = [
+            ("市场推广经理", "agent"), ("文案策划", "vip"), ("推广专员", "vip"), ("培训经理", "agent"), ("培训讲师", "vip"),
+            ("客服经理", "agent"), ("客服专员", "vip"), ("客服专员", "vip"), ("采购经理", "agent"), ("仓储物流专员", "vip"),
+            ("技术经理", "agent"), ("程序员/开发人员", "vip"), ("财务经理", "agent"), ("会计", "vip"),
+        ]
+        // m6…: staff, except that m10 is the demo agent with a downline of their own (below).
+        for (position, tier) in staff.prefix(4) { _ = add(director, tier: tier, position: position) }
+        let agent = add(managers[0], tier: "agent", position: "高级销售代表")
+        for (position, tier) in staff.dropFirst(4) { _ = add(director, tier: tier, position: position) }
+        // Sales trees: each level mostly lower tiers, some promoted ones.
+        var frontier: [Member] = managers + [agent]
+        while members.count < 300 {
+            let sponsor = frontier[random.below(frontier.count)]
+            let rank = Tiers.ids.firstIndex(of: sponsor.tier) ?? 0
+            let tier = Tiers.ids[max(0, min(rank, random.chance(25) ? rank : random.below(max(rank, 1))))]
+            let roll = random.below(100)
+            let status = roll < 5 ? "inactive" : roll < 7 ? "left" : "active"
+            let position = tier == "agent" || tier == "general" ? "高级销售代表" : "普通销售代表"
+            let m = add(sponsor, tier: tier, position: random.chance(30) ? position : nil, status: status)
+            if m.path.split(separator: "/").count < 8 { frontier.append(m) }
+        }
+
+        let accounts = Self.accounts.enumerated().map { i, a in
+            let member = a.member.flatMap { code in members.first { $0.code == code } }
+            let department = a.role == .finance ? positionIDs["会计"]?.department : nil
+            let account = Account(username: a.username, phone: member?.phone, passwordHash: hash, role: a.role,
+                                  memberID: member?.id, departmentID: department)
+            account.id = i + 1
+            return account
+        }
+        let products = Self.products.enumerated().map { i, p in
+            let product = Product(code: "p\(i + 1)", name: p.0, category: p.1, priceFen: p.2, costFen: p.3)
+            product.id = i + 1
+            return product
+        }
+        let sellers = members.filter { $0.status != "left" }
+        let customers = (0..<200).map { i in
+            let owner = sellers[random.below(sellers.count)]
+            let c = Customer(name: String(Self.surnames[random.below(Self.surnames.count)]) + (i % 2 == 0 ? "女士" : "先生"),
+                             phone: "15\(100_000_000 + random.below(899_999_999))", memberID: owner.id)
+            c.id = i + 1
+            return c
+        }
+
+        // Four months of orders up to now, some refunded.
+        let cal = PlanClock(timeZone: clock.timeZone)
+        var orders: [Order] = []
+        var lines: [OrderLine] = []
+        var refunds: [Refund] = []
+        for back in (0..<4).reversed() {
+            let period = Period(index: current.index - Int32(back))
+            let start = cal.instant(fromWall: CivilDate.days(year: period.year, month: period.month, day: 1) * 86_400)
+            let next = period.next
+            let end = min(Int64(now.timeIntervalSince1970),
+                          cal.instant(fromWall: CivilDate.days(year: next.year, month: next.month, day: 1) * 86_400))
+            guard end > start else { continue }
+            for _ in 0..<(back == 0 ? 400 : 650) {
+                // A few sellers sell much: the front of the list is picked more often.
+                let u = Double(random.below(1_000_000)) / 1_000_000
+                let seller = sellers[min(sellers.count - 1, Int(Double(sellers.count) * u * u))]
+                let paid = Date(timeIntervalSince1970: Double(start + Int64(random.below(Int(end - start)))))
+                var picked: [(Product, Int)] = []
+                for _ in 0..<(1 + random.below(3)) { picked.append((products[random.below(products.count)], 1 + random.below(3))) }
+                let amount = picked.reduce(Int64(0)) { $0 + $1.0.priceFen * Int64($1.1) }
+                let cost = picked.reduce(Int64(0)) { $0 + $1.0.costFen * Int64($1.1) }
+                let categories = Set(picked.map { $0.0.category })
+                let customer = customers[random.below(customers.count)]
+                let order = Order(code: "o\(orders.count + 1)", memberID: seller.id!, customerID: customer.id, paidAt: paid,
+                                  period: clock.period(of: paid).description, amountFen: amount, costFen: cost,
+                                  category: categories.count == 1 ? categories.first : nil)
+                order.id = orders.count + 1
+                orders.append(order)
+                for (product, quantity) in picked {
+                    let line = OrderLine(orderID: order.id!, productID: product.id!, quantity: quantity,
+                                         priceFen: product.priceFen, costFen: product.costFen)
+                    line.id = lines.count + 1
+                    lines.append(line)
+                }
+                if random.chance(4) {
+                    let refundAt = paid.addingTimeInterval(Double(3600 + random.below(15 * 86_400)))
+                    guard refundAt < now else { continue }
+                    let part = random.chance(50) ? amount : max(100, amount * Int64(20 + random.below(60)) / 100)
+                    let refund = Refund(code: "r\(refunds.count + 1)", orderID: order.id!, refundedAt: refundAt, amountFen: part)
+                    refund.id = refunds.count + 1
+                    refunds.append(refund)
+                    order.refundedFen = part
+                }
+            }
+        }
+
+        let (departmentRows, positionRows, memberRows, orderRows, lineRows, refundRows) = (departments, positions, members, orders, lines, refunds)
         try await db.transaction { db in
-            var random = SeededRandom(seed: 2026)
-            // The org chart.
-            var positionIDs: [String: (department: Int, position: Int)] = [:]
-            for (i, (name, positions)) in Self.org.enumerated() {
-                let d = Department(name: name, sort: i)
-                try await d.create(on: db)
-                for (j, p) in positions.enumerated() {
-                    let position = Position(name: p, departmentID: d.id!, sort: j)
-                    try await position.create(on: db)
-                    positionIDs[p] = (d.id!, position.id!)
-                }
-            }
-            // The team: the leader, the operations director and staff under them, three sales
-            // managers each with a tree of agents four tiers deep.
-            var members: [Member] = []
-            func add(_ sponsor: Member?, tier: String, position: String?, status: String = "active") async throws -> Member {
-                let name = String(Self.surnames[random.below(Self.surnames.count)]) + Self.givenNames[random.below(Self.givenNames.count)]
-                let joinedDaysAgo = Double(30 + random.below(900))
-                let m = Member(code: "m\(members.count + 1)", name: name, phone: "13\(100_000_000 + random.below(899_999_999))",
-                               sponsorID: sponsor?.id, tier: tier, status: status, joinedAt: now.addingTimeInterval(-joinedDaysAgo * 86_400))
-                if let position, let place = positionIDs[position] {
-                    m.$department.id = place.department
-                    m.$position.id = place.position
-                }
-                try await m.create(on: db)
-                m.path = Member.path(sponsorPath: sponsor?.path, id: m.id!)
-                try await m.save(on: db)
-                members.append(m)
-                return m
-            }
-            let leader = try await add(nil, tier: "director", position: "团队领导人")
-            let director = try await add(leader, tier: "director", position: "运营总监")
-            var managers: [Member] = []
-            for _ in 0..<3 { managers.append(try await add(leader, tier: "general", position: "销售经理")) }
-            let staff: [(String, String)] = [
-                ("市场推广经理", "agent"), ("文案策划", "vip"), ("推广专员", "vip"), ("培训经理", "agent"), ("培训讲师", "vip"),
-                ("客服经理", "agent"), ("客服专员", "vip"), ("客服专员", "vip"), ("采购经理", "agent"), ("仓储物流专员", "vip"),
-                ("技术经理", "agent"), ("程序员/开发人员", "vip"), ("财务经理", "agent"), ("会计", "vip"),
-            ]
-            // m6…: staff, except that m10 is the demo agent with a downline of their own (below).
-            for (position, tier) in staff.prefix(4) { _ = try await add(director, tier: tier, position: position) }
-            let agent = try await add(managers[0], tier: "agent", position: "高级销售代表")
-            for (position, tier) in staff.dropFirst(4) { _ = try await add(director, tier: tier, position: position) }
-            // Sales trees: each level mostly lower tiers, some promoted ones.
-            var frontier: [Member] = managers + [agent]
-            while members.count < 300 {
-                let sponsor = frontier[random.below(frontier.count)]
-                let rank = Tiers.ids.firstIndex(of: sponsor.tier) ?? 0
-                let tier = Tiers.ids[max(0, min(rank, random.chance(25) ? rank : random.below(max(rank, 1))))]
-                let roll = random.below(100)
-                let status = roll < 5 ? "inactive" : roll < 7 ? "left" : "active"
-                let position = tier == "agent" || tier == "general" ? "高级销售代表" : "普通销售代表"
-                let m = try await add(sponsor, tier: tier, position: random.chance(30) ? position : nil, status: status)
-                if m.path.split(separator: "/").count < 8 { frontier.append(m) }
-            }
-            // Accounts.
-            for a in Self.accounts {
-                let member = a.member.flatMap { code in members.first { $0.code == code } }
-                let department = a.role == .finance ? positionIDs["会计"]?.department : nil
-                try await Account(username: a.username, phone: member?.phone, passwordHash: hash, role: a.role,
-                                  memberID: member?.id, departmentID: department).create(on: db)
-            }
-            // Products and customers.
-            var products: [Product] = []
-            for (i, p) in Self.products.enumerated() {
-                let product = Product(code: "p\(i + 1)", name: p.0, category: p.1, priceFen: p.2, costFen: p.3)
-                try await product.create(on: db)
-                products.append(product)
-            }
-            let sellers = members.filter { $0.status != "left" }
-            var customers: [Customer] = []
-            for i in 0..<200 {
-                let owner = sellers[random.below(sellers.count)]
-                let c = Customer(name: String(Self.surnames[random.below(Self.surnames.count)]) + (i % 2 == 0 ? "女士" : "先生"),
-                                 phone: "15\(100_000_000 + random.below(899_999_999))", memberID: owner.id)
-                try await c.create(on: db)
-                customers.append(c)
-            }
-            // Four months of orders up to now, some refunded.
-            let cal = PlanClock(timeZone: clock.timeZone)
-            var orderCount = 0
-            var refundCount = 0
-            for back in (0..<4).reversed() {
-                let period = Period(index: current.index - Int32(back))
-                let start = cal.instant(fromWall: CivilDate.days(year: period.year, month: period.month, day: 1) * 86_400)
-                let next = period.next
-                let end = min(Int64(now.timeIntervalSince1970),
-                              cal.instant(fromWall: CivilDate.days(year: next.year, month: next.month, day: 1) * 86_400))
-                guard end > start else { continue }
-                for _ in 0..<(back == 0 ? 400 : 650) {
-                    // A few sellers sell much: pick from the front of a shuffled list more often.
-                    let u = Double(random.below(1_000_000)) / 1_000_000
-                    let seller = sellers[min(sellers.count - 1, Int(Double(sellers.count) * u * u))]
-                    let paid = Date(timeIntervalSince1970: Double(start + Int64(random.below(Int(end - start)))))
-                    var lines: [(Product, Int)] = []
-                    for _ in 0..<(1 + random.below(3)) { lines.append((products[random.below(products.count)], 1 + random.below(3))) }
-                    let amount = lines.reduce(Int64(0)) { $0 + $1.0.priceFen * Int64($1.1) }
-                    let cost = lines.reduce(Int64(0)) { $0 + $1.0.costFen * Int64($1.1) }
-                    let categories = Set(lines.map { $0.0.category })
-                    orderCount += 1
-                    let customer = customers[random.below(customers.count)]
-                    let order = Order(code: "o\(orderCount)", memberID: seller.id!, customerID: customer.id, paidAt: paid,
-                                      period: clock.period(of: paid).description, amountFen: amount, costFen: cost,
-                                      category: categories.count == 1 ? categories.first : nil)
-                    try await order.create(on: db)
-                    for (product, quantity) in lines {
-                        try await OrderLine(orderID: order.id!, productID: product.id!, quantity: quantity,
-                                            priceFen: product.priceFen, costFen: product.costFen).create(on: db)
-                    }
-                    if random.chance(4) {
-                        let refundAt = paid.addingTimeInterval(Double(3600 + random.below(15 * 86_400)))
-                        guard refundAt < now else { continue }
-                        refundCount += 1
-                        let part = random.chance(50) ? amount : max(100, amount * Int64(20 + random.below(60)) / 100)
-                        try await Refund(code: "r\(refundCount)", orderID: order.id!, refundedAt: refundAt, amountFen: part).create(on: db)
-                        order.refundedFen = part
-                        try await order.save(on: db)
-                    }
-                }
-            }
-            try await Audit.record(on: db, at: now, account: nil, action: "create", entity: "demo", id: "demo-team",
-                                   before: nil, after: ["members": "\(members.count)", "orders": "\(orderCount)", "refunds": "\(refundCount)"])
+            try await Self.insert(departmentRows, on: db)
+            try await Self.insert(positionRows, on: db)
+            try await Self.insert(memberRows, on: db)
+            try await Self.insert(accounts, on: db)
+            try await Self.insert(products, on: db)
+            try await Self.insert(customers, on: db)
+            try await Self.insert(orderRows, on: db)
+            try await Self.insert(lineRows, on: db)
+            try await Self.insert(refundRows, on: db)
+            try await Self.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
+                                                              Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema])
+            try await Audit.record(on: db, at: now, account: nil, action: "create", entity: "demo", id: "demo-team", before: nil,
+                                   after: ["members": "\(memberRows.count)", "orders": "\(orderRows.count)", "refunds": "\(refundRows.count)"])
+        }
+    }
+
+    /// Inserts models in batches of 500 rows (one statement each).
+    static func insert<M: Model>(_ models: [M], on db: any Database) async throws {
+        var start = 0
+        while start < models.count {
+            let end = min(models.count, start + 500)
+            try await Array(models[start..<end]).create(on: db)
+            start = end
+        }
+    }
+
+    /// After rows were inserted with their ids given, PostgreSQL's id sequences must move past
+    /// them (SQLite's AUTOINCREMENT follows the largest id by itself).
+    static func advanceSequences(on db: any Database, tables: [String]) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        for table in tables {
+            try await sql.raw("SELECT setval(pg_get_serial_sequence(\(literal: table), 'id'), (SELECT COALESCE(MAX(id), 1) FROM \(ident: table)))").run()
         }
     }
 }

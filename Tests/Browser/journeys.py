@@ -1,0 +1,99 @@
+"""Browser journeys: headless Chromium on a phone-sized window, as members use Jili in WeChat.
+
+Usage: python3 Tests/Browser/journeys.py BASE_URL [SCREENSHOT_FOLDER]
+Prints one line per journey and a closing 'N passed, N failed' line; exits 1 on any failure.
+"""
+import os
+import sys
+import traceback
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = sys.argv[1].rstrip("/")
+SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
+PASSWORD = "jili-demo-2026"
+
+
+def browser():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--lang=zh-CN"]:
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN"})
+    # A phone: 375 CSS pixels wide (iPhone-sized), as members open Jili inside WeChat.
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2},
+                                                        "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) MicroMessenger/8.0"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def shot(driver, name):
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def sign_in(driver, login):
+    driver.get(BASE + "/signin")
+    driver.find_element(By.NAME, "login").send_keys(login)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "/signin" not in d.current_url)
+
+
+def agent_sees_their_dashboard(driver):
+    sign_in(driver, "agent")
+    assert driver.current_url.endswith("/dashboard"), driver.current_url
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "本月销售额" in text and "¥" in text, text
+    assert "团队人数" in text, text
+    # The page fits a phone: nothing wider than the window.
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 375, f"page is {width}px wide"
+    shot(driver, "dashboard-agent")
+
+
+def agent_cannot_open_someone_outside_their_team(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/members/m2")
+    assert "找不到" in driver.find_element(By.TAG_NAME, "main").text
+
+
+def leader_browses_members_tree_and_org_chart(driver):
+    sign_in(driver, "leader")
+    driver.get(BASE + "/members?tier=general")
+    assert "位成员" in driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "members-leader")
+    driver.get(BASE + "/team")
+    assert driver.find_elements(By.CSS_SELECTOR, "ul.tree details")
+    shot(driver, "team-leader")
+    driver.get(BASE + "/org")
+    assert "销售部" in driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "org-leader")
+    driver.get(BASE + "/dashboard?lang=en")
+    assert "Sales this month" in driver.find_element(By.TAG_NAME, "main").text
+    driver.get(BASE + "/members")
+    assert "Members" in driver.find_element(By.TAG_NAME, "h1").text
+
+
+JOURNEYS = [agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart]
+
+passed = failed = 0
+for journey in JOURNEYS:
+    driver = browser()
+    try:
+        journey(driver)
+        passed += 1
+        print(f"ok   {journey.__name__}")
+    except Exception:
+        failed += 1
+        print(f"FAIL {journey.__name__}")
+        traceback.print_exc()
+        shot(driver, "failed-" + journey.__name__)
+    finally:
+        driver.quit()
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

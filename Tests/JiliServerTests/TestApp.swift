@@ -1,0 +1,120 @@
+import Foundation
+import Fluent
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import JiliServer
+
+/// The package's root folder (Resources/ and Public/ are there).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// 2026-11-29 12:00 in Shanghai: the demo team's orders run up to here.
+let testNow = Date(timeIntervalSince1970: 1_795_924_800)
+
+/// Runs `body` with a fresh Jili: in-memory SQLite, or a schema of its own in the PostgreSQL
+/// database named by JILI_TEST_DATABASE_URL, dropped afterwards. The clock is fixed at `testNow`.
+func withTestApp(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+    let env = ProcessInfo.processInfo.environment
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    let database: AppConfig.Database
+    if let url = env["JILI_TEST_DATABASE_URL"], !url.isEmpty {
+        database = .postgres(url: url, schema: String(schema))
+    } else {
+        database = .sqlite(path: ":memory:")
+    }
+    let config = AppConfig(database: database, home: packageRoot, demo: demo, bcryptCost: 4)
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, config: config, clock: JiliClock(now: { testNow }))
+        try await body(app)
+    } catch {
+        await dropSchema(app, database)
+        try? await app.asyncShutdown()
+        throw error
+    }
+    await dropSchema(app, database)
+    try await app.asyncShutdown()
+}
+
+private func dropSchema(_ app: Application, _ database: AppConfig.Database) async {
+    if case .postgres(_, let schema?) = database, let sql = app.db as? any SQLDatabase {
+        try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+}
+
+/// A visitor with a cookie jar: signs in through the form as a person would, with the CSRF token.
+struct Visitor {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var language = "zh-CN"
+
+    init(_ app: Application) { self.app = app }
+
+    struct Page {
+        let status: HTTPStatus
+        let body: String
+        let headers: HTTPHeaders
+        var location: String? { headers.first(name: .location) }
+        /// The CSRF token of the page's forms.
+        var csrf: String? {
+            guard let r = body.range(of: "name=\"_csrf\" value=\"") else { return nil }
+            return String(body[r.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    mutating func request(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil,
+                          headers extra: [(String, String)] = []) async throws -> Page {
+        var headers = HTTPHeaders()
+        if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        headers.add(name: .acceptLanguage, value: language)
+        for (k, v) in extra { headers.replaceOrAdd(name: k, value: v) }
+        var page: Page?
+        try await app.testing().test(method, path, headers: headers, beforeRequest: { req in
+            if let form { try req.content.encode(form, as: .urlEncodedForm) }
+        }, afterResponse: { res in
+            page = Page(status: res.status, body: res.body.string, headers: res.headers)
+        })
+        for cookie in page!.headers[.setCookie] {
+            let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 {
+                if cookie.contains("Max-Age=0") || cookie.contains("1970") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+            }
+        }
+        return page!
+    }
+
+    mutating func get(_ path: String) async throws -> Page { try await request(.GET, path) }
+
+    /// Posts a form with the CSRF token of `from` (a page with a form).
+    mutating func post(_ path: String, _ form: [String: String], from: String = "/dashboard") async throws -> Page {
+        let token = try await get(from).csrf ?? ""
+        var fields = form
+        fields["_csrf"] = token
+        return try await request(.POST, path, form: fields)
+    }
+
+    mutating func signIn(_ login: String, password: String = DemoTeam.password) async throws -> Page {
+        let token = try await get("/signin").csrf ?? ""
+        return try await request(.POST, "/signin", form: ["_csrf": token, "login": login, "password": password, "next": "/dashboard"])
+    }
+
+    static func signedIn(_ app: Application, _ login: String) async throws -> Visitor {
+        var v = Visitor(app)
+        let page = try await v.signIn(login)
+        #expect(page.status == .seeOther && page.location == "/dashboard", "signing in as \(login) gave \(page.status)")
+        return v
+    }
+}
+
+extension String {
+    /// The page's text without tags, spaces folded: for asserting what a person reads.
+    var visibleText: String {
+        var out = ""
+        var inTag = false
+        for c in self {
+            if c == "<" { inTag = true; out.append(" ") } else if c == ">" { inTag = false } else if !inTag { out.append(c) }
+        }
+        return out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
