@@ -1,0 +1,163 @@
+import Fluent
+import Foundation
+import JiliCore
+import Testing
+import Vapor
+@testable import JiliServer
+
+@Suite struct PageTests {
+    /// Net sales of some members in a month, straight from the orders.
+    func sales(_ app: Application, members: [Member], period: String) async throws -> Int64 {
+        let ids = members.map { $0.id! }
+        return try await Order.query(on: app.db).filter(\.$period == period).filter(\.$member.$id ~~ ids).all()
+            .reduce(0) { $0 + $1.amountFen - $1.refundedFen }
+    }
+
+    @Test func theAgentsDashboardShowsTheirNumbers() async throws {
+        try await withTestApp { app in
+            var agent = try await Visitor.signedIn(app, "agent")
+            let text = try await agent.get("/dashboard").body.visibleText
+            let me = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            let team = try await Member.query(on: app.db).filter(\.$path =~ me.path).all()
+            let mine = try await sales(app, members: [me], period: "2026-11")
+            let mineLast = try await sales(app, members: [me], period: "2026-10")
+            let teamSales = try await sales(app, members: team, period: "2026-11")
+            #expect(mine > 0 && teamSales > mine)
+            #expect(text.contains("你好，\(me.name)"))
+            #expect(text.contains("本月销售额 \(Money(fen: mine).display)"))
+            #expect(text.contains("上月销售额 \(Money(fen: mineLast).display)"))
+            #expect(text.contains("团队人数 \(team.count)"))
+            #expect(text.contains("团队本月销售额 \(Money(fen: teamSales).display)"))
+            #expect(text.contains("当前级别 代理"))
+        }
+    }
+
+    @Test func theTreeGivesHeadcountAndSalesOfEachBranch() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            let html = try await leader.get("/team").body
+            let all = try await Member.query(on: app.db).all()
+            let total = try await sales(app, members: all, period: "2026-11")
+            #expect(html.visibleText.contains("300 人 · \(Money(fen: total).display)"))
+            // Each sales manager's branch.
+            for code in ["m3", "m4", "m5"] {
+                let m = try #require(all.first { $0.code == code })
+                let branch = all.filter { $0.path.hasPrefix(m.path) }
+                let figure = "\(branch.count) 人 · \(Money(fen: try await sales(app, members: branch, period: "2026-11")).display)"
+                #expect(html.visibleText.contains("\(m.name) 总代 \(figure)"), "branch of \(code): \(figure)")
+            }
+            // Deeper levels open as their own tree.
+            #expect(html.contains("/team?root="))
+        }
+    }
+
+    @Test func membersCanBeSearchedAndFiltered() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            let all = try await Member.query(on: app.db).all()
+            let generals = all.filter { $0.tier == "general" }.count
+            #expect(try await leader.get("/members?tier=general").body.visibleText.contains("\(generals) 位成员"))
+            let left = all.filter { $0.status == "left" }.count
+            #expect(try await leader.get("/members?status=left").body.visibleText.contains("\(left) 位成员"))
+            let sales = try #require(try await Department.query(on: app.db).filter(\.$name == "销售部").first())
+            let inSales = all.filter { $0.$department.id == sales.id }.count
+            #expect(try await leader.get("/members?department=\(sales.id!)").body.visibleText.contains("\(inSales) 位成员"))
+            let someone = all[150]
+            let found = try await leader.get("/members?q=\(someone.code)").body
+            #expect(found.contains("/members/\(someone.code)\""))
+            // 300 members at 50 a page: 6 pages.
+            #expect(try await leader.get("/members").body.visibleText.contains("1 / 6"))
+            #expect(try await leader.get("/members?page=6").body.visibleText.contains("6 / 6"))
+        }
+    }
+
+    @Test func aMemberPageShowsProfileSponsorDownlineAndSales() async throws {
+        try await withTestApp { app in
+            var manager = try await Visitor.signedIn(app, "manager")
+            let me = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").with(\.$sponsor).first())
+            let text = try await manager.get("/members/m10").body.visibleText
+            let children = try await Member.query(on: app.db).filter(\.$sponsor.$id == me.id!).all()
+            #expect(text.contains("推荐人 \(me.sponsor!.name)"))
+            #expect(text.contains("直属下级 (\(children.count))"))
+            #expect(text.contains("2026-11 \(Money(fen: try await sales(app, members: [me], period: "2026-11")).display)"))
+            #expect(text.contains("2026-10 \(Money(fen: try await sales(app, members: [me], period: "2026-10")).display)"))
+        }
+    }
+
+    @Test func theOrgChartShowsEveryDepartmentAndThePeopleInEachPosition() async throws {
+        try await withTestApp { app in
+            var trainer = try await Visitor.signedIn(app, "trainer")
+            let text = try await trainer.get("/org").body.visibleText
+            for (department, positions) in DemoTeam.org {
+                #expect(text.contains(department))
+                for p in positions { #expect(text.contains(p)) }
+            }
+            let leader = try #require(try await Member.query(on: app.db).filter(\.$code == "m1").first())
+            #expect(text.contains("团队领导人 \(leader.name)"))
+        }
+    }
+
+    @Test func englishByAcceptLanguageOrByChoiceRemembered() async throws {
+        try await withTestApp { app in
+            var v = Visitor(app)
+            v.language = "en-US,en;q=0.9"
+            #expect(try await v.get("/signin").body.visibleText.contains("Username or phone"))
+            var w = Visitor(app)
+            let chosen = try await w.get("/signin?lang=en")
+            #expect(chosen.body.visibleText.contains("Username or phone"))
+            #expect(w.cookies["jili_lang"] == "en")
+            #expect(try await w.get("/signin").body.visibleText.contains("Username or phone"))
+            #expect(try await w.get("/signin?lang=zh-CN").body.visibleText.contains("用户名或手机号"))
+        }
+    }
+
+    @Test func apiErrorsAreJSONAndPageErrorsArePages() async throws {
+        try await withTestApp(demo: false) { app in
+            var v = Visitor(app)
+            let api = try await v.get("/api/v1/nothing")
+            #expect(api.status == .notFound)
+            #expect(api.headers.contentType == .json)
+            #expect(api.body.contains("\"code\":\"not_found\""))
+            let page = try await v.get("/nothing")
+            #expect(page.status == .notFound)
+            #expect(page.body.visibleText.contains("找不到这个页面。"))
+        }
+    }
+}
+
+@Suite struct CatalogTests {
+    /// Every message used by a template or by the code exists in both languages.
+    @Test func everyMessageExistsInEveryLanguage() throws {
+        let catalog = try Catalog(folder: packageRoot + "/Resources/Locales")
+        #expect(catalog.missingKeys.isEmpty, "\(catalog.missingKeys)")
+        var used = Set<String>()
+        let fm = FileManager.default
+        for folder in ["/Resources/Views", "/Sources/JiliServer"] {
+            let root = packageRoot + folder
+            for case let file as String in fm.enumerator(atPath: root)! where file.hasSuffix(".leaf") || file.hasSuffix(".swift") {
+                let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+                for pattern in [#"layout\.t\.([a-z_0-9]+)"#, #"req\.t\("([a-z_0-9]+)""#] {
+                    let regex = try NSRegularExpression(pattern: pattern)
+                    for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                        used.insert(String(text[Range(m.range(at: 1), in: text)!]))
+                    }
+                }
+            }
+        }
+        for role in Role.allCases { used.insert(role.messageKey) }
+        for tier in Tiers.ids { used.insert("tier_\(tier)") }
+        for status in MemberStatus.allCases { used.insert("status_\(status.rawValue)") }
+        let known = Set(catalog.table("zh-CN").keys)
+        #expect(used.subtracting(known).isEmpty, "missing messages: \(used.subtracting(known).sorted())")
+        #expect(used.count > 70) // the scan found the messages
+    }
+
+    /// Templates hold no text of their own: every word comes from the catalogues.
+    @Test func templatesHaveNoChineseOrEnglishProse() throws {
+        let root = packageRoot + "/Resources/Views"
+        for case let file as String in FileManager.default.enumerator(atPath: root)! where file.hasSuffix(".leaf") {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            #expect(!text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }, "\(file) has Chinese text")
+        }
+    }
+}

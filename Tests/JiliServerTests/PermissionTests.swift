@@ -1,0 +1,82 @@
+import Fluent
+import Testing
+import Vapor
+@testable import JiliServer
+
+/// Every route for every role (and for someone not signed in): who gets the page, who is refused,
+/// and for whom a member outside their scope does not exist.
+@Suite struct PermissionTests {
+    static let roles = DemoTeam.accounts.map(\.username)
+
+    /// Expected status by route (as registered) and by username; "anonymous" is not signed in.
+    /// m1 is the leader (above everyone), m10 the demo agent in the sales manager m3's team.
+    static let expected: [(route: String, path: String, statuses: [String: HTTPStatus])] = {
+        let everyone: [String: HTTPStatus] = Dictionary(uniqueKeysWithValues: roles.map { ($0, .ok) })
+        func with(_ changes: [String: HTTPStatus], base: [String: HTTPStatus] = everyone) -> [String: HTTPStatus] {
+            base.merging(changes) { $1 }.merging(["anonymous": .seeOther]) { $1 }
+        }
+        return [
+            ("GET /", "/", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, .seeOther) }))),
+            ("GET /dashboard", "/dashboard", with([:])),
+            ("GET /members", "/members", with(["warehouse": .forbidden])),
+            ("GET /members/:code", "/members/m1", with(["manager": .notFound, "agent": .notFound, "warehouse": .forbidden])),
+            ("GET /members/:code", "/members/m10", with(["warehouse": .forbidden])),
+            ("GET /members/:code", "/members/m99999", with(["warehouse": .forbidden], base: Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
+            ("GET /team", "/team", with(["warehouse": .forbidden])),
+            ("GET /team", "/team?root=m2", with(["manager": .notFound, "agent": .notFound, "warehouse": .forbidden])),
+            ("GET /org", "/org", with([:])),
+            ("GET /signin", "/signin", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, $0 == "anonymous" ? .ok : .seeOther) })),
+            ("GET /setup", "/setup", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .seeOther) })),
+            ("GET /healthz", "/healthz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
+        ]
+    }()
+
+    /// Forms are covered by their own tests (sign-in, sign-out, setup); listed here so that a new
+    /// route cannot be added without a decision about who may use it.
+    static let forms = ["POST /signin", "POST /signout", "POST /setup"]
+
+    @Test func everyRegisteredRouteIsInTheTable() async throws {
+        try await withTestApp(demo: false) { app in
+            let registered = Set(app.routes.all.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" })
+            let covered = Set(Self.expected.map(\.route) + Self.forms)
+            #expect(registered.subtracting(covered).isEmpty, "routes without a permission decision: \(registered.subtracting(covered).sorted())")
+            #expect(covered.subtracting(registered).isEmpty, "table names routes that do not exist: \(covered.subtracting(registered).sorted())")
+        }
+    }
+
+    @Test func everyRoleGetsWhatItMaySee() async throws {
+        try await withTestApp { app in
+            var visitors: [String: Visitor] = ["anonymous": Visitor(app)]
+            for role in Self.roles { visitors[role] = try await Visitor.signedIn(app, role) }
+            for (route, path, statuses) in Self.expected {
+                for (who, status) in statuses.sorted(by: { $0.key < $1.key }) {
+                    let got = try await visitors[who]!.get(path).status
+                    #expect(got == status, "\(who) \(route) (\(path)): \(got.code), expected \(status.code)")
+                }
+            }
+        }
+    }
+
+    @Test func anAgentSeesTheirDownlineButNotTheirContactDetails() async throws {
+        try await withTestApp { app in
+            var agent = try await Visitor.signedIn(app, "agent")
+            let me = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            let downline = try await Member.query(on: app.db).filter(\.$sponsor.$id == me.id!).sort(\.$id).all()
+            let child = try #require(downline.first)
+            let own = try await agent.get("/members/m10")
+            #expect(own.body.contains(me.phone!))
+            let theirs = try await agent.get("/members/\(child.code)")
+            #expect(theirs.status == .ok)
+            #expect(!theirs.body.contains(child.phone!))
+            // The list holds exactly the agent's subtree, with no phone numbers but the agent's own.
+            let subtree = try await Member.query(on: app.db).filter(\.$path =~ me.path).count()
+            let list = try await agent.get("/members")
+            #expect(list.body.visibleText.contains("\(subtree) 位成员"))
+            #expect(!list.body.contains(child.phone!))
+            // A search for someone outside finds nothing.
+            let leader = try #require(try await Member.query(on: app.db).filter(\.$code == "m1").first())
+            let search = try await agent.get("/members?q=\(leader.phone!)")
+            #expect(search.body.visibleText.contains("0 位成员"))
+        }
+    }
+}
