@@ -18,7 +18,8 @@ struct TeamQueries {
         guard let sql = db as? any SQLDatabase else { return [:] }
         var query = sql.select()
             .column(SQLColumn("member_id", table: "orders"), as: "member_id")
-            .column(SQLFunction("SUM", args: SQLRaw("orders.amount_fen - orders.refunded_fen")), as: "volume")
+            // SUM of a bigint is numeric in PostgreSQL: cast back to a 64-bit integer (fen).
+            .column(SQLRaw("CAST(SUM(orders.amount_fen - orders.refunded_fen) AS BIGINT)"), as: "volume")
             .from("orders")
             .where(SQLColumn("period", table: "orders"), .equal, SQLBind(period))
             .groupBy(SQLColumn("member_id", table: "orders"))
