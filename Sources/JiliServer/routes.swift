@@ -9,5 +9,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: TeamController())
     try signedIn.register(collection: OrgController())
+    try signedIn.register(collection: OrderController())
+    try signedIn.register(collection: ProductController())
     app.get("healthz") { _ in "ok" }
 }

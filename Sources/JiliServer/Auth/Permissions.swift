@@ -63,3 +63,31 @@ enum Permissions {
     /// Who may edit the org chart.
     static func canEditOrg(_ role: Role) -> Bool { role == .leader }
 }
+
+extension Permissions {
+    /// The orders someone may see: those of the members in their scope; warehouse, finance and
+    /// customer service see all orders (they ship, pay and answer for them).
+    static func orderScope(_ account: Account, member: Member?) -> MemberScope? {
+        switch account.roleValue {
+        case .warehouse, .finance, .customerService: return .all
+        default: return memberScope(account, member: member)
+        }
+    }
+
+    /// Who may enter an order for `seller`: managers for their scope, agents for themselves,
+    /// customer service for anyone.
+    static func canEnterOrder(_ account: Account, me: Member?, seller: Member) -> Bool {
+        switch account.roleValue {
+        case .leader, .director, .customerService: return true
+        case .salesManager, .departmentManager: return memberScope(account, member: me)?.contains(seller) ?? false
+        case .agent: return me?.id == seller.id
+        case .finance, .trainer, .warehouse: return false
+        }
+    }
+
+    /// Who may refund: those who deal with money and complaints.
+    static func canRefund(_ role: Role) -> Bool { [.leader, .director, .finance, .customerService].contains(role) }
+
+    /// Who may edit the catalogue.
+    static func canEditCatalogue(_ role: Role) -> Bool { [.leader, .director].contains(role) }
+}

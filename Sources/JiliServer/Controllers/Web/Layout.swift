@@ -40,6 +40,8 @@ struct Layout: Encodable {
                 item("/members", "nav_members")
                 item("/team", "nav_team")
             }
+            if Permissions.orderScope(account, member: nil) != nil || account.$member.id != nil { item("/orders", "nav_orders") }
+            item("/products", "nav_products")
             item("/org", "nav_org")
         }
         nav = items
