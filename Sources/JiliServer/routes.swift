@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     let signedIn = web.grouped(RequireAccount(), CSRFProtection())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: TeamController())
+    try signedIn.register(collection: MemberEditController())
     try signedIn.register(collection: OrgController())
     try signedIn.register(collection: OrderController())
     try signedIn.register(collection: ProductController())

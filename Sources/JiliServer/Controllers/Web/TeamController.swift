@@ -48,6 +48,7 @@ struct TeamController: RouteCollection {
         let pages: Int
         let previous: String?
         let next: String?
+        let canEdit: Bool
     }
 
     @Sendable func list(req: Request) async throws -> View {
@@ -99,7 +100,8 @@ struct TeamController: RouteCollection {
             departments: departments.map { Option(value: "\($0.id!)", label: $0.name, selected: $0.id == department) },
             positions: positions.map { Option(value: "\($0.id!)", label: $0.name, selected: $0.id == position) },
             rows: rows, total: total, page: page, pages: pages,
-            previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil))
+            previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil,
+            canEdit: Permissions.canEditMembers(try req.account.roleValue)))
     }
 
     struct Downline: Encodable {
@@ -128,6 +130,7 @@ struct TeamController: RouteCollection {
         let thisPeriod: String
         let lastPeriod: String
         let downline: [Downline]
+        let canEdit: Bool
     }
 
     @Sendable func member(req: Request) async throws -> View {
@@ -159,7 +162,7 @@ struct TeamController: RouteCollection {
             downline: children.map { c in
                 Downline(code: c.code, name: c.name, tier: req.t("tier_\(c.tier)"), status: req.t("status_\(c.status)"),
                          volume: Money(fen: volumes[c.id!] ?? 0).display)
-            }))
+            }, canEdit: Permissions.canEditMembers(try req.account.roleValue)))
     }
 
     struct TreePage: Encodable {
