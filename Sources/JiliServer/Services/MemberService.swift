@@ -90,7 +90,7 @@ struct MemberService {
                 // Everyone below moves with the member: replace the old path prefix by the new one.
                 guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
                 try await sql.raw("""
-                    UPDATE members SET path = \(bind: member.path) || substr(path, \(bind: oldPath.count + 1))
+                    UPDATE members SET path = CAST(\(bind: member.path) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
                     WHERE path LIKE \(bind: oldPath + "%") AND id <> \(bind: member.id!)
                     """).run()
             } else {

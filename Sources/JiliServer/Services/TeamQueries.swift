@@ -34,6 +34,32 @@ struct TeamQueries {
         return out
     }
 
+    /// Count, amount and refunds of the orders of a month whose seller is in `scope` (and is
+    /// `member`, or in `member`'s subtree when `subtree`).
+    func orderTotals(period: String, scope: MemberScope, member: Member?, subtree: Bool) async throws -> (count: Int, amount: Int64, refunded: Int64) {
+        guard let sql = db as? any SQLDatabase else { return (0, 0, 0) }
+        var query = sql.select()
+            .column(SQLRaw("COUNT(*)"), as: "n")
+            // SUM of a bigint is numeric in PostgreSQL: cast back to a 64-bit integer (fen).
+            .column(SQLRaw("CAST(COALESCE(SUM(orders.amount_fen), 0) AS BIGINT)"), as: "amount")
+            .column(SQLRaw("CAST(COALESCE(SUM(orders.refunded_fen), 0) AS BIGINT)"), as: "refunded")
+            .from("orders")
+            .join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders"))
+            .where(SQLColumn("period", table: "orders"), .equal, SQLBind(period))
+        switch scope {
+        case .all: break
+        case .department(let id): query = query.where(SQLColumn("department_id", table: "members"), .equal, SQLBind(id))
+        case .subtree(let path), .selfAndDownlineSummary(let path):
+            query = query.where(SQLColumn("path", table: "members"), .like, SQLBind(path + "%"))
+        }
+        if let member {
+            query = subtree ? query.where(SQLColumn("path", table: "members"), .like, SQLBind(member.path + "%"))
+                : query.where(SQLColumn("member_id", table: "orders"), .equal, SQLBind(member.id!))
+        }
+        guard let row = try await query.first() else { return (0, 0, 0) }
+        return (try row.decode(column: "n", as: Int.self), try row.decode(column: "amount", as: Int64.self), try row.decode(column: "refunded", as: Int64.self))
+    }
+
     /// A member's net sales in a month.
     func volume(of memberID: Int, period: String) async throws -> Int64 {
         let orders = try await Order.query(on: db).filter(\.$member.$id == memberID).filter(\.$period == period).all()

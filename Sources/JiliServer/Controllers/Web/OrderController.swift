@@ -64,11 +64,9 @@ struct OrderController: RouteCollection {
         let query = Order.query(on: req.db).filter(\.$period == month.description)
             .join(Member.self, on: \Order.$member.$id == \Member.$id)
         let all = Self.restrict(query, scope: scope, member: member, subtree: subtree)
-        let total = try await all.count()
-        let amount = try await all.copy().sum(\.$amountFen) ?? 0
-        let refunded = try await all.copy().sum(\.$refundedFen) ?? 0
+        let (total, amount, refunded) = try await TeamQueries(db: req.db).orderTotals(period: month.description, scope: scope, member: member, subtree: subtree)
         let perPage = 50
-        let orders = try await all.copy().sort(\.$paidAt, .descending).range(((page - 1) * perPage)..<(page * perPage)).all()
+        let orders = try await all.sort(\.$paidAt, .descending).range(((page - 1) * perPage)..<(page * perPage)).all()
         let formatter = DateFormatter()
         formatter.dateFormat = "MM-dd HH:mm"
         formatter.timeZone = clock.timeZone
