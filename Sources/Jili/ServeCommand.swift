@@ -13,12 +13,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Start without the demo team: the first visit creates the leader's account.") var noDemo = false
 
     func run() async throws {
-        let config: AppConfig
+        try await JiliServer.serve(config: try Self.config(demo: !noDemo), hostname: hostname, port: port)
+    }
+
+    /// The configuration from the environment; its problems are printed one per line (exit 2).
+    static func config(demo: Bool) throws -> AppConfig {
         do {
-            config = try AppConfig.fromEnvironment(demo: !noDemo)
+            return try AppConfig.fromEnvironment(demo: demo)
         } catch let error as ConfigError {
             throw Failure(lines: error.problems)
         }
-        try await JiliServer.serve(config: config, hostname: hostname, port: port)
     }
 }

@@ -12,5 +12,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: OrgController())
     try signedIn.register(collection: OrderController())
     try signedIn.register(collection: ProductController())
+    try signedIn.register(collection: ImportExportController())
     app.get("healthz") { _ in "ok" }
 }

@@ -35,6 +35,9 @@ import Vapor
             ("GET /orders/:code", "/orders/\(leaderOrder)", with(["manager": .notFound, "agent": .notFound])),
             ("GET /orders/:code", "/orders/\(agentOrder)", with([:])),
             ("GET /products", "/products", with([:])),
+            ("GET /import", "/import", with(["manager": .forbidden, "agent": .forbidden, "service": .forbidden, "trainer": .forbidden, "warehouse": .forbidden])),
+            ("GET /export/:file", "/export/members.csv", with(["warehouse": .forbidden])),
+            ("GET /export/:file", "/export/orders.csv", with([:])),
             ("GET /members/new", "/members/new", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /members/:code/edit", "/members/m10/edit", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /products/new", "/products/new", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
@@ -45,7 +48,7 @@ import Vapor
     /// Forms are covered by their own tests (sign-in, sign-out, setup); listed here so that a new
     /// route cannot be added without a decision about who may use it.
     static let forms = ["POST /signin", "POST /signout", "POST /setup", "POST /orders", "POST /orders/:code/refunds",
-                        "POST /products", "POST /products/:code", "POST /members", "POST /members/:code"]
+                        "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {
         try await withTestApp(demo: false) { app in

@@ -115,6 +115,9 @@ extension String {
         for c in self {
             if c == "<" { inTag = true; out.append(" ") } else if c == ">" { inTag = false } else if !inTag { out.append(c) }
         }
+        for (entity, char) in [("&quot;", "\""), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
+            out = out.replacingOccurrences(of: entity, with: char)
+        }
         return out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }

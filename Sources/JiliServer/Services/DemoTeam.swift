@@ -182,15 +182,15 @@ struct DemoTeam {
 
         let (departmentRows, positionRows, memberRows, orderRows, lineRows, refundRows) = (departments, positions, members, orders, lines, refunds)
         try await db.transaction { db in
-            try await Self.insert(departmentRows, on: db)
-            try await Self.insert(positionRows, on: db)
-            try await Self.insert(memberRows, on: db)
-            try await Self.insert(accounts, on: db)
-            try await Self.insert(products, on: db)
-            try await Self.insert(customers, on: db)
-            try await Self.insert(orderRows, on: db)
-            try await Self.insert(lineRows, on: db)
-            try await Self.insert(refundRows, on: db)
+            try await Self.insertBatches(departmentRows, on: db)
+            try await Self.insertBatches(positionRows, on: db)
+            try await Self.insertBatches(memberRows, on: db)
+            try await Self.insertBatches(accounts, on: db)
+            try await Self.insertBatches(products, on: db)
+            try await Self.insertBatches(customers, on: db)
+            try await Self.insertBatches(orderRows, on: db)
+            try await Self.insertBatches(lineRows, on: db)
+            try await Self.insertBatches(refundRows, on: db)
             try await Self.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
                                                               Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema])
             try await Audit.record(on: db, at: now, account: nil, action: "create", entity: "demo", id: "demo-team", before: nil,
@@ -199,7 +199,7 @@ struct DemoTeam {
     }
 
     /// Inserts models in batches of 500 rows (one statement each).
-    static func insert<M: Model>(_ models: [M], on db: any Database) async throws {
+    static func insertBatches<M: Model>(_ models: [M], on db: any Database) async throws {
         var start = 0
         while start < models.count {
             let end = min(models.count, start + 500)

@@ -42,6 +42,7 @@ struct Layout: Encodable {
             }
             if Permissions.orderScope(account, member: nil) != nil || account.$member.id != nil { item("/orders", "nav_orders") }
             item("/products", "nav_products")
+            if ImportService.Kind.allCases.contains(where: { ImportExportController.mayImport(account.roleValue, $0) }) { item("/import", "nav_import") }
             item("/org", "nav_org")
         }
         nav = items

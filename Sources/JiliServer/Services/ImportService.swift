@@ -1,0 +1,275 @@
+import Fluent
+import Foundation
+import JiliCore
+import Vapor
+
+/// Imports of members, orders and refunds in the settlement contract's CSV formats, shared by
+/// `jili import` and the upload page. All or nothing: every line is checked against the file and
+/// the database first, every problem is reported with file and line, and only a clean file is
+/// written, in one transaction. A row whose id exists with the same values is left as it is, so
+/// importing a file again changes nothing.
+struct ImportService {
+    let db: any Database
+    let clock: JiliClock
+
+    enum Kind: String, CaseIterable, Sendable {
+        case members, orders, refunds
+    }
+
+    struct Outcome: Sendable {
+        var added = 0
+        var unchanged = 0
+        var problems: [InputProblem] = []
+        var ok: Bool { problems.isEmpty }
+    }
+
+    func run(_ kind: Kind, bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+        switch kind {
+        case .members: return try await members(bytes, file: file, by: account)
+        case .orders: return try await orders(bytes, file: file, by: account)
+        case .refunds: return try await refunds(bytes, file: file, by: account)
+        }
+    }
+
+    /// Reads rows with the named columns; problems with the file's shape are collected.
+    private func rows(_ bytes: [UInt8], file: String, required: [String], optional: [String] = [],
+                      problems: inout [InputProblem]) -> [(line: Int, fields: [String: String])] {
+        var out: [(Int, [String: String])] = []
+        var reader = CSVReader(file: file)
+        var columns: CSVColumns?
+        var found: [InputProblem] = []
+        bytes.withUnsafeBufferPointer { b in
+            reader.read(b, problem: { found.append($0) }, header: { names in
+                columns = CSVColumns(header: names, required: required, optional: optional, file: file, problem: { found.append($0) })
+                return columns != nil
+            }, row: { r in
+                var fields: [String: String] = [:]
+                for name in required + optional where columns![name] >= 0 { fields[name] = r.string(columns![name]) }
+                out.append((r.line, fields))
+            })
+        }
+        problems += found
+        return out
+    }
+
+    private func instant(_ text: String) -> Date? {
+        guard let t = Timestamp(parsing: text) else { return nil }
+        return Date(timeIntervalSince1970: Double(PlanClock(timeZone: clock.timeZone).place(t).instant))
+    }
+
+    private func money(_ text: String) -> Int64? {
+        if case .success(let fen) = FixedPoint.parse(text, scale: 2), fen >= 0 { return fen }
+        return nil
+    }
+
+    // MARK: - Members
+
+    func members(_ bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+        var outcome = Outcome()
+        let rows = self.rows(bytes, file: file, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"], problems: &outcome.problems)
+        let existing = try await Member.query(on: db).all()
+        let byCode = Dictionary(uniqueKeysWithValues: existing.map { ($0.code, $0) })
+        let sponsorCodes = Dictionary(uniqueKeysWithValues: existing.map { ($0.id!, $0.code) })
+        var seen: [String: Int] = [:]
+        var fresh: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: String, joined: Date)] = []
+        for (line, f) in rows {
+            func bad(_ message: String) { outcome.problems.append(InputProblem(file: file, line: line, message: message)) }
+            let code = f["id"] ?? ""
+            let name = f["name"] ?? ""
+            let sponsor = f["sponsor_id"] ?? ""
+            let tier = f["tier"] ?? ""
+            let status = f["status"] ?? ""
+            if code.isEmpty { bad("id is empty"); continue }
+            if let first = seen[code] { bad("duplicate member id \"\(code)\" (also line \(first))"); continue }
+            seen[code] = line
+            if name.isEmpty { bad("name is empty") }
+            if !Tiers.ids.contains(tier) { bad("unknown tier \"\(tier)\" (tiers: \(Tiers.ids.joined(separator: ", ")))") }
+            if MemberStatus(rawValue: status) == nil { bad("status \"\(status)\" is not one of active, inactive, left") }
+            let joinedText = f["joined_at"] ?? ""
+            let joined = joinedText.isEmpty ? clock.now() : instant(joinedText)
+            if joined == nil { bad("joined_at \"\(joinedText)\" is not a date (e.g. 2026-11-03)") }
+            if let m = byCode[code] {
+                let sameSponsor = (m.$sponsor.id.flatMap { sponsorCodes[$0] } ?? "") == sponsor
+                if m.name == name && m.tier == tier && m.status == status && sameSponsor {
+                    outcome.unchanged += 1
+                } else {
+                    bad("member \"\(code)\" exists with other values: change it on its page, not by import")
+                }
+                continue
+            }
+            if let joined { fresh.append((line, code, name, sponsor, tier, status, joined)) }
+        }
+        // Sponsors: an existing member or one of this file; the new links must not loop.
+        let newCodes = Set(fresh.map(\.code))
+        for r in fresh where !r.sponsor.isEmpty && byCode[r.sponsor] == nil && !newCodes.contains(r.sponsor) {
+            outcome.problems.append(InputProblem(file: file, line: r.line, message: "unknown sponsor \"\(r.sponsor)\" of member \"\(r.code)\""))
+        }
+        let index = Dictionary(uniqueKeysWithValues: fresh.enumerated().map { ($1.code, Int32($0)) })
+        let links = fresh.map { index[$0.sponsor] ?? -1 }
+        for cycle in TeamForest.build(sponsor: links).cycles {
+            let names = (cycle + [cycle[0]]).map { "\"\(fresh[$0].code)\"" }.joined(separator: " → ")
+            outcome.problems.append(InputProblem(file: file, line: cycle.map { fresh[$0].line }.min()!, message: "sponsor links form a cycle: \(names)"))
+        }
+        outcome.problems.sort { $0.line < $1.line }
+        guard outcome.ok, !fresh.isEmpty else { return outcome }
+        let now = clock.now()
+        let (toCreate, unchanged) = (fresh, outcome.unchanged)
+        try await db.transaction { db in
+            var created: [String: Member] = [:]
+            // Sponsors first: insert in an order where each sponsor already exists.
+            var pending = toCreate
+            while !pending.isEmpty {
+                var rest: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: String, joined: Date)] = []
+                for r in pending {
+                    let sponsor: Member? = r.sponsor.isEmpty ? nil : (byCode[r.sponsor] ?? created[r.sponsor])
+                    if !r.sponsor.isEmpty && sponsor == nil { rest.append(r); continue }
+                    let m = Member(code: r.code, name: r.name, sponsorID: sponsor?.id, tier: r.tier, status: r.status, joinedAt: r.joined)
+                    try await m.create(on: db)
+                    m.path = Member.path(sponsorPath: sponsor?.path, id: m.id!)
+                    try await m.save(on: db)
+                    created[r.code] = m
+                }
+                pending = rest
+            }
+            try await Audit.record(on: db, at: now, account: account, action: "import", entity: "members", id: file, before: nil,
+                                   after: ["added": "\(toCreate.count)", "unchanged": "\(unchanged)"])
+        }
+        outcome.added = fresh.count
+        return outcome
+    }
+
+    // MARK: - Orders
+
+    func orders(_ bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+        var outcome = Outcome()
+        let rows = self.rows(bytes, file: file, required: ["id", "member_id", "paid_at", "amount"],
+                             optional: ["cost", "category", "product_id", "quantity"], problems: &outcome.problems)
+        let members = Dictionary(uniqueKeysWithValues: try await Member.query(on: db).all().map { ($0.code, $0) })
+        let products = Dictionary(uniqueKeysWithValues: try await Product.query(on: db).all().map { ($0.code, $0) })
+        let codes = rows.compactMap { $0.fields["id"] }.filter { !$0.isEmpty }
+        var existing: [String: Order] = [:]
+        for chunk in stride(from: 0, to: codes.count, by: 500) {
+            for o in try await Order.query(on: db).filter(\.$code ~~ Array(codes[chunk..<min(codes.count, chunk + 500)])).all() { existing[o.code] = o }
+        }
+        var seen: [String: Int] = [:]
+        var fresh: [(order: Order, product: Product?, quantity: Int)] = []
+        for (line, f) in rows {
+            func bad(_ message: String) { outcome.problems.append(InputProblem(file: file, line: line, message: message)) }
+            let code = f["id"] ?? ""
+            if code.isEmpty { bad("id is empty"); continue }
+            if let first = seen[code] { bad("duplicate order id \"\(code)\" (also line \(first))"); continue }
+            seen[code] = line
+            let seller = members[f["member_id"] ?? ""]
+            if seller == nil { bad("unknown member \"\(f["member_id"] ?? "")\"") }
+            let paid = instant(f["paid_at"] ?? "")
+            if paid == nil { bad("paid_at \"\(f["paid_at"] ?? "")\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = money(f["amount"] ?? "")
+            if amount == nil { bad("amount \"\(f["amount"] ?? "")\" is not an amount (yuan, at most 2 decimals)") }
+            let costText = f["cost"] ?? ""
+            let cost = costText.isEmpty ? 0 : money(costText)
+            if cost == nil { bad("cost \"\(costText)\" is not an amount") }
+            let productCode = f["product_id"] ?? ""
+            // A product the catalogue does not have is not an error: the order keeps its amount and
+            // category, without a line (files from other systems name their own products).
+            let product = productCode.isEmpty ? nil : products[productCode]
+            let quantityText = f["quantity"] ?? ""
+            let quantity = quantityText.isEmpty ? 1 : Int(quantityText)
+            if quantity == nil || quantity! < 1 { bad("quantity \"\(quantityText)\" is not a whole number above 0") }
+            if let paid, paid > clock.now().addingTimeInterval(300) { bad("paid_at \(f["paid_at"]!) is in the future") }
+            guard let seller, let paid, let amount, let cost, let quantity else { continue }
+            let category = (f["category"] ?? "").nonEmpty ?? product?.category
+            if let o = existing[code] {
+                if o.$member.id == seller.id && o.amountFen == amount && abs(o.paidAt.timeIntervalSince(paid)) < 1 {
+                    outcome.unchanged += 1
+                } else {
+                    bad("order \"\(code)\" exists with other values")
+                }
+                continue
+            }
+            let order = Order(code: code, memberID: seller.id!, customerID: nil, paidAt: paid, period: clock.period(of: paid).description,
+                              amountFen: amount, costFen: cost, category: category)
+            fresh.append((order, product, quantity))
+        }
+        guard outcome.ok, !fresh.isEmpty else { return outcome }
+        let now = clock.now()
+        let (rowsToWrite, unchangedOrders) = (fresh, outcome.unchanged)
+        try await db.transaction { db in
+            for chunk in stride(from: 0, to: rowsToWrite.count, by: 500) {
+                let part = Array(rowsToWrite[chunk..<min(rowsToWrite.count, chunk + 500)])
+                for r in part { try await r.order.create(on: db) }
+                // A line when the file names the product and the amount divides evenly by the quantity
+                // (a line's price is exact or absent, never rounded).
+                let lines = part.compactMap { r -> OrderLine? in
+                    guard let p = r.product, r.order.amountFen % Int64(r.quantity) == 0 else { return nil }
+                    return OrderLine(orderID: r.order.id!, productID: p.id!, quantity: r.quantity,
+                                     priceFen: r.order.amountFen / Int64(r.quantity), costFen: r.order.costFen / Int64(r.quantity))
+                }
+                if !lines.isEmpty { try await lines.create(on: db) }
+            }
+            try await Audit.record(on: db, at: now, account: account, action: "import", entity: "orders", id: file, before: nil,
+                                   after: ["added": "\(rowsToWrite.count)", "unchanged": "\(unchangedOrders)"])
+        }
+        outcome.added = fresh.count
+        return outcome
+    }
+
+    // MARK: - Refunds
+
+    func refunds(_ bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+        var outcome = Outcome()
+        let rows = self.rows(bytes, file: file, required: ["id", "order_id", "refunded_at", "amount"], problems: &outcome.problems)
+        let orderCodes = Array(Set(rows.compactMap { $0.fields["order_id"] }))
+        var orders: [String: Order] = [:]
+        for chunk in stride(from: 0, to: orderCodes.count, by: 500) {
+            for o in try await Order.query(on: db).filter(\.$code ~~ Array(orderCodes[chunk..<min(orderCodes.count, chunk + 500)])).all() { orders[o.code] = o }
+        }
+        let refundCodes = rows.compactMap { $0.fields["id"] }
+        var existing: [String: Refund] = [:]
+        for chunk in stride(from: 0, to: refundCodes.count, by: 500) {
+            for r in try await Refund.query(on: db).filter(\.$code ~~ Array(refundCodes[chunk..<min(refundCodes.count, chunk + 500)])).all() { existing[r.code] = r }
+        }
+        var seen: [String: Int] = [:]
+        var adding: [Int: Int64] = [:]
+        var fresh: [Refund] = []
+        for (line, f) in rows {
+            func bad(_ message: String) { outcome.problems.append(InputProblem(file: file, line: line, message: message)) }
+            let code = f["id"] ?? ""
+            if code.isEmpty { bad("id is empty"); continue }
+            if let first = seen[code] { bad("duplicate refund id \"\(code)\" (also line \(first))"); continue }
+            seen[code] = line
+            let order = orders[f["order_id"] ?? ""]
+            if order == nil { bad("unknown order \"\(f["order_id"] ?? "")\"") }
+            let at = instant(f["refunded_at"] ?? "")
+            if at == nil { bad("refunded_at \"\(f["refunded_at"] ?? "")\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            let amount = money(f["amount"] ?? "")
+            if amount == nil || amount == 0 { bad("amount \"\(f["amount"] ?? "")\" is not an amount above 0") }
+            guard let order, let at, let amount, amount > 0 else { continue }
+            if let r = existing[code] {
+                if r.$order.id == order.id && r.amountFen == amount { outcome.unchanged += 1 } else { bad("refund \"\(code)\" exists with other values") }
+                continue
+            }
+            if at < order.paidAt { bad("refunded_at \(f["refunded_at"]!) is before order \"\(order.code)\" was paid"); continue }
+            let total = order.refundedFen + (adding[order.id!] ?? 0) + amount
+            if total > order.amountFen {
+                bad("refunds of order \"\(order.code)\" reach \(Money(fen: total)), more than its amount \(Money(fen: order.amountFen))")
+                continue
+            }
+            adding[order.id!, default: 0] += amount
+            fresh.append(Refund(code: code, orderID: order.id!, refundedAt: at, amountFen: amount))
+        }
+        guard outcome.ok, !fresh.isEmpty else { return outcome }
+        let now = clock.now()
+        let (refundRows, added, touched, unchangedRefunds) = (fresh, adding, orders.values.filter { adding[$0.id!] != nil }, outcome.unchanged)
+        try await db.transaction { db in
+            try await DemoTeam.insertBatches(refundRows, on: db)
+            for o in touched {
+                o.refundedFen += added[o.id!]!
+                try await o.save(on: db)
+            }
+            try await Audit.record(on: db, at: now, account: account, action: "import", entity: "refunds", id: file, before: nil,
+                                   after: ["added": "\(refundRows.count)", "unchanged": "\(unchangedRefunds)"])
+        }
+        outcome.added = fresh.count
+        return outcome
+    }
+}

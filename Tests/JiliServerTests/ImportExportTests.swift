@@ -1,0 +1,178 @@
+import Fluent
+import Foundation
+import JiliCore
+import Testing
+import Vapor
+@testable import JiliServer
+
+@Suite struct ImportExportTests {
+    func service(_ app: Application) -> ImportService { ImportService(db: app.db, clock: JiliClock(now: { testNow })) }
+
+    func importing(_ app: Application, _ kind: ImportService.Kind, _ text: String, file: String) async throws -> ImportService.Outcome {
+        try await service(app).run(kind, bytes: Array(text.utf8), file: file, by: nil)
+    }
+
+    @Test func theWorkedExampleImportsAndImportingAgainChangesNothing() async throws {
+        try await withTestApp(demo: false) { app in
+            let folder = packageRoot + "/examples/basic/"
+            let members = try String(contentsOfFile: folder + "members.csv", encoding: .utf8)
+            // o4 is paid after the test clock: leave it out of this import.
+            let orders = try String(contentsOfFile: folder + "orders.csv", encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("o4,") }.joined(separator: "\n")
+            let refunds = try String(contentsOfFile: folder + "refunds.csv", encoding: .utf8)
+            var o = try await importing(app, .members, members, file: "members.csv")
+            #expect(o.ok && o.added == 5)
+            o = try await importing(app, .orders, orders, file: "orders.csv")
+            #expect(o.ok && o.added == 5, "\(o.problems)")
+            o = try await importing(app, .refunds, refunds, file: "refunds.csv")
+            #expect(o.ok && o.added == 2, "\(o.problems)")
+            // Again: nothing added, nothing changed.
+            let before = try await Order.query(on: app.db).sort(\.$id).all().map { "\($0.code) \($0.amountFen) \($0.refundedFen)" }
+            for (kind, text, file) in [(ImportService.Kind.members, members, "members.csv"), (.orders, orders, "orders.csv"), (.refunds, refunds, "refunds.csv")] {
+                let again = try await importing(app, kind, text, file: file)
+                #expect(again.ok && again.added == 0 && again.unchanged > 0, "\(file): \(again.problems)")
+            }
+            #expect(try await Order.query(on: app.db).sort(\.$id).all().map { "\($0.code) \($0.amountFen) \($0.refundedFen)" } == before)
+            // The tree and the refunds are as in the files.
+            let e = try #require(try await Member.query(on: app.db).filter(\.$code == "E").with(\.$sponsor).first())
+            #expect(e.sponsor?.code == "D" && e.status == "inactive")
+            let o6 = try #require(try await Order.query(on: app.db).filter(\.$code == "o6").first())
+            #expect(o6.amountFen == 8000 && o6.refundedFen == 3000 && o6.period == "2026-11")
+            let o3 = try #require(try await Order.query(on: app.db).filter(\.$code == "o3").first())
+            #expect(o3.period == "2026-11" && o3.category == "food")
+        }
+    }
+
+    @Test func brokenMembersFilesWriteNothing() async throws {
+        try await withTestApp { app in
+            let count = try await Member.query(on: app.db).count()
+            let o = try await importing(app, .members, """
+                id,name,sponsor_id,tier,joined_at,status
+                n1,新人甲,m10,vip,2026-11-01,active
+                n2,新人乙,zz,vip,2026-11-01,active
+                n3,新人丙,n4,vip,2026-11-01,active
+                n4,新人丁,n3,vip,2026-11-01,active
+                n1,新人戊,m10,vip,2026-11-01,active
+                n5,新人己,m10,boss,2026-13-01,sleeping
+                m10,改名,m3,agent,2025-01-01,active
+                """, file: "new-members.csv")
+            #expect(o.problems.map(\.description) == [
+                #"new-members.csv:3: unknown sponsor "zz" of member "n2""#,
+                #"new-members.csv:4: sponsor links form a cycle: "n3" → "n4" → "n3""#,
+                #"new-members.csv:6: duplicate member id "n1" (also line 2)"#,
+                #"new-members.csv:7: unknown tier "boss" (tiers: vip, agent, general, director)"#,
+                #"new-members.csv:7: status "sleeping" is not one of active, inactive, left"#,
+                #"new-members.csv:7: joined_at "2026-13-01" is not a date (e.g. 2026-11-03)"#,
+                #"new-members.csv:8: member "m10" exists with other values: change it on its page, not by import"#,
+            ])
+            #expect(try await Member.query(on: app.db).count() == count)
+        }
+    }
+
+    @Test func brokenOrdersAndRefundsWriteNothing() async throws {
+        try await withTestApp { app in
+            let orders = try await Order.query(on: app.db).count()
+            let o = try await importing(app, .orders, """
+                id,member_id,paid_at,amount,cost
+                x1,m10,2026-11-02T10:00:00+08:00,100.00,40
+                x2,m99999,2026-11-02,100,
+                x3,m10,yesterday,100,
+                x4,m10,2026-11-02,1O0,
+                x5,m10,2026-11-02,1.234,
+                x1,m10,2026-11-02,5,
+                x6,m10,2026-12-25,5,
+                """, file: "orders.csv")
+            #expect(o.problems.map(\.description) == [
+                #"orders.csv:3: unknown member "m99999""#,
+                #"orders.csv:4: paid_at "yesterday" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)"#,
+                #"orders.csv:5: amount "1O0" is not an amount (yuan, at most 2 decimals)"#,
+                #"orders.csv:6: amount "1.234" is not an amount (yuan, at most 2 decimals)"#,
+                #"orders.csv:7: duplicate order id "x1" (also line 2)"#,
+                #"orders.csv:8: paid_at 2026-12-25 is in the future"#,
+            ])
+            #expect(try await Order.query(on: app.db).count() == orders)
+
+            let order = try #require(try await Order.query(on: app.db).filter(\.$refundedFen == 0).sort(\.$id).first())
+            let refunds = try await Refund.query(on: app.db).count()
+            let paid = ISO8601DateFormatter().string(from: order.paidAt.addingTimeInterval(-60))
+            let r = try await importing(app, .refunds, """
+                id,order_id,refunded_at,amount
+                y1,\(order.code),2026-11-29T10:00:00+08:00,\(Money(fen: order.amountFen - 100))
+                y2,\(order.code),2026-11-29T10:00:00+08:00,1.01
+                y3,nope,2026-11-29,1
+                y4,\(order.code),\(paid),1
+                y5,\(order.code),2026-11-29,0
+                """, file: "refunds.csv")
+            #expect(r.problems.map(\.description) == [
+                "refunds.csv:3: refunds of order \"\(order.code)\" reach \(Money(fen: order.amountFen + 1)), more than its amount \(Money(fen: order.amountFen))",
+                #"refunds.csv:4: unknown order "nope""#,
+                "refunds.csv:5: refunded_at \(paid) is before order \"\(order.code)\" was paid",
+                #"refunds.csv:6: amount "0" is not an amount above 0"#,
+            ])
+            #expect(try await Refund.query(on: app.db).count() == refunds)
+            #expect(try await Order.find(order.id, on: app.db)!.refundedFen == 0)
+        }
+    }
+
+    @Test func exportsOpenInExcelAndImportBack() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            let page = try await leader.get("/export/members.csv")
+            #expect(page.status == .ok)
+            #expect(page.headers.contentType?.subType == "csv")
+            #expect(page.headers.first(name: .contentDisposition)?.contains("jili-members.csv") == true)
+            let bytes = Array(page.body.utf8)
+            #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+            let lines = page.body.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.count == 301)
+            #expect(lines[0] == "\u{FEFF}id,name,sponsor_id,tier,joined_at,status")
+            // The export is an import that changes nothing.
+            let again = try await importing(app, .members, page.body, file: "jili-members.csv")
+            #expect(again.ok && again.added == 0 && again.unchanged == 300, "\(again.problems.prefix(3))")
+            // Orders of a month, in the contract's format, read back by the settlement reader.
+            let orders = try await leader.get("/export/orders.csv?month=2026-10").body
+            let count = try await Order.query(on: app.db).filter(\.$period == "2026-10").count()
+            #expect(orders.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == count + 1)
+            let reimport = try await importing(app, .orders, orders, file: "orders.csv")
+            #expect(reimport.ok && reimport.unchanged == count, "\(reimport.problems.prefix(3))")
+            // An agent exports only their team.
+            var agent = try await Visitor.signedIn(app, "agent")
+            let theirs = try await agent.get("/export/members.csv").body.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            #expect(theirs.count == (try await Member.query(on: app.db).filter(\.$path =~ m10.path).count()) + 1)
+        }
+    }
+
+    @Test func theUploadPageImportsAllOrNothing() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            let token = try #require(try await leader.get("/import").csrf)
+            func upload(_ csv: String) async throws -> Visitor.Page {
+                let boundary = "jili-test-boundary"
+                var body = ""
+                for (name, value) in [("_csrf", token), ("kind", "members")] {
+                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+                }
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"team.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+                var headers = HTTPHeaders()
+                headers.add(name: .cookie, value: leader.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+                headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                var page: Visitor.Page?
+                try await app.testing().test(.POST, "/import", headers: headers, body: ByteBuffer(string: body)) { res in
+                    page = Visitor.Page(status: res.status, body: res.body.string, headers: res.headers)
+                }
+                return page!
+            }
+            let bad = try await upload("id,name,sponsor_id,tier,joined_at,status\nq1,某甲,m10,vip,2026-11-01,active\nq2,某乙,qq,vip,2026-11-01,active\n")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.visibleText.contains("team.csv:3: unknown sponsor \"qq\" of member \"q2\""))
+            #expect(try await Member.query(on: app.db).filter(\.$code == "q1").first() == nil)
+            let good = try await upload("id,name,sponsor_id,tier,joined_at,status\nq1,某甲,m10,vip,2026-11-01,active\nq2,某乙,q1,vip,2026-11-01,active\n")
+            #expect(good.status == .ok)
+            #expect(good.body.visibleText.contains("team.csv : 新增 2 · 未变 0"))
+            let q2 = try #require(try await Member.query(on: app.db).filter(\.$code == "q2").with(\.$sponsor).first())
+            #expect(q2.sponsor?.code == "q1")
+            var agent = try await Visitor.signedIn(app, "agent")
+            #expect(try await agent.get("/import").status == .forbidden)
+        }
+    }
+}
