@@ -33,6 +33,15 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
     }
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
+    // The API speaks ISO 8601 dates, both ways.
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys]
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+
     app.views.use(.leaf)
     app.catalog = try Catalog(folder: config.home + "/Resources/Locales")
 

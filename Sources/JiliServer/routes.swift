@@ -14,4 +14,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ProductController())
     try signedIn.register(collection: ImportExportController())
     app.get("healthz") { _ in "ok" }
+    try app.register(collection: APIController())
+    try signedIn.register(collection: TokenController())
 }

@@ -9,7 +9,7 @@ import Vapor
     func service(_ app: Application) -> ImportService { ImportService(db: app.db, clock: JiliClock(now: { testNow })) }
 
     func importing(_ app: Application, _ kind: ImportService.Kind, _ text: String, file: String) async throws -> ImportService.Outcome {
-        try await service(app).run(kind, bytes: Array(text.utf8), file: file, by: nil)
+        try await service(app).run(kind, bytes: Array(text.utf8), file: file, by: .system)
     }
 
     @Test func theWorkedExampleImportsAndImportingAgainChangesNothing() async throws {

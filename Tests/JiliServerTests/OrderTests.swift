@@ -83,12 +83,12 @@ import Vapor
             let order = try #require(try await Order.query(on: app.db).filter(\.$refundedFen == 0).sort(\.$id).first())
             let service = OrderService(db: app.db, clock: JiliClock(now: { testNow }))
             await #expect(throws: OrderService.Refusal.self) {
-                _ = try await service.refund(order: order, amountFen: 100, at: order.paidAt.addingTimeInterval(-1), code: nil, by: nil)
+                _ = try await service.refund(order: order, amountFen: 100, at: order.paidAt.addingTimeInterval(-1), code: nil, by: .system)
             }
-            let refund = try await service.refund(order: order, amountFen: 100, at: order.paidAt, code: "r-same-time", by: nil)
+            let refund = try await service.refund(order: order, amountFen: 100, at: order.paidAt, code: "r-same-time", by: .system)
             #expect(refund.amountFen == 100)
             // The same code again is the same refund (the code is the idempotency key).
-            let again = try await service.refund(order: order, amountFen: 100, at: order.paidAt, code: "r-same-time", by: nil)
+            let again = try await service.refund(order: order, amountFen: 100, at: order.paidAt, code: "r-same-time", by: .system)
             #expect(again.id == refund.id)
             #expect(try await Order.find(order.id, on: app.db)!.refundedFen == 100)
         }

@@ -33,5 +33,6 @@ extension Migrations {
         add(M003CreateAccounts())
         add(M004CreateCommerce())
         add(M005CreateAuditLog())
+        add(M006CreateApiTokens())
     }
 }

@@ -1,9 +1,19 @@
 import Fluent
 import Foundation
 
+/// Who did something: a signed-in account, an API client, or the system (demo data, the command line).
+struct Actor: Sendable {
+    var accountID: Int?
+    var name: String
+
+    static let system = Actor(accountID: nil, name: "system")
+    static func account(_ a: Account) -> Actor { Actor(accountID: a.id, name: a.username) }
+    static func api(_ client: ApiClient) -> Actor { Actor(accountID: nil, name: client.actor) }
+}
+
 /// The audit log: who changed what, when, with the values before and after.
 enum Audit {
-    static func record(on db: any Database, at: Date, account: Account?, action: String, entity: String, id: String,
+    static func record(on db: any Database, at: Date, actor: Actor, action: String, entity: String, id: String,
                        before: [String: String]?, after: [String: String]?) async throws {
         func json(_ v: [String: String]?) -> String? {
             guard let v else { return nil }
@@ -11,7 +21,7 @@ enum Audit {
             encoder.outputFormatting = [.sortedKeys]
             return String(decoding: try! encoder.encode(v), as: UTF8.self)
         }
-        try await AuditEntry(at: at, accountID: account?.id, actor: account?.username ?? "system", action: action,
+        try await AuditEntry(at: at, accountID: actor.accountID, actor: actor.name, action: action,
                              entity: entity, entityID: id, before: json(before), after: json(after)).create(on: db)
     }
 }

@@ -193,7 +193,7 @@ struct DemoTeam {
             try await Self.insertBatches(refundRows, on: db)
             try await Self.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
                                                               Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema])
-            try await Audit.record(on: db, at: now, account: nil, action: "create", entity: "demo", id: "demo-team", before: nil,
+            try await Audit.record(on: db, at: now, actor: .system, action: "create", entity: "demo", id: "demo-team", before: nil,
                                    after: ["members": "\(memberRows.count)", "orders": "\(orderRows.count)", "refunds": "\(refundRows.count)"])
         }
     }

@@ -23,11 +23,11 @@ struct ImportService {
         var ok: Bool { problems.isEmpty }
     }
 
-    func run(_ kind: Kind, bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+    func run(_ kind: Kind, bytes: [UInt8], file: String, by actor: Actor) async throws -> Outcome {
         switch kind {
-        case .members: return try await members(bytes, file: file, by: account)
-        case .orders: return try await orders(bytes, file: file, by: account)
-        case .refunds: return try await refunds(bytes, file: file, by: account)
+        case .members: return try await members(bytes, file: file, by: actor)
+        case .orders: return try await orders(bytes, file: file, by: actor)
+        case .refunds: return try await refunds(bytes, file: file, by: actor)
         }
     }
 
@@ -64,7 +64,7 @@ struct ImportService {
 
     // MARK: - Members
 
-    func members(_ bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+    func members(_ bytes: [UInt8], file: String, by actor: Actor) async throws -> Outcome {
         var outcome = Outcome()
         let rows = self.rows(bytes, file: file, required: ["id", "name", "sponsor_id", "tier", "joined_at", "status"], problems: &outcome.problems)
         let existing = try await Member.query(on: db).all()
@@ -131,7 +131,7 @@ struct ImportService {
                 }
                 pending = rest
             }
-            try await Audit.record(on: db, at: now, account: account, action: "import", entity: "members", id: file, before: nil,
+            try await Audit.record(on: db, at: now, actor: actor, action: "import", entity: "members", id: file, before: nil,
                                    after: ["added": "\(toCreate.count)", "unchanged": "\(unchanged)"])
         }
         outcome.added = fresh.count
@@ -140,7 +140,7 @@ struct ImportService {
 
     // MARK: - Orders
 
-    func orders(_ bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+    func orders(_ bytes: [UInt8], file: String, by actor: Actor) async throws -> Outcome {
         var outcome = Outcome()
         let rows = self.rows(bytes, file: file, required: ["id", "member_id", "paid_at", "amount"],
                              optional: ["cost", "category", "product_id", "quantity"], problems: &outcome.problems)
@@ -206,7 +206,7 @@ struct ImportService {
                 }
                 if !lines.isEmpty { try await lines.create(on: db) }
             }
-            try await Audit.record(on: db, at: now, account: account, action: "import", entity: "orders", id: file, before: nil,
+            try await Audit.record(on: db, at: now, actor: actor, action: "import", entity: "orders", id: file, before: nil,
                                    after: ["added": "\(rowsToWrite.count)", "unchanged": "\(unchangedOrders)"])
         }
         outcome.added = fresh.count
@@ -215,7 +215,7 @@ struct ImportService {
 
     // MARK: - Refunds
 
-    func refunds(_ bytes: [UInt8], file: String, by account: Account?) async throws -> Outcome {
+    func refunds(_ bytes: [UInt8], file: String, by actor: Actor) async throws -> Outcome {
         var outcome = Outcome()
         let rows = self.rows(bytes, file: file, required: ["id", "order_id", "refunded_at", "amount"], problems: &outcome.problems)
         let orderCodes = Array(Set(rows.compactMap { $0.fields["order_id"] }))
@@ -266,7 +266,7 @@ struct ImportService {
                 o.refundedFen += added[o.id!]!
                 try await o.save(on: db)
             }
-            try await Audit.record(on: db, at: now, account: account, action: "import", entity: "refunds", id: file, before: nil,
+            try await Audit.record(on: db, at: now, actor: actor, action: "import", entity: "refunds", id: file, before: nil,
                                    after: ["added": "\(refundRows.count)", "unchanged": "\(unchangedRefunds)"])
         }
         outcome.added = fresh.count

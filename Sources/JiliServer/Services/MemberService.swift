@@ -46,7 +46,7 @@ struct MemberService {
         return (sponsor, c)
     }
 
-    func add(code: String?, _ changes: Changes, by account: Account?) async throws -> Member {
+    func add(code: String?, _ changes: Changes, by actor: Actor) async throws -> Member {
         let (sponsor, c) = try await validate(changes)
         let now = clock.now()
         let next = (try await Member.query(on: db).max(\.$id) ?? 0) + 1
@@ -61,13 +61,13 @@ struct MemberService {
             try await m.create(on: db)
             m.path = Member.path(sponsorPath: sponsor?.path, id: m.id!)
             try await m.save(on: db)
-            try await Audit.record(on: db, at: now, account: account, action: "create", entity: "member", id: memberCode,
+            try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "member", id: memberCode,
                                    before: nil, after: try await Self.snapshot(m, on: db))
             return m
         }
     }
 
-    func update(_ member: Member, _ changes: Changes, by account: Account?) async throws {
+    func update(_ member: Member, _ changes: Changes, by actor: Actor) async throws {
         let (sponsor, c) = try await validate(changes)
         if let sponsor {
             // The member itself or anyone below it as sponsor would close a loop.
@@ -96,7 +96,7 @@ struct MemberService {
             } else {
                 try await member.save(on: db)
             }
-            try await Audit.record(on: db, at: now, account: account, action: "update", entity: "member", id: member.code,
+            try await Audit.record(on: db, at: now, actor: actor, action: "update", entity: "member", id: member.code,
                                    before: before, after: try await Self.snapshot(member, on: db))
         }
     }

@@ -22,7 +22,7 @@ struct OrderService {
     /// Creates an order, or returns the existing one when `code` is already taken (the code is the
     /// idempotency key). Returns the order and whether it was created.
     func create(code: String?, seller: Member, customerID: Int?, lines: [LineInput], paidAt: Date?,
-                by account: Account?) async throws -> (order: Order, created: Bool) {
+                by actor: Actor) async throws -> (order: Order, created: Bool) {
         if let code, let existing = try await Order.query(on: db).filter(\.$code == code).first() { return (existing, false) }
         let now = clock.now()
         let paid = paidAt ?? now
@@ -53,7 +53,7 @@ struct OrderService {
                 let p = byID[line.productID]!
                 try await OrderLine(orderID: order.id!, productID: p.id!, quantity: line.quantity, priceFen: p.priceFen, costFen: p.costFen).create(on: db)
             }
-            try await Audit.record(on: db, at: now, account: account, action: "create", entity: "order", id: orderCode, before: nil,
+            try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "order", id: orderCode, before: nil,
                                    after: ["seller": seller.code, "amount": Money(fen: amountFen).description, "paid_at": ISO8601DateFormatter().string(from: paid)])
             return order
         }
@@ -61,7 +61,7 @@ struct OrderService {
     }
 
     /// Refunds part or all of what is left of an order, never dated before it was paid.
-    func refund(order: Order, amountFen: Int64, at: Date?, code: String?, by account: Account?) async throws -> Refund {
+    func refund(order: Order, amountFen: Int64, at: Date?, code: String?, by actor: Actor) async throws -> Refund {
         if let code, let existing = try await Refund.query(on: db).filter(\.$code == code).first() { return existing }
         let now = clock.now()
         let when = at ?? now
@@ -82,7 +82,7 @@ struct OrderService {
             let before = fresh.refundedFen
             fresh.refundedFen += amountFen
             try await fresh.save(on: db)
-            try await Audit.record(on: db, at: now, account: account, action: "refund", entity: "order", id: fresh.code,
+            try await Audit.record(on: db, at: now, actor: actor, action: "refund", entity: "order", id: fresh.code,
                                    before: ["refunded": Money(fen: before).description],
                                    after: ["refunded": Money(fen: fresh.refundedFen).description, "refund": refundCode])
             return refund

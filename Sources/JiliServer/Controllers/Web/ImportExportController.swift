@@ -58,7 +58,7 @@ struct ImportExportController: RouteCollection {
         guard let kind = ImportService.Kind(rawValue: upload.kind), Self.mayImport(account.roleValue, kind) else { throw Abort(.forbidden) }
         let name = upload.file.filename.isEmpty ? "\(kind.rawValue).csv" : upload.file.filename
         let outcome = try await ImportService(db: req.db, clock: req.application.jiliClock)
-            .run(kind, bytes: Array(buffer: upload.file.data), file: name, by: account)
+            .run(kind, bytes: Array(buffer: upload.file.data), file: name, by: .account(account))
         return try await req.view.render("import", page(req, file: name, outcome: outcome))
             .encodeResponse(status: outcome.ok ? .ok : .unprocessableEntity, for: req)
     }
@@ -98,7 +98,7 @@ extension JiliServer {
         guard let data = FileManager.default.contents(atPath: path) else { return (0, 0, ["\(path): cannot read the file"]) }
         return try await withApp(config) { app in
             let o = try await ImportService(db: app.db, clock: app.jiliClock)
-                .run(k, bytes: Array(data), file: (path as NSString).lastPathComponent, by: nil)
+                .run(k, bytes: Array(data), file: (path as NSString).lastPathComponent, by: .system)
             return (o.added, o.unchanged, o.problems.map(\.description))
         }
     }

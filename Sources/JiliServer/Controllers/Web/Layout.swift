@@ -44,6 +44,7 @@ struct Layout: Encodable {
             item("/products", "nav_products")
             if ImportService.Kind.allCases.contains(where: { ImportExportController.mayImport(account.roleValue, $0) }) { item("/import", "nav_import") }
             item("/org", "nav_org")
+            if account.roleValue == .leader { item("/tokens", "nav_tokens") }
         }
         nav = items
     }

@@ -74,7 +74,7 @@ struct MemberEditController: RouteCollection {
         let account = try editor(req)
         let form = try req.content.decode(MemberForm.self)
         do {
-            let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: form.code, form.changes, by: account)
+            let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: form.code, form.changes, by: .account(account))
             return req.redirect(to: "/members/\(m.code)")
         } catch let refusal as MemberService.Refusal {
             return try await page(req, action: "/members", isNew: true, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
@@ -95,7 +95,7 @@ struct MemberEditController: RouteCollection {
         var form = try req.content.decode(MemberForm.self)
         form.code = m.code
         do {
-            try await MemberService(db: req.db, clock: req.application.jiliClock).update(m, form.changes, by: account)
+            try await MemberService(db: req.db, clock: req.application.jiliClock).update(m, form.changes, by: .account(account))
             return req.redirect(to: "/members/\(m.code)")
         } catch let refusal as MemberService.Refusal {
             return try await page(req, action: "/members/\(m.code)", isNew: false, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)

@@ -174,7 +174,7 @@ struct OrderController: RouteCollection {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         do {
-            _ = try await OrderService(db: req.db, clock: req.application.jiliClock).refund(order: order, amountFen: fen, at: nil, code: nil, by: account)
+            _ = try await OrderService(db: req.db, clock: req.application.jiliClock).refund(order: order, amountFen: fen, at: nil, code: nil, by: .account(account))
         } catch let refusal as OrderService.Refusal {
             return try await renderOrder(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -237,7 +237,7 @@ struct OrderController: RouteCollection {
         let lines = zip(products, quantities).map { OrderService.LineInput(productID: $0, quantity: $1) }
         do {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
-                .create(code: nil, seller: seller, customerID: nil, lines: lines, paidAt: nil, by: account)
+                .create(code: nil, seller: seller, customerID: nil, lines: lines, paidAt: nil, by: .account(account))
             return req.redirect(to: "/orders/\(order.code)")
         } catch let refusal as OrderService.Refusal {
             return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)

@@ -115,7 +115,7 @@ struct ProductController: RouteCollection {
         let product = Product(code: code, name: v.name, category: form.category, priceFen: v.price, costFen: v.cost, status: form.active != nil ? "active" : "inactive")
         try await req.db.transaction { db in
             try await product.create(on: db)
-            try await Audit.record(on: db, at: req.application.jiliClock.now(), account: account, action: "create", entity: "product", id: code,
+            try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: "create", entity: "product", id: code,
                                    before: nil, after: Self.snapshot(product))
         }
         return req.redirect(to: "/products")
@@ -137,7 +137,7 @@ struct ProductController: RouteCollection {
         product.status = form.active != nil ? "active" : "inactive"
         try await req.db.transaction { db in
             try await product.save(on: db)
-            try await Audit.record(on: db, at: req.application.jiliClock.now(), account: account, action: "update", entity: "product", id: product.code,
+            try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: "update", entity: "product", id: product.code,
                                    before: before, after: Self.snapshot(product))
         }
         return req.redirect(to: "/products")

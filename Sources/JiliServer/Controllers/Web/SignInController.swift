@@ -121,7 +121,7 @@ struct SignInController: RouteCollection {
             let account = Account(username: username, phone: form.phone?.isEmpty == false ? form.phone : nil,
                                   passwordHash: hash, role: .leader, memberID: member.id)
             try await account.create(on: db)
-            try await Audit.record(on: db, at: now, account: account, action: "create", entity: "account", id: "\(account.id!)",
+            try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "account", id: "\(account.id!)",
                                    before: nil, after: ["username": username, "role": "leader"])
             return account
         }

@@ -1,0 +1,222 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// JSON under /api/v1 for API clients with a bearer token (created and revoked by the leader).
+/// Lists are paged (`page`, `per` ≤ 200); creating an order or a refund with an existing id
+/// returns the existing one (200) instead of creating another (201).
+struct APIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.get("openapi.json", use: openAPI)
+        let secured = api.grouped(ApiTokenAuthenticator(), RequireApiClient())
+        secured.get("members", use: members)
+        secured.get("members", ":code", use: member)
+        secured.post("members", use: createMember)
+        secured.get("products", use: products)
+        secured.get("products", ":code", use: product)
+        secured.post("products", use: createProduct)
+        secured.get("orders", use: orders)
+        secured.get("orders", ":code", use: order)
+        secured.post("orders", use: createOrder)
+        secured.get("refunds", use: refunds)
+        secured.get("refunds", ":code", use: refund)
+        secured.post("refunds", use: createRefund)
+    }
+
+    @Sendable func openAPI(req: Request) async throws -> Response {
+        let path = req.application.jiliConfig.home + "/Resources/openapi.json"
+        guard let data = FileManager.default.contents(atPath: path) else { throw Abort(.notFound) }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = .json
+        return response
+    }
+
+    func paging(_ req: Request) -> (page: Int, per: Int) {
+        (max(1, req.query[Int.self, at: "page"] ?? 1), min(200, max(1, req.query[Int.self, at: "per"] ?? 50)))
+    }
+
+    func actor(_ req: Request) throws -> Actor {
+        guard let client = req.auth.get(ApiClient.self) else { throw Abort(.unauthorized) }
+        return .api(client)
+    }
+
+    func refused(_ r: OrderService.Refusal, _ req: Request) -> Abort {
+        Abort(.unprocessableEntity, reason: req.application.catalog.table("en")[r.key].map { text in
+            r.values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        } ?? r.key)
+    }
+
+    // MARK: Members
+
+    func dto(_ m: Member, codes: [Int: String]) -> MemberDTO {
+        MemberDTO(id: m.code, name: m.name, sponsor_id: m.$sponsor.id.flatMap { codes[$0] }, tier: m.tier, status: m.status,
+                  joined_at: m.joinedAt, department_id: m.$department.id, position_id: m.$position.id)
+    }
+
+    @Sendable func members(req: Request) async throws -> Page<MemberDTO> {
+        let (page, per) = paging(req)
+        var query = Member.query(on: req.db)
+        if let tier = req.query[String.self, at: "tier"] { query = query.filter(\.$tier == tier) }
+        if let status = req.query[String.self, at: "status"] { query = query.filter(\.$status == status) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all()
+        let sponsorIDs = items.compactMap { $0.$sponsor.id }
+        let codes = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db).filter(\.$id ~~ sponsorIDs).all().map { ($0.id!, $0.code) })
+        return Page(items: items.map { dto($0, codes: codes) }, page: page, per: per, total: total)
+    }
+
+    @Sendable func member(req: Request) async throws -> MemberDTO {
+        guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$sponsor).first() else {
+            throw Abort(.notFound, reason: "no member \(req.parameters.get("code") ?? "")")
+        }
+        return dto(m, codes: m.sponsor.map { [$0.id!: $0.code] } ?? [:])
+    }
+
+    @Sendable func createMember(req: Request) async throws -> Response {
+        let input = try req.content.decode(NewMemberDTO.self)
+        do {
+            let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: input.id, .init(
+                name: input.name, phone: input.phone, sponsorCode: input.sponsor_id, tier: input.tier, status: input.status ?? "active",
+                departmentID: nil, positionID: nil), by: try actor(req))
+            return try await dto(m, codes: m.$sponsor.id.map { [$0: input.sponsor_id ?? ""] } ?? [:]).encodeResponse(status: .created, for: req)
+        } catch let r as OrderService.Refusal {
+            throw refused(r, req)
+        }
+    }
+
+    // MARK: Products
+
+    @Sendable func products(req: Request) async throws -> Page<ProductDTO> {
+        let (page, per) = paging(req)
+        let query = Product.query(on: req.db)
+        let total = try await query.count()
+        return Page(items: try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all().map(ProductDTO.init), page: page, per: per, total: total)
+    }
+
+    @Sendable func product(req: Request) async throws -> ProductDTO {
+        guard let p = try await Product.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").first() else {
+            throw Abort(.notFound, reason: "no product \(req.parameters.get("code") ?? "")")
+        }
+        return ProductDTO(p)
+    }
+
+    @Sendable func createProduct(req: Request) async throws -> Response {
+        let input = try req.content.decode(NewProductDTO.self)
+        guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category) else {
+            throw Abort(.unprocessableEntity, reason: "id and name are needed; category is one of \(ProductController.categories.joined(separator: ", "))")
+        }
+        guard case .success(let price) = FixedPoint.parse(input.price, scale: 2), price >= 0 else { throw Abort(.unprocessableEntity, reason: "price \"\(input.price)\" is not an amount") }
+        guard case .success(let cost) = FixedPoint.parse(input.cost, scale: 2), cost >= 0 else { throw Abort(.unprocessableEntity, reason: "cost \"\(input.cost)\" is not an amount") }
+        if let existing = try await Product.query(on: req.db).filter(\.$code == input.id).first() {
+            throw Abort(.conflict, reason: "product \(existing.code) exists")
+        }
+        let p = Product(code: input.id, name: input.name, category: input.category, priceFen: price, costFen: cost, status: input.status ?? "active")
+        let actor = try actor(req)
+        let now = req.application.jiliClock.now()
+        try await req.db.transaction { db in
+            try await p.create(on: db)
+            try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "product", id: p.code, before: nil, after: ProductController.snapshot(p))
+        }
+        return try await ProductDTO(p).encodeResponse(status: .created, for: req)
+    }
+
+    // MARK: Orders
+
+    func dto(_ o: Order, seller: String) -> OrderDTO {
+        OrderDTO(id: o.code, member_id: seller, paid_at: o.paidAt, amount: Money(fen: o.amountFen).description, cost: Money(fen: o.costFen).description,
+                 refunded: Money(fen: o.refundedFen).description, category: o.category,
+                 lines: o.$lines.value.map { $0.map { OrderLineDTO(product_id: $0.product.code, quantity: $0.quantity, price: Money(fen: $0.priceFen).description) } } ?? [])
+    }
+
+    @Sendable func orders(req: Request) async throws -> Page<OrderDTO> {
+        let (page, per) = paging(req)
+        var query = Order.query(on: req.db).join(Member.self, on: \Order.$member.$id == \Member.$id)
+        if let month = req.query[String.self, at: "month"] {
+            guard Period(parsing: month) != nil else { throw Abort(.badRequest, reason: "month \"\(month)\" is not YYYY-MM") }
+            query = query.filter(\.$period == month)
+        }
+        if let code = req.query[String.self, at: "member"] { query = query.filter(Member.self, \.$code == code) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).with(\.$lines) { $0.with(\.$product) }.all()
+        return Page(items: try items.map { dto($0, seller: try $0.joined(Member.self).code) }, page: page, per: per, total: total)
+    }
+
+    @Sendable func order(req: Request) async throws -> OrderDTO {
+        guard let o = try await Order.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$member)
+            .with(\.$lines) { $0.with(\.$product) }.first() else { throw Abort(.notFound, reason: "no order \(req.parameters.get("code") ?? "")") }
+        return dto(o, seller: o.member.code)
+    }
+
+    @Sendable func createOrder(req: Request) async throws -> Response {
+        let input = try req.content.decode(NewOrderDTO.self)
+        guard let seller = try await Member.query(on: req.db).filter(\.$code == input.member_id).first() else {
+            throw Abort(.unprocessableEntity, reason: "member_id: no member \(input.member_id)")
+        }
+        var lines: [OrderService.LineInput] = []
+        for (i, line) in input.lines.enumerated() {
+            guard let p = try await Product.query(on: req.db).filter(\.$code == line.product_id).first() else {
+                throw Abort(.unprocessableEntity, reason: "lines[\(i)].product_id: no product \(line.product_id)")
+            }
+            guard line.quantity >= 1 else { throw Abort(.unprocessableEntity, reason: "lines[\(i)].quantity: must be at least 1") }
+            lines.append(.init(productID: p.id!, quantity: line.quantity))
+        }
+        do {
+            let (order, created) = try await OrderService(db: req.db, clock: req.application.jiliClock)
+                .create(code: input.id, seller: seller, customerID: nil, lines: lines, paidAt: input.paid_at, by: try actor(req))
+            try await order.$lines.load(on: req.db)
+            for line in order.lines { try await line.$product.load(on: req.db) }
+            let owner = order.$member.id == seller.id ? seller.code : (try await Member.find(order.$member.id, on: req.db))?.code ?? ""
+            return try await dto(order, seller: owner).encodeResponse(status: created ? .created : .ok, for: req)
+        } catch let r as OrderService.Refusal {
+            throw refused(r, req)
+        }
+    }
+
+    // MARK: Refunds
+
+    func dto(_ r: Refund, order: String) -> RefundDTO {
+        RefundDTO(id: r.code, order_id: order, refunded_at: r.refundedAt, amount: Money(fen: r.amountFen).description)
+    }
+
+    @Sendable func refunds(req: Request) async throws -> Page<RefundDTO> {
+        let (page, per) = paging(req)
+        var query = Refund.query(on: req.db).join(Order.self, on: \Refund.$order.$id == \Order.$id)
+        if let code = req.query[String.self, at: "order"] { query = query.filter(Order.self, \.$code == code) }
+        let total = try await query.count()
+        let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all()
+        return Page(items: try items.map { dto($0, order: try $0.joined(Order.self).code) }, page: page, per: per, total: total)
+    }
+
+    @Sendable func refund(req: Request) async throws -> RefundDTO {
+        guard let r = try await Refund.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$order).first() else {
+            throw Abort(.notFound, reason: "no refund \(req.parameters.get("code") ?? "")")
+        }
+        return dto(r, order: r.order.code)
+    }
+
+    @Sendable func createRefund(req: Request) async throws -> Response {
+        let input = try req.content.decode(NewRefundDTO.self)
+        guard let order = try await Order.query(on: req.db).filter(\.$code == input.order_id).first() else {
+            throw Abort(.unprocessableEntity, reason: "order_id: no order \(input.order_id)")
+        }
+        guard case .success(let fen) = FixedPoint.parse(input.amount, scale: 2) else {
+            throw Abort(.unprocessableEntity, reason: "amount: \"\(input.amount)\" is not an amount (yuan, at most 2 decimals)")
+        }
+        let existed = try await input.id.asyncMap { try await Refund.query(on: req.db).filter(\.$code == $0).first() } ?? nil
+        do {
+            let r = try await OrderService(db: req.db, clock: req.application.jiliClock)
+                .refund(order: order, amountFen: fen, at: input.refunded_at, code: input.id, by: try actor(req))
+            return try await dto(r, order: order.code).encodeResponse(status: existed == nil ? .created : .ok, for: req)
+        } catch let r as OrderService.Refusal {
+            throw refused(r, req)
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ body: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await body(value)
+    }
+}

@@ -1,0 +1,78 @@
+import Fluent
+import Vapor
+
+/// API tokens: the leader creates them (the token is shown once) and revokes them.
+struct TokenController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("tokens", use: list)
+        routes.post("tokens", use: create)
+        routes.post("tokens", ":id", "revoke", use: revoke)
+    }
+
+    struct Row: Encodable {
+        let id: Int
+        let name: String
+        let createdBy: String
+        let created: String
+        let revoked: Bool
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let rows: [Row]
+        let newToken: String?
+    }
+
+    func leader(_ req: Request) throws -> Account {
+        let account = try req.account
+        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        return account
+    }
+
+    func render(_ req: Request, newToken: String?) async throws -> View {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.timeZone = req.application.jiliClock.timeZone
+        let tokens = try await ApiToken.query(on: req.db).sort(\.$id, .descending).all()
+        return try await req.view.render("tokens", Page(layout: Layout(req, title: req.t("tokens_title")), rows: tokens.map {
+            Row(id: $0.id!, name: $0.name, createdBy: $0.createdBy, created: f.string(from: $0.createdAt), revoked: $0.revokedAt != nil)
+        }, newToken: newToken))
+    }
+
+    @Sendable func list(req: Request) async throws -> View {
+        _ = try leader(req)
+        return try await render(req, newToken: nil)
+    }
+
+    struct NewToken: Content { var name: String }
+
+    @Sendable func create(req: Request) async throws -> View {
+        let account = try leader(req)
+        let name = try req.content.decode(NewToken.self).name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw Abort(.unprocessableEntity) }
+        let token = ApiTokens.generate()
+        let now = req.application.jiliClock.now()
+        try await req.db.transaction { db in
+            let record = ApiToken(name: name, tokenHash: ApiTokens.hash(token), createdBy: account.username, createdAt: now)
+            try await record.create(on: db)
+            try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "api_token", id: "\(record.id!)",
+                                   before: nil, after: ["name": name])
+        }
+        return try await render(req, newToken: token)
+    }
+
+    @Sendable func revoke(req: Request) async throws -> Response {
+        let account = try leader(req)
+        guard let id = req.parameters.get("id", as: Int.self), let token = try await ApiToken.find(id, on: req.db) else { throw Abort(.notFound) }
+        let now = req.application.jiliClock.now()
+        if token.revokedAt == nil {
+            token.revokedAt = now
+            try await req.db.transaction { db in
+                try await token.save(on: db)
+                try await Audit.record(on: db, at: now, actor: .account(account), action: "revoke", entity: "api_token", id: "\(id)",
+                                       before: ["revoked": "no"], after: ["revoked": "yes"])
+            }
+        }
+        return req.redirect(to: "/tokens")
+    }
+}
