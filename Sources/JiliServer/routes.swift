@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: TeamController())
     try signedIn.register(collection: MemberEditController())
     try signedIn.register(collection: OrgController())
+    try signedIn.register(collection: OrgEditController())
     try signedIn.register(collection: OrderController())
     try signedIn.register(collection: ProductController())
     try signedIn.register(collection: ImportExportController())

@@ -25,6 +25,7 @@ import Vapor
             ("GET /team", "/team", with(["warehouse": .forbidden])),
             ("GET /team", "/team?root=m2", with(["manager": .notFound, "agent": .notFound, "warehouse": .forbidden])),
             ("GET /org", "/org", with([:])),
+            ("GET /org/edit", "/org/edit", with(Dictionary(uniqueKeysWithValues: roles.filter { $0 != "leader" }.map { ($0, .forbidden) }))),
             ("GET /signin", "/signin", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, $0 == "anonymous" ? .ok : .seeOther) })),
             ("GET /setup", "/setup", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .seeOther) })),
             ("GET /healthz", "/healthz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
@@ -50,7 +51,8 @@ import Vapor
     /// route cannot be added without a decision about who may use it.
     static let forms = ["POST /signin", "POST /signout", "POST /setup", "POST /orders", "POST /orders/:code/refunds",
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
-                        "POST /tokens", "POST /tokens/:id/revoke"]
+                        "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
+                        "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {
         try await withTestApp(demo: false) { app in

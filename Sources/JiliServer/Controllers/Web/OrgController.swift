@@ -27,6 +27,7 @@ struct OrgController: RouteCollection {
     struct ChartPage: Encodable {
         let layout: Layout
         let departments: [DepartmentBox]
+        let canEdit: Bool
     }
 
     @Sendable func chart(req: Request) async throws -> View {
@@ -45,6 +46,7 @@ struct OrgController: RouteCollection {
             }
             return DepartmentBox(name: d.name, positions: ps, headcount: ps.reduce(0) { $0 + $1.people.count })
         }
-        return try await req.view.render("org/chart", ChartPage(layout: Layout(req, title: req.t("org_title")), departments: boxes))
+        return try await req.view.render("org/chart", ChartPage(layout: Layout(req, title: req.t("org_title")), departments: boxes,
+                                                               canEdit: Permissions.canEditOrg(account.roleValue)))
     }
 }
