@@ -14,7 +14,7 @@ struct DemoTeam {
     /// The demo accounts: username, role, and the member code they are.
     static let accounts: [(username: String, role: Role, member: String?)] = [
         ("leader", .leader, "m1"), ("director", .director, "m2"), ("manager", .salesManager, "m3"),
-        ("agent", .agent, "m10"), ("finance", .finance, nil), ("service", .customerService, nil),
+        ("agent", .agent, "m10"), ("support", .departmentManager, "m12"), ("finance", .finance, nil), ("service", .customerService, nil),
         ("trainer", .trainer, nil), ("warehouse", .warehouse, nil),
     ]
 
@@ -114,7 +114,8 @@ struct DemoTeam {
 
         let accounts = Self.accounts.enumerated().map { i, a in
             let member = a.member.flatMap { code in members.first { $0.code == code } }
-            let department = a.role == .finance ? positionIDs["会计"]?.department : nil
+            // The department manager runs the department of the position they hold (客服部 for the demo).
+            let department = a.role == .departmentManager ? member?.$department.id : nil
             let account = Account(username: a.username, phone: member?.phone, passwordHash: hash, role: a.role,
                                   memberID: member?.id, departmentID: department)
             account.id = i + 1
