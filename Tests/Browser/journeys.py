@@ -79,7 +79,37 @@ def leader_browses_members_tree_and_org_chart(driver):
     assert "Members" in driver.find_element(By.TAG_NAME, "h1").text
 
 
-JOURNEYS = [agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart]
+def agent_enters_an_order_on_their_phone(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/orders/new")
+    quantities = driver.find_elements(By.NAME, "quantity[]")
+    quantities[0].clear()
+    quantities[0].send_keys("3")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "/orders/o" in d.current_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "× 3" in text and "¥" in text, text
+    shot(driver, "order-agent")
+    code = driver.current_url.rsplit("/", 1)[1]
+    driver.get(BASE + "/orders")
+    assert code in driver.find_element(By.TAG_NAME, "main").text
+
+
+def finance_refunds_part_of_an_order(driver):
+    sign_in(driver, "finance")
+    driver.get(BASE + "/orders")
+    driver.find_element(By.CSS_SELECTOR, "ul.list li a").click()
+    WebDriverWait(driver, 10).until(lambda d: "/orders/o" in d.current_url)
+    amount = driver.find_element(By.NAME, "amount")
+    amount.clear()
+    amount.send_keys("1.00")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/refunds'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "退款记录" in d.find_element(By.TAG_NAME, "main").text)
+    shot(driver, "refund-finance")
+
+
+JOURNEYS = [agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+            agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0
 for journey in JOURNEYS:
