@@ -38,3 +38,14 @@ struct ExportCommand: AsyncParsableCommand {
         try Output.write(bytes, to: out)
     }
 }
+
+/// `jili migrate`: the schema up to date, without serving and without the demo team.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Bring the database up to date (run it once before starting several instances on one PostgreSQL).")
+
+    func run() async throws {
+        for line in try await JiliServer.migrate(config: try ServeCommand.config(demo: false)) { print(line) }
+    }
+}

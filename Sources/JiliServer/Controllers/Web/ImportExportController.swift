@@ -1,5 +1,6 @@
 import Fluent
 import JiliCore
+import SQLKit
 import Vapor
 
 /// The upload page for imports (all or nothing, every problem listed) and the CSV exports.
@@ -114,6 +115,16 @@ extension JiliServer {
             case "refunds": return try await service.refunds(scope: .all, period: period)
             default: throw Abort(.badRequest, reason: "\(kind): not one of members, orders, refunds")
             }
+        }
+    }
+
+    /// `jili migrate`: brings the database's schema up to date (every start does it too; with several
+    /// instances on one PostgreSQL, run it once before starting them).
+    public static func migrate(config: AppConfig) async throws -> [String] {
+        try await withApp(config) { app in
+            let sql = app.db as? any SQLDatabase
+            let applied = try await sql?.select().column(SQLRaw("COUNT(*)"), as: "n").from("_fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+            return ["database up to date: \(applied) migrations applied"]
         }
     }
 
