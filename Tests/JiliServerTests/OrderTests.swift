@@ -31,6 +31,7 @@ import Vapor
             let p1 = try #require(try await Product.query(on: app.db).filter(\.$code == "p1").first())
             let p2 = try #require(try await Product.query(on: app.db).filter(\.$code == "p2").first())
             let before = try await TeamQueries(db: app.db).volume(of: 10, period: "2026-11")
+            let m10Path = try #require(try await Member.find(10, on: app.db)).path
             let created = try await agent.post("/orders", ["seller": "m10", "product[0]": "\(p1.id!)", "quantity[0]": "2",
                                                           "product[1]": "\(p2.id!)", "quantity[1]": "1", "product[2]": "\(p1.id!)", "quantity[2]": "0"],
                                                from: "/orders/new")
@@ -42,6 +43,14 @@ import Vapor
             #expect(order.period == "2026-11")
             #expect(try await TeamQueries(db: app.db).volume(of: 10, period: "2026-11") == before + order.amountFen)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "order").filter(\.$entityID == code).count() == 1)
+            // With a customer the agent looks after; someone else's customer is refused.
+            let customers = try await Customer.query(on: app.db).with(\.$member).all()
+            let mine = try #require(customers.first { $0.member?.path.hasPrefix(m10Path) == true })
+            let withCustomer = try await agent.post("/orders", ["seller": "m10", "customer": "\(mine.id!)", "product[0]": "\(p1.id!)", "quantity[0]": "1"], from: "/orders/new")
+            let withCode = String(try #require(withCustomer.location).dropFirst("/orders/".count))
+            #expect(try await Order.query(on: app.db).filter(\.$code == withCode).first()?.$customer.id == mine.id)
+            let theirs = try #require(customers.first { $0.member?.path.hasPrefix(m10Path) == false })
+            #expect(try await agent.post("/orders", ["seller": "m10", "customer": "\(theirs.id!)", "product[0]": "\(p1.id!)", "quantity[0]": "1"], from: "/orders/new").status == .forbidden)
             // An agent enters orders for themselves only.
             let other = try await agent.post("/orders", ["seller": "m3", "product[0]": "\(p1.id!)", "quantity[0]": "1"], from: "/orders/new")
             #expect(other.status == .forbidden)

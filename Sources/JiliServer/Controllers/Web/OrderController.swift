@@ -195,6 +195,7 @@ struct OrderController: RouteCollection {
     struct NewPage: Encodable {
         let layout: Layout
         let sellers: [SellerOption]
+        let customers: [ProductOption]
         let products: [ProductOption]
         let slots: [Int]
         let error: String?
@@ -214,15 +215,24 @@ struct OrderController: RouteCollection {
         }
         guard !sellers.isEmpty else { throw Abort(.forbidden) }
         let products = try await Product.query(on: req.db).filter(\.$status == "active").sort(\.$id).all()
+        let customers = try await Self.customers(req, scope: scope)
         return try await req.view.render("orders/new", NewPage(
             layout: Layout(req, title: req.t("order_new_title")),
             sellers: sellers.map { SellerOption(code: $0.code, label: "\($0.name) (\($0.code))", selected: $0.id == me?.id) },
+            customers: customers.map { ProductOption(id: $0.id!, label: $0.name + ($0.phone.map { " · \($0.suffix(4))" } ?? "")) },
             products: products.map { ProductOption(id: $0.id!, label: "\($0.name) · \(Money(fen: $0.priceFen).display)") },
             slots: [0, 1, 2], error: error))
     }
 
+    /// The customers looked after by members in the viewer's scope.
+    static func customers(_ req: Request, scope: MemberScope) async throws -> [Customer] {
+        let all = try await Customer.query(on: req.db).with(\.$member).sort(\.$id).limit(2000).all()
+        return all.filter { c in c.member.map { scope.contains($0) } ?? (scope == .all) }.prefix(500).map { $0 }
+    }
+
     struct NewOrderForm: Content {
         var seller: String
+        var customer: Int?
         var product: [Int]?
         var quantity: [String]?
     }
@@ -235,9 +245,14 @@ struct OrderController: RouteCollection {
         let products = form.product ?? []
         let quantities = (form.quantity ?? []).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
         let lines = zip(products, quantities).map { OrderService.LineInput(productID: $0, quantity: $1) }
+        // A customer outside the viewer's scope is not theirs to choose.
+        if let c = form.customer {
+            let (scope, _, _) = try await Self.scope(req)
+            guard try await Self.customers(req, scope: scope).contains(where: { $0.id == c }) else { throw Abort(.forbidden) }
+        }
         do {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
-                .create(code: nil, seller: seller, customerID: nil, lines: lines, paidAt: nil, by: .account(account))
+                .create(code: nil, seller: seller, customerID: form.customer, lines: lines, paidAt: nil, by: .account(account))
             return req.redirect(to: "/orders/\(order.code)")
         } catch let refusal as OrderService.Refusal {
             return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
