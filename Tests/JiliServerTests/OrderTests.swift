@@ -32,7 +32,7 @@ import Vapor
             let p2 = try #require(try await Product.query(on: app.db).filter(\.$code == "p2").first())
             let before = try await TeamQueries(db: app.db).volume(of: 10, period: "2026-11")
             let m10Path = try #require(try await Member.find(10, on: app.db)).path
-            let created = try await agent.post("/orders", ["seller": "m10", "product[0]": "\(p1.id!)", "quantity[0]": "2",
+            let created = try await agent.post("/orders", ["seller": "m10", "customer": "", "product[0]": "\(p1.id!)", "quantity[0]": "2",
                                                           "product[1]": "\(p2.id!)", "quantity[1]": "1", "product[2]": "\(p1.id!)", "quantity[2]": "0"],
                                                from: "/orders/new")
             #expect(created.status == .seeOther)

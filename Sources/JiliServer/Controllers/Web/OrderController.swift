@@ -232,7 +232,8 @@ struct OrderController: RouteCollection {
 
     struct NewOrderForm: Content {
         var seller: String
-        var customer: Int?
+        /// Empty when no customer is chosen.
+        var customer: String?
         var product: [Int]?
         var quantity: [String]?
     }
@@ -246,13 +247,14 @@ struct OrderController: RouteCollection {
         let quantities = (form.quantity ?? []).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
         let lines = zip(products, quantities).map { OrderService.LineInput(productID: $0, quantity: $1) }
         // A customer outside the viewer's scope is not theirs to choose.
-        if let c = form.customer {
+        let customerID = form.customer.flatMap { Int($0) }
+        if let c = customerID {
             let (scope, _, _) = try await Self.scope(req)
             guard try await Self.customers(req, scope: scope).contains(where: { $0.id == c }) else { throw Abort(.forbidden) }
         }
         do {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
-                .create(code: nil, seller: seller, customerID: form.customer, lines: lines, paidAt: nil, by: .account(account))
+                .create(code: nil, seller: seller, customerID: customerID, lines: lines, paidAt: nil, by: .account(account))
             return req.redirect(to: "/orders/\(order.code)")
         } catch let refusal as OrderService.Refusal {
             return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
