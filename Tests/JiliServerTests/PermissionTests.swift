@@ -48,8 +48,8 @@ import Vapor
         ]
     }
 
-    /// Forms are covered by their own tests (sign-in, sign-out, setup); listed here so that a new
-    /// route cannot be added without a decision about who may use it.
+    /// Forms: every role is tried on each in FormPermissionTests; listed here so that a new route
+    /// cannot be added without a decision about who may use it.
     static let forms = ["POST /signin", "POST /signout", "POST /setup", "POST /orders", "POST /orders/:code/refunds",
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",

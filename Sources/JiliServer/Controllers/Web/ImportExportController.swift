@@ -55,6 +55,7 @@ struct ImportExportController: RouteCollection {
 
     @Sendable func upload(req: Request) async throws -> Response {
         let account = try req.account
+        guard ImportService.Kind.allCases.contains(where: { Self.mayImport(account.roleValue, $0) }) else { throw Abort(.forbidden) }
         let upload = try req.content.decode(Upload.self)
         guard let kind = ImportService.Kind(rawValue: upload.kind), Self.mayImport(account.roleValue, kind) else { throw Abort(.forbidden) }
         let name = upload.file.filename.isEmpty ? "\(kind.rawValue).csv" : upload.file.filename

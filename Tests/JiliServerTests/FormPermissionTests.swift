@@ -1,0 +1,60 @@
+import Fluent
+import Testing
+import Vapor
+@testable import JiliServer
+
+/// Every form (POST) for every role: refused (403) for those who may not use it, taken (anything
+/// but 403 and 404) for those who may. The sign-in forms are public and tested in SignInTests.
+@Suite struct FormPermissionTests {
+    static let roles = DemoTeam.accounts.map(\.username)
+
+    @Test func everyFormForEveryRole() async throws {
+        try await withTestApp { app in
+            let agentOrder = try await PermissionTests.firstOrder(of: "m10", app)
+            let position = try #require(try await Position.query(on: app.db).first())
+            let department = position.$department.id
+            let token = ApiToken(name: "t", tokenHash: "x", createdBy: "leader", createdAt: testNow)
+            try await token.create(on: app.db)
+            // Route, path, form, and who may use it.
+            let table: [(String, String, [String: String], Set<String>)] = [
+                ("POST /orders", "/orders", ["seller": "m10", "product[0]": "1", "quantity[0]": "1"],
+                 ["leader", "director", "manager", "agent", "service"]),
+                ("POST /orders/:code/refunds", "/orders/\(agentOrder)/refunds", ["amount": "0.01"], ["leader", "director", "finance", "service"]),
+                ("POST /products", "/products", ["code": "", "name": "", "category": "food", "price": "1", "cost": "1"], ["leader", "director"]),
+                ("POST /products/:code", "/products/p1", ["name": "", "category": "food", "price": "1", "cost": "1"], ["leader", "director"]),
+                ("POST /members", "/members", ["name": "", "tier": "vip", "status": "active"], ["leader", "director"]),
+                ("POST /members/:code", "/members/m10", ["name": "", "tier": "vip", "status": "active"], ["leader", "director"]),
+                ("POST /import", "/import", ["kind": "orders"], ["leader", "director", "finance"]),
+                ("POST /tokens", "/tokens", ["name": ""], ["leader"]),
+                ("POST /tokens/:id/revoke", "/tokens/\(token.id!)/revoke", [:], ["leader"]),
+                ("POST /org/departments", "/org/departments", ["name": ""], ["leader"]),
+                ("POST /org/departments/:id", "/org/departments/\(department)", ["name": ""], ["leader"]),
+                ("POST /org/departments/:id/delete", "/org/departments/\(department)/delete", [:], ["leader"]),
+                ("POST /org/positions", "/org/positions", ["name": "", "department": "\(department)"], ["leader"]),
+                ("POST /org/positions/:id", "/org/positions/\(position.id!)", ["name": ""], ["leader"]),
+                ("POST /org/positions/:id/delete", "/org/positions/\(position.id!)/delete", [:], ["leader"]),
+            ]
+            // Every form route is in the table (the sign-in ones are public).
+            let posts = Set(app.routes.all.filter { $0.method == .POST && $0.path.first?.description != "api" }
+                .map { "POST /" + $0.path.map(\.description).joined(separator: "/") })
+            #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup"])
+            for role in Self.roles {
+                var v = try await Visitor.signedIn(app, role)
+                for (route, path, form, allowed) in table {
+                    let status = try await v.post(path, form, from: "/dashboard").status
+                    if allowed.contains(role) {
+                        #expect(status != .forbidden && status != .notFound, "\(role) \(route): \(status.code)")
+                    } else {
+                        #expect(status == .forbidden, "\(role) \(route): \(status.code), expected 403")
+                    }
+                }
+            }
+            // Not signed in: to the sign-in page, whatever the form.
+            var anonymous = Visitor(app)
+            for (route, path, form, _) in table {
+                let page = try await anonymous.post(path, form, from: "/signin")
+                #expect(page.status == .seeOther && page.location?.hasPrefix("/signin") == true, "anonymous \(route)")
+            }
+        }
+    }
+}
