@@ -38,7 +38,15 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
     encoder.dateEncodingStrategy = .iso8601
     encoder.outputFormatting = [.sortedKeys]
     let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .iso8601
+    // RFC 3339 date-times, fractions of a second and any offset included; an offset is required.
+    decoder.dateDecodingStrategy = .custom { decoder in
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let t = Timestamp(parsing: text), let offset = t.offsetSeconds else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "\"\(text)\" is not a date-time with an offset (e.g. 2026-11-03T10:15:00+08:00)"))
+        }
+        return Date(timeIntervalSince1970: Double(t.wallSeconds - Int64(offset)))
+    }
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     ContentConfiguration.global.use(decoder: decoder, for: .json)
 

@@ -84,8 +84,8 @@ import Vapor
             #expect(o.problems.map(\.description) == [
                 #"orders.csv:3: unknown member "m99999""#,
                 #"orders.csv:4: paid_at "yesterday" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)"#,
-                #"orders.csv:5: amount "1O0" is not an amount (yuan, at most 2 decimals)"#,
-                #"orders.csv:6: amount "1.234" is not an amount (yuan, at most 2 decimals)"#,
+                #"orders.csv:5: amount "1O0" is not an amount (yuan, at most 2 decimals, at most 10000000000)"#,
+                #"orders.csv:6: amount "1.234" is not an amount (yuan, at most 2 decimals, at most 10000000000)"#,
                 #"orders.csv:7: duplicate order id "x1" (also line 2)"#,
                 #"orders.csv:8: paid_at 2026-12-25 is in the future"#,
             ])

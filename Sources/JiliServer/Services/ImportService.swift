@@ -57,8 +57,9 @@ struct ImportService {
         return Date(timeIntervalSince1970: Double(PlanClock(timeZone: clock.timeZone).place(t).instant))
     }
 
+    /// An amount of at most two decimals, from 0 to ``OrderService/maximumFen``.
     private func money(_ text: String) -> Int64? {
-        if case .success(let fen) = FixedPoint.parse(text, scale: 2), fen >= 0 { return fen }
+        if case .success(let fen) = FixedPoint.parse(text, scale: 2), fen >= 0, fen <= OrderService.maximumFen { return fen }
         return nil
     }
 
@@ -164,7 +165,7 @@ struct ImportService {
             let paid = instant(f["paid_at"] ?? "")
             if paid == nil { bad("paid_at \"\(f["paid_at"] ?? "")\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
             let amount = money(f["amount"] ?? "")
-            if amount == nil { bad("amount \"\(f["amount"] ?? "")\" is not an amount (yuan, at most 2 decimals)") }
+            if amount == nil { bad("amount \"\(f["amount"] ?? "")\" is not an amount (yuan, at most 2 decimals, at most 10000000000)") }
             let costText = f["cost"] ?? ""
             let cost = costText.isEmpty ? 0 : money(costText)
             if cost == nil { bad("cost \"\(costText)\" is not an amount") }

@@ -8,6 +8,11 @@ struct OrderService {
     let db: any Database
     let clock: JiliClock
 
+    /// The largest amount one price, order or refund may carry: ¥10,000,000,000. With at most
+    /// 100 lines of at most 10,000 pieces, no sum of them can overflow 64-bit fen.
+    static let maximumFen: Int64 = 1_000_000_000_000
+    static let maximumLines = 100
+
     struct LineInput: Sendable {
         var productID: Int
         var quantity: Int
@@ -30,6 +35,7 @@ struct OrderService {
         guard seller.status != "left" else { throw Refusal(key: "order_error_seller_left") }
         let wanted = lines.filter { $0.quantity > 0 }
         guard !wanted.isEmpty else { throw Refusal(key: "order_error_no_lines") }
+        guard wanted.count <= Self.maximumLines else { throw Refusal(key: "order_error_quantity") }
         guard wanted.allSatisfy({ $0.quantity <= 10_000 }) else { throw Refusal(key: "order_error_quantity") }
         let products = try await Product.query(on: db).filter(\.$id ~~ wanted.map(\.productID)).all()
         let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id!, $0) })

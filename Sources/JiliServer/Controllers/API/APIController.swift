@@ -32,8 +32,14 @@ struct APIController: RouteCollection {
         return response
     }
 
-    func paging(_ req: Request) -> (page: Int, per: Int) {
-        (max(1, req.query[Int.self, at: "page"] ?? 1), min(200, max(1, req.query[Int.self, at: "per"] ?? 50)))
+    /// `page` ≥ 1 and 1 ≤ `per` ≤ 200, as documented; anything else is a 400 that says so. Pages
+    /// beyond the millionth are read as the millionth (empty), so no offset can overflow.
+    func paging(_ req: Request) throws -> (page: Int, per: Int) {
+        let page = try req.query.get(Int?.self, at: "page") ?? 1
+        let per = try req.query.get(Int?.self, at: "per") ?? 50
+        guard page >= 1 else { throw Abort(.badRequest, reason: "page: must be at least 1") }
+        guard (1...200).contains(per) else { throw Abort(.badRequest, reason: "per: must be from 1 to 200") }
+        return (min(page, 1_000_000), per)
     }
 
     func actor(_ req: Request) throws -> Actor {
@@ -55,10 +61,16 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func members(req: Request) async throws -> Page<MemberDTO> {
-        let (page, per) = paging(req)
+        let (page, per) = try paging(req)
         var query = Member.query(on: req.db)
-        if let tier = req.query[String.self, at: "tier"] { query = query.filter(\.$tier == tier) }
-        if let status = req.query[String.self, at: "status"] { query = query.filter(\.$status == status) }
+        if let tier = req.query[String.self, at: "tier"] {
+            guard Tiers.ids.contains(tier) else { throw Abort(.badRequest, reason: "tier: one of \(Tiers.ids.joined(separator: ", "))") }
+            query = query.filter(\.$tier == tier)
+        }
+        if let status = req.query[String.self, at: "status"] {
+            guard MemberStatus(rawValue: status) != nil else { throw Abort(.badRequest, reason: "status: one of active, inactive, left") }
+            query = query.filter(\.$status == status)
+        }
         let total = try await query.count()
         let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all()
         let sponsorIDs = items.compactMap { $0.$sponsor.id }
@@ -88,7 +100,7 @@ struct APIController: RouteCollection {
     // MARK: Products
 
     @Sendable func products(req: Request) async throws -> Page<ProductDTO> {
-        let (page, per) = paging(req)
+        let (page, per) = try paging(req)
         let query = Product.query(on: req.db)
         let total = try await query.count()
         return Page(items: try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all().map(ProductDTO.init), page: page, per: per, total: total)
@@ -103,11 +115,12 @@ struct APIController: RouteCollection {
 
     @Sendable func createProduct(req: Request) async throws -> Response {
         let input = try req.content.decode(NewProductDTO.self)
-        guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category) else {
-            throw Abort(.unprocessableEntity, reason: "id and name are needed; category is one of \(ProductController.categories.joined(separator: ", "))")
+        guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category),
+              ["active", "inactive"].contains(input.status ?? "active") else {
+            throw Abort(.unprocessableEntity, reason: "id and name are needed; category is one of \(ProductController.categories.joined(separator: ", ")); status active or inactive")
         }
-        guard case .success(let price) = FixedPoint.parse(input.price, scale: 2), price >= 0 else { throw Abort(.unprocessableEntity, reason: "price \"\(input.price)\" is not an amount") }
-        guard case .success(let cost) = FixedPoint.parse(input.cost, scale: 2), cost >= 0 else { throw Abort(.unprocessableEntity, reason: "cost \"\(input.cost)\" is not an amount") }
+        guard case .success(let price) = FixedPoint.parse(input.price, scale: 2), price >= 0, price <= OrderService.maximumFen else { throw Abort(.unprocessableEntity, reason: "price \"\(input.price)\" is not an amount") }
+        guard case .success(let cost) = FixedPoint.parse(input.cost, scale: 2), cost >= 0, cost <= OrderService.maximumFen else { throw Abort(.unprocessableEntity, reason: "cost \"\(input.cost)\" is not an amount") }
         if let existing = try await Product.query(on: req.db).filter(\.$code == input.id).first() {
             throw Abort(.conflict, reason: "product \(existing.code) exists")
         }
@@ -130,7 +143,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func orders(req: Request) async throws -> Page<OrderDTO> {
-        let (page, per) = paging(req)
+        let (page, per) = try paging(req)
         var query = Order.query(on: req.db).join(Member.self, on: \Order.$member.$id == \Member.$id)
         if let month = req.query[String.self, at: "month"] {
             guard Period(parsing: month) != nil else { throw Abort(.badRequest, reason: "month \"\(month)\" is not YYYY-MM") }
@@ -153,12 +166,15 @@ struct APIController: RouteCollection {
         guard let seller = try await Member.query(on: req.db).filter(\.$code == input.member_id).first() else {
             throw Abort(.unprocessableEntity, reason: "member_id: no member \(input.member_id)")
         }
+        guard (1...OrderService.maximumLines).contains(input.lines.count) else {
+            throw Abort(.unprocessableEntity, reason: "lines: from 1 to \(OrderService.maximumLines) lines")
+        }
         var lines: [OrderService.LineInput] = []
         for (i, line) in input.lines.enumerated() {
             guard let p = try await Product.query(on: req.db).filter(\.$code == line.product_id).first() else {
                 throw Abort(.unprocessableEntity, reason: "lines[\(i)].product_id: no product \(line.product_id)")
             }
-            guard line.quantity >= 1 else { throw Abort(.unprocessableEntity, reason: "lines[\(i)].quantity: must be at least 1") }
+            guard (1...10_000).contains(line.quantity) else { throw Abort(.unprocessableEntity, reason: "lines[\(i)].quantity: from 1 to 10000") }
             lines.append(.init(productID: p.id!, quantity: line.quantity))
         }
         do {
@@ -180,7 +196,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func refunds(req: Request) async throws -> Page<RefundDTO> {
-        let (page, per) = paging(req)
+        let (page, per) = try paging(req)
         var query = Refund.query(on: req.db).join(Order.self, on: \Refund.$order.$id == \Order.$id)
         if let code = req.query[String.self, at: "order"] { query = query.filter(Order.self, \.$code == code) }
         let total = try await query.count()

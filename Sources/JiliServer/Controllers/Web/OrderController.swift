@@ -54,7 +54,7 @@ struct OrderController: RouteCollection {
         guard let month = Period(parsing: monthText) else { throw Abort(.badRequest, reason: "month") }
         let memberCode = (req.query[String.self, at: "member"] ?? "").trimmingCharacters(in: .whitespaces)
         let subtree = req.query[String.self, at: "subtree"] == "1"
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 1_000_000)
 
         var member: Member?
         if !memberCode.isEmpty {

@@ -97,8 +97,8 @@ struct ProductController: RouteCollection {
     func validate(_ form: ProductForm, req: Request) -> (name: String, price: Int64, cost: Int64)? {
         let name = form.name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, Self.categories.contains(form.category),
-              case .success(let price) = FixedPoint.parse(form.price, scale: 2), price >= 0,
-              case .success(let cost) = FixedPoint.parse(form.cost, scale: 2), cost >= 0 else { return nil }
+              case .success(let price) = FixedPoint.parse(form.price, scale: 2), price >= 0, price <= OrderService.maximumFen,
+              case .success(let cost) = FixedPoint.parse(form.cost, scale: 2), cost >= 0, cost <= OrderService.maximumFen else { return nil }
         return (name, price, cost)
     }
 

@@ -58,7 +58,7 @@ struct TeamController: RouteCollection {
         let status = req.query[String.self, at: "status"] ?? ""
         let department = req.query[Int.self, at: "department"]
         let position = req.query[Int.self, at: "position"]
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 1_000_000)
         let perPage = 50
 
         var query = scope.apply(to: Member.query(on: req.db))
