@@ -6,7 +6,7 @@ import Vapor
 @testable import JiliServer
 
 @Suite struct ImportExportTests {
-    func service(_ app: Application) -> ImportService { ImportService(db: app.db, clock: JiliClock(now: { testNow })) }
+    func service(_ app: Application) -> ImportService { ImportService(db: app.db, clock: JiliClock(now: { testNow }), text: app.catalog.table("en")) }
 
     func importing(_ app: Application, _ kind: ImportService.Kind, _ text: String, file: String) async throws -> ImportService.Outcome {
         try await service(app).run(kind, bytes: Array(text.utf8), file: file, by: .system)
@@ -164,7 +164,8 @@ import Vapor
             }
             let bad = try await upload("id,name,sponsor_id,tier,joined_at,status\nq1,某甲,m10,vip,2026-11-01,active\nq2,某乙,qq,vip,2026-11-01,active\n")
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.body.visibleText.contains("team.csv:3: unknown sponsor \"qq\" of member \"q2\""))
+            // The page says it in the visitor's language (Chinese here).
+            #expect(bad.body.visibleText.contains("team.csv:3: 成员“q2”的推荐人“qq”不存在"))
             #expect(try await Member.query(on: app.db).filter(\.$code == "q1").first() == nil)
             let good = try await upload("id,name,sponsor_id,tier,joined_at,status\nq1,某甲,m10,vip,2026-11-01,active\nq2,某乙,q1,vip,2026-11-01,active\n")
             #expect(good.status == .ok)

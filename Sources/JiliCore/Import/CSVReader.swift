@@ -2,11 +2,19 @@
 public struct InputProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
+    /// In English, as the command line prints it.
     public var message: String
-    public init(file: String, line: Int, message: String) {
+    /// A stable name of the kind of problem and its values, for interfaces that say it in another
+    /// language (`csv_missing_column` with `name` and `required`); nil where there is none yet.
+    public var key: String?
+    public var values: [String: String]
+
+    public init(file: String, line: Int, message: String, key: String? = nil, values: [String: String] = [:]) {
         self.file = file
         self.line = line
         self.message = message
+        self.key = key
+        self.values = values
     }
     public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
@@ -83,7 +91,7 @@ public struct CSVReader {
         row: (Record) -> Void
     ) -> Bool {
         guard bytes.count > 0 else {
-            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
+            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed", key: "csv_empty"))
             return false
         }
         let start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
@@ -94,7 +102,7 @@ public struct CSVReader {
         _ = scan(bytes, from: start, firstLine: 1, columns: nil, problem: { reported = true; problem($0) },
                  header: { headerSeen = true; headerOK = onHeader($0); return headerOK }, row: row, linesRead: &lines)
         if !headerSeen && !reported {
-            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed"))
+            problem(InputProblem(file: file, line: 1, message: "the file is empty: a header row is needed", key: "csv_empty"))
         }
         return headerOK
     }
@@ -212,7 +220,8 @@ public struct CSVReader {
                 break
             }
             if let broken {
-                problem(InputProblem(file: file, line: recordLine, message: broken))
+                problem(InputProblem(file: file, line: recordLine, message: broken,
+                                     key: broken.hasPrefix("a quoted") ? "csv_unclosed_quote" : "csv_text_after_quote"))
                 if !sawHeader { return false }
                 continue
             }
@@ -231,7 +240,8 @@ public struct CSVReader {
             }
             if fields.count > expected {
                 problem(InputProblem(file: file, line: recordLine,
-                                     message: "\(fields.count) fields, but the header has \(expected) columns"))
+                                     message: "\(fields.count) fields, but the header has \(expected) columns",
+                                     key: "csv_too_many_fields", values: ["found": "\(fields.count)", "expected": "\(expected)"]))
                 continue
             }
             scratch.withUnsafeBufferPointer { s in
@@ -254,14 +264,16 @@ public struct CSVColumns {
         var ok = true
         for (i, name) in header.enumerated() where required.contains(name) || optional.contains(name) {
             if indexes[name] != nil {
-                problem(InputProblem(file: file, line: 1, message: "column \"\(name)\" appears twice"))
+                problem(InputProblem(file: file, line: 1, message: "column \"\(name)\" appears twice",
+                                     key: "csv_column_twice", values: ["name": name]))
                 ok = false
             }
             indexes[name] = i
         }
         for name in required where indexes[name] == nil {
             problem(InputProblem(file: file, line: 1,
-                                 message: "missing column \"\(name)\" (the header must name: \(required.joined(separator: ", ")))"))
+                                 message: "missing column \"\(name)\" (the header must name: \(required.joined(separator: ", ")))",
+                                 key: "csv_missing_column", values: ["name": name, "required": required.joined(separator: ", ")]))
             ok = false
         }
         if !ok { return nil }

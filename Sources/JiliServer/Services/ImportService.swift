@@ -11,6 +11,15 @@ import Vapor
 struct ImportService {
     let db: any Database
     let clock: JiliClock
+    /// The messages to say problems in (a catalogue's table: the visitor's language, or English for
+    /// the command line).
+    let text: [String: String]
+
+    /// A problem said in `text`'s language; the key stays with it.
+    func problem(_ file: String, _ line: Int, _ key: String, _ values: [String: String]) -> InputProblem {
+        let message = values.reduce(text[key] ?? key) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        return InputProblem(file: file, line: line, message: message, key: key, values: values)
+    }
 
     enum Kind: String, CaseIterable, Sendable {
         case members, orders, refunds
@@ -48,7 +57,8 @@ struct ImportService {
                 out.append((r.line, fields))
             })
         }
-        problems += found
+        // The reader's own problems (the file's shape) in the same language as the others.
+        problems += found.map { p in p.key.map { problem(p.file, p.line, "import_" + $0, p.values) } ?? p }
         return out
     }
 
@@ -74,27 +84,27 @@ struct ImportService {
         var seen: [String: Int] = [:]
         var fresh: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: String, joined: Date)] = []
         for (line, f) in rows {
-            func bad(_ message: String) { outcome.problems.append(InputProblem(file: file, line: line, message: message)) }
+            func bad(_ key: String, _ values: [String: String] = [:]) { outcome.problems.append(problem(file, line, key, values)) }
             let code = f["id"] ?? ""
             let name = f["name"] ?? ""
             let sponsor = f["sponsor_id"] ?? ""
             let tier = f["tier"] ?? ""
             let status = f["status"] ?? ""
-            if code.isEmpty { bad("id is empty"); continue }
-            if let first = seen[code] { bad("duplicate member id \"\(code)\" (also line \(first))"); continue }
+            if code.isEmpty { bad("import_id_empty"); continue }
+            if let first = seen[code] { bad("import_duplicate_member", ["id": code, "first": "\(first)"]); continue }
             seen[code] = line
-            if name.isEmpty { bad("name is empty") }
-            if !Tiers.ids.contains(tier) { bad("unknown tier \"\(tier)\" (tiers: \(Tiers.ids.joined(separator: ", ")))") }
-            if MemberStatus(rawValue: status) == nil { bad("status \"\(status)\" is not one of active, inactive, left") }
+            if name.isEmpty { bad("import_name_empty") }
+            if !Tiers.ids.contains(tier) { bad("import_unknown_tier", ["tier": tier, "tiers": Tiers.ids.joined(separator: ", ")]) }
+            if MemberStatus(rawValue: status) == nil { bad("import_bad_status", ["status": status]) }
             let joinedText = f["joined_at"] ?? ""
             let joined = joinedText.isEmpty ? clock.now() : instant(joinedText)
-            if joined == nil { bad("joined_at \"\(joinedText)\" is not a date (e.g. 2026-11-03)") }
+            if joined == nil { bad("import_bad_joined", ["value": joinedText]) }
             if let m = byCode[code] {
                 let sameSponsor = (m.$sponsor.id.flatMap { sponsorCodes[$0] } ?? "") == sponsor
                 if m.name == name && m.tier == tier && m.status == status && sameSponsor {
                     outcome.unchanged += 1
                 } else {
-                    bad("member \"\(code)\" exists with other values: change it on its page, not by import")
+                    bad("import_member_differs", ["id": code])
                 }
                 continue
             }
@@ -103,13 +113,13 @@ struct ImportService {
         // Sponsors: an existing member or one of this file; the new links must not loop.
         let newCodes = Set(fresh.map(\.code))
         for r in fresh where !r.sponsor.isEmpty && byCode[r.sponsor] == nil && !newCodes.contains(r.sponsor) {
-            outcome.problems.append(InputProblem(file: file, line: r.line, message: "unknown sponsor \"\(r.sponsor)\" of member \"\(r.code)\""))
+            outcome.problems.append(problem(file, r.line, "import_unknown_sponsor", ["sponsor": r.sponsor, "member": r.code]))
         }
         let index = Dictionary(uniqueKeysWithValues: fresh.enumerated().map { ($1.code, Int32($0)) })
         let links = fresh.map { index[$0.sponsor] ?? -1 }
         for cycle in TeamForest.build(sponsor: links).cycles {
             let names = (cycle + [cycle[0]]).map { "\"\(fresh[$0].code)\"" }.joined(separator: " → ")
-            outcome.problems.append(InputProblem(file: file, line: cycle.map { fresh[$0].line }.min()!, message: "sponsor links form a cycle: \(names)"))
+            outcome.problems.append(problem(file, cycle.map { fresh[$0].line }.min()!, "import_cycle", ["names": names]))
         }
         outcome.problems.sort { $0.line < $1.line }
         guard outcome.ok, !fresh.isEmpty else { return outcome }
@@ -155,35 +165,35 @@ struct ImportService {
         var seen: [String: Int] = [:]
         var fresh: [(order: Order, product: Product?, quantity: Int)] = []
         for (line, f) in rows {
-            func bad(_ message: String) { outcome.problems.append(InputProblem(file: file, line: line, message: message)) }
+            func bad(_ key: String, _ values: [String: String] = [:]) { outcome.problems.append(problem(file, line, key, values)) }
             let code = f["id"] ?? ""
-            if code.isEmpty { bad("id is empty"); continue }
-            if let first = seen[code] { bad("duplicate order id \"\(code)\" (also line \(first))"); continue }
+            if code.isEmpty { bad("import_id_empty"); continue }
+            if let first = seen[code] { bad("import_duplicate_order", ["id": code, "first": "\(first)"]); continue }
             seen[code] = line
             let seller = members[f["member_id"] ?? ""]
-            if seller == nil { bad("unknown member \"\(f["member_id"] ?? "")\"") }
+            if seller == nil { bad("import_unknown_member", ["member": f["member_id"] ?? ""]) }
             let paid = instant(f["paid_at"] ?? "")
-            if paid == nil { bad("paid_at \"\(f["paid_at"] ?? "")\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            if paid == nil { bad("import_bad_paid", ["value": f["paid_at"] ?? ""]) }
             let amount = money(f["amount"] ?? "")
-            if amount == nil { bad("amount \"\(f["amount"] ?? "")\" is not an amount (yuan, at most 2 decimals, at most 10000000000)") }
+            if amount == nil { bad("import_bad_amount", ["value": f["amount"] ?? ""]) }
             let costText = f["cost"] ?? ""
             let cost = costText.isEmpty ? 0 : money(costText)
-            if cost == nil { bad("cost \"\(costText)\" is not an amount") }
+            if cost == nil { bad("import_bad_cost", ["value": costText]) }
             let productCode = f["product_id"] ?? ""
             // A product the catalogue does not have is not an error: the order keeps its amount and
             // category, without a line (files from other systems name their own products).
             let product = productCode.isEmpty ? nil : products[productCode]
             let quantityText = f["quantity"] ?? ""
             let quantity = quantityText.isEmpty ? 1 : Int(quantityText)
-            if quantity == nil || quantity! < 1 { bad("quantity \"\(quantityText)\" is not a whole number above 0") }
-            if let paid, paid > clock.now().addingTimeInterval(300) { bad("paid_at \(f["paid_at"]!) is in the future") }
+            if quantity == nil || quantity! < 1 { bad("import_bad_quantity", ["value": quantityText]) }
+            if let paid, paid > clock.now().addingTimeInterval(300) { bad("import_future", ["value": f["paid_at"]!]) }
             guard let seller, let paid, let amount, let cost, let quantity else { continue }
             let category = (f["category"] ?? "").nonEmpty ?? product?.category
             if let o = existing[code] {
                 if o.$member.id == seller.id && o.amountFen == amount && abs(o.paidAt.timeIntervalSince(paid)) < 1 {
                     outcome.unchanged += 1
                 } else {
-                    bad("order \"\(code)\" exists with other values")
+                    bad("import_order_differs", ["id": code])
                 }
                 continue
             }
@@ -233,26 +243,26 @@ struct ImportService {
         var adding: [Int: Int64] = [:]
         var fresh: [Refund] = []
         for (line, f) in rows {
-            func bad(_ message: String) { outcome.problems.append(InputProblem(file: file, line: line, message: message)) }
+            func bad(_ key: String, _ values: [String: String] = [:]) { outcome.problems.append(problem(file, line, key, values)) }
             let code = f["id"] ?? ""
-            if code.isEmpty { bad("id is empty"); continue }
-            if let first = seen[code] { bad("duplicate refund id \"\(code)\" (also line \(first))"); continue }
+            if code.isEmpty { bad("import_id_empty"); continue }
+            if let first = seen[code] { bad("import_duplicate_refund", ["id": code, "first": "\(first)"]); continue }
             seen[code] = line
             let order = orders[f["order_id"] ?? ""]
-            if order == nil { bad("unknown order \"\(f["order_id"] ?? "")\"") }
+            if order == nil { bad("import_unknown_order", ["order": f["order_id"] ?? ""]) }
             let at = instant(f["refunded_at"] ?? "")
-            if at == nil { bad("refunded_at \"\(f["refunded_at"] ?? "")\" is not a timestamp (e.g. 2026-11-03T10:15:00+08:00)") }
+            if at == nil { bad("import_bad_refunded", ["value": f["refunded_at"] ?? ""]) }
             let amount = money(f["amount"] ?? "")
-            if amount == nil || amount == 0 { bad("amount \"\(f["amount"] ?? "")\" is not an amount above 0") }
+            if amount == nil || amount == 0 { bad("import_bad_refund_amount", ["value": f["amount"] ?? ""]) }
             guard let order, let at, let amount, amount > 0 else { continue }
             if let r = existing[code] {
-                if r.$order.id == order.id && r.amountFen == amount { outcome.unchanged += 1 } else { bad("refund \"\(code)\" exists with other values") }
+                if r.$order.id == order.id && r.amountFen == amount { outcome.unchanged += 1 } else { bad("import_refund_differs", ["id": code]) }
                 continue
             }
-            if at < order.paidAt { bad("refunded_at \(f["refunded_at"]!) is before order \"\(order.code)\" was paid"); continue }
+            if at < order.paidAt { bad("import_refund_before", ["value": f["refunded_at"]!, "order": order.code]); continue }
             let total = order.refundedFen + (adding[order.id!] ?? 0) + amount
             if total > order.amountFen {
-                bad("refunds of order \"\(order.code)\" reach \(Money(fen: total)), more than its amount \(Money(fen: order.amountFen))")
+                bad("import_refund_too_much", ["order": order.code, "total": Money(fen: total).description, "amount": Money(fen: order.amountFen).description])
                 continue
             }
             adding[order.id!, default: 0] += amount

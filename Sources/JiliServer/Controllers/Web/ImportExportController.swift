@@ -59,7 +59,7 @@ struct ImportExportController: RouteCollection {
         let upload = try req.content.decode(Upload.self)
         guard let kind = ImportService.Kind(rawValue: upload.kind), Self.mayImport(account.roleValue, kind) else { throw Abort(.forbidden) }
         let name = upload.file.filename.isEmpty ? "\(kind.rawValue).csv" : upload.file.filename
-        let outcome = try await ImportService(db: req.db, clock: req.application.jiliClock)
+        let outcome = try await ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))
             .run(kind, bytes: Array(buffer: upload.file.data), file: name, by: .account(account))
         return try await req.view.render("import", page(req, file: name, outcome: outcome))
             .encodeResponse(status: outcome.ok ? .ok : .unprocessableEntity, for: req)
@@ -99,7 +99,7 @@ extension JiliServer {
         guard let k = ImportService.Kind(rawValue: kind) else { return (0, 0, ["\(kind): not one of members, orders, refunds"]) }
         guard let data = FileManager.default.contents(atPath: path) else { return (0, 0, ["\(path): cannot read the file"]) }
         return try await withApp(config) { app in
-            let o = try await ImportService(db: app.db, clock: app.jiliClock)
+            let o = try await ImportService(db: app.db, clock: app.jiliClock, text: app.catalog.table("en"))
                 .run(k, bytes: Array(data), file: (path as NSString).lastPathComponent, by: .system)
             return (o.added, o.unchanged, o.problems.map(\.description))
         }
