@@ -44,6 +44,21 @@ def sign_in(driver, login):
     WebDriverWait(driver, 10).until(lambda d: "/signin" not in d.current_url)
 
 
+def fits_the_phone(driver):
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 375, f"{driver.current_url} is {width}px wide on a 375px screen"
+
+
+def every_page_fits_a_phone(driver):
+    sign_in(driver, "leader")
+    for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
+                 "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
+                 "/dashboard?lang=en", "/members", "/org/edit"]:
+        driver.get(BASE + path)
+        fits_the_phone(driver)
+    shot(driver, "org-edit-en")
+
+
 def agent_sees_their_dashboard(driver):
     sign_in(driver, "agent")
     assert driver.current_url.endswith("/dashboard"), driver.current_url
@@ -108,7 +123,7 @@ def finance_refunds_part_of_an_order(driver):
     shot(driver, "refund-finance")
 
 
-JOURNEYS = [agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+JOURNEYS = [every_page_fits_a_phone, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0
