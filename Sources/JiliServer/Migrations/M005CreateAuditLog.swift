@@ -34,5 +34,6 @@ extension Migrations {
         add(M004CreateCommerce())
         add(M005CreateAuditLog())
         add(M006CreateApiTokens())
+        add(M007CreatePay())
     }
 }

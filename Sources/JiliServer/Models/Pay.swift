@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+
+/// A version of an incentive plan: its JSON (the settlement contract's plan format), from which
+/// month it is in force, and whether it is a draft, active or retired. An active version is never
+/// edited: a change is a new version from a later month.
+final class PlanVersion: Model, @unchecked Sendable {
+    static let schema = "plan_versions"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    @Field(key: "json") var json: String
+    /// `2026-11`: the first month it pays (for an active version).
+    @OptionalField(key: "effective_from") var effectiveFrom: String?
+    @Field(key: "status") var status: String
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+    init(name: String, json: String, createdBy: String, createdAt: Date) {
+        self.name = name
+        self.json = json
+        self.status = "draft"
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}
+
+/// A month's settlement: computed from the database by the JiliCore engine under the plan version
+/// in force; a draft can be computed again, an approved run never changes.
+final class PayRun: Model, @unchecked Sendable {
+    static let schema = "pay_runs"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Field(key: "period") var period: String
+    @Parent(key: "plan_version_id") var planVersion: PlanVersion
+    @Field(key: "status") var status: String
+    @Field(key: "total_fen") var totalFen: Int64
+    @Field(key: "sales_fen") var salesFen: Int64
+    /// The engine's result document with explanations.
+    @Field(key: "result") var result: String
+    @Field(key: "computed_at") var computedAt: Date
+    @OptionalField(key: "approved_at") var approvedAt: Date?
+    @OptionalField(key: "approved_by") var approvedBy: String?
+    /// Set by the approval that won: a conditional update tells exactly one approver it was them.
+    @OptionalField(key: "approval_id") var approvalID: String?
+
+    init() {}
+}

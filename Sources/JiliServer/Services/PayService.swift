@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import JiliCore
+
+/// Plan versions and monthly runs: the plan decoded and checked by JiliCore, the month settled by
+/// JiliCore's engine from the database, stored in one transaction; approval locks a month.
+struct PayService {
+    let db: any Database
+    let clock: JiliClock
+
+    typealias Refusal = OrderService.Refusal
+
+    /// A new draft version; a plan that does not decode is refused with every problem.
+    func createVersion(name: String, json: String, by actor: Actor) async throws -> PlanVersion {
+        do {
+            _ = try PlanDecoder.decode(Array(json.utf8))
+        } catch {
+            throw Refusal(key: "pay_error_plan", values: ["problems": error.problems.map(\.description).joined(separator: "\n")])
+        }
+        let version = PlanVersion(name: name.isEmpty ? "plan" : name, json: json, createdBy: actor.name, createdAt: clock.now())
+        try await db.transaction { db in
+            try await version.create(on: db)
+            try await Audit.record(on: db, at: clock.now(), actor: actor, action: "create", entity: "plan_version", id: "\(version.id!)",
+                                   before: nil, after: ["name": version.name])
+        }
+        return version
+    }
+
+    /// Puts a draft version in force from a month that no approved run has closed. A plan refused
+    /// by its compliance check cannot be activated.
+    func activate(_ version: PlanVersion, from period: Period, by actor: Actor) async throws {
+        guard version.status == "draft" else { throw Refusal(key: "pay_error_not_draft") }
+        let plan = try PlanDecoder.decode(Array(version.json.utf8))
+        let report = ComplianceReport(plan: plan)
+        guard !report.refused else { throw Refusal(key: "pay_error_refused_plan") }
+        if let closed = try await PayRun.query(on: db).filter(\.$status == "approved").filter(\.$period >= period.description).first() {
+            throw Refusal(key: "pay_error_month_closed", values: ["month": closed.period])
+        }
+        try await db.transaction { db in
+            version.status = "active"
+            version.effectiveFrom = period.description
+            try await version.save(on: db)
+            try await Audit.record(on: db, at: clock.now(), actor: actor, action: "activate", entity: "plan_version", id: "\(version.id!)",
+                                   before: ["status": "draft"], after: ["status": "active", "effective_from": period.description])
+        }
+    }
+
+    /// The version in force in a month: the active one with the latest start not after it.
+    func versionInForce(_ period: Period) async throws -> PlanVersion? {
+        try await PlanVersion.query(on: db).filter(\.$status == "active").filter(\.$effectiveFrom <= period.description)
+            .sort(\.$effectiveFrom, .descending).sort(\.$id, .descending).first()
+    }
+
+    /// Computes (or computes again) the draft run of a month.
+    func draft(_ period: Period, by actor: Actor) async throws -> PayRun {
+        if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first(), run.status == "approved" {
+            throw Refusal(key: "pay_error_approved", values: ["month": period.description])
+        }
+        guard let version = try await versionInForce(period) else { throw Refusal(key: "pay_error_no_plan", values: ["month": period.description]) }
+        let plan = try PlanDecoder.decode(Array(version.json.utf8))
+        let input = try await SettlementSource(db: db).input(for: plan)
+        let result: SettlementResult
+        do {
+            result = try SettlementEngine(plan: plan, input: input).settle(period: period, explain: true)
+        } catch {
+            throw Refusal(key: "pay_error_engine", values: ["reason": error.description])
+        }
+        let sales = try await TeamQueries(db: db).orderTotals(period: period.description, scope: .all, member: nil, subtree: false)
+        let now = clock.now()
+        return try await db.transaction { db in
+            let run = try await PayRun.query(on: db).filter(\.$period == period.description).first() ?? PayRun()
+            if run.id != nil, run.status == "approved" { throw Refusal(key: "pay_error_approved", values: ["month": period.description]) }
+            run.period = period.description
+            run.$planVersion.id = version.id!
+            run.status = "draft"
+            run.totalFen = result.total
+            run.salesFen = sales.amount - sales.refunded
+            run.result = result.json()
+            run.computedAt = now
+            try await run.save(on: db)
+            try await Audit.record(on: db, at: now, actor: actor, action: "compute", entity: "pay_run", id: period.description, before: nil,
+                                   after: ["total": Money(fen: result.total).description, "plan_version": "\(version.id!)"])
+            return run
+        }
+    }
+
+    /// Approves a draft: exactly once, even when two ask at the same moment (a conditional update).
+    func approve(_ period: String, by actor: Actor) async throws {
+        let now = clock.now()
+        let approval = UUID().uuidString
+        try await db.transaction { db in
+            try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == "draft")
+                .set(\.$status, to: "approved").set(\.$approvedAt, to: now).set(\.$approvedBy, to: actor.name)
+                .set(\.$approvalID, to: approval).update()
+            guard let run = try await PayRun.query(on: db).filter(\.$period == period).first(), run.approvalID == approval else {
+                throw Refusal(key: "pay_error_approved", values: ["month": period])
+            }
+            try await Audit.record(on: db, at: now, actor: actor, action: "approve", entity: "pay_run", id: period,
+                                   before: ["status": "draft"], after: ["status": "approved", "total": Money(fen: run.totalFen).description])
+        }
+    }
+}
+
+/// A run's result document, read back for review and statements.
+struct RunResult: Decodable {
+    struct Line: Decodable {
+        var amount: String
+        var zh: String
+        var en: String
+        var from: String?
+    }
+    struct Explanation: Decodable {
+        var amount: String
+        var zh: String
+        var en: String
+        var lines: [Line]
+    }
+    struct MemberLine: Decodable {
+        var member: String
+        var total: String
+        var rules: [String: String]
+        var adjustments: [String: String]?
+        var explanations: [String: Explanation]?
+    }
+    var period: String
+    var total: String
+    var members: [MemberLine]
+
+    static func read(_ run: PayRun) throws -> RunResult {
+        try JSONDecoder().decode(RunResult.self, from: Data(run.result.utf8))
+    }
+}
