@@ -64,7 +64,9 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
 
     try await app.autoMigrate()
     if config.demo, try await Member.query(on: app.db).count() == 0, try await Account.query(on: app.db).count() == 0 {
-        try await DemoTeam(clock: clock).create(on: app.db, passwords: app.password.async)
+        let demo = DemoTeam(clock: clock)
+        try await demo.create(on: app.db, passwords: app.password.async)
+        try await demo.settleDemoMonths(on: app.db)
     }
 }
 

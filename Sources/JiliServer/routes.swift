@@ -14,6 +14,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: OrderController())
     try signedIn.register(collection: ProductController())
     try signedIn.register(collection: ImportExportController())
+    try signedIn.register(collection: PayController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try signedIn.register(collection: TokenController())

@@ -11,10 +11,9 @@ import Vapor
     /// One engine: the app's run of a month equals `jili settle` on the same data exported as files.
     @Test func theAppSettlesExactlyAsTheCommandLineDoes() async throws {
         try await withTestApp { app in
-            let pay = service(app)
-            let version = try await pay.createVersion(name: "demo", json: DemoGenerator.planJSON, by: .system)
-            try await pay.activate(version, from: Period(parsing: "2026-08")!, by: .system)
-            let run = try await pay.draft(Period(parsing: "2026-10")!, by: .system)
+            // The demo team's October, settled and approved at start-up.
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            #expect(run.status == "approved")
 
             let export = ExportService(db: app.db, clock: JiliClock(now: { testNow }))
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-pay-\(UUID().uuidString)").path
@@ -58,8 +57,8 @@ import Vapor
     @Test func versionsApplyFromTheirMonthAndRefusedPlansCannotBeActivated() async throws {
         try await withTestApp { app in
             let pay = service(app)
-            let first = try await pay.createVersion(name: "v1", json: DemoGenerator.planJSON, by: .system)
-            try await pay.activate(first, from: Period(parsing: "2026-08")!, by: .system)
+            // The demo's version is in force from 2026-08.
+            let first = try #require(try await pay.versionInForce(Period(parsing: "2026-08")!))
             let richer = DemoGenerator.planJSON.replacingOccurrences(of: #""vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},"#,
                                                                     with: #""vip": "0.06", "agent": "0.08", "general": "0.12", "director": "0.15"}},"#)
             #expect(richer != DemoGenerator.planJSON)
@@ -89,35 +88,32 @@ import Vapor
     @Test func anApprovedMonthNeverChanges() async throws {
         try await withTestApp { app in
             let pay = service(app)
-            let v = try await pay.createVersion(name: "v1", json: DemoGenerator.planJSON, by: .system)
-            try await pay.activate(v, from: Period(parsing: "2026-08")!, by: .system)
-            let october = Period(parsing: "2026-10")!
-            let draft = try await pay.draft(october, by: .system)
-            let again = try await pay.draft(october, by: .system)
+            let november = Period(parsing: "2026-11")!
+            let draft = try await pay.draft(november, by: .system)
+            let again = try await pay.draft(november, by: .system)
             #expect(again.id == draft.id && again.totalFen == draft.totalFen)
-            try await pay.approve("2026-10", by: .system)
+            try await pay.approve("2026-11", by: .system)
             // Approving twice: the second is refused; computing an approved month is refused.
-            await #expect(throws: OrderService.Refusal.self) { try await pay.approve("2026-10", by: .system) }
-            await #expect(throws: OrderService.Refusal.self) { _ = try await pay.draft(october, by: .system) }
+            await #expect(throws: OrderService.Refusal.self) { try await pay.approve("2026-11", by: .system) }
+            await #expect(throws: OrderService.Refusal.self) { _ = try await pay.draft(november, by: .system) }
             // No new version may start in a closed month.
             let v2 = try await pay.createVersion(name: "v2", json: DemoGenerator.planJSON, by: .system)
-            await #expect(throws: OrderService.Refusal.self) { try await pay.activate(v2, from: october, by: .system) }
-            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            await #expect(throws: OrderService.Refusal.self) { try await pay.activate(v2, from: november, by: .system) }
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
             #expect(run.status == "approved" && run.totalFen == draft.totalFen)
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "pay_run").filter(\.$action == "approve").count() == 1)
+            // Three demo months and this one.
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "pay_run").filter(\.$action == "approve").count() == 4)
         }
     }
 
     @Test func twoApprovalsAtOnceMakeExactlyOne() async throws {
         try await withTestApp { app in
             let pay = service(app)
-            let v = try await pay.createVersion(name: "v1", json: DemoGenerator.planJSON, by: .system)
-            try await pay.activate(v, from: Period(parsing: "2026-08")!, by: .system)
-            _ = try await pay.draft(Period(parsing: "2026-09")!, by: .system)
+            _ = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for i in 0..<4 {
                     group.addTask {
-                        (try? await pay.approve("2026-09", by: Actor(accountID: nil, name: "finance-\(i)"))) != nil
+                        (try? await pay.approve("2026-11", by: Actor(accountID: nil, name: "finance-\(i)"))) != nil
                     }
                 }
                 var results: [Bool] = []
@@ -125,7 +121,52 @@ import Vapor
                 return results
             }
             #expect(outcomes.filter { $0 }.count == 1)
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "pay_run").filter(\.$action == "approve").count() == 1)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "pay_run").filter(\.$action == "approve").filter(\.$entityID == "2026-11").count() == 1)
+        }
+    }
+}
+
+@Suite struct StatementTests {
+    @Test func anAgentReadsTheirStatementWithEachFenExplained() async throws {
+        try await withTestApp { app in
+            var agent = try await Visitor.signedIn(app, "agent")
+            let list = try await agent.get("/statements").body.visibleText
+            #expect(list.contains("2026-10") && list.contains("2026-08"))
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            let mine = try #require(try RunResult.read(run).members.first { $0.member == "m10" })
+            let page = try await agent.get("/statements/2026-10").body.visibleText
+            #expect(page.contains("应付合计 \(try Money(parsing: mine.total).display)"))
+            // Each rule with its explanation: the sentence and the lines it came from.
+            for (rule, amount) in mine.rules {
+                #expect(page.contains("\(rule) \(try Money(parsing: amount).display)"), "rule \(rule)")
+                let first = try #require(mine.explanations?[rule]?.lines.first)
+                #expect(page.contains(first.zh), "a line of \(rule)")
+            }
+            // In English too.
+            let english = try await agent.get("/statements/2026-10?lang=en").body.visibleText
+            #expect(english.contains("Total pay"))
+            // Someone else's statement does not exist for an agent; a draft month has no statement.
+            #expect(try await agent.get("/statements/2026-10?member=m1").status == .notFound)
+            #expect(try await agent.get("/statements/2026-11").status == .notFound)
+        }
+    }
+
+    @Test func financeComputesReviewsAndApprovesAMonthOnThePages() async throws {
+        try await withTestApp { app in
+            var finance = try await Visitor.signedIn(app, "finance")
+            let computed = try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay")
+            #expect(computed.status == .seeOther && computed.location == "/pay/runs/2026-11")
+            let review = try await finance.get("/pay/runs/2026-11").body.visibleText
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
+            #expect(review.contains("应付合计 \(Money(fen: run.totalFen).display)"))
+            #expect(review.contains("激励成本率"))
+            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .seeOther)
+            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.approvedBy == "finance")
+            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .conflict)
+            // A plan version with problems is refused on the page with each problem named.
+            let bad = try await finance.post("/pay/versions", ["name": "x", "json": #"{"id": "x", "tiers": [{"id": "vip"}], "rules": [{"id": "r", "type": "commission", "rate": "1O%"}]}"#], from: "/pay")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.visibleText.contains("rules[0].rate: \"1O%\" is not a rate"))
         }
     }
 }

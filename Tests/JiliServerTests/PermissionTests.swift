@@ -37,6 +37,13 @@ import Vapor
             ("GET /orders/:code", "/orders/\(leaderOrder)", with(["manager": .notFound, "agent": .notFound, "support": .notFound])),
             ("GET /orders/:code", "/orders/\(agentOrder)", with(["support": .notFound])),
             ("GET /products", "/products", with([:])),
+            ("GET /pay", "/pay", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /pay/versions/:id", "/pay/versions/1", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /pay/runs/:period", "/pay/runs/2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /statements", "/statements", with([:])),
+            // Own statement: those who are members; others' statements: managers for their scope, pay runners for all.
+            ("GET /statements/:period", "/statements/2026-10", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
+            ("GET /statements/:period", "/statements/2026-10?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /tokens", "/tokens", with(Dictionary(uniqueKeysWithValues: roles.filter { $0 != "leader" }.map { ($0, .forbidden) }))),
             ("GET /import", "/import", with(["manager": .forbidden, "agent": .forbidden, "support": .forbidden, "service": .forbidden, "trainer": .forbidden, "warehouse": .forbidden])),
             ("GET /export/:file", "/export/members.csv", with(["warehouse": .forbidden])),
@@ -53,7 +60,8 @@ import Vapor
     static let forms = ["POST /signin", "POST /signout", "POST /setup", "POST /orders", "POST /orders/:code/refunds",
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
-                        "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete"]
+                        "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
+                        "POST /pay/versions", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {
         try await withTestApp(demo: false) { app in

@@ -199,6 +199,20 @@ struct DemoTeam {
         }
     }
 
+    /// The demo's plan (all seven rule types) in force from three months back, and those months
+    /// settled and approved, so that statements are there to read at once.
+    func settleDemoMonths(on db: any Database) async throws {
+        let pay = PayService(db: db, clock: clock)
+        let current = clock.currentPeriod
+        let version = try await pay.createVersion(name: "2026 标准方案", json: DemoGenerator.planJSON, by: .system)
+        try await pay.activate(version, from: Period(index: current.index - 3), by: .system)
+        for back in [3, 2, 1] {
+            let month = Period(index: current.index - Int32(back))
+            _ = try await pay.draft(month, by: .system)
+            try await pay.approve(month.description, by: .system)
+        }
+    }
+
     /// Inserts models in batches of 500 rows (one statement each).
     static func insertBatches<M: Model>(_ models: [M], on db: any Database) async throws {
         var start = 0

@@ -36,6 +36,8 @@ struct Layout: Encodable {
                 items.append(NavItem(href: href, label: req.t(key), active: path == href || path.hasPrefix(href + "/")))
             }
             item("/dashboard", "nav_dashboard")
+            if account.$member.id != nil { item("/statements", "nav_statements") }
+            if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
                 item("/members", "nav_members")
                 item("/team", "nav_team")

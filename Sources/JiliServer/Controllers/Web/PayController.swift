@@ -1,0 +1,266 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Plan versions and monthly runs for the leader, the operations director and finance; members'
+/// statements of approved months.
+struct PayController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("pay", use: overview)
+        routes.post("pay", "versions", use: createVersion)
+        routes.get("pay", "versions", ":id", use: version)
+        routes.post("pay", "versions", ":id", "activate", use: activate)
+        routes.post("pay", "runs", use: compute)
+        routes.get("pay", "runs", ":period", use: run)
+        routes.post("pay", "runs", ":period", "approve", use: approve)
+        routes.get("statements", use: statements)
+        routes.get("statements", ":period", use: statement)
+    }
+
+    static func mayRun(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
+
+    func runner(_ req: Request) throws -> Account {
+        let account = try req.account
+        guard Self.mayRun(account.roleValue) else { throw Abort(.forbidden) }
+        return account
+    }
+
+    func service(_ req: Request) -> PayService { PayService(db: req.db, clock: req.application.jiliClock) }
+
+    struct VersionRow: Encodable {
+        let id: Int
+        let name: String
+        let status: String
+        let effectiveFrom: String?
+    }
+
+    struct RunRow: Encodable {
+        let period: String
+        let approved: Bool
+        let total: String
+        let ratio: String
+    }
+
+    struct Overview: Encodable {
+        let layout: Layout
+        let versions: [VersionRow]
+        let runs: [RunRow]
+        let template: String
+        let month: String
+        let error: String?
+    }
+
+    static func ratio(_ pay: Int64, _ sales: Int64) -> String {
+        guard sales > 0 else { return "—" }
+        return FixedPoint.format(pay * 10_000 / sales, scale: 2, minimumDecimals: 2) + "%"
+    }
+
+    func renderOverview(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let versions = try await PlanVersion.query(on: req.db).sort(\.$id, .descending).all()
+        let runs = try await PayRun.query(on: req.db).sort(\.$period, .descending).all()
+        return try await req.view.render("pay/overview", Overview(
+            layout: Layout(req, title: req.t("pay_title")),
+            versions: versions.map { VersionRow(id: $0.id!, name: $0.name, status: req.t("pay_status_\($0.status)"), effectiveFrom: $0.effectiveFrom) },
+            runs: runs.map { RunRow(period: $0.period, approved: $0.status == "approved", total: Money(fen: $0.totalFen).display,
+                                    ratio: Self.ratio($0.totalFen, $0.salesFen)) },
+            template: DemoGenerator.planJSON, month: req.application.jiliClock.currentPeriod.previous.description, error: error))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func overview(req: Request) async throws -> Response {
+        _ = try runner(req)
+        return try await renderOverview(req)
+    }
+
+    struct NewVersion: Content {
+        var name: String
+        var json: String
+    }
+
+    @Sendable func createVersion(req: Request) async throws -> Response {
+        let account = try runner(req)
+        let form = try req.content.decode(NewVersion.self)
+        do {
+            let v = try await service(req).createVersion(name: form.name, json: form.json, by: .account(account))
+            return req.redirect(to: "/pay/versions/\(v.id!)")
+        } catch let r as PayService.Refusal {
+            return try await renderOverview(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    struct VersionPage: Encodable {
+        let layout: Layout
+        let id: Int
+        let name: String
+        let status: String
+        let isDraft: Bool
+        let effectiveFrom: String?
+        let json: String
+        let findings: [String]
+        let refused: Bool
+        let month: String
+        let error: String?
+    }
+
+    func renderVersion(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        _ = try runner(req)
+        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        let plan = try PlanDecoder.decode(Array(v.json.utf8))
+        let report = ComplianceReport(plan: plan)
+        return try await req.view.render("pay/version", VersionPage(
+            layout: Layout(req, title: v.name), id: v.id!, name: v.name, status: req.t("pay_status_\(v.status)"), isDraft: v.status == "draft",
+            effectiveFrom: v.effectiveFrom, json: v.json, findings: report.findings.map(\.description), refused: report.refused,
+            month: req.application.jiliClock.currentPeriod.description, error: error)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func version(req: Request) async throws -> Response { try await renderVersion(req) }
+
+    struct MonthForm: Content { var month: String }
+
+    @Sendable func activate(req: Request) async throws -> Response {
+        let account = try runner(req)
+        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
+        do {
+            try await service(req).activate(v, from: month, by: .account(account))
+        } catch let r as PayService.Refusal {
+            return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/pay/versions/\(v.id!)")
+    }
+
+    @Sendable func compute(req: Request) async throws -> Response {
+        let account = try runner(req)
+        guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
+        do {
+            _ = try await service(req).draft(month, by: .account(account))
+        } catch let r as PayService.Refusal {
+            return try await renderOverview(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/pay/runs/\(month)")
+    }
+
+    struct Total: Encodable {
+        let label: String
+        let amount: String
+    }
+
+    struct Earner: Encodable {
+        let code: String
+        let total: String
+    }
+
+    struct RunPage: Encodable {
+        let layout: Layout
+        let period: String
+        let approved: Bool
+        let approvedBy: String?
+        let total: String
+        let sales: String
+        let ratio: String
+        let members: Int
+        let rules: [Total]
+        let earners: [Earner]
+    }
+
+    @Sendable func run(req: Request) async throws -> View {
+        _ = try runner(req)
+        guard let run = try await PayRun.query(on: req.db).filter(\.$period == req.parameters.get("period") ?? "").first() else { throw Abort(.notFound) }
+        let result = try RunResult.read(run)
+        var byRule: [String: Int64] = [:]
+        for m in result.members {
+            for (rule, amount) in m.rules.merging(m.adjustments ?? [:], uniquingKeysWith: { a, _ in a }) where m.rules[rule] != nil {
+                byRule[rule, default: 0] += (try? Money(parsing: amount).fen) ?? 0
+            }
+            for (rule, amount) in m.adjustments ?? [:] { byRule[rule + " (" + req.t("pay_adjustment") + ")", default: 0] += (try? Money(parsing: amount).fen) ?? 0 }
+        }
+        let earners = result.members.sorted { ((try? Money(parsing: $0.total).fen) ?? 0) > ((try? Money(parsing: $1.total).fen) ?? 0) }.prefix(10)
+        return try await req.view.render("pay/run", RunPage(
+            layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == "approved",
+            approvedBy: run.approvedBy, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
+            ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
+            rules: byRule.sorted { $0.key < $1.key }.map { Total(label: $0.key, amount: Money(fen: $0.value).display) },
+            earners: earners.map { Earner(code: $0.member, total: (try? Money(parsing: $0.total).display) ?? $0.total) }))
+    }
+
+    @Sendable func approve(req: Request) async throws -> Response {
+        let account = try runner(req)
+        let period = req.parameters.get("period") ?? ""
+        do {
+            try await service(req).approve(period, by: .account(account))
+        } catch let r as PayService.Refusal {
+            throw Abort(.conflict, reason: req.t(r.key, r.values))
+        }
+        return req.redirect(to: "/pay/runs/\(period)")
+    }
+
+    // MARK: Statements
+
+    struct StatementList: Encodable {
+        let layout: Layout
+        let months: [String]
+    }
+
+    @Sendable func statements(req: Request) async throws -> View {
+        _ = try req.account
+        let months = try await PayRun.query(on: req.db).filter(\.$status == "approved").sort(\.$period, .descending).all().map(\.period)
+        return try await req.view.render("pay/statements", StatementList(layout: Layout(req, title: req.t("statements_title")), months: months))
+    }
+
+    struct StatementLine: Encodable {
+        let text: String
+        let amount: String
+    }
+
+    struct StatementRule: Encodable {
+        let rule: String
+        let amount: String
+        let summary: String
+        let lines: [StatementLine]
+    }
+
+    struct StatementPage: Encodable {
+        let layout: Layout
+        let period: String
+        let name: String
+        let code: String
+        let total: String
+        let rules: [StatementRule]
+        let empty: Bool
+    }
+
+    /// A member's statement of an approved month: each rule, and under it where each fen came from.
+    @Sendable func statement(req: Request) async throws -> View {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let period = req.parameters.get("period") ?? ""
+        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
+        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
+        // One's own, one's scope for managers, everyone for finance and the leader.
+        let scope = Permissions.memberScope(account, member: me)
+        let allowed = member.id == me?.id || Self.mayRun(account.roleValue)
+            || ({ if case .subtree = scope { return scope?.contains(member) ?? false }; if case .department = scope { return scope?.contains(member) ?? false }; return false })()
+        guard allowed else { throw Abort(.notFound) }
+        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
+        let result = try RunResult.read(run)
+        let english = req.language == "en"
+        let line = result.members.first { $0.member == code }
+        var rules: [StatementRule] = []
+        if let line {
+            for (rule, amount) in line.rules.sorted(by: { $0.key < $1.key }) {
+                let e = line.explanations?[rule]
+                rules.append(StatementRule(rule: rule, amount: (try? Money(parsing: amount).display) ?? amount,
+                                           summary: e.map { english ? $0.en : $0.zh } ?? "",
+                                           lines: e?.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount) } ?? []))
+            }
+            if let e = line.explanations?["adjustments"] {
+                rules.append(StatementRule(rule: req.t("pay_adjustment"), amount: (try? Money(parsing: e.amount).display) ?? e.amount,
+                                           summary: english ? e.en : e.zh,
+                                           lines: e.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount) }))
+            }
+        }
+        return try await req.view.render("pay/statement", StatementPage(
+            layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
+            total: line.map { (try? Money(parsing: $0.total).display) ?? $0.total } ?? Money.zero.display, rules: rules, empty: line == nil))
+    }
+}
