@@ -53,6 +53,7 @@ def every_page_fits_a_phone(driver):
     sign_in(driver, "leader")
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
+                 "/pay", "/pay/versions/1", "/pay/runs/2026-10", "/statements", "/statements/2026-10?member=m10",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -123,7 +124,29 @@ def finance_refunds_part_of_an_order(driver):
     shot(driver, "refund-finance")
 
 
-JOURNEYS = [every_page_fits_a_phone, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+def agent_reads_their_statement(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/statements")
+    driver.find_element(By.CSS_SELECTOR, "ul.list li a").click()
+    WebDriverWait(driver, 10).until(lambda d: "/statements/" in d.current_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "应付合计" in text and "¥" in text, text
+    assert "基数" in text, "the statement explains its lines"
+    fits_the_phone(driver)
+    shot(driver, "statement-agent")
+
+
+def finance_approves_a_run(driver):
+    sign_in(driver, "finance")
+    driver.get(BASE + "/pay")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/pay/runs'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "/pay/runs/" in d.current_url)
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "已审批" in d.find_element(By.TAG_NAME, "h1").text)
+    shot(driver, "run-finance")
+
+
+JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0

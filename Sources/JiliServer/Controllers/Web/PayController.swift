@@ -63,7 +63,11 @@ struct PayController: RouteCollection {
             versions: versions.map { VersionRow(id: $0.id!, name: $0.name, status: req.t("pay_status_\($0.status)"), effectiveFrom: $0.effectiveFrom) },
             runs: runs.map { RunRow(period: $0.period, approved: $0.status == "approved", total: Money(fen: $0.totalFen).display,
                                     ratio: Self.ratio($0.totalFen, $0.salesFen)) },
-            template: DemoGenerator.planJSON, month: req.application.jiliClock.currentPeriod.previous.description, error: error))
+            // The first month after the last approved one (the open month), else last month.
+            template: DemoGenerator.planJSON,
+            month: runs.first { $0.status == "approved" }.flatMap { Period(parsing: $0.period)?.next.description }
+                ?? req.application.jiliClock.currentPeriod.previous.description,
+            error: error))
             .encodeResponse(status: status, for: req)
     }
 
