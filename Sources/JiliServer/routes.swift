@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ProductController())
     try signedIn.register(collection: ImportExportController())
     try signedIn.register(collection: PayController())
+    try signedIn.register(collection: AuditController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try signedIn.register(collection: TokenController())

@@ -71,3 +71,17 @@ import Vapor
         }
     }
 }
+
+@Suite struct AuditPageTests {
+    @Test func theAuditLogShowsWhoChangedWhatBeforeAndAfter() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            _ = try await leader.post("/products/p1", ["name": "玻尿酸补水面膜", "category": "skincare", "price": "99.00", "cost": "42.00", "active": "on"], from: "/products/p1")
+            let page = try await leader.get("/audit?entity=product").body.visibleText
+            #expect(page.contains("leader update product p1"))
+            #expect(page.contains("\"price\":\"128.00\"") && page.contains("\"price\":\"99.00\""))
+            // Approvals of the demo months are there too.
+            #expect(try await leader.get("/audit?entity=pay_run").body.visibleText.contains("system approve pay_run 2026-10"))
+        }
+    }
+}

@@ -41,6 +41,7 @@ import Vapor
             ("GET /pay/versions/:id", "/pay/versions/1", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /pay/runs/:period", "/pay/runs/2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /statements", "/statements", with([:])),
+            ("GET /audit", "/audit", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             // Own statement: those who are members; others' statements: managers for their scope, pay runners for all.
             ("GET /statements/:period", "/statements/2026-10", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /statements/:period", "/statements/2026-10?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),

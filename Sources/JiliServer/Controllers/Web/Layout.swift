@@ -47,6 +47,7 @@ struct Layout: Encodable {
             if ImportService.Kind.allCases.contains(where: { ImportExportController.mayImport(account.roleValue, $0) }) { item("/import", "nav_import") }
             item("/org", "nav_org")
             if account.roleValue == .leader { item("/tokens", "nav_tokens") }
+            if [.leader, .director, .finance].contains(account.roleValue) { item("/audit", "nav_audit") }
         }
         nav = items
     }
