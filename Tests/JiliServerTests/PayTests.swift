@@ -126,6 +126,36 @@ import Vapor
     }
 }
 
+@Suite struct WhatIfTests {
+    @Test func aRicherRetailRateWouldHavePaidMoreToExactlyTheMembersItTouches() async throws {
+        try await withTestApp { app in
+            let pay = PayService(db: app.db, clock: JiliClock(now: { testNow }))
+            // Only vip's retail rate changes: 5 % → 6 %.
+            let richer = DemoGenerator.planJSON.replacingOccurrences(of: #"{"id": "retail", "type": "commission", "rates": {"vip": "0.05""#,
+                                                                    with: #"{"id": "retail", "type": "commission", "rates": {"vip": "0.06""#)
+            #expect(richer != DemoGenerator.planJSON)
+            let draft = try await pay.createVersion(name: "vip 6%", json: richer, by: .system)
+            let w = try await pay.whatIf(draft, period: Period(parsing: "2026-10")!)
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            #expect(w.before == run.totalFen)
+            #expect(w.after > w.before)
+            // Only active vips are touched. Most gain; a vip whose earlier month is restated by an October
+            // refund loses more under the richer rate (the restatement uses the version being tried).
+            let members = Dictionary(uniqueKeysWithValues: try await Member.query(on: app.db).all().map { ($0.code, $0) })
+            #expect(!w.changes.isEmpty)
+            #expect(w.changes.filter { $0.after > $0.before }.count > w.changes.count / 2)
+            for c in w.changes {
+                #expect(members[c.member]?.tier == "vip" && members[c.member]?.status == "active", "\(c.member) is not an active vip")
+            }
+            // The page shows it.
+            var finance = try await Visitor.signedIn(app, "finance")
+            let page = try await finance.get("/pay/versions/\(draft.id!)/whatif?month=2026-10").body.visibleText
+            #expect(page.contains("实际支付 \(Money(fen: w.before).display)") && page.contains("按此版本 \(Money(fen: w.after).display)"))
+            #expect(page.contains("\(w.changes.count) 位成员的收入会变化"))
+        }
+    }
+}
+
 @Suite struct StatementTests {
     @Test func anAgentReadsTheirStatementWithEachFenExplained() async throws {
         try await withTestApp { app in

@@ -39,6 +39,7 @@ import Vapor
             ("GET /products", "/products", with([:])),
             ("GET /pay", "/pay", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /pay/versions/:id", "/pay/versions/1", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /pay/versions/:id/whatif", "/pay/versions/1/whatif?month=2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /pay/runs/:period", "/pay/runs/2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /statements", "/statements", with([:])),
             ("GET /audit", "/audit", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),

@@ -130,3 +130,52 @@ struct RunResult: Decodable {
         try JSONDecoder().decode(RunResult.self, from: Data(run.result.utf8))
     }
 }
+
+/// What a plan version would have paid in a month, against what was paid (or would be, under the
+/// version in force).
+struct WhatIf {
+    struct Change {
+        var member: String
+        var before: Int64
+        var after: Int64
+    }
+    var period: Period
+    var before: Int64
+    var after: Int64
+    var sales: Int64
+    var changes: [Change]
+}
+
+extension PayService {
+    func whatIf(_ version: PlanVersion, period: Period) async throws -> WhatIf {
+        var before: [String: Int64] = [:]
+        var beforeTotal: Int64 = 0
+        if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first() {
+            for m in try RunResult.read(run).members { before[m.member] = (try? Money(parsing: m.total).fen) ?? 0 }
+            beforeTotal = run.totalFen
+        } else if let current = try await versionInForce(period) {
+            let result = try await settle(current, period)
+            for m in result.members { before[m.member] = m.total }
+            beforeTotal = result.total
+        }
+        let proposed = try await settle(version, period)
+        var after: [String: Int64] = [:]
+        for m in proposed.members { after[m.member] = m.total }
+        let changes = Set(before.keys).union(after.keys).compactMap { code -> WhatIf.Change? in
+            let b = before[code] ?? 0, a = after[code] ?? 0
+            return a == b ? nil : WhatIf.Change(member: code, before: b, after: a)
+        }.sorted { abs($0.after - $0.before) > abs($1.after - $1.before) || (abs($0.after - $0.before) == abs($1.after - $1.before) && $0.member < $1.member) }
+        let sales = try await TeamQueries(db: db).orderTotals(period: period.description, scope: .all, member: nil, subtree: false)
+        return WhatIf(period: period, before: beforeTotal, after: proposed.total, sales: sales.amount - sales.refunded, changes: changes)
+    }
+
+    private func settle(_ version: PlanVersion, _ period: Period) async throws -> SettlementResult {
+        let plan = try PlanDecoder.decode(Array(version.json.utf8))
+        let input = try await SettlementSource(db: db).input(for: plan)
+        do {
+            return try SettlementEngine(plan: plan, input: input).settle(period: period)
+        } catch {
+            throw Refusal(key: "pay_error_engine", values: ["reason": error.description])
+        }
+    }
+}

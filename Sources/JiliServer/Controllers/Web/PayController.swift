@@ -10,6 +10,7 @@ struct PayController: RouteCollection {
         routes.post("pay", "versions", use: createVersion)
         routes.get("pay", "versions", ":id", use: version)
         routes.post("pay", "versions", ":id", "activate", use: activate)
+        routes.get("pay", "versions", ":id", "whatif", use: whatIf)
         routes.post("pay", "runs", use: compute)
         routes.get("pay", "runs", ":period", use: run)
         routes.post("pay", "runs", ":period", "approve", use: approve)
@@ -196,6 +197,49 @@ struct PayController: RouteCollection {
             throw Abort(.conflict, reason: req.t(r.key, r.values))
         }
         return req.redirect(to: "/pay/runs/\(period)")
+    }
+
+    struct ChangeRow: Encodable {
+        let code: String
+        let before: String
+        let after: String
+        let difference: String
+        let gains: Bool
+    }
+
+    struct WhatIfPage: Encodable {
+        let layout: Layout
+        let id: Int
+        let name: String
+        let period: String
+        let before: String
+        let after: String
+        let difference: String
+        let ratioBefore: String
+        let ratioAfter: String
+        let changed: Int
+        let rows: [ChangeRow]
+    }
+
+    /// What this version would have paid in a past month, member by member, against what was paid.
+    @Sendable func whatIf(req: Request) async throws -> Response {
+        _ = try runner(req)
+        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let month = Period(parsing: req.query[String.self, at: "month"] ?? "") else { throw Abort(.badRequest) }
+        let w: WhatIf
+        do {
+            w = try await service(req).whatIf(v, period: month)
+        } catch let r as PayService.Refusal {
+            return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+        func signed(_ fen: Int64) -> String { (fen > 0 ? "+" : "") + Money(fen: fen).display }
+        return try await req.view.render("pay/whatif", WhatIfPage(
+            layout: Layout(req, title: "\(req.t("pay_whatif")) · \(v.name)"), id: v.id!, name: v.name, period: month.description,
+            before: Money(fen: w.before).display, after: Money(fen: w.after).display, difference: signed(w.after - w.before),
+            ratioBefore: Self.ratio(w.before, w.sales), ratioAfter: Self.ratio(w.after, w.sales), changed: w.changes.count,
+            rows: w.changes.prefix(50).map { ChangeRow(code: $0.member, before: Money(fen: $0.before).display, after: Money(fen: $0.after).display,
+                                                       difference: signed($0.after - $0.before), gains: $0.after > $0.before) }))
+            .encodeResponse(for: req)
     }
 
     // MARK: Statements
