@@ -19,14 +19,9 @@ struct ImportExportController: RouteCollection {
         }
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-    }
-
     struct Page: Encodable {
         let layout: Layout
-        let kinds: [Option]
+        let kinds: [SelectOption]
         let file: String?
         let added: Int?
         let unchanged: Int?
@@ -39,7 +34,7 @@ struct ImportExportController: RouteCollection {
         let kinds = ImportService.Kind.allCases.filter { Self.mayImport(role, $0) }
         guard !kinds.isEmpty else { throw Abort(.forbidden) }
         return Page(layout: Layout(req, title: req.t("import_title")),
-                    kinds: kinds.map { Option(value: $0.rawValue, label: req.t("import_kind_\($0.rawValue)")) },
+                    kinds: kinds.map { SelectOption(value: $0.rawValue, label: req.t("import_kind_\($0.rawValue)")) },
                     file: file, added: outcome.flatMap { $0.ok ? $0.added : nil }, unchanged: outcome.flatMap { $0.ok ? $0.unchanged : nil },
                     problems: outcome?.problems.map(\.description) ?? [], month: req.application.jiliClock.currentPeriod.description)
     }

@@ -52,3 +52,10 @@ struct Layout: Encodable {
         nav = items
     }
 }
+
+/// A choice in a `<select>`, for every form that has one.
+struct SelectOption: Encodable {
+    let value: String
+    let label: String
+    var selected: Bool = false
+}

@@ -11,12 +11,6 @@ struct MemberEditController: RouteCollection {
         routes.post("members", ":code", use: update)
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct FormPage: Encodable {
         let layout: Layout
         let action: String
@@ -25,9 +19,9 @@ struct MemberEditController: RouteCollection {
         let name: String
         let phone: String
         let sponsor: String
-        let tiers: [Option]
-        let statuses: [Option]
-        let positions: [Option]
+        let tiers: [SelectOption]
+        let statuses: [SelectOption]
+        let positions: [SelectOption]
         let error: String?
     }
 
@@ -57,9 +51,9 @@ struct MemberEditController: RouteCollection {
         return try await req.view.render("team/edit", FormPage(
             layout: Layout(req, title: req.t(isNew ? "member_new_title" : "member_edit_title")), action: action, isNew: isNew,
             code: form.code ?? "", name: form.name, phone: form.phone ?? "", sponsor: form.sponsor ?? "",
-            tiers: Tiers.ids.map { Option(value: $0, label: req.t("tier_\($0)"), selected: $0 == form.tier) },
-            statuses: MemberStatus.allCases.map { Option(value: $0.rawValue, label: req.t("status_\($0.rawValue)"), selected: $0.rawValue == form.status) },
-            positions: positions.map { Option(value: "\($0.id!)", label: "\($0.department.name) · \($0.name)", selected: "\($0.id!)" == form.position) },
+            tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)"), selected: $0 == form.tier) },
+            statuses: MemberStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.t("status_\($0.rawValue)"), selected: $0.rawValue == form.status) },
+            positions: positions.map { SelectOption(value: "\($0.id!)", label: "\($0.department.name) · \($0.name)", selected: "\($0.id!)" == form.position) },
             error: error)).encodeResponse(status: status, for: req)
     }
 

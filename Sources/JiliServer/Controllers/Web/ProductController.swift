@@ -41,18 +41,12 @@ struct ProductController: RouteCollection {
         }, canEdit: canEdit))
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct FormPage: Encodable {
         let layout: Layout
         let action: String
         let code: String
         let name: String
-        let categories: [Option]
+        let categories: [SelectOption]
         let price: String
         let cost: String
         let active: Bool
@@ -71,7 +65,7 @@ struct ProductController: RouteCollection {
     func page(_ req: Request, action: String, form: ProductForm, error: String?) async throws -> View {
         try await req.view.render("products/form", FormPage(
             layout: Layout(req, title: req.t("product_edit_title")), action: action, code: form.code ?? "", name: form.name,
-            categories: Self.categories.map { Option(value: $0, label: req.t("category_\($0)"), selected: $0 == form.category) },
+            categories: Self.categories.map { SelectOption(value: $0, label: req.t("category_\($0)"), selected: $0 == form.category) },
             price: form.price, cost: form.cost, active: form.active != nil, error: error))
     }
 

@@ -29,19 +29,13 @@ struct TeamController: RouteCollection {
         let phone: String?
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct ListPage: Encodable {
         let layout: Layout
         let q: String
-        let tiers: [Option]
-        let statuses: [Option]
-        let departments: [Option]
-        let positions: [Option]
+        let tiers: [SelectOption]
+        let statuses: [SelectOption]
+        let departments: [SelectOption]
+        let positions: [SelectOption]
         let rows: [Row]
         let total: Int
         let page: Int
@@ -95,10 +89,10 @@ struct TeamController: RouteCollection {
         let pages = max(1, (total + perPage - 1) / perPage)
         return try await req.view.render("team/list", ListPage(
             layout: Layout(req, title: req.t("members_title")), q: q,
-            tiers: Tiers.ids.map { Option(value: $0, label: req.t("tier_\($0)"), selected: $0 == tier) },
-            statuses: MemberStatus.allCases.map { Option(value: $0.rawValue, label: req.t("status_\($0.rawValue)"), selected: $0.rawValue == status) },
-            departments: departments.map { Option(value: "\($0.id!)", label: $0.name, selected: $0.id == department) },
-            positions: positions.map { Option(value: "\($0.id!)", label: $0.name, selected: $0.id == position) },
+            tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)"), selected: $0 == tier) },
+            statuses: MemberStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.t("status_\($0.rawValue)"), selected: $0.rawValue == status) },
+            departments: departments.map { SelectOption(value: "\($0.id!)", label: $0.name, selected: $0.id == department) },
+            positions: positions.map { SelectOption(value: "\($0.id!)", label: $0.name, selected: $0.id == position) },
             rows: rows, total: total, page: page, pages: pages,
             previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil,
             canEdit: Permissions.canEditMembers(try req.account.roleValue)))
