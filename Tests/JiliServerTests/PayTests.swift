@@ -200,3 +200,29 @@ import Vapor
         }
     }
 }
+
+@Suite struct RefundAfterApprovalTests {
+    /// Nothing approved changes: a refund of an approved month's order appears as an adjustment in
+    /// the next open month, and the approved month stays as it was.
+    @Test func aRefundAfterApprovalIsAnAdjustmentOfTheOpenMonth() async throws {
+        try await withTestApp { app in
+            let clock = JiliClock(now: { testNow })
+            let pay = PayService(db: app.db, clock: clock)
+            let october = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            let approvedResult = october.result
+            // An October order of m10 with nothing refunded yet.
+            let order = try #require(try await Order.query(on: app.db).filter(\.$period == "2026-10").filter(\.$member.$id == 10)
+                .filter(\.$refundedFen == 0).sort(\.$id).first())
+            _ = try await OrderService(db: app.db, clock: clock).refund(order: order, amountFen: order.amountFen, at: nil, code: "late-refund", by: .system)
+            let november = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
+            let m10 = try #require(try RunResult.read(november).members.first { $0.member == "m10" })
+            let retail = try #require(m10.adjustments?["retail"])
+            // m10 is an agent: 8 % of the refunded amount comes back off.
+            #expect(try Money(parsing: retail).fen == -Micro.roundToFen(order.amountFen * 80_000))
+            let explanation = try #require(m10.explanations?["adjustments"])
+            #expect(explanation.lines.contains { $0.zh.contains("late-refund") && $0.zh.contains("2026-10") })
+            // October as approved, to the byte.
+            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first()?.result == approvedResult)
+        }
+    }
+}
