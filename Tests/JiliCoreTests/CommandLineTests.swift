@@ -146,3 +146,42 @@ import Testing
         #expect(check.status == 0)
     }
 }
+
+/// The database commands: import, export, migrate on a fresh SQLite file.
+@Suite struct DatabaseCommandTests {
+    func jili(_ arguments: [String], data: String) throws -> CommandLineTests.Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        p.environment = ["JILI_DATA": data, "PATH": "/usr/bin:/bin"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return .init(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func importExportAndMigrateOnAFreshDatabase() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-db-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let data = folder + "/jili.sqlite"
+        let migrate = try jili(["migrate"], data: data)
+        #expect(migrate.status == 0 && migrate.out.contains("database up to date"), "\(migrate.err)")
+        let first = try jili(["import", "members", exampleFolder + "/members.csv"], data: data)
+        #expect(first.status == 0 && first.out.contains("5 added, 0 unchanged"), "\(first.err)")
+        let again = try jili(["import", "members", exampleFolder + "/members.csv"], data: data)
+        #expect(again.out.contains("0 added, 5 unchanged"))
+        try "id,name,sponsor_id,tier,joined_at,status\nX,某人,nobody,vip,2026-01-01,active\n".write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try jili(["import", "members", folder + "/bad.csv"], data: data)
+        #expect(bad.status == 2)
+        #expect(bad.err == "bad.csv:2: unknown sponsor \"nobody\" of member \"X\"\nnothing was written\n")
+        let export = try jili(["export", "members"], data: data)
+        #expect(export.status == 0)
+        #expect(export.out.hasPrefix("\u{FEFF}id,name,sponsor_id,tier,joined_at,status\r\n"))
+        #expect(export.out.contains("E,陈静,D,vip,2025-08-15,inactive"))
+    }
+}
