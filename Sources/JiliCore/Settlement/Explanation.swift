@@ -137,7 +137,8 @@ final class Explainer {
             let orderIDs = list.map { calc.book.input.orders.ids[Int($0.order)] }
             let shown = orderIDs.prefix(20).joined(separator: ", ") + (orderIDs.count > 20 ? " …" : "")
             let own = Int(seller) == m
-            let who = own ? ("本人", "own") : ("下级 \(ids[Int(seller)]) ", "\(ids[Int(seller)])'s")
+            let label = Self.label(member: Int(seller), ids: ids, names: calc.book.input.members.names)
+            let who = own ? ("本人", "own") : ("下级 \(label) ", "\(label)'s")
             let gen = generation.map { ("第 \($0) 代 ", "generation \($0) ") } ?? ("", "")
             var l = Explanation.Line(micro: micro,
                 zh: "\(who.0)的 \(list.count) 笔订单（\(shown)），基数 \(yuan(base)) 元 × \(gen.0)\(rate.percent) = \(Micro.formatYuan(micro)) 元",
@@ -179,6 +180,13 @@ final class Explainer {
             l.rank = rank
             return l
         }
+    }
+
+    /// `李娜 (m12)` when the member has a name other than its id, else the id.
+    static func label(member: Int, ids: KeyTable, names: [String]) -> String {
+        let id = ids[member]
+        guard member < names.count, !names[member].isEmpty, names[member] != id else { return id }
+        return "\(names[member]) (\(id))"
     }
 
     private func adjustmentExplanation(member m: Int, restatements: [Restatement]) -> Explanation? {
