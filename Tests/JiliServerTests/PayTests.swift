@@ -226,3 +226,30 @@ import Vapor
         }
     }
 }
+
+@Suite struct MonthEndTreeTests {
+    /// A month is settled with sponsors, tiers and status as they stood at its end: a change made
+    /// today does not rewrite what October would pay, and November sees it.
+    @Test func changesAfterAMonthDoNotReachIt() async throws {
+        try await withTestApp { app in
+            let clock = JiliClock(now: { testNow })
+            let pay = PayService(db: app.db, clock: clock)
+            let version = try #require(try await pay.versionInForce(Period(parsing: "2026-10")!))
+            let m10 = try #require(try await Member.find(10, on: app.db))
+            let novemberBefore = try await pay.whatIf(version, period: Period(parsing: "2026-11")!)
+            // Today m10 becomes a director under m4 and one of their downline leaves.
+            try await MemberService(db: app.db, clock: clock).update(m10, .init(name: m10.name, phone: m10.phone, sponsorCode: "m4",
+                tier: "director", status: "active", departmentID: nil, positionID: nil), by: .system)
+            let child = try #require(try await Member.query(on: app.db).filter(\.$sponsor.$id == 10).filter(\.$status == "active").first())
+            try await MemberService(db: app.db, clock: clock).update(child, .init(name: child.name, phone: child.phone, sponsorCode: "m10",
+                tier: child.tier, status: "left", departmentID: nil, positionID: nil), by: .system)
+            #expect(try await MemberSnapshot.query(on: app.db).count() == 2)
+            // October, as it stood: the same plan pays exactly what was approved.
+            let october = try await pay.whatIf(version, period: Period(parsing: "2026-10")!)
+            #expect(october.changes.isEmpty && october.after == october.before)
+            // November (ending after today) sees the new tree and tiers.
+            let novemberAfter = try await pay.whatIf(version, period: Period(parsing: "2026-11")!)
+            #expect(novemberAfter.after != novemberBefore.after)
+        }
+    }
+}

@@ -35,5 +35,6 @@ extension Migrations {
         add(M005CreateAuditLog())
         add(M006CreateApiTokens())
         add(M007CreatePay())
+        add(M008CreateMemberSnapshots())
     }
 }

@@ -75,7 +75,10 @@ struct MemberService {
         }
         let now = clock.now()
         let before = try await Self.snapshot(member, on: db)
+        let changesSettlement = member.$sponsor.id != sponsor?.id || member.tier != c.tier || member.status != c.status
         try await db.transaction { db in
+            // The values the settlement of earlier months must still see.
+            if changesSettlement { try await MemberSnapshot(of: member, until: now).create(on: db) }
             let oldPath = member.path
             member.name = c.name
             member.phone = c.phone

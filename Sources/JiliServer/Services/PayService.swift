@@ -58,7 +58,7 @@ struct PayService {
         }
         guard let version = try await versionInForce(period) else { throw Refusal(key: "pay_error_no_plan", values: ["month": period.description]) }
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
-        let input = try await SettlementSource(db: db).input(for: plan)
+        let input = try await SettlementSource(db: db).input(for: plan, period: period)
         let result: SettlementResult
         do {
             result = try SettlementEngine(plan: plan, input: input).settle(period: period, explain: true)
@@ -171,7 +171,7 @@ extension PayService {
 
     private func settle(_ version: PlanVersion, _ period: Period) async throws -> SettlementResult {
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
-        let input = try await SettlementSource(db: db).input(for: plan)
+        let input = try await SettlementSource(db: db).input(for: plan, period: period)
         do {
             return try SettlementEngine(plan: plan, input: input).settle(period: period)
         } catch {

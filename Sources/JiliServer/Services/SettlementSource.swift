@@ -14,9 +14,25 @@ struct SettlementSource {
         var description: String { "member \(member) has tier \"\(tier)\", which the plan does not name" }
     }
 
-    func input(for plan: Plan) async throws -> SettlementInput {
+    /// The input for settling `period`: members' sponsors, tiers and status as they stood at the
+    /// end of the month (undoing the changes made since, from their snapshots).
+    func input(for plan: Plan, period: Period) async throws -> SettlementInput {
         var input = SettlementInput()
         let members = try await Member.query(on: db).sort(\.$id).all()
+        let clock = PlanClock(timeZone: plan.timeZone)
+        let monthEnd = Date(timeIntervalSince1970: Double(clock.instant(fromWall: CivilDate.days(year: period.next.year, month: period.next.month, day: 1) * 86_400)))
+        // For each member, the earliest snapshot that was still true at the month's end.
+        var asOf: [Int: MemberSnapshot] = [:]
+        for s in try await MemberSnapshot.query(on: db).filter(\.$validUntil >= monthEnd).sort(\.$validUntil).all() where asOf[s.memberID] == nil {
+            asOf[s.memberID] = s
+        }
+        for m in members {
+            if let s = asOf[m.id!] {
+                m.$sponsor.id = s.sponsorID
+                m.tier = s.tier
+                m.status = s.status
+            }
+        }
         var index: [Int: Int32] = [:]
         for m in members {
             guard let tier = plan.tierIndex(m.tier) else { throw UnknownTier(member: m.code, tier: m.tier) }
@@ -30,7 +46,6 @@ struct SettlementSource {
         guard let forest = TeamForest.build(sponsor: sponsors).forest else { throw UnknownTier(member: "?", tier: "cycle") }
         input.members.forest = forest
 
-        let clock = PlanClock(timeZone: plan.timeZone)
         let orders = try await Order.query(on: db).sort(\.$id).all()
         var orderIndex: [Int: Int32] = [:]
         for o in orders {
