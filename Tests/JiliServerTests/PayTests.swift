@@ -172,6 +172,12 @@ import Vapor
                 let first = try #require(mine.explanations?[rule]?.lines.first)
                 #expect(page.contains(first.zh), "a line of \(rule)")
             }
+            // What the ledger owes m10: the sum of the three approved months.
+            var owed: Int64 = 0
+            for r in try await PayRun.query(on: app.db).filter(\.$status == "approved").all() {
+                owed += try RunResult.read(r).members.first { $0.member == "m10" }.map { try Money(parsing: $0.total).fen } ?? 0
+            }
+            #expect(page.contains("应付余额（全部已审批月份） \(Money(fen: owed).display)"))
             // In English too.
             let english = try await agent.get("/statements/2026-10?lang=en").body.visibleText
             #expect(english.contains("Total pay"))
@@ -250,6 +256,56 @@ import Vapor
             // November (ending after today) sees the new tree and tiers.
             let novemberAfter = try await pay.whatIf(version, period: Period(parsing: "2026-11")!)
             #expect(novemberAfter.after != novemberBefore.after)
+        }
+    }
+}
+
+@Suite struct LedgerTests {
+    /// Every approval is a balanced entry; each member's payable is minus the sum of their approved totals.
+    @Test func approvalsPostBalancedEntriesThatReconcileWithTheRuns() async throws {
+        try await withTestApp { app in
+            let clock = JiliClock(now: { testNow })
+            let pay = PayService(db: app.db, clock: clock)
+            let ledger = Ledger(db: app.db)
+            // Some refunds of earlier months' orders, dated now, so November carries adjustments.
+            var random = SeededRandom(seed: 7)
+            let orders = try await Order.query(on: app.db).filter(\.$period ~~ ["2026-09", "2026-10"]).filter(\.$refundedFen == 0).all()
+            for _ in 0..<25 {
+                let o = orders[random.below(orders.count)]
+                let fresh = try #require(try await Order.find(o.id, on: app.db))
+                let left = fresh.amountFen - fresh.refundedFen
+                guard left > 0 else { continue }
+                _ = try await OrderService(db: app.db, clock: clock).refund(order: fresh, amountFen: 1 + Int64(random.below(Int(left))), at: nil, code: nil, by: .system)
+            }
+            _ = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
+            try await pay.approve("2026-11", by: .system)
+            #expect(try await ledger.total() == 0)
+            #expect(try await JournalEntry.query(on: app.db).count() == 4)
+            for entry in try await JournalEntry.query(on: app.db).with(\.$lines).all() {
+                #expect(entry.lines.reduce(0) { $0 + $1.amountFen } == 0, "entry \(entry.source) does not balance")
+            }
+            // Payables reconcile with the approved runs, member by member.
+            var owed: [String: Int64] = [:]
+            for run in try await PayRun.query(on: app.db).filter(\.$status == "approved").all() {
+                for m in try RunResult.read(run).members { owed[m.member, default: 0] += try Money(parsing: m.total).fen }
+            }
+            for code in ["m1", "m3", "m10"] {
+                #expect(try await ledger.balance("payable:\(code)") == -(owed[code] ?? 0), "payable of \(code)")
+            }
+            // Expenses add up to all that was approved.
+            let expenses = try await JournalLine.query(on: app.db).filter(\.$account =~ "expense:").all().reduce(0) { $0 + $1.amountFen }
+            #expect(expenses == owed.values.reduce(0, +))
+            #expect(try await ledger.balance("expense:differential") > 0)
+        }
+    }
+
+    @Test func anUnbalancedEntryIsRefused() async throws {
+        try await withTestApp(demo: false) { app in
+            await #expect(throws: Ledger.Unbalanced.self) {
+                try await Ledger.post(on: app.db, at: testNow, kind: "test", source: "t", memo: "", lines: [("cash", 100), ("payable:x", -99)])
+            }
+            let entries = try await JournalEntry.query(on: app.db).count()
+            #expect(entries == 0)
         }
     }
 }

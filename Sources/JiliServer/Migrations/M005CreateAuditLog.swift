@@ -36,5 +36,6 @@ extension Migrations {
         add(M006CreateApiTokens())
         add(M007CreatePay())
         add(M008CreateMemberSnapshots())
+        add(M009CreateLedger())
     }
 }

@@ -95,6 +95,11 @@ struct PayService {
             guard let run = try await PayRun.query(on: db).filter(\.$period == period).first(), run.approvalID == approval else {
                 throw Refusal(key: "pay_error_approved", values: ["month": period])
             }
+            // The month's amounts become ledger entries in the same transaction as the approval.
+            let version = try await PlanVersion.find(run.$planVersion.id, on: db)
+            let plan = try PlanDecoder.decode(Array(version!.json.utf8))
+            try await Ledger.post(on: db, at: now, kind: "pay_run", source: "pay_run:\(period)", memo: "\(period) pay run",
+                                  lines: Ledger.payRunLines(try RunResult.read(run), plan: plan))
             try await Audit.record(on: db, at: now, actor: actor, action: "approve", entity: "pay_run", id: period,
                                    before: ["status": "draft"], after: ["status": "approved", "total": Money(fen: run.totalFen).description])
         }

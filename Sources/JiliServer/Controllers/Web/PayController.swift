@@ -275,6 +275,8 @@ struct PayController: RouteCollection {
         let total: String
         let rules: [StatementRule]
         let empty: Bool
+        /// What the ledger owes the member now (all approved months, less payouts).
+        let balance: String
     }
 
     /// A member's statement of an approved month: each rule, and under it where each fen came from.
@@ -309,6 +311,7 @@ struct PayController: RouteCollection {
         }
         return try await req.view.render("pay/statement", StatementPage(
             layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
-            total: line.map { (try? Money(parsing: $0.total).display) ?? $0.total } ?? Money.zero.display, rules: rules, empty: line == nil))
+            total: line.map { (try? Money(parsing: $0.total).display) ?? $0.total } ?? Money.zero.display, rules: rules, empty: line == nil,
+            balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display))
     }
 }
