@@ -37,5 +37,6 @@ extension Migrations {
         add(M007CreatePay())
         add(M008CreateMemberSnapshots())
         add(M009CreateLedger())
+        add(M010CreatePayouts())
     }
 }

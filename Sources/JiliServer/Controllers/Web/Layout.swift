@@ -38,6 +38,7 @@ struct Layout: Encodable {
             item("/dashboard", "nav_dashboard")
             if account.$member.id != nil { item("/statements", "nav_statements") }
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
+            if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
             if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
                 item("/members", "nav_members")
                 item("/team", "nav_team")

@@ -1,0 +1,123 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Payout batches for finance and the leader: what is owed, a batch paying it, references recorded.
+struct PayoutController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("payouts", use: list)
+        routes.post("payouts", use: create)
+        routes.get("payouts", ":id", use: batch)
+        routes.post("payouts", "transfers", ":id", use: reference)
+    }
+
+    static func mayPay(_ role: Role) -> Bool { [.leader, .finance].contains(role) }
+
+    func payer(_ req: Request) throws -> Account {
+        let account = try req.account
+        guard Self.mayPay(account.roleValue) else { throw Abort(.forbidden) }
+        return account
+    }
+
+    func service(_ req: Request) -> PayoutService { PayoutService(db: req.db, clock: req.application.jiliClock) }
+
+    struct BatchRow: Encodable {
+        let id: Int
+        let at: String
+        let total: String
+        let transfers: Int
+        let referenced: Int
+    }
+
+    struct ListPage: Encodable {
+        let layout: Layout
+        let owedTotal: String
+        let owedMembers: Int
+        let batches: [BatchRow]
+        let error: String?
+    }
+
+    func formatter(_ req: Request) -> DateFormatter {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.timeZone = req.application.jiliClock.timeZone
+        return f
+    }
+
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let owed = try await service(req).owed()
+        let batches = try await PayoutBatch.query(on: req.db).with(\.$transfers).sort(\.$id, .descending).all()
+        let f = formatter(req)
+        return try await req.view.render("pay/payouts", ListPage(
+            layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.values.reduce(0, +)).display, owedMembers: owed.count,
+            batches: batches.map { BatchRow(id: $0.id!, at: f.string(from: $0.createdAt), total: Money(fen: $0.totalFen).display,
+                                            transfers: $0.transfers.count, referenced: $0.transfers.filter { !$0.reference.isEmpty }.count) },
+            error: error)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        _ = try payer(req)
+        return try await render(req)
+    }
+
+    struct NewBatch: Content { var minimum: String? }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let account = try payer(req)
+        let text = (try req.content.decode(NewBatch.self).minimum ?? "").trimmingCharacters(in: .whitespaces)
+        var minimum: Int64 = 1
+        if !text.isEmpty {
+            guard case .success(let fen) = FixedPoint.parse(text, scale: 2), fen >= 0 else {
+                return try await render(req, error: req.t("refund_error_not_amount", ["value": text]), status: .unprocessableEntity)
+            }
+            minimum = fen
+        }
+        do {
+            let batch = try await service(req).createBatch(minimumFen: minimum, by: .account(account))
+            return req.redirect(to: "/payouts/\(batch.id!)")
+        } catch let r as PayoutService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    struct TransferRow: Encodable {
+        let id: Int
+        let member: String
+        let amount: String
+        let reference: String
+    }
+
+    struct BatchPage: Encodable {
+        let layout: Layout
+        let id: Int
+        let at: String
+        let total: String
+        let transfers: [TransferRow]
+    }
+
+    @Sendable func batch(req: Request) async throws -> View {
+        _ = try payer(req)
+        guard let b = try await PayoutBatch.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$transfers).first() else {
+            throw Abort(.notFound)
+        }
+        return try await req.view.render("pay/batch", BatchPage(
+            layout: Layout(req, title: "\(req.t("payouts_batch")) \(b.id!)"), id: b.id!, at: formatter(req).string(from: b.createdAt),
+            total: Money(fen: b.totalFen).display,
+            transfers: b.transfers.sorted { $0.memberCode < $1.memberCode }.map {
+                TransferRow(id: $0.id!, member: $0.memberCode, amount: Money(fen: $0.amountFen).display, reference: $0.reference)
+            }))
+    }
+
+    struct ReferenceForm: Content { var reference: String }
+
+    @Sendable func reference(req: Request) async throws -> Response {
+        let account = try payer(req)
+        guard let id = req.parameters.get("id", as: Int.self), let t = try await PayoutTransfer.find(id, on: req.db) else { throw Abort(.notFound) }
+        do {
+            try await service(req).recordReference(transferID: id, reference: try req.content.decode(ReferenceForm.self).reference, by: .account(account))
+        } catch is PayoutService.Refusal {
+            throw Abort(.unprocessableEntity, reason: req.t("payout_error_reference"))
+        }
+        return req.redirect(to: "/payouts/\(t.$batch.id)")
+    }
+}
