@@ -53,7 +53,7 @@ def every_page_fits_a_phone(driver):
     sign_in(driver, "leader")
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
-                 "/pay", "/pay/versions/1", "/pay/runs/2026-10", "/statements", "/statements/2026-10?member=m10", "/audit",
+                 "/pay", "/pay/versions/1", "/pay/runs/2026-10", "/statements", "/statements/2026-10?member=m10", "/audit", "/payouts",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
