@@ -38,12 +38,18 @@ import Vapor
                 ("POST /pay/runs", "/pay/runs", ["month": "2026-11"], ["leader", "director", "finance"]),
                 ("POST /pay/runs/:period/approve", "/pay/runs/2026-11/approve", [:], ["leader", "director", "finance"]),
                 ("POST /payouts", "/payouts", ["minimum": "999999999"], ["leader", "finance"]),
+                // A question about one's own statement: those who are members.
+                ("POST /statements/:period/disputes", "/statements/2026-10/disputes", ["rule": "retail", "message": "?"],
+                 ["leader", "director", "manager", "agent", "support"]),
             ]
             // Every form route is in the table (the sign-in ones are public).
             let posts = Set(app.routes.all.filter { $0.method == .POST && $0.path.first?.description != "api" }
                 .map { "POST /" + $0.path.map(\.description).joined(separator: "/") })
             // Recording a transfer's reference needs a batch: PayoutTests try it.
-            #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id"])
+            // Recording a transfer's reference and answering a dispute need one first: PayoutTests and
+            // DisputeTests try them with every role that matters.
+            #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
+                                                          "POST /disputes/:id/answer"])
             for role in Self.roles {
                 var v = try await Visitor.signedIn(app, role)
                 for (route, path, form, allowed) in table {

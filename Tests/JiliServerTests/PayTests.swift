@@ -341,3 +341,30 @@ import Vapor
         }
     }
 }
+
+@Suite struct DisputeTests {
+    @Test func aMemberQuestionsALineAndSeesTheAnswerAndTheAdjustment() async throws {
+        try await withTestApp { app in
+            var agent = try await Visitor.signedIn(app, "agent")
+            let raised = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "10月21日的订单好像没算进去？"], from: "/statements/2026-10")
+            #expect(raised.status == .seeOther)
+            let d = try #require(try await Dispute.query(on: app.db).first())
+            #expect(d.memberCode == "m10" && d.status == "open")
+            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("10月21日的订单好像没算进去？ 待处理"))
+            // Only finance and the leader answer.
+            #expect(try await agent.post("/disputes/\(d.id!)/answer", ["answer": "x"]).status == .forbidden)
+            var finance = try await Visitor.signedIn(app, "finance")
+            let owedBefore = try await Ledger(db: app.db).balance("payable:m10")
+            let answered = try await finance.post("/disputes/\(d.id!)/answer", ["answer": "漏算了一笔，已补发。", "adjustment": "12.50"], from: "/disputes")
+            #expect(answered.status == .seeOther)
+            #expect(try await Ledger(db: app.db).balance("payable:m10") == owedBefore - 1250)
+            #expect(try await Ledger(db: app.db).total() == 0)
+            let page = try await agent.get("/statements/2026-10").body.visibleText
+            #expect(page.contains("漏算了一笔，已补发。") && page.contains("已调整 ¥12.50"))
+            // Answered once; a month not approved cannot be questioned.
+            #expect(try await finance.post("/disputes/\(d.id!)/answer", ["answer": "again"], from: "/disputes").status == .unprocessableEntity)
+            #expect(try await agent.post("/statements/2026-11/disputes", ["rule": "retail", "message": "?"], from: "/statements").status == .unprocessableEntity)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "dispute").count() == 2)
+        }
+    }
+}

@@ -42,6 +42,7 @@ import Vapor
             ("GET /pay/versions/:id/whatif", "/pay/versions/1/whatif?month=2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /pay/runs/:period", "/pay/runs/2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /statements", "/statements", with([:])),
+            ("GET /disputes", "/disputes", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /payouts", "/payouts", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "finance"].contains($0) }.map { ($0, .forbidden) }))),
             ("GET /payouts/:id", "/payouts/1", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, ["leader", "finance"].contains($0) ? .notFound : .forbidden) }))),
             ("GET /audit", "/audit", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
@@ -66,7 +67,7 @@ import Vapor
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
                         "POST /pay/versions", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
-                        "POST /payouts", "POST /payouts/transfers/:id"]
+                        "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {
         try await withTestApp(demo: false) { app in

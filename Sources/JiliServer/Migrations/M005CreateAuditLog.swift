@@ -38,5 +38,6 @@ extension Migrations {
         add(M008CreateMemberSnapshots())
         add(M009CreateLedger())
         add(M010CreatePayouts())
+        add(M011CreateDisputes())
     }
 }

@@ -39,6 +39,7 @@ struct Layout: Encodable {
             if account.$member.id != nil { item("/statements", "nav_statements") }
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
+            if DisputeController.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }
             if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
                 item("/members", "nav_members")
                 item("/team", "nav_team")

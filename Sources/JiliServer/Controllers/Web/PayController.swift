@@ -277,6 +277,9 @@ struct PayController: RouteCollection {
         let empty: Bool
         /// What the ledger owes the member now (all approved months, less payouts).
         let balance: String
+        /// Questions about this month and their answers; the form is on one's own statement only.
+        let disputes: [DisputeController.Row]
+        let canQuestion: Bool
     }
 
     /// A member's statement of an approved month: each rule, and under it where each fen came from.
@@ -312,6 +315,9 @@ struct PayController: RouteCollection {
         return try await req.view.render("pay/statement", StatementPage(
             layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
             total: line.map { (try? Money(parsing: $0.total).display) ?? $0.total } ?? Money.zero.display, rules: rules, empty: line == nil,
-            balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display))
+            balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
+            disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
+                .map { DisputeController.row($0, req) },
+            canQuestion: member.id == me?.id))
     }
 }

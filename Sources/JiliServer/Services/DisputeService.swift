@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import JiliCore
+
+/// Disputes: a member questions a statement line; finance or the leader answers with an
+/// explanation, or with an adjustment posted to the ledger (expense debited, the member's payable
+/// credited) — audited either way.
+struct DisputeService {
+    let db: any Database
+    let clock: JiliClock
+
+    typealias Refusal = OrderService.Refusal
+
+    func raise(member: String, period: String, rule: String, message: String, by actor: Actor) async throws -> Dispute {
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message") }
+        guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == "approved").first() != nil else {
+            throw Refusal(key: "dispute_error_month")
+        }
+        let d = Dispute()
+        d.memberCode = member
+        d.period = period
+        d.rule = rule
+        d.message = text
+        d.status = "open"
+        d.adjustmentFen = 0
+        d.createdAt = clock.now()
+        try await db.transaction { db in
+            try await d.create(on: db)
+            try await Audit.record(on: db, at: d.createdAt, actor: actor, action: "raise", entity: "dispute", id: "\(d.id!)", before: nil,
+                                   after: ["member": member, "period": period, "rule": rule])
+        }
+        return d
+    }
+
+    /// Answers an open dispute; a non-zero adjustment is posted to the ledger in the same transaction.
+    func answer(_ d: Dispute, text: String, adjustmentFen: Int64, by actor: Actor) async throws {
+        let answer = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard d.status == "open" else { throw Refusal(key: "dispute_error_closed") }
+        guard !answer.isEmpty else { throw Refusal(key: "dispute_error_message") }
+        guard abs(adjustmentFen) <= OrderService.maximumFen else { throw Refusal(key: "dispute_error_message") }
+        let now = clock.now()
+        try await db.transaction { db in
+            d.answer = answer
+            d.answeredBy = actor.name
+            d.adjustmentFen = adjustmentFen
+            d.status = adjustmentFen == 0 ? "explained" : "adjusted"
+            try await d.save(on: db)
+            if adjustmentFen != 0 {
+                try await Ledger.post(on: db, at: now, kind: "adjustment", source: "dispute:\(d.id!)", memo: "dispute \(d.id!) on \(d.period) \(d.rule)",
+                                      lines: [("expense:adjustment", adjustmentFen), ("payable:\(d.memberCode)", -adjustmentFen)])
+            }
+            try await Audit.record(on: db, at: now, actor: actor, action: "answer", entity: "dispute", id: "\(d.id!)", before: ["status": "open"],
+                                   after: ["status": d.status, "adjustment": Money(fen: adjustmentFen).description])
+        }
+    }
+}
