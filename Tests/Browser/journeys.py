@@ -53,7 +53,7 @@ def every_page_fits_a_phone(driver):
     sign_in(driver, "leader")
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
-                 "/pay", "/pay/versions/1", "/pay/runs/2026-10", "/statements", "/statements/2026-10?member=m10", "/audit", "/payouts",
+                 "/pay", "/pay/versions/1", "/pay/runs/2026-10", "/statements", "/statements/2026-10?member=m10", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -146,7 +146,29 @@ def finance_approves_a_run(driver):
     shot(driver, "run-finance")
 
 
-JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+def a_dispute_is_raised_and_answered(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/statements/2026-10")
+    driver.find_element(By.CSS_SELECTOR, "details summary").click()
+    driver.find_element(By.NAME, "message").send_keys("这笔好像少算了")
+    driver.find_element(By.CSS_SELECTOR, "details form button").click()
+    WebDriverWait(driver, 10).until(lambda d: "待处理" in d.find_element(By.TAG_NAME, "main").text)
+    driver.delete_all_cookies()
+    sign_in(driver, "finance")
+    driver.get(BASE + "/disputes")
+    driver.find_element(By.NAME, "answer").send_keys("已核对，计算无误。")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/answer'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "已解释" in d.find_element(By.TAG_NAME, "main").text)
+    driver.delete_all_cookies()
+    sign_in(driver, "agent")
+    driver.get(BASE + "/statements/2026-10")
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "已核对，计算无误。" in text, text
+    fits_the_phone(driver)
+    shot(driver, "dispute-agent")
+
+
+JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, a_dispute_is_raised_and_answered, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0
