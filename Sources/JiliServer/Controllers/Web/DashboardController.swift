@@ -48,6 +48,11 @@ struct DashboardController: RouteCollection {
                 Figure(label: req.t("dashboard_my_sales_last_month"), value: Money(fen: last).display),
                 Figure(label: req.t("dashboard_my_tier"), value: req.t("tier_\(me.tier)")),
             ]
+            // This month so far, marked as an estimate: the open month settled now.
+            if try await PayRun.query(on: req.db).filter(\.$period == period.description).filter(\.$status == "approved").first() == nil,
+               let estimate = try await req.application.estimates.total(of: me.code, period: period, db: req.db, clock: req.application.jiliClock) {
+                mine.append(Figure(label: req.t("dashboard_estimate"), value: Money(fen: estimate).display))
+            }
         }
         // The team: one's subtree for members, everyone for those who see everyone.
         let path: String?
