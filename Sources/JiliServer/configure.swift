@@ -85,6 +85,14 @@ public struct JiliClock: Sendable {
     }
 
     public var currentPeriod: Period { period(of: now()) }
+
+    /// Dates for pages, in the team's time zone: `yyyy-MM-dd HH:mm` unless another pattern is given.
+    public func format(_ date: Date, _ pattern: String = "yyyy-MM-dd HH:mm") -> String {
+        let f = DateFormatter()
+        f.dateFormat = pattern
+        f.timeZone = timeZone
+        return f.string(from: date)
+    }
 }
 
 extension Application {

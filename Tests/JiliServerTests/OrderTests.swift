@@ -30,8 +30,9 @@ import Vapor
             var agent = try await Visitor.signedIn(app, "agent")
             let p1 = try #require(try await Product.query(on: app.db).filter(\.$code == "p1").first())
             let p2 = try #require(try await Product.query(on: app.db).filter(\.$code == "p2").first())
-            let before = try await TeamQueries(db: app.db).volume(of: 10, period: "2026-11")
-            let m10Path = try #require(try await Member.find(10, on: app.db)).path
+            let m10 = try #require(try await Member.find(10, on: app.db))
+            let before = try await TeamQueries(db: app.db).volume(of: m10, period: "2026-11")
+            let m10Path = m10.path
             let created = try await agent.post("/orders", ["seller": "m10", "customer": "", "product[0]": "\(p1.id!)", "quantity[0]": "2",
                                                           "product[1]": "\(p2.id!)", "quantity[1]": "1", "product[2]": "\(p1.id!)", "quantity[2]": "0"],
                                                from: "/orders/new")
@@ -41,7 +42,7 @@ import Vapor
             #expect(order.amountFen == p1.priceFen * 2 + p2.priceFen)
             #expect(order.lines.count == 2)
             #expect(order.period == "2026-11")
-            #expect(try await TeamQueries(db: app.db).volume(of: 10, period: "2026-11") == before + order.amountFen)
+            #expect(try await TeamQueries(db: app.db).volume(of: m10, period: "2026-11") == before + order.amountFen)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "order").filter(\.$entityID == code).count() == 1)
             // With a customer the agent looks after; someone else's customer is refused.
             let customers = try await Customer.query(on: app.db).with(\.$member).all()

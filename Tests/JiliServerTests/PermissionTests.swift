@@ -12,6 +12,10 @@ import Vapor
     /// m1 is the leader (above everyone), m10 the demo agent in the sales manager m3's team.
     static func expected(leaderOrder: String, agentOrder: String) -> [(route: String, path: String, statuses: [String: HTTPStatus])] {
         let everyone: [String: HTTPStatus] = Dictionary(uniqueKeysWithValues: roles.map { ($0, .ok) })
+        /// 403 for every role but these.
+        func forbiddenBut(_ allowed: [String]) -> [String: HTTPStatus] {
+            Dictionary(uniqueKeysWithValues: roles.filter { !allowed.contains($0) }.map { ($0, .forbidden) })
+        }
         func with(_ changes: [String: HTTPStatus], base: [String: HTTPStatus] = everyone) -> [String: HTTPStatus] {
             base.merging(changes) { $1 }.merging(["anonymous": .seeOther]) { $1 }
         }
@@ -26,7 +30,7 @@ import Vapor
             ("GET /team", "/team", with(["warehouse": .forbidden])),
             ("GET /team", "/team?root=m2", with(["manager": .notFound, "agent": .notFound, "support": .notFound, "warehouse": .forbidden])),
             ("GET /org", "/org", with([:])),
-            ("GET /org/edit", "/org/edit", with(Dictionary(uniqueKeysWithValues: roles.filter { $0 != "leader" }.map { ($0, .forbidden) }))),
+            ("GET /org/edit", "/org/edit", with(forbiddenBut(["leader"]))),
             ("GET /signin", "/signin", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, $0 == "anonymous" ? .ok : .seeOther) })),
             ("GET /setup", "/setup", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .seeOther) })),
             ("GET /healthz", "/healthz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
@@ -37,26 +41,26 @@ import Vapor
             ("GET /orders/:code", "/orders/\(leaderOrder)", with(["manager": .notFound, "agent": .notFound, "support": .notFound])),
             ("GET /orders/:code", "/orders/\(agentOrder)", with(["support": .notFound])),
             ("GET /products", "/products", with([:])),
-            ("GET /pay", "/pay", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /pay/versions/:id", "/pay/versions/1", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /pay/versions/:id/whatif", "/pay/versions/1/whatif?month=2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /pay/runs/:period", "/pay/runs/2026-10", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /pay", "/pay", with(forbiddenBut(["leader", "director", "finance"]))),
+            ("GET /pay/versions/:id", "/pay/versions/1", with(forbiddenBut(["leader", "director", "finance"]))),
+            ("GET /pay/versions/:id/whatif", "/pay/versions/1/whatif?month=2026-10", with(forbiddenBut(["leader", "director", "finance"]))),
+            ("GET /pay/runs/:period", "/pay/runs/2026-10", with(forbiddenBut(["leader", "director", "finance"]))),
             ("GET /statements", "/statements", with([:])),
-            ("GET /disputes", "/disputes", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "finance"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /payouts", "/payouts", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /disputes", "/disputes", with(forbiddenBut(["leader", "finance"]))),
+            ("GET /payouts", "/payouts", with(forbiddenBut(["leader", "finance"]))),
             ("GET /payouts/:id", "/payouts/1", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, ["leader", "finance"].contains($0) ? .notFound : .forbidden) }))),
-            ("GET /audit", "/audit", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director", "finance"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /audit", "/audit", with(forbiddenBut(["leader", "director", "finance"]))),
             // Own statement: those who are members; others' statements: managers for their scope, pay runners for all.
             ("GET /statements/:period", "/statements/2026-10", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /statements/:period", "/statements/2026-10?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
-            ("GET /tokens", "/tokens", with(Dictionary(uniqueKeysWithValues: roles.filter { $0 != "leader" }.map { ($0, .forbidden) }))),
+            ("GET /tokens", "/tokens", with(forbiddenBut(["leader"]))),
             ("GET /import", "/import", with(["manager": .forbidden, "agent": .forbidden, "support": .forbidden, "service": .forbidden, "trainer": .forbidden, "warehouse": .forbidden])),
             ("GET /export/:file", "/export/members.csv", with(["warehouse": .forbidden])),
             ("GET /export/:file", "/export/orders.csv", with([:])),
-            ("GET /members/new", "/members/new", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /members/:code/edit", "/members/m10/edit", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /products/new", "/products/new", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
-            ("GET /products/:code", "/products/p1", with(Dictionary(uniqueKeysWithValues: roles.filter { !["leader", "director"].contains($0) }.map { ($0, .forbidden) }))),
+            ("GET /members/new", "/members/new", with(forbiddenBut(["leader", "director"]))),
+            ("GET /members/:code/edit", "/members/m10/edit", with(forbiddenBut(["leader", "director"]))),
+            ("GET /products/new", "/products/new", with(forbiddenBut(["leader", "director"]))),
+            ("GET /products/:code", "/products/p1", with(forbiddenBut(["leader", "director"]))),
         ]
     }
 

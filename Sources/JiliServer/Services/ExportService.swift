@@ -32,12 +32,9 @@ struct ExportService {
     func members(scope: MemberScope) async throws -> [UInt8] {
         let members = try await scope.apply(to: Member.query(on: db)).sort(\.$id).all()
         let codes = Dictionary(uniqueKeysWithValues: try await Member.query(on: db).all().map { ($0.id!, $0.code) })
-        let day = DateFormatter()
-        day.dateFormat = "yyyy-MM-dd"
-        day.timeZone = clock.timeZone
         return Self.csv(["id", "name", "sponsor_id", "tier", "joined_at", "status"], members.map { m in
             // A sponsor outside the export's scope is still named: the file says who sponsored whom.
-            [m.code, m.name, m.$sponsor.id.flatMap { codes[$0] } ?? "", m.tier, day.string(from: m.joinedAt), m.status]
+            [m.code, m.name, m.$sponsor.id.flatMap { codes[$0] } ?? "", m.tier, clock.format(m.joinedAt, "yyyy-MM-dd"), m.status]
         })
     }
 

@@ -26,12 +26,9 @@ struct Ledger {
         var expense: [String: Int64] = [:]
         var lines: [(String, Int64)] = []
         for m in result.members {
-            let total = (try? Money(parsing: m.total).fen) ?? 0
-            lines.append(("payable:\(m.member)", -total))
-            for (rule, amount) in m.rules.merging(m.adjustments ?? [:], uniquingKeysWith: { a, b in
-                Money(fen: ((try? Money(parsing: a).fen) ?? 0) + ((try? Money(parsing: b).fen) ?? 0)).description
-            }) {
-                expense["expense:\(types[rule] ?? rule)", default: 0] += (try? Money(parsing: amount).fen) ?? 0
+            lines.append(("payable:\(m.member)", -m.total))
+            for (rule, amount) in Array(m.rules) + Array(m.adjustments) {
+                expense["expense:\(types[rule] ?? rule)", default: 0] += amount
             }
         }
         return lines + expense.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -48,7 +48,7 @@ struct OrderService {
         }
         if let customerID, try await Customer.find(customerID, on: db) == nil { throw Refusal(key: "order_error_customer") }
         let categories = Set(wanted.compactMap { byID[$0.productID]?.category })
-        let orderCode = code ?? Self.newCode(at: now)
+        let orderCode = code ?? newCode(at: now)
         let (amountFen, costFen) = (amount, cost)
         let period = clock.period(of: paid).description
         let order = try await db.transaction { db -> Order in
@@ -76,7 +76,7 @@ struct OrderService {
         guard amountFen <= left else { throw Refusal(key: "refund_error_too_much", values: ["left": Money(fen: left).display]) }
         guard when >= order.paidAt else { throw Refusal(key: "refund_error_before_order") }
         guard when <= now.addingTimeInterval(300) else { throw Refusal(key: "order_error_future") }
-        let refundCode = code ?? "r" + Self.newCode(at: now).dropFirst()
+        let refundCode = code ?? "r" + newCode(at: now).dropFirst()
         return try await db.transaction { db -> Refund in
             // Read the order again inside the transaction: two refunds at once must not exceed it together.
             guard let fresh = try await Order.find(order.id, on: db) else { throw Abort(.notFound) }
@@ -95,12 +95,9 @@ struct OrderService {
         }
     }
 
-    /// `o20261129-4F7Q2K`: the day and six random characters.
-    static func newCode(at date: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd"
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+    /// `o20261129-4F7Q2K`: the day in the team's time zone and six random characters.
+    func newCode(at date: Date) -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        return "o" + f.string(from: date) + "-" + String((0..<6).map { _ in alphabet.randomElement()! })
+        return "o" + clock.format(date, "yyyyMMdd") + "-" + String((0..<6).map { _ in alphabet.randomElement()! })
     }
 }

@@ -106,7 +106,8 @@ struct PayService {
     }
 }
 
-/// A run's result document, read back for review and statements.
+/// A run's result document, read back for review and statements. Amounts are parsed into fen once,
+/// here: a document with an amount that is not one is an error, never a silent zero.
 struct RunResult: Decodable {
     struct Line: Decodable {
         var amount: String
@@ -115,21 +116,47 @@ struct RunResult: Decodable {
         var from: String?
     }
     struct Explanation: Decodable {
-        var amount: String
+        var amount: Int64
         var zh: String
         var en: String
         var lines: [Line]
+
+        enum CodingKeys: String, CodingKey { case amount, zh, en, lines }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            amount = try RunResult.fen(c.decode(String.self, forKey: .amount), c.codingPath)
+            zh = try c.decode(String.self, forKey: .zh)
+            en = try c.decode(String.self, forKey: .en)
+            lines = try c.decode([Line].self, forKey: .lines)
+        }
     }
     struct MemberLine: Decodable {
         var member: String
-        var total: String
-        var rules: [String: String]
-        var adjustments: [String: String]?
+        var total: Int64
+        var rules: [String: Int64]
+        var adjustments: [String: Int64]
         var explanations: [String: Explanation]?
+
+        enum CodingKeys: String, CodingKey { case member, total, rules, adjustments, explanations }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            member = try c.decode(String.self, forKey: .member)
+            total = try RunResult.fen(c.decode(String.self, forKey: .total), c.codingPath)
+            rules = try c.decode([String: String].self, forKey: .rules).mapValues { try RunResult.fen($0, c.codingPath) }
+            adjustments = try (c.decodeIfPresent([String: String].self, forKey: .adjustments) ?? [:]).mapValues { try RunResult.fen($0, c.codingPath) }
+            explanations = try c.decodeIfPresent([String: Explanation].self, forKey: .explanations)
+        }
     }
     var period: String
-    var total: String
     var members: [MemberLine]
+
+    static func fen(_ text: String, _ path: [any CodingKey]) throws -> Int64 {
+        do {
+            return try Money(parsing: text).fen
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "\"\(text)\" is not an amount"))
+        }
+    }
 
     static func read(_ run: PayRun) throws -> RunResult {
         try JSONDecoder().decode(RunResult.self, from: Data(run.result.utf8))
@@ -156,7 +183,7 @@ extension PayService {
         var before: [String: Int64] = [:]
         var beforeTotal: Int64 = 0
         if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first() {
-            for m in try RunResult.read(run).members { before[m.member] = (try? Money(parsing: m.total).fen) ?? 0 }
+            for m in try RunResult.read(run).members { before[m.member] = m.total }
             beforeTotal = run.totalFen
         } else if let current = try await versionInForce(period) {
             let result = try await settle(current, period)

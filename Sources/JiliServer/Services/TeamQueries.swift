@@ -61,9 +61,9 @@ struct TeamQueries {
     }
 
     /// A member's net sales in a month.
-    func volume(of memberID: Int, period: String) async throws -> Int64 {
-        let orders = try await Order.query(on: db).filter(\.$member.$id == memberID).filter(\.$period == period).all()
-        return orders.reduce(0) { $0 + $1.amountFen - $1.refundedFen }
+    func volume(of member: Member, period: String) async throws -> Int64 {
+        let t = try await orderTotals(period: period, scope: .all, member: member, subtree: false)
+        return t.amount - t.refunded
     }
 
     /// A subtree as nodes with the headcount and volume of each branch.

@@ -32,12 +32,10 @@ struct AuditController: RouteCollection {
         var query = AuditEntry.query(on: req.db)
         if !entity.isEmpty { query = query.filter(\.$entity == entity) }
         let entries = try await query.sort(\.$id, .descending).limit(200).all()
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        f.timeZone = req.application.jiliClock.timeZone
+        let clock = req.application.jiliClock
         let kinds = ["member", "order", "product", "department", "position", "plan_version", "pay_run", "api_token", "account", "members", "orders", "refunds"]
         return try await req.view.render("audit", Page(layout: Layout(req, title: req.t("audit_title")), entities: kinds, entity: entity,
-            rows: entries.map { Row(at: f.string(from: $0.at), actor: $0.actor, action: $0.action, entity: $0.entity, id: $0.entityID,
+            rows: entries.map { Row(at: clock.format($0.at, "yyyy-MM-dd HH:mm:ss"), actor: $0.actor, action: $0.action, entity: $0.entity, id: $0.entityID,
                                     before: $0.before, after: $0.after) }))
     }
 }

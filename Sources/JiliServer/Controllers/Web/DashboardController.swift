@@ -41,8 +41,8 @@ struct DashboardController: RouteCollection {
         let scope = Permissions.memberScope(account, member: me)
 
         if let me {
-            let this = try await queries.volume(of: me.id!, period: period.description)
-            let last = try await queries.volume(of: me.id!, period: period.previous.description)
+            let this = try await queries.volume(of: me, period: period.description)
+            let last = try await queries.volume(of: me, period: period.previous.description)
             mine = [
                 Figure(label: req.t("dashboard_my_sales_this_month"), value: Money(fen: this).display),
                 Figure(label: req.t("dashboard_my_sales_last_month"), value: Money(fen: last).display),

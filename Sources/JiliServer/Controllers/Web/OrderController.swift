@@ -67,12 +67,9 @@ struct OrderController: RouteCollection {
         let (total, amount, refunded) = try await TeamQueries(db: req.db).orderTotals(period: month.description, scope: scope, member: member, subtree: subtree)
         let perPage = 50
         let orders = try await all.sort(\.$paidAt, .descending).range(((page - 1) * perPage)..<(page * perPage)).all()
-        let formatter = DateFormatter()
-        formatter.dateFormat = "MM-dd HH:mm"
-        formatter.timeZone = clock.timeZone
         let rows = try orders.map { o in
             let seller = try o.joined(Member.self)
-            return Row(code: o.code, paid: formatter.string(from: o.paidAt), seller: seller.name, sellerCode: seller.code,
+            return Row(code: o.code, paid: clock.format(o.paidAt, "MM-dd HH:mm"), seller: seller.name, sellerCode: seller.code,
                        amount: Money(fen: o.amountFen).display, refunded: o.refundedFen > 0 ? Money(fen: o.refundedFen).display : nil,
                        net: Money(fen: o.amountFen - o.refundedFen).display)
         }
@@ -143,18 +140,15 @@ struct OrderController: RouteCollection {
             .with(\.$lines) { $0.with(\.$product) }.first(), scope.contains(order.member) else { throw Abort(.notFound) }
         let refunds = try await Refund.query(on: req.db).filter(\.$order.$id == order.id!).sort(\.$refundedAt).all()
         let clock = req.application.jiliClock
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        formatter.timeZone = clock.timeZone
         let left = order.amountFen - order.refundedFen
         return try await req.view.render("orders/show", OrderPage(
             layout: Layout(req, title: "\(req.t("order_title")) \(order.code)"), code: order.code,
-            paid: formatter.string(from: order.paidAt), seller: order.member.name, sellerCode: order.member.code,
+            paid: clock.format(order.paidAt), seller: order.member.name, sellerCode: order.member.code,
             customer: order.customer?.name,
             lines: order.lines.map { LineRow(product: $0.product.name, quantity: $0.quantity, price: Money(fen: $0.priceFen).display,
                                              total: Money(fen: $0.priceFen * Int64($0.quantity)).display) },
             amount: Money(fen: order.amountFen).display, refunded: Money(fen: order.refundedFen).display, left: Money(fen: left).display,
-            refunds: refunds.map { RefundRow(code: $0.code, at: formatter.string(from: $0.refundedAt), amount: Money(fen: $0.amountFen).display) },
+            refunds: refunds.map { RefundRow(code: $0.code, at: clock.format($0.refundedAt), amount: Money(fen: $0.amountFen).display) },
             canRefund: Permissions.canRefund(account.roleValue) && left > 0, leftYuan: Money(fen: left).description, error: error))
     }
 

@@ -173,19 +173,18 @@ struct PayController: RouteCollection {
         guard let run = try await PayRun.query(on: req.db).filter(\.$period == req.parameters.get("period") ?? "").first() else { throw Abort(.notFound) }
         let result = try RunResult.read(run)
         var byRule: [String: Int64] = [:]
+        let adjusted = " (" + req.t("pay_adjustment") + ")"
         for m in result.members {
-            for (rule, amount) in m.rules.merging(m.adjustments ?? [:], uniquingKeysWith: { a, _ in a }) where m.rules[rule] != nil {
-                byRule[rule, default: 0] += (try? Money(parsing: amount).fen) ?? 0
-            }
-            for (rule, amount) in m.adjustments ?? [:] { byRule[rule + " (" + req.t("pay_adjustment") + ")", default: 0] += (try? Money(parsing: amount).fen) ?? 0 }
+            for (rule, amount) in m.rules { byRule[rule, default: 0] += amount }
+            for (rule, amount) in m.adjustments { byRule[rule + adjusted, default: 0] += amount }
         }
-        let earners = result.members.sorted { ((try? Money(parsing: $0.total).fen) ?? 0) > ((try? Money(parsing: $1.total).fen) ?? 0) }.prefix(10)
+        let earners = result.members.sorted { $0.total > $1.total }.prefix(10)
         return try await req.view.render("pay/run", RunPage(
             layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == "approved",
             approvedBy: run.approvedBy, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
             ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
             rules: byRule.sorted { $0.key < $1.key }.map { Total(label: $0.key, amount: Money(fen: $0.value).display) },
-            earners: earners.map { Earner(code: $0.member, total: (try? Money(parsing: $0.total).display) ?? $0.total) }))
+            earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) }))
     }
 
     @Sendable func approve(req: Request) async throws -> Response {
@@ -302,19 +301,19 @@ struct PayController: RouteCollection {
         if let line {
             for (rule, amount) in line.rules.sorted(by: { $0.key < $1.key }) {
                 let e = line.explanations?[rule]
-                rules.append(StatementRule(rule: rule, amount: (try? Money(parsing: amount).display) ?? amount,
+                rules.append(StatementRule(rule: rule, amount: Money(fen: amount).display,
                                            summary: e.map { english ? $0.en : $0.zh } ?? "",
                                            lines: e?.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount) } ?? []))
             }
             if let e = line.explanations?["adjustments"] {
-                rules.append(StatementRule(rule: req.t("pay_adjustment"), amount: (try? Money(parsing: e.amount).display) ?? e.amount,
+                rules.append(StatementRule(rule: req.t("pay_adjustment"), amount: Money(fen: e.amount).display,
                                            summary: english ? e.en : e.zh,
                                            lines: e.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount) }))
             }
         }
         return try await req.view.render("pay/statement", StatementPage(
             layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
-            total: line.map { (try? Money(parsing: $0.total).display) ?? $0.total } ?? Money.zero.display, rules: rules, empty: line == nil,
+            total: Money(fen: line?.total ?? 0).display, rules: rules, empty: line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
             disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
                 .map { DisputeController.row($0, req) },

@@ -37,20 +37,13 @@ struct PayoutController: RouteCollection {
         let error: String?
     }
 
-    func formatter(_ req: Request) -> DateFormatter {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        f.timeZone = req.application.jiliClock.timeZone
-        return f
-    }
-
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let owed = try await service(req).owed()
         let batches = try await PayoutBatch.query(on: req.db).with(\.$transfers).sort(\.$id, .descending).all()
-        let f = formatter(req)
+        let clock = req.application.jiliClock
         return try await req.view.render("pay/payouts", ListPage(
             layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.values.reduce(0, +)).display, owedMembers: owed.count,
-            batches: batches.map { BatchRow(id: $0.id!, at: f.string(from: $0.createdAt), total: Money(fen: $0.totalFen).display,
+            batches: batches.map { BatchRow(id: $0.id!, at: clock.format($0.createdAt), total: Money(fen: $0.totalFen).display,
                                             transfers: $0.transfers.count, referenced: $0.transfers.filter { !$0.reference.isEmpty }.count) },
             error: error)).encodeResponse(status: status, for: req)
     }
@@ -101,7 +94,7 @@ struct PayoutController: RouteCollection {
             throw Abort(.notFound)
         }
         return try await req.view.render("pay/batch", BatchPage(
-            layout: Layout(req, title: "\(req.t("payouts_batch")) \(b.id!)"), id: b.id!, at: formatter(req).string(from: b.createdAt),
+            layout: Layout(req, title: "\(req.t("payouts_batch")) \(b.id!)"), id: b.id!, at: req.application.jiliClock.format(b.createdAt),
             total: Money(fen: b.totalFen).display,
             transfers: b.transfers.sorted { $0.memberCode < $1.memberCode }.map {
                 TransferRow(id: $0.id!, member: $0.memberCode, amount: Money(fen: $0.amountFen).display, reference: $0.reference)

@@ -136,18 +136,15 @@ struct TeamController: RouteCollection {
         let clock = req.application.jiliClock
         let period = clock.currentPeriod
         let queries = TeamQueries(db: req.db)
-        let thisMonth = try await queries.volume(of: m.id!, period: period.description)
-        let lastMonth = try await queries.volume(of: m.id!, period: period.previous.description)
+        let thisMonth = try await queries.volume(of: m, period: period.description)
+        let lastMonth = try await queries.volume(of: m, period: period.previous.description)
         let children = try await Member.query(on: req.db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
         let volumes = try await queries.monthVolumes(period: period.description, pathPrefix: m.path)
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = clock.timeZone
         return try await req.view.render("team/member", MemberPage(
             layout: Layout(req, title: m.name), code: m.code, name: m.name,
             tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status)"),
             phone: scope.showsContact(of: m, viewer: me) ? m.phone : nil,
-            joined: formatter.string(from: m.joinedAt),
+            joined: clock.format(m.joinedAt, "yyyy-MM-dd"),
             department: m.department?.name, position: m.position?.name,
             sponsorCode: m.sponsor?.code, sponsorName: m.sponsor?.name,
             sponsorVisible: m.sponsor.map { scope.contains($0) } ?? false,

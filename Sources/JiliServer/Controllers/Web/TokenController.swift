@@ -30,12 +30,10 @@ struct TokenController: RouteCollection {
     }
 
     func render(_ req: Request, newToken: String?) async throws -> View {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        f.timeZone = req.application.jiliClock.timeZone
+        let clock = req.application.jiliClock
         let tokens = try await ApiToken.query(on: req.db).sort(\.$id, .descending).all()
         return try await req.view.render("tokens", Page(layout: Layout(req, title: req.t("tokens_title")), rows: tokens.map {
-            Row(id: $0.id!, name: $0.name, createdBy: $0.createdBy, created: f.string(from: $0.createdAt), revoked: $0.revokedAt != nil)
+            Row(id: $0.id!, name: $0.name, createdBy: $0.createdBy, created: clock.format($0.createdAt), revoked: $0.revokedAt != nil)
         }, newToken: newToken))
     }
 
