@@ -37,6 +37,10 @@ import Testing
         #expect(jicha.lines.map { $0.orders } == [["o6"], ["o1"], ["o2"], ["o3"]])
         #expect(Micro.roundToFen(jicha.lines.reduce(0) { $0 + $1.micro }) == 8750)
         #expect(jicha.zh.contains("87.50"))
+        // 级差 sentences name both rates; the one subtracted is what was paid below (B took 10% before A on C's order).
+        #expect(jicha.lines[2].zh == "刘洋 (D)（代理）的 1 笔订单（o2）销售 500.00 元；您的比例 15% − 其比例 10% = 5% → 25.00 元")
+        #expect(jicha.lines[1].zh.contains("张伟 (C)（VIP）") && jicha.lines[1].zh.contains("15% − 下方已发比例 10% = 5% → 50.00 元"))
+        #expect(jicha.lines[2].en == "刘洋 (D) (代理) sold 500.00 in 1 order (o2); your rate 15% − their rate 10% = 5% → 25.00")
         let adjustment = try #require(a.explanations?["adjustments"])
         #expect(adjustment.lines.count == 1)
         #expect(adjustment.lines[0].before == 4500 && adjustment.lines[0].after == 3000)

@@ -140,9 +140,14 @@ final class Explainer {
             let label = Self.label(member: Int(seller), ids: ids, names: calc.book.input.members.names)
             let who = own ? ("本人", "own") : ("下级 \(label) ", "\(label)'s")
             let gen = generation.map { ("第 \($0) 代 ", "generation \($0) ") } ?? ("", "")
-            var l = Explanation.Line(micro: micro,
-                zh: "\(who.0)的 \(list.count) 笔订单（\(shown)），基数 \(yuan(base)) 元 × \(gen.0)\(rate.percent) = \(Micro.formatYuan(micro)) 元",
-                en: "\(who.1) \(list.count) order\(list.count == 1 ? "" : "s") (\(shown)), base \(yuan(base)) × \(gen.1)\(rate.percent) = \(Micro.formatYuan(micro))")
+            var l: Explanation.Line
+            if case .differential(let d) = plan.rules[r].kind {
+                l = differentialLine(d, difference: rate, seller: Int(seller), member: m, label: label, count: list.count, shown: shown, base: base, micro: micro)
+            } else {
+                l = Explanation.Line(micro: micro,
+                    zh: "\(who.0)的 \(list.count) 笔订单（\(shown)），基数 \(yuan(base)) 元 × \(gen.0)\(rate.percent) = \(Micro.formatYuan(micro)) 元",
+                    en: "\(who.1) \(list.count) order\(list.count == 1 ? "" : "s") (\(shown)), base \(yuan(base)) × \(gen.1)\(rate.percent) = \(Micro.formatYuan(micro))")
+            }
             l.from = ids[Int(seller)]
             l.orders = orderIDs
             l.base = base
@@ -180,6 +185,22 @@ final class Explainer {
             l.rank = rank
             return l
         }
+    }
+
+    /// 级差 in the words of the issue: "李娜 (m12)（代理）销售 500.00 元；您的比例 15% − 其比例 10% = 5% → 25.00 元".
+    /// The rate subtracted is what was already paid below the earner: the seller's own rate, or
+    /// the rate of an upline in between who earned a difference first (then it says so).
+    private func differentialLine(_ d: DifferentialRule, difference: Rate, seller: Int, member m: Int, label: String, count: Int, shown: String,
+                                  base: Int64, micro: Int64) -> Explanation.Line {
+        let tiers = calc.book.input.members.tier
+        let mine = d.rates[Int(tiers[m])]
+        let sellerTier = plan.tiers[Int(tiers[seller])].name
+        let theirs = d.rates[Int(tiers[seller])]
+        let below = Rate(millionths: mine.millionths - difference.millionths)
+        let byBelow = below == theirs ? ("其比例", "their rate") : ("下方已发比例", "rate already paid below")
+        return Explanation.Line(micro: micro,
+            zh: "\(label)（\(sellerTier)）的 \(count) 笔订单（\(shown)）销售 \(yuan(base)) 元；您的比例 \(mine.percent) − \(byBelow.0) \(below.percent) = \(difference.percent) → \(Micro.formatYuan(micro)) 元",
+            en: "\(label) (\(sellerTier)) sold \(yuan(base)) in \(count) order\(count == 1 ? "" : "s") (\(shown)); your rate \(mine.percent) − \(byBelow.1) \(below.percent) = \(difference.percent) → \(Micro.formatYuan(micro))")
     }
 
     /// `李娜 (m12)` when the member has a name other than its id, else the id.
