@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AuditController())
     try signedIn.register(collection: PayoutController())
     try signedIn.register(collection: DisputeController())
+    try signedIn.register(collection: BalanceController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try signedIn.register(collection: TokenController())

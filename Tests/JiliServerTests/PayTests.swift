@@ -310,38 +310,6 @@ import Vapor
     }
 }
 
-@Suite struct PayoutTests {
-    @Test func aBatchPaysWhatIsOwedAndTheLedgerBalancesToZeroPayables() async throws {
-        try await withTestApp { app in
-            var finance = try await Visitor.signedIn(app, "finance")
-            let service = PayoutService(db: app.db, clock: JiliClock(now: { testNow }))
-            let owed = try await service.owed()
-            #expect(!owed.isEmpty)
-            let created = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
-            #expect(created.status == .seeOther)
-            let batch = try #require(try await PayoutBatch.query(on: app.db).with(\.$transfers).first())
-            #expect(batch.totalFen == owed.values.reduce(0, +))
-            #expect(Dictionary(uniqueKeysWithValues: batch.transfers.map { ($0.memberCode, $0.amountFen) }) == owed)
-            // Paid: nobody is owed anything; the ledger still adds up to zero; cash went out.
-            #expect(try await service.owed().isEmpty)
-            #expect(try await Ledger(db: app.db).total() == 0)
-            #expect(try await Ledger(db: app.db).balance("cash") == -batch.totalFen)
-            // A second batch finds nothing to pay.
-            let nothing = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
-            #expect(nothing.status == .unprocessableEntity && nothing.body.visibleText.contains("没有达到最低金额的应付款。"))
-            // References are recorded per transfer, audited; members and managers cannot.
-            let t = try #require(batch.transfers.first)
-            #expect(try await finance.post("/payouts/transfers/\(t.id!)", ["reference": "4200001234202611300001"], from: "/payouts/\(batch.id!)").status == .seeOther)
-            #expect(try await PayoutTransfer.find(t.id, on: app.db)?.reference == "4200001234202611300001")
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "payout_transfer").count() == 1)
-            var agent = try await Visitor.signedIn(app, "agent")
-            #expect(try await agent.post("/payouts/transfers/\(t.id!)", ["reference": "x"]).status == .forbidden)
-            // The statement now says nothing is owed.
-            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("应付余额（全部已审批月份） ¥0.00"))
-        }
-    }
-}
-
 @Suite struct DisputeTests {
     @Test func aMemberQuestionsALineAndSeesTheAnswerAndTheAdjustment() async throws {
         try await withTestApp { app in

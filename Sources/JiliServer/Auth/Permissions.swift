@@ -85,6 +85,18 @@ extension Permissions {
         }
     }
 
+    /// Whose pay (statements, balance history) one may read: one's own; a manager's subtree or
+    /// department; everyone for those who run pay. Customer service and trainers see members,
+    /// not their pay.
+    static func canReadPay(_ account: Account, me: Member?, of member: Member) -> Bool {
+        if member.id == me?.id { return true }
+        switch account.roleValue {
+        case .leader, .director, .finance: return true
+        case .salesManager, .departmentManager: return memberScope(account, member: me)?.contains(member) ?? false
+        case .agent, .customerService, .trainer, .warehouse: return false
+        }
+    }
+
     /// Who may refund: those who deal with money and complaints.
     static func canRefund(_ role: Role) -> Bool { [.leader, .director, .finance, .customerService].contains(role) }
 

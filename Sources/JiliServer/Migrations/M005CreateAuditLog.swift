@@ -39,5 +39,6 @@ extension Migrations {
         add(M009CreateLedger())
         add(M010CreatePayouts())
         add(M011CreateDisputes())
+        add(M012AddPayoutWithholding())
     }
 }

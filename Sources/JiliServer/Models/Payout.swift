@@ -7,7 +7,10 @@ final class PayoutBatch: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "created_by") var createdBy: String
+    /// What the transfers pay before tax (the members' payables settled).
     @Field(key: "total_fen") var totalFen: Int64
+    /// Whether individual income tax on 劳务报酬 was withheld from the transfers.
+    @Field(key: "withholds_tax") var withholdsTax: Bool
     @Children(for: \.$batch) var transfers: [PayoutTransfer]
 
     init() {}
@@ -18,9 +21,16 @@ final class PayoutTransfer: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Parent(key: "batch_id") var batch: PayoutBatch
     @Field(key: "member_code") var memberCode: String
+    /// Before tax: what the member's payable is reduced by.
     @Field(key: "amount_fen") var amountFen: Int64
+    /// Individual income tax withheld (劳务报酬 pre-withholding); the member receives amount − tax.
+    @Field(key: "tax_fen") var taxFen: Int64
+    /// `2026-11`, the month paid in, in the team's time zone: one month's payments are taxed together.
+    @Field(key: "month") var month: String
     /// The WeChat Pay or bank transfer reference; empty until recorded.
     @Field(key: "reference") var reference: String
 
     init() {}
+
+    var netFen: Int64 { amountFen - taxFen }
 }

@@ -21,30 +21,51 @@ struct PayoutService {
         return out.filter { $0.value > 0 }
     }
 
-    func createBatch(minimumFen: Int64, by actor: Actor) async throws -> PayoutBatch {
+    /// Pays what the ledger owes every member with at least `minimumFen`. With `withholdTax`,
+    /// individual income tax on 劳务报酬 is withheld at the statutory pre-withholding rates on the
+    /// member's payments of the month taken together; the ledger then reads: payables debited with
+    /// what is settled, cash credited with what is transferred, `tax:iit_withheld` with the tax.
+    func createBatch(minimumFen: Int64, withholdTax: Bool, by actor: Actor) async throws -> PayoutBatch {
         let owed = try await owed().filter { $0.value >= max(1, minimumFen) }
         guard !owed.isEmpty else { throw Refusal(key: "payout_error_nothing") }
         let now = clock.now()
+        let month = clock.period(of: now).description
         let total = owed.values.reduce(0, +)
         return try await db.transaction { db in
+            // Earlier payments of this month, for taxing the month's income together.
+            var paid: [String: (gross: Int64, tax: Int64)] = [:]
+            for t in try await PayoutTransfer.query(on: db).filter(\.$month == month).all() {
+                paid[t.memberCode, default: (0, 0)].gross += t.amountFen
+                paid[t.memberCode, default: (0, 0)].tax += t.taxFen
+            }
             let batch = PayoutBatch()
             batch.createdAt = now
             batch.createdBy = actor.name
             batch.totalFen = total
+            batch.withholdsTax = withholdTax
             try await batch.create(on: db)
-            var lines: [(String, Int64)] = [("cash", -total)]
+            var lines: [(String, Int64)] = []
+            var taxTotal: Int64 = 0
+            var transfers: [PayoutTransfer] = []
             for (code, amount) in owed.sorted(by: { $0.key < $1.key }) {
                 let t = PayoutTransfer()
                 t.$batch.id = batch.id!
                 t.memberCode = code
                 t.amountFen = amount
+                t.month = month
+                let before = paid[code] ?? (0, 0)
+                t.taxFen = withholdTax ? LaborIncomeTax.withholding(paymentFen: amount, monthPaidFen: before.gross, monthWithheldFen: before.tax) : 0
                 t.reference = ""
-                try await t.create(on: db)
+                transfers.append(t)
+                taxTotal += t.taxFen
                 lines.append(("payable:\(code)", amount))
             }
+            try await transfers.create(on: db)
+            lines += [("cash", -(total - taxTotal)), ("tax:iit_withheld", -taxTotal)]
             try await Ledger.post(on: db, at: now, kind: "payout", source: "payout:\(batch.id!)", memo: "payout batch \(batch.id!)", lines: lines)
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "payout_batch", id: "\(batch.id!)", before: nil,
-                                   after: ["total": Money(fen: total).description, "transfers": "\(owed.count)"])
+                                   after: ["total": Money(fen: total).description, "tax_withheld": Money(fen: taxTotal).description,
+                                           "transfers": "\(owed.count)"])
             return batch
         }
     }

@@ -279,6 +279,31 @@ struct PayController: RouteCollection {
         /// Questions about this month and their answers; the form is on one's own statement only.
         let disputes: [DisputeController.Row]
         let canQuestion: Bool
+        /// Payouts made after this month was approved and before the next one was: before tax,
+        /// tax withheld, paid.
+        let payouts: [PayoutLine]
+    }
+
+    struct PayoutLine: Encodable {
+        let at: String
+        let text: String
+    }
+
+    /// The member's transfers in batches made between this run's approval and the next approval.
+    func payoutsFollowing(_ run: PayRun, member code: String, req: Request) async throws -> [PayoutLine] {
+        guard let from = run.approvedAt else { return [] }
+        let next = try await PayRun.query(on: req.db).filter(\.$status == "approved").filter(\.$period > run.period).sort(\.$period).first()
+        var batches = PayoutBatch.query(on: req.db).filter(\.$createdAt >= from)
+        if let until = next?.approvedAt { batches = batches.filter(\.$createdAt < until) }
+        let clock = req.application.jiliClock
+        var out: [PayoutLine] = []
+        for b in try await batches.sort(\.$createdAt).all() {
+            for t in try await PayoutTransfer.query(on: req.db).filter(\.$batch.$id == b.id!).filter(\.$memberCode == code).all() {
+                out.append(PayoutLine(at: clock.format(b.createdAt), text: req.t("balance_transfer", [
+                    "gross": Money(fen: t.amountFen).display, "tax": Money(fen: t.taxFen).display, "net": Money(fen: t.netFen).display])))
+            }
+        }
+        return out
     }
 
     /// A member's statement of an approved month: each rule, and under it where each fen came from.
@@ -288,11 +313,7 @@ struct PayController: RouteCollection {
         let period = req.parameters.get("period") ?? ""
         let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
-        // One's own, one's scope for managers, everyone for finance and the leader.
-        let scope = Permissions.memberScope(account, member: me)
-        let allowed = member.id == me?.id || Self.mayRun(account.roleValue)
-            || ({ if case .subtree = scope { return scope?.contains(member) ?? false }; if case .department = scope { return scope?.contains(member) ?? false }; return false })()
-        guard allowed else { throw Abort(.notFound) }
+        guard Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
         guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
         let result = try RunResult.read(run)
         let english = req.language == "en"
@@ -317,6 +338,6 @@ struct PayController: RouteCollection {
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
             disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
                 .map { DisputeController.row($0, req) },
-            canQuestion: member.id == me?.id))
+            canQuestion: member.id == me?.id, payouts: try await payoutsFollowing(run, member: member.code, req: req)))
     }
 }

@@ -25,6 +25,7 @@ struct PayoutController: RouteCollection {
         let id: Int
         let at: String
         let total: String
+        let tax: String?
         let transfers: Int
         let referenced: Int
     }
@@ -44,6 +45,7 @@ struct PayoutController: RouteCollection {
         return try await req.view.render("pay/payouts", ListPage(
             layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.values.reduce(0, +)).display, owedMembers: owed.count,
             batches: batches.map { BatchRow(id: $0.id!, at: clock.format($0.createdAt), total: Money(fen: $0.totalFen).display,
+                                            tax: $0.withholdsTax ? Money(fen: $0.transfers.reduce(0) { $0 + $1.taxFen }).display : nil,
                                             transfers: $0.transfers.count, referenced: $0.transfers.filter { !$0.reference.isEmpty }.count) },
             error: error)).encodeResponse(status: status, for: req)
     }
@@ -53,11 +55,16 @@ struct PayoutController: RouteCollection {
         return try await render(req)
     }
 
-    struct NewBatch: Content { var minimum: String? }
+    struct NewBatch: Content {
+        var minimum: String?
+        /// A checkbox: present ("on") when tax is to be withheld.
+        var withhold: String?
+    }
 
     @Sendable func create(req: Request) async throws -> Response {
         let account = try payer(req)
-        let text = (try req.content.decode(NewBatch.self).minimum ?? "").trimmingCharacters(in: .whitespaces)
+        let form = try req.content.decode(NewBatch.self)
+        let text = (form.minimum ?? "").trimmingCharacters(in: .whitespaces)
         var minimum: Int64 = 1
         if !text.isEmpty {
             guard case .success(let fen) = FixedPoint.parse(text, scale: 2), fen >= 0 else {
@@ -66,7 +73,7 @@ struct PayoutController: RouteCollection {
             minimum = fen
         }
         do {
-            let batch = try await service(req).createBatch(minimumFen: minimum, by: .account(account))
+            let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, by: .account(account))
             return req.redirect(to: "/payouts/\(batch.id!)")
         } catch let r as PayoutService.Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
@@ -77,6 +84,8 @@ struct PayoutController: RouteCollection {
         let id: Int
         let member: String
         let amount: String
+        let tax: String
+        let net: String
         let reference: String
     }
 
@@ -85,6 +94,9 @@ struct PayoutController: RouteCollection {
         let id: Int
         let at: String
         let total: String
+        let tax: String
+        let net: String
+        let withholdsTax: Bool
         let transfers: [TransferRow]
     }
 
@@ -93,11 +105,13 @@ struct PayoutController: RouteCollection {
         guard let b = try await PayoutBatch.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$transfers).first() else {
             throw Abort(.notFound)
         }
+        let tax = b.transfers.reduce(Int64(0)) { $0 + $1.taxFen }
         return try await req.view.render("pay/batch", BatchPage(
             layout: Layout(req, title: "\(req.t("payouts_batch")) \(b.id!)"), id: b.id!, at: req.application.jiliClock.format(b.createdAt),
-            total: Money(fen: b.totalFen).display,
+            total: Money(fen: b.totalFen).display, tax: Money(fen: tax).display, net: Money(fen: b.totalFen - tax).display, withholdsTax: b.withholdsTax,
             transfers: b.transfers.sorted { $0.memberCode < $1.memberCode }.map {
-                TransferRow(id: $0.id!, member: $0.memberCode, amount: Money(fen: $0.amountFen).display, reference: $0.reference)
+                TransferRow(id: $0.id!, member: $0.memberCode, amount: Money(fen: $0.amountFen).display, tax: Money(fen: $0.taxFen).display,
+                            net: Money(fen: $0.netFen).display, reference: $0.reference)
             }))
     }
 

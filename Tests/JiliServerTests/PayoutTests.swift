@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import JiliCore
+import Testing
+import Vapor
+@testable import JiliServer
+
+@Suite struct PayoutTests {
+    @Test func aBatchPaysWhatIsOwedAndTheLedgerBalancesToZeroPayables() async throws {
+        try await withTestApp { app in
+            var finance = try await Visitor.signedIn(app, "finance")
+            let service = PayoutService(db: app.db, clock: JiliClock(now: { testNow }))
+            let owed = try await service.owed()
+            #expect(!owed.isEmpty)
+            let created = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
+            #expect(created.status == .seeOther)
+            let batch = try #require(try await PayoutBatch.query(on: app.db).with(\.$transfers).first())
+            #expect(batch.totalFen == owed.values.reduce(0, +))
+            #expect(Dictionary(uniqueKeysWithValues: batch.transfers.map { ($0.memberCode, $0.amountFen) }) == owed)
+            // Paid: nobody is owed anything; the ledger still adds up to zero; cash went out.
+            #expect(try await service.owed().isEmpty)
+            #expect(try await Ledger(db: app.db).total() == 0)
+            #expect(try await Ledger(db: app.db).balance("cash") == -batch.totalFen)
+            // A second batch finds nothing to pay.
+            let nothing = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
+            #expect(nothing.status == .unprocessableEntity && nothing.body.visibleText.contains("没有达到最低金额的应付款。"))
+            // References are recorded per transfer, audited; members and managers cannot.
+            let t = try #require(batch.transfers.first)
+            #expect(try await finance.post("/payouts/transfers/\(t.id!)", ["reference": "4200001234202611300001"], from: "/payouts/\(batch.id!)").status == .seeOther)
+            #expect(try await PayoutTransfer.find(t.id, on: app.db)?.reference == "4200001234202611300001")
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "payout_transfer").count() == 1)
+            var agent = try await Visitor.signedIn(app, "agent")
+            #expect(try await agent.post("/payouts/transfers/\(t.id!)", ["reference": "x"]).status == .forbidden)
+            // The statement now says nothing is owed.
+            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("应付余额（全部已审批月份） ¥0.00"))
+        }
+    }
+
+    /// Tax on 劳务报酬 is withheld at the statutory rates on the month's payments taken together,
+    /// and the member reads it in their balance history.
+    @Test func taxIsWithheldOnTheMonthsPaymentsTogetherAndShownToTheMember() async throws {
+        try await withTestApp { app in
+            // Pay off the demo months in October (taxed there), so November starts with nothing paid.
+            let october = JiliClock(now: { testNow.addingTimeInterval(-40 * 86_400) })
+            let cleared = try await PayoutService(db: app.db, clock: october).createBatch(minimumFen: 1, withholdTax: true, by: .system)
+            let octoberTax = try await cleared.$transfers.get(on: app.db).reduce(Int64(0)) { $0 + $1.taxFen }
+            #expect(octoberTax > 0)
+            func owe(_ code: String, _ fen: Int64) async throws {
+                try await Ledger.post(on: app.db, at: testNow, kind: "adjustment", source: "test:\(code):\(fen)", memo: "",
+                                      lines: [("payable:\(code)", -fen), ("expense:commission", fen)])
+            }
+            try await owe("m10", 600_000)
+            try await owe("m11", 50_000)
+            var finance = try await Visitor.signedIn(app, "finance")
+            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on"], from: "/payouts").status == .seeOther)
+            let first = try #require(try await PayoutBatch.query(on: app.db).filter(\.$createdAt == testNow).with(\.$transfers).first())
+            let tax = Dictionary(uniqueKeysWithValues: first.transfers.map { ($0.memberCode, $0.taxFen) })
+            // ¥6,000: (6,000 − 20 %) × 20 % = ¥960; ¥500 is under the ¥800 deduction.
+            #expect(tax == ["m10": 96_000, "m11": 0])
+            #expect(first.withholdsTax && first.transfers.allSatisfy { $0.month == "2026-11" })
+            let ledger = Ledger(db: app.db)
+            #expect(try await ledger.balance("tax:iit_withheld") == -octoberTax - 96_000)
+            #expect(try await ledger.total() == 0)
+            // Another ¥3,000 the same month: the month's ¥9,000 owes ¥1,440, of which ¥960 was withheld.
+            try await owe("m10", 300_000)
+            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on"], from: "/payouts").status == .seeOther)
+            let second = try #require(try await PayoutTransfer.query(on: app.db).filter(\.$memberCode == "m10").sort(\.$id, .descending).first())
+            #expect(second.amountFen == 300_000 && second.taxFen == 48_000 && second.netFen == 252_000)
+            #expect(try await ledger.balance("tax:iit_withheld") == -octoberTax - 144_000)
+            #expect(try await ledger.balance("payable:m10") == 0)
+            // Without the box ticked nothing is withheld.
+            try await owe("m11", 1_000_000)
+            #expect(try await finance.post("/payouts", ["minimum": ""], from: "/payouts").status == .seeOther)
+            #expect(try await PayoutTransfer.query(on: app.db).filter(\.$memberCode == "m11").sort(\.$id, .descending).first()?.taxFen == 0)
+            // m10 reads it all in their balance history, newest first.
+            var agent = try await Visitor.signedIn(app, "agent")
+            let history = try await agent.get("/balance").body.visibleText
+            #expect(history.contains("应付 ¥3,000.00 − 代扣个税 ¥480.00 = 实发 ¥2,520.00"))
+            #expect(history.contains("应付 ¥6,000.00 − 代扣个税 ¥960.00 = 实发 ¥5,040.00"))
+            let m10October = try #require(try await cleared.$transfers.get(on: app.db).first { $0.memberCode == "m10" })
+            #expect(history.contains("累计代扣个税 \(Money(fen: m10October.taxFen + 144_000).display)"))
+            // The approved months, then the October payout that settled them, in the order posted.
+            #expect(history.contains("2026-10 月收入（已审批）"))
+            #expect(history.contains("之后应付 ¥0.00 · 应付 \(Money(fen: m10October.amountFen).display)"))
+            #expect(!history.contains("之后应付 -¥"))
+            // Someone else's history is not theirs to read; their manager's it is.
+            #expect(try await agent.get("/balance?member=m11").status == .notFound)
+        }
+    }
+}
