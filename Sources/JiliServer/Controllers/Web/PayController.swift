@@ -148,6 +148,21 @@ struct PayController: RouteCollection {
     struct Total: Encodable {
         let label: String
         let amount: String
+        let before: String?
+        let change: String?
+    }
+
+    struct GroupRow: Encodable {
+        let label: String
+        let amount: String
+        let members: Int
+    }
+
+    struct AdjustmentRow: Encodable {
+        let at: String
+        let text: String
+        let member: String
+        let amount: String
     }
 
     struct Earner: Encodable {
@@ -164,26 +179,44 @@ struct PayController: RouteCollection {
         let sales: String
         let ratio: String
         let members: Int
+        let previous: String?
+        let previousTotal: String?
+        let change: String?
         let rules: [Total]
+        let departments: [GroupRow]
+        let teams: [GroupRow]
+        let adjustments: [AdjustmentRow]
+        let adjustmentsTotal: String
+        let totalWithAdjustments: String
         let earners: [Earner]
     }
+
+    static func signed(_ fen: Int64) -> String { (fen > 0 ? "+" : "") + Money(fen: fen).display }
 
     @Sendable func run(req: Request) async throws -> View {
         _ = try runner(req)
         guard let run = try await PayRun.query(on: req.db).filter(\.$period == req.parameters.get("period") ?? "").first() else { throw Abort(.notFound) }
         let result = try RunResult.read(run)
-        var byRule: [String: Int64] = [:]
-        let adjusted = " (" + req.t("pay_adjustment") + ")"
-        for m in result.members {
-            for (rule, amount) in m.rules { byRule[rule, default: 0] += amount }
-            for (rule, amount) in m.adjustments { byRule[rule + adjusted, default: 0] += amount }
-        }
+        let review = try await RunReview.load(run, on: req.db, adjustedLabel: " (" + req.t("pay_adjustment") + ")", noDepartment: req.t("pay_no_department"))
+        let hasPrevious = review.previousPeriod != nil
         let earners = result.members.sorted { $0.total > $1.total }.prefix(10)
+        let clock = req.application.jiliClock
+        func groups(_ g: [RunReview.Group]) -> [GroupRow] { g.map { GroupRow(label: $0.label, amount: Money(fen: $0.amount).display, members: $0.members) } }
         return try await req.view.render("pay/run", RunPage(
             layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == "approved",
             approvedBy: run.approvedBy, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
             ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
-            rules: byRule.sorted { $0.key < $1.key }.map { Total(label: $0.key, amount: Money(fen: $0.value).display) },
+            previous: review.previousPeriod, previousTotal: review.previousTotal.map { Money(fen: $0).display },
+            change: review.previousTotal.map { Self.signed(run.totalFen - $0) },
+            rules: review.byRule.map { Total(label: $0.label, amount: Money(fen: $0.after).display,
+                                             before: hasPrevious ? Money(fen: $0.before).display : nil,
+                                             change: hasPrevious ? Self.signed($0.after - $0.before) : nil) },
+            departments: groups(review.byDepartment), teams: groups(review.byTeam),
+            adjustments: review.adjustments.map {
+                AdjustmentRow(at: clock.format($0.at), text: $0.source.hasPrefix("dispute:") ? req.t("balance_kind_adjustment", ["subject": String($0.source.dropFirst(8))]) : $0.source,
+                              member: $0.member, amount: Money(fen: $0.amount).display)
+            },
+            adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,
             earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) }))
     }
 
@@ -231,7 +264,7 @@ struct PayController: RouteCollection {
         } catch let r as PayService.Refusal {
             return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
-        func signed(_ fen: Int64) -> String { (fen > 0 ? "+" : "") + Money(fen: fen).display }
+        let signed = Self.signed
         return try await req.view.render("pay/whatif", WhatIfPage(
             layout: Layout(req, title: "\(req.t("pay_whatif")) · \(v.name)"), id: v.id!, name: v.name, period: month.description,
             before: Money(fen: w.before).display, after: Money(fen: w.after).display, difference: signed(w.after - w.before),
