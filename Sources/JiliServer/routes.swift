@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PayoutController())
     try signedIn.register(collection: DisputeController())
     try signedIn.register(collection: BalanceController())
+    try signedIn.register(collection: StatementController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try signedIn.register(collection: TokenController())

@@ -53,6 +53,9 @@ import Vapor
             // Own statement: those who are members; others' statements: managers for their scope, pay runners for all.
             ("GET /statements/:period", "/statements/2026-10", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /statements/:period", "/statements/2026-10?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
+            ("GET /statements/:period/print", "/statements/2026-10/print?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
+            ("GET /statements/:period/csv", "/statements/2026-10/csv?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
+            ("GET /statements/:period/csv", "/statements/2026-10/csv?member=m1", with(["manager": .notFound, "agent": .notFound, "support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             // Balance history: the same as statements.
             ("GET /balance", "/balance", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /balance", "/balance?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),

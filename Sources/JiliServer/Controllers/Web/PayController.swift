@@ -2,8 +2,7 @@ import Fluent
 import JiliCore
 import Vapor
 
-/// Plan versions and monthly runs for the leader, the operations director and finance; members'
-/// statements of approved months.
+/// Plan versions and monthly runs for the leader, the operations director and finance.
 struct PayController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("pay", use: overview)
@@ -14,8 +13,6 @@ struct PayController: RouteCollection {
         routes.post("pay", "runs", use: compute)
         routes.get("pay", "runs", ":period", use: run)
         routes.post("pay", "runs", ":period", "approve", use: approve)
-        routes.get("statements", use: statements)
-        routes.get("statements", ":period", use: statement)
     }
 
     static func mayRun(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
@@ -272,105 +269,5 @@ struct PayController: RouteCollection {
             rows: w.changes.prefix(50).map { ChangeRow(code: $0.member, before: Money(fen: $0.before).display, after: Money(fen: $0.after).display,
                                                        difference: signed($0.after - $0.before), gains: $0.after > $0.before) }))
             .encodeResponse(for: req)
-    }
-
-    // MARK: Statements
-
-    struct StatementList: Encodable {
-        let layout: Layout
-        let months: [String]
-    }
-
-    @Sendable func statements(req: Request) async throws -> View {
-        _ = try req.account
-        let months = try await PayRun.query(on: req.db).filter(\.$status == "approved").sort(\.$period, .descending).all().map(\.period)
-        return try await req.view.render("pay/statements", StatementList(layout: Layout(req, title: req.t("statements_title")), months: months))
-    }
-
-    struct StatementLine: Encodable {
-        let text: String
-        let amount: String
-    }
-
-    struct StatementRule: Encodable {
-        let rule: String
-        let amount: String
-        let summary: String
-        let lines: [StatementLine]
-    }
-
-    struct StatementPage: Encodable {
-        let layout: Layout
-        let period: String
-        let name: String
-        let code: String
-        let total: String
-        let rules: [StatementRule]
-        let empty: Bool
-        /// What the ledger owes the member now (all approved months, less payouts).
-        let balance: String
-        /// Questions about this month and their answers; the form is on one's own statement only.
-        let disputes: [DisputeController.Row]
-        let canQuestion: Bool
-        /// Payouts made after this month was approved and before the next one was: before tax,
-        /// tax withheld, paid.
-        let payouts: [PayoutLine]
-    }
-
-    struct PayoutLine: Encodable {
-        let at: String
-        let text: String
-    }
-
-    /// The member's transfers in batches made between this run's approval and the next approval.
-    func payoutsFollowing(_ run: PayRun, member code: String, req: Request) async throws -> [PayoutLine] {
-        guard let from = run.approvedAt else { return [] }
-        let next = try await PayRun.query(on: req.db).filter(\.$status == "approved").filter(\.$period > run.period).sort(\.$period).first()
-        var batches = PayoutBatch.query(on: req.db).filter(\.$createdAt >= from)
-        if let until = next?.approvedAt { batches = batches.filter(\.$createdAt < until) }
-        let clock = req.application.jiliClock
-        var out: [PayoutLine] = []
-        for b in try await batches.sort(\.$createdAt).all() {
-            for t in try await PayoutTransfer.query(on: req.db).filter(\.$batch.$id == b.id!).filter(\.$memberCode == code).all() {
-                out.append(PayoutLine(at: clock.format(b.createdAt), text: req.t("balance_transfer", [
-                    "gross": Money(fen: t.amountFen).display, "tax": Money(fen: t.taxFen).display, "net": Money(fen: t.netFen).display])))
-            }
-        }
-        return out
-    }
-
-    /// A member's statement of an approved month: each rule, and under it where each fen came from.
-    @Sendable func statement(req: Request) async throws -> View {
-        let account = try req.account
-        let me = try await account.$member.get(on: req.db)
-        let period = req.parameters.get("period") ?? ""
-        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
-        guard Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
-        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
-        let result = try RunResult.read(run)
-        let english = req.language == "en"
-        let line = result.members.first { $0.member == code }
-        var rules: [StatementRule] = []
-        if let line {
-            for (rule, amount) in line.rules.sorted(by: { $0.key < $1.key }) {
-                let e = line.explanations?[rule]
-                rules.append(StatementRule(rule: rule, amount: Money(fen: amount).display,
-                                           summary: e.map { english ? $0.en : $0.zh } ?? "",
-                                           lines: e?.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount) } ?? []))
-            }
-            if let e = line.explanations?["adjustments"] {
-                rules.append(StatementRule(rule: req.t("pay_adjustment"), amount: Money(fen: e.amount).display,
-                                           summary: english ? e.en : e.zh,
-                                           lines: e.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount) }))
-            }
-        }
-        return try await req.view.render("pay/statement", StatementPage(
-            layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
-            total: Money(fen: line?.total ?? 0).display, rules: rules, empty: line == nil,
-            balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
-            disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
-                .map { DisputeController.row($0, req) },
-            canQuestion: member.id == me?.id, payouts: try await payoutsFollowing(run, member: member.code, req: req)))
     }
 }

@@ -1,0 +1,171 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Members' statements (对账单) of approved months: on the phone, printable, and as CSV for Excel.
+/// One's own; a manager's subtree or department; everyone for those who run pay.
+struct StatementController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("statements", use: statements)
+        routes.get("statements", ":period", use: statement)
+        routes.get("statements", ":period", "print", use: printable)
+        routes.get("statements", ":period", "csv", use: csv)
+    }
+
+
+    struct StatementList: Encodable {
+        let layout: Layout
+        let months: [String]
+    }
+
+    @Sendable func statements(req: Request) async throws -> View {
+        _ = try req.account
+        let months = try await PayRun.query(on: req.db).filter(\.$status == "approved").sort(\.$period, .descending).all().map(\.period)
+        return try await req.view.render("pay/statements", StatementList(layout: Layout(req, title: req.t("statements_title")), months: months))
+    }
+
+    struct StatementLine: Encodable {
+        let text: String
+        let amount: String
+        /// The member or order the line came from (the id), when it has one.
+        let from: String
+    }
+
+    struct StatementRule: Encodable {
+        let rule: String
+        let amount: String
+        /// `25.00`: the amount as a number, for the CSV.
+        let plain: String
+        let summary: String
+        let lines: [StatementLine]
+    }
+
+    struct StatementPage: Encodable {
+        let layout: Layout
+        let period: String
+        let name: String
+        let code: String
+        let total: String
+        let rules: [StatementRule]
+        let empty: Bool
+        /// What the ledger owes the member now (all approved months, less payouts).
+        let balance: String
+        /// Questions about this month and their answers; the form is on one's own statement only.
+        let disputes: [DisputeController.Row]
+        let canQuestion: Bool
+        /// Payouts made after this month was approved and before the next one was: before tax,
+        /// tax withheld, paid.
+        let payouts: [PayoutLine]
+    }
+
+    struct PayoutLine: Encodable {
+        let at: String
+        let text: String
+    }
+
+    /// The member's transfers in the payout batches entered in the ledger after this month's
+    /// approval and before the next month's (entries in the order posted).
+    func payoutsFollowing(_ run: PayRun, member code: String, req: Request) async throws -> [PayoutLine] {
+        guard let from = try await JournalEntry.query(on: req.db).filter(\.$source == "pay_run:\(run.period)").first() else { return [] }
+        var entries = JournalEntry.query(on: req.db).filter(\.$kind == "payout").filter(\.$id > from.id!)
+        if let next = try await PayRun.query(on: req.db).filter(\.$status == "approved").filter(\.$period > run.period).sort(\.$period).first(),
+           let until = try await JournalEntry.query(on: req.db).filter(\.$source == "pay_run:\(next.period)").first() {
+            entries = entries.filter(\.$id < until.id!)
+        }
+        let batches = try await entries.all().compactMap { Int($0.source.dropFirst("payout:".count)) }
+        guard !batches.isEmpty else { return [] }
+        let clock = req.application.jiliClock
+        return try await PayoutTransfer.query(on: req.db).filter(\.$batch.$id ~~ batches).filter(\.$memberCode == code).with(\.$batch)
+            .sort(\.$id).all().map { t in
+                PayoutLine(at: clock.format(t.batch.createdAt), text: req.t("balance_transfer", [
+                    "gross": Money(fen: t.amountFen).display, "tax": Money(fen: t.taxFen).display, "net": Money(fen: t.netFen).display]))
+            }
+    }
+
+    /// A member's approved month, found and checked: the member, the run and the member's line.
+    struct Statement {
+        var member: Member
+        var me: Member?
+        var run: PayRun
+        var line: RunResult.MemberLine?
+        var rules: [StatementRule]
+    }
+
+    func load(_ req: Request) async throws -> Statement {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let period = req.parameters.get("period") ?? ""
+        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
+        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
+        guard Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
+        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
+        let result = try RunResult.read(run)
+        let english = req.language == "en"
+        let line = result.members.first { $0.member == code }
+        var rules: [StatementRule] = []
+        func rule(_ label: String, _ amount: Int64, _ e: RunResult.Explanation?) -> StatementRule {
+            StatementRule(rule: label, amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",
+                          lines: e?.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "") } ?? [])
+        }
+        if let line {
+            for (id, amount) in line.rules.sorted(by: { $0.key < $1.key }) { rules.append(rule(id, amount, line.explanations?[id])) }
+            if let e = line.explanations?["adjustments"] { rules.append(rule(req.t("pay_adjustment"), e.amount, e)) }
+        }
+        return Statement(member: member, me: me, run: run, line: line, rules: rules)
+    }
+
+    /// A member's statement of an approved month: each rule, and under it where each fen came from.
+    @Sendable func statement(req: Request) async throws -> View {
+        let s = try await load(req)
+        let period = s.run.period, member = s.member
+        return try await req.view.render("pay/statement", StatementPage(
+            layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
+            total: Money(fen: s.line?.total ?? 0).display, rules: s.rules, empty: s.line == nil,
+            balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
+            disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
+                .map { DisputeController.row($0, req) },
+            canQuestion: member.id == s.me?.id, payouts: try await payoutsFollowing(s.run, member: member.code, req: req)))
+    }
+
+    struct PrintPage: Encodable {
+        let layout: Layout
+        let period: String
+        let name: String
+        let code: String
+        let total: String
+        let rules: [StatementRule]
+        let empty: Bool
+        let printedAt: String
+        let approvedAt: String
+        let payouts: [PayoutLine]
+    }
+
+    /// The statement on paper: every line open, no navigation, with when it was approved and printed.
+    @Sendable func printable(req: Request) async throws -> View {
+        let s = try await load(req)
+        let clock = req.application.jiliClock
+        return try await req.view.render("pay/statement-print", PrintPage(
+            layout: Layout(req, title: "\(req.t("statements_title")) \(s.run.period) · \(s.member.name)"), period: s.run.period,
+            name: s.member.name, code: s.member.code, total: Money(fen: s.line?.total ?? 0).display, rules: s.rules, empty: s.line == nil,
+            printedAt: clock.format(clock.now()), approvedAt: s.run.approvedAt.map { clock.format($0) } ?? "",
+            payouts: try await payoutsFollowing(s.run, member: s.member.code, req: req)))
+    }
+
+    /// The statement as CSV for Excel (UTF-8 with a byte order mark, CRLF): one row per source line,
+    /// in the reader's language.
+    @Sendable func csv(req: Request) async throws -> Response {
+        let s = try await load(req)
+        var rows: [[String]] = []
+        for r in s.rules {
+            if r.lines.isEmpty { rows.append([s.run.period, s.member.code, s.member.name, r.rule, r.plain, "", r.summary, ""]) }
+            for l in r.lines { rows.append([s.run.period, s.member.code, s.member.name, r.rule, r.plain, l.from, l.text, l.amount]) }
+        }
+        rows.append([s.run.period, s.member.code, s.member.name, req.t("pay_total"), Money(fen: s.line?.total ?? 0).description, "", "", ""])
+        let header = ["statements_csv_month", "statements_csv_member", "statements_csv_name", "statements_csv_rule", "statements_csv_rule_amount",
+                      "statements_csv_from", "statements_csv_text", "statements_csv_amount"].map { req.t($0) }
+        let response = Response(status: .ok, body: .init(data: Data(ExportService.csv(header, rows))))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "statement-\(s.run.period)-\(s.member.code).csv")
+        return response
+    }
+}
