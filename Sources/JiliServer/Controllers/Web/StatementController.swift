@@ -56,6 +56,9 @@ struct StatementController: RouteCollection {
         /// Payouts made after this month was approved and before the next one was: before tax,
         /// tax withheld, paid.
         let payouts: [PayoutLine]
+        /// On the printed statement: when the month was approved and when it was printed.
+        var approvedAt: String? = nil
+        var printedAt: String? = nil
     }
 
     struct PayoutLine: Encodable {
@@ -115,40 +118,29 @@ struct StatementController: RouteCollection {
     }
 
     /// A member's statement of an approved month: each rule, and under it where each fen came from.
-    @Sendable func statement(req: Request) async throws -> View {
+    func page(_ req: Request) async throws -> StatementPage {
         let s = try await load(req)
         let period = s.run.period, member = s.member
-        return try await req.view.render("pay/statement", StatementPage(
+        return StatementPage(
             layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
             total: Money(fen: s.line?.total ?? 0).display, rules: s.rules, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
             disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
                 .map { DisputeController.row($0, req) },
-            canQuestion: member.id == s.me?.id, payouts: try await payoutsFollowing(s.run, member: member.code, req: req)))
+            canQuestion: member.id == s.me?.id, payouts: try await payoutsFollowing(s.run, member: member.code, req: req),
+            approvedAt: s.run.approvedAt.map { req.application.jiliClock.format($0) })
     }
 
-    struct PrintPage: Encodable {
-        let layout: Layout
-        let period: String
-        let name: String
-        let code: String
-        let total: String
-        let rules: [StatementRule]
-        let empty: Bool
-        let printedAt: String
-        let approvedAt: String
-        let payouts: [PayoutLine]
+    @Sendable func statement(req: Request) async throws -> View {
+        try await req.view.render("pay/statement", page(req))
     }
 
     /// The statement on paper: every line open, no navigation, with when it was approved and printed.
     @Sendable func printable(req: Request) async throws -> View {
-        let s = try await load(req)
+        var page = try await page(req)
         let clock = req.application.jiliClock
-        return try await req.view.render("pay/statement-print", PrintPage(
-            layout: Layout(req, title: "\(req.t("statements_title")) \(s.run.period) · \(s.member.name)"), period: s.run.period,
-            name: s.member.name, code: s.member.code, total: Money(fen: s.line?.total ?? 0).display, rules: s.rules, empty: s.line == nil,
-            printedAt: clock.format(clock.now()), approvedAt: s.run.approvedAt.map { clock.format($0) } ?? "",
-            payouts: try await payoutsFollowing(s.run, member: s.member.code, req: req)))
+        page.printedAt = clock.format(clock.now())
+        return try await req.view.render("pay/statement-print", page)
     }
 
     /// The statement as CSV for Excel (UTF-8 with a byte order mark, CRLF): one row per source line,
