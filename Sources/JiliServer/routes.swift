@@ -20,6 +20,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DisputeController())
     try signedIn.register(collection: BalanceController())
     try signedIn.register(collection: StatementController())
+    try signedIn.register(collection: PlanEditorController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try signedIn.register(collection: TokenController())

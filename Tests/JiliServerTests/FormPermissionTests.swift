@@ -34,6 +34,7 @@ import Vapor
                 ("POST /org/positions/:id", "/org/positions/\(position.id!)", ["name": ""], ["leader"]),
                 ("POST /org/positions/:id/delete", "/org/positions/\(position.id!)/delete", [:], ["leader"]),
                 ("POST /pay/versions", "/pay/versions", ["name": "x", "json": "{}"], ["leader", "director", "finance"]),
+                ("POST /pay/versions/form", "/pay/versions/form", ["base": "{}", "version": "x"], ["leader", "director", "finance"]),
                 ("POST /pay/versions/:id/activate", "/pay/versions/1/activate", ["month": "2026-08"], ["leader", "director", "finance"]),
                 ("POST /pay/runs", "/pay/runs", ["month": "2026-11"], ["leader", "director", "finance"]),
                 ("POST /pay/runs/:period/approve", "/pay/runs/2026-11/approve", [:], ["leader", "director", "finance"]),

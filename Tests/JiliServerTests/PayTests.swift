@@ -202,7 +202,7 @@ import Vapor
             // A plan version with problems is refused on the page with each problem named.
             let bad = try await finance.post("/pay/versions", ["name": "x", "json": #"{"id": "x", "tiers": [{"id": "vip"}], "rules": [{"id": "r", "type": "commission", "rate": "1O%"}]}"#], from: "/pay")
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.body.visibleText.contains("rules[0].rate: \"1O%\" is not a rate"))
+            #expect(bad.body.visibleText.contains("\"1O%\" is not a rate"))
         }
     }
 }

@@ -42,6 +42,7 @@ import Vapor
             ("GET /orders/:code", "/orders/\(agentOrder)", with(["support": .notFound])),
             ("GET /products", "/products", with([:])),
             ("GET /pay", "/pay", with(forbiddenBut(["leader", "director", "finance"]))),
+            ("GET /pay/versions/new", "/pay/versions/new?template=ladder", with(forbiddenBut(["leader", "director", "finance"]))),
             ("GET /pay/versions/:id", "/pay/versions/1", with(forbiddenBut(["leader", "director", "finance"]))),
             ("GET /pay/versions/:id/whatif", "/pay/versions/1/whatif?month=2026-10", with(forbiddenBut(["leader", "director", "finance"]))),
             ("GET /pay/runs/:period", "/pay/runs/2026-10", with(forbiddenBut(["leader", "director", "finance"]))),
@@ -77,7 +78,7 @@ import Vapor
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
-                        "POST /pay/versions", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
+                        "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {

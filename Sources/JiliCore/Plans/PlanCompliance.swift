@@ -6,6 +6,10 @@ public struct ComplianceReport: Sendable {
         /// The JSON path of what the finding is about (`rules[2]`), or empty for the whole plan.
         public var path: String
         public var message: String
+        /// What the finding says, for a message catalogue: `too_deep`, `team_pay`,
+        /// `direct_selling_upline`, `direct_selling_rate`; with the values the message names.
+        public var code: String = ""
+        public var values: [String: String] = [:]
         public var description: String { "\(severity == .refusal ? "REFUSED" : "warning") \(path.isEmpty ? "" : path + ": ")\(message)" }
     }
 
@@ -36,22 +40,27 @@ public struct ComplianceReport: Sendable {
             }
             uplinesPaid.append((rule.id, count))
             guard rule.kind.paysUplines else { continue }
+            let values = ["rule": rule.id, "type": rule.kind.typeName, "count": "\(count)"]
             if plan.compliance.profile == .directSelling {
                 findings.append(Finding(severity: .refusal, path: path,
-                    message: "\(label) pays uplines on their downline's sales, which the directSelling profile forbids (《直销管理条例》 art. 24: pay only on a seller's own sales)"))
+                    message: "\(label) pays uplines on their downline's sales, which the directSelling profile forbids (《直销管理条例》 art. 24: pay only on a seller's own sales)",
+                    code: "direct_selling_upline", values: values))
             } else if count > maxDepth {
                 findings.append(Finding(severity: .refusal, path: path,
-                    message: "\(label) can pay \(count) uplines on one order, more than maxDepth \(maxDepth)"))
+                    message: "\(label) can pay \(count) uplines on one order, more than maxDepth \(maxDepth)",
+                    code: "too_deep", values: values.merging(["max": "\(maxDepth)"]) { $1 }))
             }
             findings.append(Finding(severity: .warning, path: path,
-                message: "\(label) pays uplines on their downline's sales (团队计酬 risk, 《禁止传销条例》 art. 7): at most \(count) per order"))
+                message: "\(label) pays uplines on their downline's sales (团队计酬 risk, 《禁止传销条例》 art. 7): at most \(count) per order",
+                code: "team_pay", values: values))
         }
         if plan.compliance.profile == .directSelling {
             let (worst, category) = Self.highestOwnSalesRate(plan)
             if worst > Rate(millionths: 300_000) {
                 let on = category.map { " on category \"\($0)\"" } ?? ""
                 findings.append(Finding(severity: .refusal, path: "rules",
-                    message: "commission plus tiered rates reach \(worst.percent)\(on), above the 30% that the directSelling profile allows (《直销管理条例》 art. 24)"))
+                    message: "commission plus tiered rates reach \(worst.percent)\(on), above the 30% that the directSelling profile allows (《直销管理条例》 art. 24)",
+                    code: "direct_selling_rate", values: ["rate": worst.percent, "category": category ?? ""]))
             }
         }
     }

@@ -43,7 +43,7 @@ struct PayController: RouteCollection {
         let layout: Layout
         let versions: [VersionRow]
         let runs: [RunRow]
-        let template: String
+        let templates: [PlanEditorController.TemplateLink]
         let month: String
         let error: String?
     }
@@ -62,7 +62,7 @@ struct PayController: RouteCollection {
             runs: runs.map { RunRow(period: $0.period, approved: $0.status == "approved", total: Money(fen: $0.totalFen).display,
                                     ratio: Self.ratio($0.totalFen, $0.salesFen)) },
             // The first month after the last approved one (the open month), else last month.
-            template: DemoGenerator.planJSON,
+            templates: PlanTemplates.ids.map { PlanEditorController.TemplateLink(id: $0, label: req.t("plan_template_\($0)"), active: false) },
             month: runs.first { $0.status == "approved" }.flatMap { Period(parsing: $0.period)?.next.description }
                 ?? req.application.jiliClock.currentPeriod.previous.description,
             error: error))
@@ -79,15 +79,19 @@ struct PayController: RouteCollection {
         var json: String
     }
 
+    /// A version from the JSON editor; a plan that does not decode comes back in the editor with
+    /// every problem.
     @Sendable func createVersion(req: Request) async throws -> Response {
         let account = try runner(req)
         let form = try req.content.decode(NewVersion.self)
         do {
-            let v = try await service(req).createVersion(name: form.name, json: form.json, by: .account(account))
-            return req.redirect(to: "/pay/versions/\(v.id!)")
-        } catch let r as PayService.Refusal {
-            return try await renderOverview(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+            _ = try PlanDecoder.decode(Array(form.json.utf8))
+        } catch {
+            return try await PlanEditorController().render(req, doc: try? JSONValue.parse(Array(form.json.utf8)), source: form.json,
+                                                           versionName: form.name, template: nil, problems: error.problems, status: .unprocessableEntity)
         }
+        let v = try await service(req).createVersion(name: form.name, json: form.json, by: .account(account))
+        return req.redirect(to: "/pay/versions/\(v.id!)")
     }
 
     struct VersionPage: Encodable {
@@ -111,8 +115,17 @@ struct PayController: RouteCollection {
         let report = ComplianceReport(plan: plan)
         return try await req.view.render("pay/version", VersionPage(
             layout: Layout(req, title: v.name), id: v.id!, name: v.name, status: req.t("pay_status_\(v.status)"), isDraft: v.status == "draft",
-            effectiveFrom: v.effectiveFrom, json: v.json, findings: report.findings.map(\.description), refused: report.refused,
+            effectiveFrom: v.effectiveFrom, json: v.json, findings: report.findings.map { Self.finding($0, req) }, refused: report.refused,
             month: req.application.jiliClock.currentPeriod.description, error: error)).encodeResponse(status: status, for: req)
+    }
+
+    /// A compliance finding in the reader's language.
+    static func finding(_ f: ComplianceReport.Finding, _ req: Request) -> String {
+        var values = f.values
+        if let type = values["type"] { values["type"] = req.t("rule_type_\(type)") }
+        if let category = values["category"] { values["category"] = category.isEmpty ? "" : req.t("compliance_on_category", ["category": category]) }
+        let message = f.code.isEmpty ? f.message : req.t("compliance_\(f.code)", values)
+        return req.t(f.severity == .refusal ? "compliance_refusal" : "compliance_warning", ["message": message])
     }
 
     @Sendable func version(req: Request) async throws -> Response { try await renderVersion(req) }
