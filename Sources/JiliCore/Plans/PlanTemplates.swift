@@ -1,63 +1,43 @@
 /// Plans to start from: a retail commission, a 级差 ladder, a monthly sales-champion prize, and the
 /// complete standard plan of the demo team. Each is a valid plan in the contract's format, with the
-/// four tiers of the default ladder, within the default depth limit of 2 unless it says otherwise.
+/// four tiers of the default ladder, within the default depth limit of 2 (the standard plan: 3).
 public enum PlanTemplates {
     public static let ids = ["retail", "ladder", "champion", "standard"]
 
-    static let head = """
-      "currency": "CNY",
-      "timezone": "Asia/Shanghai",
-      "base": "amount",
-      "tiers": [
-        {"id": "vip", "name": "VIP"},
-        {"id": "agent", "name": "代理"},
-        {"id": "general", "name": "总代"},
-        {"id": "director", "name": "董事"}
-      ],
-    """
+    static let retail = #"{"id": "retail", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}}"#
+
+    static func plan(id: String, name: String, rules: [String]) -> String {
+        """
+        {
+          "id": "\(id)", "name": "\(name)",
+          "currency": "CNY",
+          "timezone": "Asia/Shanghai",
+          "base": "amount",
+          "tiers": [{"id": "vip", "name": "VIP"}, {"id": "agent", "name": "代理"}, {"id": "general", "name": "总代"}, {"id": "director", "name": "董事"}],
+          "compliance": {"profile": "distribution", "maxDepth": 2},
+          "rules": [
+            \(rules.joined(separator: ",\n    "))
+          ]
+        }
+
+        """
+    }
 
     public static func json(_ id: String) -> String? {
         switch id {
         case "retail":
-            return """
-            {
-              "id": "retail", "name": "零售提成",
-            \(head)
-              "compliance": {"profile": "distribution", "maxDepth": 2},
-              "rules": [
-                {"id": "retail", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}}
-              ]
-            }
-
-            """
+            return plan(id: "retail", name: "零售提成", rules: [retail])
         case "ladder":
-            // Four distinct rates could pay three uplines on one order: the ladder stops at the
+            // Four distinct rates could pay three uplines on one order: the ladder stays within the
             // depth limit by giving the two lowest tiers the same differential rate.
-            return """
-            {
-              "id": "ladder", "name": "级差方案",
-            \(head)
-              "compliance": {"profile": "distribution", "maxDepth": 2},
-              "rules": [
-                {"id": "retail", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},
-                {"id": "jicha", "type": "differential", "rates": {"vip": "0.05", "agent": "0.05", "general": "0.10", "director": "0.15"}}
-              ]
-            }
-
-            """
+            return plan(id: "ladder", name: "级差方案", rules: [
+                retail, #"{"id": "jicha", "type": "differential", "rates": {"vip": "0.05", "agent": "0.05", "general": "0.10", "director": "0.15"}}"#,
+            ])
         case "champion":
-            return """
-            {
-              "id": "champion", "name": "月度销售冠军",
-            \(head)
-              "compliance": {"profile": "distribution", "maxDepth": 2},
-              "rules": [
-                {"id": "retail", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},
-                {"id": "champion", "type": "rankBonus", "window": "month", "prizes": [{"rank": 1, "amount": "1000"}, {"rank": 2, "amount": "500"}, {"rank": 3, "amount": "300"}], "minimumVolume": "1000"}
-              ]
-            }
-
-            """
+            return plan(id: "champion", name: "月度销售冠军", rules: [
+                retail,
+                #"{"id": "champion", "type": "rankBonus", "window": "month", "prizes": [{"rank": 1, "amount": "1000"}, {"rank": 2, "amount": "500"}, {"rank": 3, "amount": "300"}], "minimumVolume": "1000"}"#,
+            ])
         case "standard":
             return DemoGenerator.planJSON
         default:
