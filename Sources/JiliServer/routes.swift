@@ -23,5 +23,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PlanEditorController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
+    try app.register(collection: PayAPIController())
     try signedIn.register(collection: TokenController())
 }

@@ -2,9 +2,10 @@ import Crypto
 import Fluent
 import Vapor
 
-/// An API client, signed in by its bearer token.
+/// An API client, signed in by its bearer token, acting as the token's account.
 struct ApiClient: Authenticatable {
     let token: ApiToken
+    let account: Account
     var actor: String { "api:\(token.name)" }
 }
 
@@ -23,8 +24,8 @@ enum ApiTokens {
 struct ApiTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == ApiTokens.hash(bearer.token))
-            .filter(\.$revokedAt == nil).first() else { return }
-        request.auth.login(ApiClient(token: token))
+            .filter(\.$revokedAt == nil).with(\.$account).first(), let account = token.account else { return }
+        request.auth.login(ApiClient(token: token, account: account))
     }
 }
 

@@ -40,5 +40,6 @@ extension Migrations {
         add(M010CreatePayouts())
         add(M011CreateDisputes())
         add(M012AddPayoutWithholding())
+        add(M013AddApiTokenAccount())
     }
 }

@@ -47,6 +47,18 @@ struct APIController: RouteCollection {
         return .api(client)
     }
 
+    /// The token's account, when its role may do what is asked (else 403): a token has the
+    /// permissions of the account it acts as. The lists of the whole team are for the roles that
+    /// see the whole team on the pages; writes are for the roles that may import the same data.
+    static func account(_ req: Request, _ allowed: (Account) -> Bool) throws -> Account {
+        guard let client = req.auth.get(ApiClient.self) else { throw Abort(.unauthorized) }
+        guard allowed(client.account) else { throw Abort(.forbidden, reason: "the token's account (\(client.account.role)) may not do this") }
+        return client.account
+    }
+
+    static func seesAllMembers(_ a: Account) -> Bool { if case .all? = Permissions.memberScope(a, member: nil) { return true }; return false }
+    static func seesAllOrders(_ a: Account) -> Bool { if case .all? = Permissions.orderScope(a, member: nil) { return true }; return false }
+
     func refused(_ r: OrderService.Refusal, _ req: Request) -> Abort {
         Abort(.unprocessableEntity, reason: req.application.catalog.table("en")[r.key].map { text in
             r.values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
@@ -61,6 +73,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func members(req: Request) async throws -> Page<MemberDTO> {
+        _ = try Self.account(req, Self.seesAllMembers)
         let (page, per) = try paging(req)
         var query = Member.query(on: req.db)
         if let tier = req.query[String.self, at: "tier"] {
@@ -79,6 +92,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func member(req: Request) async throws -> MemberDTO {
+        _ = try Self.account(req, Self.seesAllMembers)
         guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$sponsor).first() else {
             throw Abort(.notFound, reason: "no member \(req.parameters.get("code") ?? "")")
         }
@@ -86,6 +100,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createMember(req: Request) async throws -> Response {
+        _ = try Self.account(req, { ImportExportController.mayImport($0.roleValue, .members) })
         let input = try req.content.decode(NewMemberDTO.self)
         do {
             let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: input.id, .init(
@@ -114,6 +129,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createProduct(req: Request) async throws -> Response {
+        _ = try Self.account(req, { Permissions.canEditCatalogue($0.roleValue) })
         let input = try req.content.decode(NewProductDTO.self)
         guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category),
               ["active", "inactive"].contains(input.status ?? "active") else {
@@ -143,6 +159,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func orders(req: Request) async throws -> Page<OrderDTO> {
+        _ = try Self.account(req, Self.seesAllOrders)
         let (page, per) = try paging(req)
         var query = Order.query(on: req.db).join(Member.self, on: \Order.$member.$id == \Member.$id)
         if let month = req.query[String.self, at: "month"] {
@@ -156,12 +173,14 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func order(req: Request) async throws -> OrderDTO {
+        _ = try Self.account(req, Self.seesAllOrders)
         guard let o = try await Order.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$member)
             .with(\.$lines) { $0.with(\.$product) }.first() else { throw Abort(.notFound, reason: "no order \(req.parameters.get("code") ?? "")") }
         return dto(o, seller: o.member.code)
     }
 
     @Sendable func createOrder(req: Request) async throws -> Response {
+        _ = try Self.account(req, { ImportExportController.mayImport($0.roleValue, .orders) || $0.roleValue == .customerService })
         let input = try req.content.decode(NewOrderDTO.self)
         guard let seller = try await Member.query(on: req.db).filter(\.$code == input.member_id).first() else {
             throw Abort(.unprocessableEntity, reason: "member_id: no member \(input.member_id)")
@@ -196,6 +215,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func refunds(req: Request) async throws -> Page<RefundDTO> {
+        _ = try Self.account(req, Self.seesAllOrders)
         let (page, per) = try paging(req)
         var query = Refund.query(on: req.db).join(Order.self, on: \Refund.$order.$id == \Order.$id)
         if let code = req.query[String.self, at: "order"] { query = query.filter(Order.self, \.$code == code) }
@@ -205,6 +225,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func refund(req: Request) async throws -> RefundDTO {
+        _ = try Self.account(req, Self.seesAllOrders)
         guard let r = try await Refund.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$order).first() else {
             throw Abort(.notFound, reason: "no refund \(req.parameters.get("code") ?? "")")
         }
@@ -212,6 +233,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createRefund(req: Request) async throws -> Response {
+        _ = try Self.account(req, { Permissions.canRefund($0.roleValue) })
         let input = try req.content.decode(NewRefundDTO.self)
         guard let order = try await Order.query(on: req.db).filter(\.$code == input.order_id).first() else {
             throw Abort(.unprocessableEntity, reason: "order_id: no order \(input.order_id)")
