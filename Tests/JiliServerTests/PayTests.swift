@@ -163,7 +163,7 @@ import Vapor
             let list = try await agent.get("/statements").body.visibleText
             #expect(list.contains("2026-10") && list.contains("2026-08"))
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            let mine = try #require(try RunResult.read(run).members.first { $0.member == "m10" })
+            let mine = try #require(try await RunLines.line(run: run, member: "m10", on: app.db))
             let page = try await agent.get("/statements/2026-10").body.visibleText
             #expect(page.contains("应付合计 \(Money(fen: mine.total).display)"))
             // Each rule with its explanation: the sentence and the lines it came from.
@@ -221,7 +221,7 @@ import Vapor
                 .filter(\.$refundedFen == 0).sort(\.$id).first())
             _ = try await OrderService(db: app.db, clock: clock).refund(order: order, amountFen: order.amountFen, at: nil, code: "late-refund", by: .system)
             let november = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
-            let m10 = try #require(try RunResult.read(november).members.first { $0.member == "m10" })
+            let m10 = try #require(try await RunLines.line(run: november, member: "m10", on: app.db))
             let retail = try #require(m10.adjustments["retail"])
             // m10 is an agent: 8 % of the refunded amount comes back off.
             #expect(retail == -Micro.roundToFen(order.amountFen * 80_000))

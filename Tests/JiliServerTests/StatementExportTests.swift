@@ -19,7 +19,7 @@ import Vapor
             let rows = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(rows.first == "月份,成员编号,姓名,项目,项目金额,来源,说明,来源金额")
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            let mine = try #require(try RunResult.read(run).members.first { $0.member == "m10" })
+            let mine = try #require(try await RunLines.line(run: run, member: "m10", on: app.db))
             // One row per explained line, plus the total.
             let lines = mine.rules.keys.reduce(0) { $0 + (mine.explanations?[$1]?.lines.count ?? 1) } + (mine.explanations?["adjustments"]?.lines.count ?? 0)
             #expect(rows.count == 1 + lines + 1)
@@ -45,11 +45,40 @@ import Vapor
             let html = page.body
             #expect(!html.contains("<nav") && !html.contains("<form"))
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            let mine = try #require(try RunResult.read(run).members.first { $0.member == "m10" })
+            let mine = try #require(try await RunLines.line(run: run, member: "m10", on: app.db))
             let text = page.body.visibleText
             #expect(text.contains("应付合计 \(Money(fen: mine.total).display)"))
             for e in mine.explanations?.values.flatMap(\.lines) ?? [] { #expect(text.contains(e.zh)) }
             #expect(text.contains("打印于 2026-11-29 12:00"))
+        }
+    }
+}
+
+@Suite struct RunLinesTests {
+    /// A run stored whole (as before the lines had a table of their own) is split with every amount
+    /// and explanation kept; its document no longer carries the explanations.
+    @Test func aRunStoredWholeIsSplitWithNothingLost() async throws {
+        try await withTestApp { app in
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            let rows = try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).all()
+            let before = try Dictionary(uniqueKeysWithValues: rows.map { ($0.memberCode, try JSONDecoder().decode(RunResult.MemberLine.self, from: Data($0.line.utf8))) })
+            // Put it back whole: the document with each member's explained line in it.
+            var doc = try #require(try JSONSerialization.jsonObject(with: Data(run.result.utf8)) as? [String: Any])
+            doc["members"] = try rows.sorted { $0.memberCode < $1.memberCode }.map { try JSONSerialization.jsonObject(with: Data($0.line.utf8)) }
+            run.result = String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self)
+            try await run.save(on: app.db)
+            try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).delete()
+
+            try await M014SplitRunLines.split(run, on: app.db)
+            #expect(!run.result.contains("explanations"))
+            let summary = try RunResult.read(run)
+            #expect(summary.members.reduce(0) { $0 + $1.total } == run.totalFen)
+            for (code, line) in before {
+                let after = try #require(try await RunLines.line(run: run, member: code, on: app.db))
+                #expect(after.total == line.total && after.rules == line.rules && after.adjustments == line.adjustments)
+                #expect(after.explanations?.mapValues { $0.lines.map(\.zh) } == line.explanations?.mapValues { $0.lines.map(\.zh) })
+            }
+            #expect(before.count == summary.members.count)
         }
     }
 }

@@ -23,8 +23,9 @@ public struct SettlementResult: Sendable {
     /// The result document. Key order follows the spec; maps are sorted by key.
     public func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
 
-    /// The result document as UTF-8 bytes.
-    public func jsonBytes() -> [UInt8] {
+    /// The result document as UTF-8 bytes. Without `explanations` the members' lines leave them
+    /// out (the app keeps each member's explained line apart, see `memberJSONBytes`).
+    public func jsonBytes(explanations withExplanations: Bool = true) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("period"); w.string(period.description)
@@ -37,25 +38,34 @@ public struct SettlementResult: Sendable {
             w.endArray()
         }
         w.key("members"); w.beginArray()
-        for m in members {
-            w.beginObject()
-            w.key("member"); w.string(m.member)
-            w.key("total"); w.money(m.total)
-            w.key("rules"); w.amounts(m.rules)
-            if !m.adjustments.isEmpty { w.key("adjustments"); w.amounts(m.adjustments) }
-            if let explanations = m.explanations {
-                w.key("explanations"); w.beginObject()
-                for key in explanations.keys.sorted() {
-                    w.key(key)
-                    explanations[key]!.write(to: &w)
-                }
-                w.endObject()
-            }
-            w.endObject()
-        }
+        for m in members { write(m, explanations: withExplanations, to: &w) }
         w.endArray()
         w.endObject()
         return w.bytes + [0x0A]
+    }
+
+    /// One member's line, with its explanations, on one line without spaces: what a statement reads.
+    public func memberJSONBytes(_ m: MemberLine) -> [UInt8] {
+        var w = JSONWriter(compact: true)
+        write(m, explanations: true, to: &w)
+        return w.bytes
+    }
+
+    private func write(_ m: MemberLine, explanations withExplanations: Bool, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("member"); w.string(m.member)
+        w.key("total"); w.money(m.total)
+        w.key("rules"); w.amounts(m.rules)
+        if !m.adjustments.isEmpty { w.key("adjustments"); w.amounts(m.adjustments) }
+        if withExplanations, let explanations = m.explanations {
+            w.key("explanations"); w.beginObject()
+            for key in explanations.keys.sorted() {
+                w.key(key)
+                explanations[key]!.write(to: &w)
+            }
+            w.endObject()
+        }
+        w.endObject()
     }
 }
 
@@ -63,6 +73,10 @@ public struct SettlementResult: Sendable {
 /// Results for a million members are written in well under a second.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
+    /// No line breaks or indentation.
+    var compact = false
+
+    init(compact: Bool = false) { self.compact = compact }
     private var depth = 0
     private var needsComma = false
     private var afterKey = false
@@ -76,6 +90,7 @@ struct JSONWriter {
     }
 
     private mutating func newline() {
+        if compact { return }
         bytes.append(0x0A)
         for _ in 0..<depth { bytes.append(0x20); bytes.append(0x20) }
     }
@@ -96,7 +111,7 @@ struct JSONWriter {
         prefix()
         quote(k)
         bytes.append(UInt8(ascii: ":"))
-        bytes.append(0x20)
+        if !compact { bytes.append(0x20) }
         afterKey = true
         needsComma = true
     }

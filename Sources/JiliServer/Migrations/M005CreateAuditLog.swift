@@ -41,5 +41,6 @@ extension Migrations {
         add(M011CreateDisputes())
         add(M012AddPayoutWithholding())
         add(M013AddApiTokenAccount())
+        add(M014SplitRunLines())
     }
 }

@@ -35,13 +35,27 @@ final class PayRun: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @Field(key: "total_fen") var totalFen: Int64
     @Field(key: "sales_fen") var salesFen: Int64
-    /// The engine's result document with explanations.
+    /// The engine's result document without explanations (each member's explained line is a
+    /// `PayRunMember`).
     @Field(key: "result") var result: String
     @Field(key: "computed_at") var computedAt: Date
     @OptionalField(key: "approved_at") var approvedAt: Date?
     @OptionalField(key: "approved_by") var approvedBy: String?
     /// Set by the approval that won: a conditional update tells exactly one approver it was them.
     @OptionalField(key: "approval_id") var approvalID: String?
+
+    init() {}
+}
+
+/// One member's line of a run, with its explanations (the compact JSON of the result's member
+/// line): what a statement reads, without reading the whole month.
+final class PayRunMember: Model, @unchecked Sendable {
+    static let schema = "pay_run_members"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Parent(key: "run_id") var run: PayRun
+    @Field(key: "member_code") var memberCode: String
+    @Field(key: "total_fen") var totalFen: Int64
+    @Field(key: "line") var line: String
 
     init() {}
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import JiliCore
+import SQLKit
 
 /// Plan versions and monthly runs: the plan decoded and checked by JiliCore, the month settled by
 /// JiliCore's engine from the database, stored in one transaction; approval locks a month.
@@ -75,9 +76,10 @@ struct PayService {
             run.status = "draft"
             run.totalFen = result.total
             run.salesFen = sales.amount - sales.refunded
-            run.result = result.json()
+            run.result = String(decoding: result.jsonBytes(explanations: false), as: UTF8.self)
             run.computedAt = now
             try await run.save(on: db)
+            try await RunLines.replace(run: run.id!, with: result, on: db)
             try await Audit.record(on: db, at: now, actor: actor, action: "compute", entity: "pay_run", id: period.description, before: nil,
                                    after: ["total": Money(fen: result.total).description, "plan_version": "\(version.id!)"])
             return run
@@ -158,8 +160,32 @@ struct RunResult: Decodable {
         }
     }
 
+    /// The run's document: every member's amounts, without explanations (see `RunLines`).
     static func read(_ run: PayRun) throws -> RunResult {
         try JSONDecoder().decode(RunResult.self, from: Data(run.result.utf8))
+    }
+}
+
+/// Each member's explained line of a run, one row each, written with the run.
+enum RunLines {
+    /// Replaces the run's lines (a draft computed again), in batches, on `db` — inside the run's transaction.
+    static func replace(run: Int, with result: SettlementResult, on db: any Database) async throws {
+        try await PayRunMember.query(on: db).filter(\.$run.$id == run).delete()
+        guard let sql = db as? any SQLDatabase else { return }
+        for chunk in stride(from: 0, to: result.members.count, by: 400) {
+            let part = result.members[chunk..<min(result.members.count, chunk + 400)]
+            var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line")
+            for m in part {
+                insert = insert.values(SQLBind(run), SQLBind(m.member), SQLBind(m.total), SQLBind(String(decoding: result.memberJSONBytes(m), as: UTF8.self)))
+            }
+            try await insert.run()
+        }
+    }
+
+    /// A member's line with its explanations, or nil when the month paid them nothing.
+    static func line(run: PayRun, member: String, on db: any Database) async throws -> RunResult.MemberLine? {
+        guard let row = try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member).first() else { return nil }
+        return try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(row.line.utf8))
     }
 }
 

@@ -154,10 +154,8 @@ struct PayAPIController: RouteCollection {
         let member = try await member(req)
         let period = req.parameters.get("period") ?? ""
         guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
-        let result = try EmbeddedJSON(text: run.result).value
-        var line: JSONValue?
-        if case .array(let members)? = result["members"] { line = members.first { $0["member"] == .string(member.code) } }
-        return StatementDTO(period: period, member: member.code, name: member.name, line: line.map(EmbeddedJSON.init),
+        let row = try await PayRunMember.query(on: req.db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member.code).first()
+        return StatementDTO(period: period, member: member.code, name: member.name, line: try row.map { try EmbeddedJSON(text: $0.line) },
                             owed: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).description)
     }
 

@@ -110,7 +110,7 @@ struct RunDTO: Content {
 
 struct RunDetailDTO: Encodable, AsyncResponseEncodable {
     var run: RunDTO
-    /// The settlement result document of the contract, with explanations.
+    /// The settlement result document of the contract (each member's explanations are on their statement).
     var result: EmbeddedJSON
 
     func encodeResponse(for request: Request) async throws -> Response {

@@ -102,9 +102,8 @@ struct StatementController: RouteCollection {
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
         guard Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
         guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
-        let result = try RunResult.read(run)
         let english = req.language == "en"
-        let line = result.members.first { $0.member == code }
+        let line = try await RunLines.line(run: run, member: code, on: req.db)
         var rules: [StatementRule] = []
         func rule(_ label: String, _ amount: Int64, _ e: RunResult.Explanation?) -> StatementRule {
             StatementRule(rule: label, amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",

@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Each member's explained line of a run in a row of its own; the run keeps the result document
+/// without explanations. A run of 100,000 members explains itself in hundreds of megabytes: a
+/// statement now reads one row. Runs stored before this migration are split, amounts unchanged.
+struct M014SplitRunLines: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(PayRunMember.schema)
+            .field(.id, .int, .identifier(auto: true))
+            .field("run_id", .int, .required, .references(PayRun.schema, .id))
+            .field("member_code", .string, .required)
+            .field("total_fen", .int64, .required)
+            .field("line", .sql(.text), .required)
+            .unique(on: "run_id", "member_code")
+            .create()
+        for run in try await PayRun.query(on: db).all() { try await Self.split(run, on: db) }
+    }
+
+    /// Moves the explained member lines of a run stored whole into rows of their own.
+    static func split(_ run: PayRun, on db: any Database) async throws {
+        guard var doc = try JSONSerialization.jsonObject(with: Data(run.result.utf8)) as? [String: Any],
+              var members = doc["members"] as? [[String: Any]] else { return }
+        var rows: [PayRunMember] = []
+        for (i, m) in members.enumerated() {
+            let row = PayRunMember()
+            row.$run.id = run.id!
+            row.memberCode = m["member"] as? String ?? ""
+            row.totalFen = try RunResult.fen(m["total"] as? String ?? "", [])
+            row.line = String(decoding: try JSONSerialization.data(withJSONObject: m, options: [.sortedKeys]), as: UTF8.self)
+            rows.append(row)
+            members[i]["explanations"] = nil
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 500) { try await Array(rows[chunk..<min(rows.count, chunk + 500)]).create(on: db) }
+        doc["members"] = members
+        run.result = String(decoding: try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        try await run.save(on: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(PayRunMember.schema).delete()
+    }
+}
