@@ -184,4 +184,43 @@ import Testing
         #expect(export.out.hasPrefix("\u{FEFF}id,name,sponsor_id,tier,joined_at,status\r\n"))
         #expect(export.out.contains("E,陈静,D,vip,2025-08-15,inactive"))
     }
+
+    /// `jili pay`: the worked example's month settled from the database is the same as from the
+    /// files; approved once; a refused plan is not put in force.
+    @Test func payFromTheDatabaseMatchesTheFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-pay-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let data = folder + "/jili.sqlite"
+        // The example's last order is paid on 30 November; the database takes no order paid in the
+        // future, so in the copy it is paid two days earlier (both ways settle the copy).
+        for kind in ["members", "orders", "refunds"] {
+            let text = String(decoding: FileManager.default.contents(atPath: exampleFolder + "/\(kind).csv")!, as: UTF8.self)
+            try text.replacingOccurrences(of: "2026-11-30T20:00:00Z", with: "2026-11-28T20:00:00Z").write(toFile: folder + "/\(kind).csv", atomically: true, encoding: .utf8)
+        }
+        for kind in ["members", "orders", "refunds"] {
+            let imported = try jili(["import", kind, folder + "/\(kind).csv"], data: data)
+            #expect(imported.status == 0, "\(imported.err)")
+        }
+        let noPlan = try jili(["pay", "run", "--month", "2026-11"], data: data)
+        #expect(noPlan.status == 1 && noPlan.err.contains("2026-11"))
+        let plan = try jili(["pay", "plan", exampleFolder + "/plan.json", "--from", "2026-01"], data: data)
+        #expect(plan.status == 0 && plan.out.contains("is in force from 2026-01"), "\(plan.err)")
+        // Without the goals file (goals are not in the database yet), both ways.
+        let files = try CommandLineTests().jili(["settle", "--plan", exampleFolder + "/plan.json", "--members", folder + "/members.csv",
+                                                 "--orders", folder + "/orders.csv", "--refunds", folder + "/refunds.csv", "--period", "2026-11"])
+        let total = try #require(files.out.split(separator: "\n").first { $0.contains("\"total\"") }.map { String($0.split(separator: "\"")[3]) })
+        let run = try jili(["pay", "run", "--month", "2026-11", "--timings"], data: data)
+        #expect(run.status == 0 && run.out.contains("2026-11: draft computed") && run.out.contains("total \(total),"), "\(run.out)\(run.err)")
+        #expect(run.out.contains("read: ") && run.out.contains("settle: ") && run.out.contains("write: "))
+        #expect(try jili(["pay", "approve", "--month", "2026-11"], data: data).out == "2026-11: approved\n")
+        let twice = try jili(["pay", "approve", "--month", "2026-11"], data: data)
+        #expect(twice.status == 1 && twice.err.contains("2026-11"))
+        // A refused plan is not put in force.
+        let refusedPlan = folder + "/deep.json"
+        let deep = String(decoding: FileManager.default.contents(atPath: exampleFolder + "/plan.json")!, as: UTF8.self)
+            .replacingOccurrences(of: "\"maxDepth\": 3", with: "\"maxDepth\": 1")
+        try deep.write(toFile: refusedPlan, atomically: true, encoding: .utf8)
+        let refused = try jili(["pay", "plan", refusedPlan, "--from", "2026-12"], data: data)
+        #expect(refused.status == 1 && refused.err.contains("deep.json: The plan is refused by its compliance check"), "\(refused.err)")
+    }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JiliCore
 import SQLKit
 import Vapor
 
@@ -54,5 +55,67 @@ extension JiliServer {
             try? await app.asyncShutdown()
             throw error
         }
+    }
+}
+
+extension JiliServer {
+    /// `jili pay plan FILE --from MONTH`: a version of the plan, activated from the month.
+    public static func activatePlan(json: String, name: String, from month: String, config: AppConfig) async throws -> [String] {
+        guard let period = Period(parsing: month) else { return ["--from: \"\(month)\" is not a month (YYYY-MM)"] }
+        return try await withApp(config) { app in
+            let pay = PayService(db: app.db, clock: app.jiliClock)
+            do {
+                // A plan refused by its compliance check is not even kept as a draft.
+                if let plan = try? PlanDecoder.decode(Array(json.utf8)), ComplianceReport(plan: plan).refused {
+                    throw PayService.Refusal(key: "pay_error_refused_plan")
+                }
+                let version = try await pay.createVersion(name: name, json: json, by: .system)
+                try await pay.activate(version, from: period, by: .system)
+                return ["plan version \(version.id!) \"\(version.name)\" is in force from \(period)"]
+            } catch let r as PayService.Refusal {
+                throw CommandRefusal(r, app)
+            }
+        }
+    }
+
+    /// `jili pay run --month MONTH`: computes the month's draft from the database, as the pay page
+    /// does; the phases' times with `timings`.
+    public static func computeRun(month: String, timings: Bool, config: AppConfig) async throws -> [String] {
+        guard let period = Period(parsing: month) else { return ["--month: \"\(month)\" is not a month (YYYY-MM)"] }
+        return try await withApp(config) { app in
+            var lines: [String] = []
+            do {
+                let run = try await PayService(db: app.db, clock: app.jiliClock).draft(period, by: .system) { phase, seconds in
+                    if timings { lines.append(String(format: "%@: %.2f s", phase, seconds)) }
+                }
+                let members = try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).count()
+                return lines + ["\(period): draft computed, \(members) members paid, total \(Money(fen: run.totalFen)), sales \(Money(fen: run.salesFen))"]
+            } catch let r as PayService.Refusal {
+                throw CommandRefusal(r, app)
+            }
+        }
+    }
+
+    /// `jili pay approve --month MONTH`: approves the draft exactly once.
+    public static func approveRun(month: String, config: AppConfig) async throws -> [String] {
+        try await withApp(config) { app in
+            do {
+                try await PayService(db: app.db, clock: app.jiliClock).approve(month, by: .system)
+                return ["\(month): approved"]
+            } catch let r as PayService.Refusal {
+                throw CommandRefusal(r, app)
+            }
+        }
+    }
+}
+
+/// A refusal of a command (a month already approved, a plan refused): its message, in English.
+public struct CommandRefusal: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    init(_ r: OrderService.Refusal, _ app: Application) {
+        let text = app.catalog.table("en")[r.key] ?? r.key
+        message = r.values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 }

@@ -52,22 +52,35 @@ struct PayService {
             .sort(\.$effectiveFrom, .descending).sort(\.$id, .descending).first()
     }
 
-    /// Computes (or computes again) the draft run of a month.
-    func draft(_ period: Period, by actor: Actor) async throws -> PayRun {
+    /// Computes (or computes again) the draft run of a month: the input read from the database,
+    /// settled by the engine, the run and its member lines written in one transaction. `phase` hears
+    /// how long each step took, in seconds.
+    func draft(_ period: Period, by actor: Actor, phase: (String, Double) -> Void = { _, _ in }) async throws -> PayRun {
+        let clockStart = ContinuousClock.now
+        var mark = clockStart
+        func lap(_ name: String) {
+            let now = ContinuousClock.now
+            let d = now - mark
+            phase(name, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            mark = now
+        }
         if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first(), run.status == "approved" {
             throw Refusal(key: "pay_error_approved", values: ["month": period.description])
         }
         guard let version = try await versionInForce(period) else { throw Refusal(key: "pay_error_no_plan", values: ["month": period.description]) }
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
         let input = try await SettlementSource(db: db).input(for: plan, period: period)
+        lap("read")
         let result: SettlementResult
         do {
             result = try SettlementEngine(plan: plan, input: input).settle(period: period, explain: true)
         } catch {
             throw Refusal(key: "pay_error_engine", values: ["reason": error.description])
         }
+        lap("settle")
         let sales = try await TeamQueries(db: db).orderTotals(period: period.description, scope: .all, member: nil, subtree: false)
         let now = clock.now()
+        defer { lap("write") }
         return try await db.transaction { db in
             let run = try await PayRun.query(on: db).filter(\.$period == period.description).first() ?? PayRun()
             if run.id != nil, run.status == "approved" { throw Refusal(key: "pay_error_approved", values: ["month": period.description]) }
