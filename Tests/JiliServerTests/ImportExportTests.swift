@@ -42,6 +42,30 @@ import Vapor
         }
     }
 
+    /// Orders are written 500 to an INSERT; each line goes to its own order.
+    @Test func importedOrdersNamingAProductGetTheirLine() async throws {
+        try await withTestApp { app in
+            let p1 = try #require(try await Product.query(on: app.db).filter(\.$code == "p1").first())
+            var rows = ["id,member_id,paid_at,amount,cost,category,product_id,quantity"]
+            for i in 1...1_203 { rows.append("imp\(i),m10,2026-11-0\(i % 9 + 1)T10:00:00+08:00,\(i * 2).00,\(i).00,,p1,\(i % 3 == 0 ? 7 : 2)") }
+            let o = try await importing(app, .orders, rows.joined(separator: "\n"), file: "orders.csv")
+            #expect(o.ok && o.added == 1_203, "\(o.problems.prefix(3))")
+            let imported = try await Order.query(on: app.db).filter(\.$code =~ "imp").with(\.$lines).all()
+            #expect(imported.count == 1_203)
+            for order in imported {
+                let i = Int64(order.code.dropFirst(3))!
+                let quantity: Int64 = i % 3 == 0 ? 7 : 2
+                // A line only when the amount divides by the quantity; its price is exact.
+                if (i * 200) % quantity == 0 {
+                    #expect(order.lines.count == 1 && order.lines[0].$product.id == p1.id && order.lines[0].priceFen * quantity == order.amountFen, "\(order.code)")
+                } else {
+                    #expect(order.lines.isEmpty, "\(order.code)")
+                }
+                #expect(order.category == p1.category)
+            }
+        }
+    }
+
     @Test func brokenMembersFilesWriteNothing() async throws {
         try await withTestApp { app in
             let count = try await Member.query(on: app.db).count()

@@ -207,15 +207,19 @@ struct ImportService {
         try await db.transaction { db in
             for chunk in stride(from: 0, to: rowsToWrite.count, by: 500) {
                 let part = Array(rowsToWrite[chunk..<min(rowsToWrite.count, chunk + 500)])
-                for r in part { try await r.order.create(on: db) }
+                // One INSERT for 500 orders.
+                try await part.map(\.order).create(on: db)
                 // A line when the file names the product and the amount divides evenly by the quantity
-                // (a line's price is exact or absent, never rounded).
-                let lines = part.compactMap { r -> OrderLine? in
-                    guard let p = r.product, r.order.amountFen % Int64(r.quantity) == 0 else { return nil }
-                    return OrderLine(orderID: r.order.id!, productID: p.id!, quantity: r.quantity,
-                                     priceFen: r.order.amountFen / Int64(r.quantity), costFen: r.order.costFen / Int64(r.quantity))
+                // (a line's price is exact or absent, never rounded); the new orders' ids are read back by code.
+                let withLines = part.filter { $0.product != nil && $0.order.amountFen % Int64($0.quantity) == 0 }
+                guard !withLines.isEmpty else { continue }
+                var ids: [String: Int] = [:]
+                for o in try await Order.query(on: db).filter(\.$code ~~ withLines.map(\.order.code)).all() { ids[o.code] = o.id }
+                let lines = withLines.map { r in
+                    OrderLine(orderID: ids[r.order.code]!, productID: r.product!.id!, quantity: r.quantity,
+                              priceFen: r.order.amountFen / Int64(r.quantity), costFen: r.order.costFen / Int64(r.quantity))
                 }
-                if !lines.isEmpty { try await lines.create(on: db) }
+                try await lines.create(on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "import", entity: "orders", id: file, before: nil,
                                    after: ["added": "\(rowsToWrite.count)", "unchanged": "\(unchangedOrders)"])
