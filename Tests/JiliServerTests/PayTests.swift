@@ -261,6 +261,17 @@ import Vapor
 }
 
 @Suite struct LedgerTests {
+    /// A month of 70,000 payables is one entry, written in batches (one INSERT has a limit on its values).
+    @Test func anEntryWithSeventyThousandLinesIsPosted() async throws {
+        try await withTestApp(demo: false) { app in
+            let lines = (1...70_000).map { ("payable:m\($0)", -Int64($0)) } + [("expense:commission", Int64(70_000 * 70_001 / 2))]
+            try await Ledger.post(on: app.db, at: testNow, kind: "pay_run", source: "pay_run:big", memo: "", lines: lines)
+            #expect(try await JournalLine.query(on: app.db).count() == 70_001)
+            #expect(try await Ledger(db: app.db).total() == 0)
+            #expect(try await Ledger(db: app.db).balance("payable:m70000") == -70_000)
+        }
+    }
+
     /// Every approval is a balanced entry; each member's payable is minus the sum of their approved totals.
     @Test func approvalsPostBalancedEntriesThatReconcileWithTheRuns() async throws {
         try await withTestApp { app in
