@@ -46,8 +46,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JiliServerTests",
+            // Jili is listed so that the tests that kill a real process find the built `jili`.
             dependencies: [
                 "JiliServer",
+                "Jili",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

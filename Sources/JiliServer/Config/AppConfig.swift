@@ -28,7 +28,8 @@ public struct AppConfig: Sendable {
         self.bcryptCost = bcryptCost
     }
 
-    /// Reads `DATABASE_URL`, `JILI_DATA`, `JILI_HOME` and `JILI_SECURE_COOKIES`.
+    /// Reads `DATABASE_URL` (and `JILI_DB_SCHEMA`, a PostgreSQL schema to keep the tables in),
+    /// `JILI_DATA`, `JILI_HOME` and `JILI_SECURE_COOKIES`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        demo: Bool, workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfig {
         var problems: [String] = []
@@ -37,7 +38,11 @@ public struct AppConfig: Sendable {
             if !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
                 problems.append("DATABASE_URL must start with postgres:// (got \"\(url.prefix(20))…\")")
             }
-            database = .postgres(url: url, schema: nil)
+            let schema = env["JILI_DB_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 }
+            if let schema, !schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                problems.append("JILI_DB_SCHEMA: \"\(schema)\" is not a plain name (letters, digits, _)")
+            }
+            database = .postgres(url: url, schema: schema)
         } else {
             database = .sqlite(path: env["JILI_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory + "/jili.sqlite")
         }

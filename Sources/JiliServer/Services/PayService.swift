@@ -93,6 +93,7 @@ struct PayService {
             run.computedAt = now
             try await run.save(on: db)
             try await RunLines.replace(run: run.id!, with: result, on: db)
+            await FaultPoint.reach("run-written")
             try await Audit.record(on: db, at: now, actor: actor, action: "compute", entity: "pay_run", id: period.description, before: nil,
                                    after: ["total": Money(fen: result.total).description, "plan_version": "\(version.id!)"])
             return run
@@ -115,6 +116,7 @@ struct PayService {
             let plan = try PlanDecoder.decode(Array(version!.json.utf8))
             try await Ledger.post(on: db, at: now, kind: "pay_run", source: "pay_run:\(period)", memo: "\(period) pay run",
                                   lines: Ledger.payRunLines(try RunResult.read(run), plan: plan))
+            await FaultPoint.reach("approval-posted")
             try await Audit.record(on: db, at: now, actor: actor, action: "approve", entity: "pay_run", id: period,
                                    before: ["status": "draft"], after: ["status": "approved", "total": Money(fen: run.totalFen).description])
         }
