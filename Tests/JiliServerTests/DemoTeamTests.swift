@@ -64,4 +64,26 @@ import Vapor
             #expect(try await other.get("/setup").location == "/signin")
         }
     }
+
+    /// Members imported before the first visit: the leader's account is linked to one of them
+    /// (the first at the top of the tree by default), and an unknown id is refused.
+    @Test func theFirstVisitAfterAnImportLinksTheLeaderToAMember() async throws {
+        try await withTestApp(demo: false) { app in
+            let members = try String(contentsOfFile: packageRoot + "/examples/basic/members.csv", encoding: .utf8)
+            let imported = try await ImportService(db: app.db, clock: app.jiliClock, text: app.catalog.table("en"))
+                .run(.members, bytes: Array(members.utf8), file: "members.csv", by: .system)
+            #expect(imported.ok && imported.added == 5)
+            var v = Visitor(app)
+            let page = try await v.get("/setup")
+            #expect(page.body.contains(#"name="member" value="A""#))
+            let unknown = try await v.post("/setup", ["name": "王芳", "username": "wangfang", "password": "long enough", "member": "ZZ"], from: "/setup")
+            #expect(unknown.status == .unprocessableEntity && unknown.body.visibleText.contains("没有这个成员编号。"))
+            #expect(try await Account.query(on: app.db).count() == 0)
+            let created = try await v.post("/setup", ["name": "王芳", "username": "wangfang", "password": "long enough", "member": "A"], from: "/setup")
+            #expect(created.status == .seeOther)
+            let account = try #require(try await Account.query(on: app.db).with(\.$member).first())
+            #expect(account.member?.code == "A" && account.roleValue == .leader)
+            #expect(try await Member.query(on: app.db).count() == 5)
+        }
+    }
 }

@@ -87,6 +87,14 @@ struct SignInController: RouteCollection {
     struct SetupPage: Encodable {
         let layout: Layout
         let error: String?
+        /// When members were imported before the first visit: the leader is one of them (the
+        /// first member at the top of the tree, unless another id is given).
+        let existingMember: String?
+    }
+
+    /// The first member at the top of the tree, when there are members already.
+    static func firstRoot(_ db: any Database) async throws -> Member? {
+        try await Member.query(on: db).filter(\.$sponsor.$id == nil).sort(\.$id).first()
     }
 
     struct SetupForm: Content {
@@ -94,11 +102,14 @@ struct SignInController: RouteCollection {
         var username: String
         var phone: String?
         var password: String
+        /// The leader's member id, when the team was imported before.
+        var member: String?
     }
 
     @Sendable func setupForm(req: Request) async throws -> Response {
         if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
-        return try await req.view.render("setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: nil)).encodeResponse(for: req)
+        return try await req.view.render("setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: nil,
+                                                            existingMember: try await Self.firstRoot(req.db)?.code)).encodeResponse(for: req)
     }
 
     /// Creates the leader (a member at the root and an account) in one transaction.
@@ -107,17 +118,34 @@ struct SignInController: RouteCollection {
         let form = try req.content.decode(SetupForm.self)
         let name = form.name.trimmingCharacters(in: .whitespaces)
         let username = form.username.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, !username.isEmpty, form.password.count >= 8 else {
-            return try await req.view.render("setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: req.t("setup_invalid")))
+        let root = try await Self.firstRoot(req.db)
+        func refuse(_ key: String) async throws -> Response {
+            try await req.view.render("setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: req.t(key), existingMember: root?.code))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+        guard !name.isEmpty, !username.isEmpty, form.password.count >= 8 else { return try await refuse("setup_invalid") }
+        // With members imported already, the leader is one of them; otherwise a new member m1.
+        var found: Member?
+        if let root {
+            let code = (form.member ?? "").trimmingCharacters(in: .whitespaces)
+            guard let m = try await Member.query(on: req.db).filter(\.$code == (code.isEmpty ? root.code : code)).first() else {
+                return try await refuse("setup_unknown_member")
+            }
+            found = m
+        }
+        let existing = found
         let hash = try await req.password.async.hash(form.password)
         let now = req.application.jiliClock.now()
         let account = try await req.db.transaction { db -> Account in
-            let member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: "active", joinedAt: now)
-            try await member.create(on: db)
-            member.path = Member.path(sponsorPath: nil, id: member.id!)
-            try await member.save(on: db)
+            let member: Member
+            if let existing {
+                member = existing
+            } else {
+                member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: "active", joinedAt: now)
+                try await member.create(on: db)
+                member.path = Member.path(sponsorPath: nil, id: member.id!)
+                try await member.save(on: db)
+            }
             let account = Account(username: username, phone: form.phone?.isEmpty == false ? form.phone : nil,
                                   passwordHash: hash, role: .leader, memberID: member.id)
             try await account.create(on: db)
