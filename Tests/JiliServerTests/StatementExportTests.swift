@@ -82,3 +82,29 @@ import Vapor
         }
     }
 }
+
+@Suite struct LongStatementTests {
+    /// A leader's 级差 comes from many downline members: the page lists the 50 largest sources and
+    /// says how many more the CSV holds.
+    @Test func aLongRuleShowsItsLargestSourcesAndPointsToTheCSV() async throws {
+        try await withTestApp { app in
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            var longest: (code: String, rule: String, lines: [RunResult.Line])?
+            for row in try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).all() {
+                let line = try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(row.line.utf8))
+                for (rule, e) in line.explanations ?? [:] where e.lines.count > (longest?.lines.count ?? 0) { longest = (row.memberCode, rule, e.lines) }
+            }
+            let (code, _, lines) = try #require(longest)
+            #expect(lines.count > 50, "the demo team has a rule with more than 50 sources")
+            var leader = try await Visitor.signedIn(app, "leader")
+            let page = try await leader.get("/statements/2026-10?member=\(code)").body.visibleText
+            #expect(page.contains("只列出金额最大的 50 项；另有 \(lines.count - 50) 项来源在 CSV 中。"))
+            let biggest = try #require(lines.max { (try? FixedPoint.parse($0.amount, scale: 8).get()) ?? 0 < (try? FixedPoint.parse($1.amount, scale: 8).get()) ?? 0 })
+            #expect(page.contains(biggest.zh))
+            let shown = lines.filter { page.contains($0.zh) }.count
+            #expect(shown == 50)
+            let csv = try await leader.get("/statements/2026-10/csv?member=\(code)").body
+            #expect(lines.allSatisfy { csv.contains($0.zh) })
+        }
+    }
+}

@@ -37,8 +37,28 @@ struct StatementController: RouteCollection {
         /// `25.00`: the amount as a number, for the CSV.
         let plain: String
         let summary: String
-        let lines: [StatementLine]
+        var lines: [StatementLine]
+        /// Sources left off the page (the CSV has them all).
+        var more: Int = 0
+
+        /// At most `limit` lines on a page: a leader's 级差 can come from tens of thousands of
+        /// downline members. The largest are kept, in the order given.
+        func shown(limit: Int) -> StatementRule {
+            guard lines.count > limit else { return self }
+            func size(_ l: StatementLine) -> Int64 {
+                guard case .success(let micro) = FixedPoint.parse(l.amount.hasPrefix("-") ? String(l.amount.dropFirst()) : l.amount, scale: 8) else { return 0 }
+                return micro
+            }
+            let kept = Set(lines.indices.sorted { size(lines[$0]) > size(lines[$1]) }.prefix(limit))
+            var out = self
+            out.lines = lines.indices.filter { kept.contains($0) }.map { lines[$0] }
+            out.more = lines.count - limit
+            return out
+        }
     }
+
+    /// Sources shown per rule on the page and on paper.
+    static let linesShown = 50
 
     struct StatementPage: Encodable {
         let layout: Layout
@@ -122,7 +142,7 @@ struct StatementController: RouteCollection {
         let period = s.run.period, member = s.member
         return StatementPage(
             layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
-            total: Money(fen: s.line?.total ?? 0).display, rules: s.rules, empty: s.line == nil,
+            total: Money(fen: s.line?.total ?? 0).display, rules: s.rules.map { $0.shown(limit: Self.linesShown) }, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
             disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
                 .map { DisputeController.row($0, req) },
