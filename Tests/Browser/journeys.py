@@ -53,7 +53,8 @@ def every_page_fits_a_phone(driver):
     sign_in(driver, "leader")
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
-                 "/pay", "/pay/versions/1", "/pay/runs/2026-10", "/statements", "/statements/2026-10?member=m10", "/audit", "/payouts", "/disputes",
+                 "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
+                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -141,9 +142,61 @@ def finance_approves_a_run(driver):
     driver.get(BASE + "/pay")
     driver.find_element(By.CSS_SELECTOR, "form[action='/pay/runs'] button").click()
     WebDriverWait(driver, 10).until(lambda d: "/pay/runs/" in d.current_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "按部门" in text and "按团队" in text and "较上月" in text and "激励成本率" in text, text
+    fits_the_phone(driver)
+    shot(driver, "run-review")
     driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
     WebDriverWait(driver, 10).until(lambda d: "已审批" in d.find_element(By.TAG_NAME, "h1").text)
     shot(driver, "run-finance")
+
+
+def finance_makes_a_plan_from_a_template(driver):
+    sign_in(driver, "finance")
+    driver.get(BASE + "/pay")
+    driver.find_element(By.LINK_TEXT, "级差方案").click()
+    WebDriverWait(driver, 10).until(lambda d: "/pay/versions/new" in d.current_url)
+    fits_the_phone(driver)
+    shot(driver, "plan-editor")
+    version = driver.find_element(By.NAME, "version")
+    version.clear()
+    version.send_keys("2027 级差（浏览器）")
+    rate = driver.find_element(By.NAME, "f14")
+    rate.clear()
+    rate.send_keys("5%")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/pay/versions/form'] button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.error.field"))
+    assert "is not a rate" in driver.find_element(By.CSS_SELECTOR, "p.error.field").text
+    shot(driver, "plan-editor-problem")
+    rate = driver.find_element(By.NAME, "f14")
+    rate.clear()
+    rate.send_keys("0.30")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/pay/versions/form'] button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "2027 级差（浏览器）" in d.find_element(By.TAG_NAME, "h1").text)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "提示：规则 jicha（级差奖）" in text and '"director": "0.30"' in text, text
+    fits_the_phone(driver)
+    shot(driver, "plan-version")
+
+
+def finance_pays_with_tax_and_the_member_reads_it(driver):
+    sign_in(driver, "finance")
+    driver.get(BASE + "/payouts")
+    assert driver.find_element(By.NAME, "withhold").is_selected()
+    driver.find_element(By.CSS_SELECTOR, "form[action='/payouts'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "/payouts/" in d.current_url)
+    assert "代扣个税" in driver.find_element(By.TAG_NAME, "main").text
+    fits_the_phone(driver)
+    shot(driver, "payout-batch")
+    driver.delete_all_cookies()
+    sign_in(driver, "agent")
+    driver.get(BASE + "/statements")
+    driver.find_element(By.LINK_TEXT, "余额明细").click()
+    WebDriverWait(driver, 10).until(lambda d: "/balance" in d.current_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "代扣个税" in text and "实发" in text and "之后应付 ¥0.00" in text, text
+    fits_the_phone(driver)
+    shot(driver, "balance-agent")
 
 
 def a_dispute_is_raised_and_answered(driver):
@@ -168,7 +221,8 @@ def a_dispute_is_raised_and_answered(driver):
     shot(driver, "dispute-agent")
 
 
-JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, a_dispute_is_raised_and_answered, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
+            finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0

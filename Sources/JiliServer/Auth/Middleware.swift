@@ -19,6 +19,13 @@ struct RequireAccount: AsyncMiddleware {
 struct CSRFProtection: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method != .GET && request.method != .HEAD {
+            // A body that came in more than one piece is still streaming when the middlewares run
+            // (the route collects it later): collect it here, or the token is not found. The limit is
+            // the route's: the upload page takes its own, every other form the default.
+            if request.body.data == nil {
+                let limit = request.url.path == "/import" ? ImportExportController.maxUpload : request.application.routes.defaultMaxBodySize
+                _ = try await request.body.collect(max: limit.value).get()
+            }
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
             guard let expected = request.session.data["csrf"], let sent, constantTimeEqual(sent, expected) else {
                 throw Abort(.forbidden, reason: "csrf")

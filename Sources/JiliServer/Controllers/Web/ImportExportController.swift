@@ -5,9 +5,12 @@ import Vapor
 
 /// The upload page for imports (all or nothing, every problem listed) and the CSV exports.
 struct ImportExportController: RouteCollection {
+    /// The largest file the upload page takes.
+    static let maxUpload: ByteCount = "64mb"
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get("import", use: form)
-        routes.on(.POST, "import", body: .collect(maxSize: "64mb"), use: upload)
+        routes.on(.POST, "import", body: .collect(maxSize: Self.maxUpload), use: upload)
         routes.get("export", ":file", use: export)
     }
 
