@@ -69,13 +69,18 @@ struct PlanEditorController: RouteCollection {
                 problems: [PlanProblem] = [], status: HTTPStatus = .ok) async throws -> Response {
         let groups = doc.map { PlanForm.groups($0) } ?? []
         var placed = Set<String>()
+        // Problems at fields are listed at the top too, by the field's name, so the first screen says what is wrong.
+        var atFields: [String] = []
         var index = 0
         let rows = groups.map { g -> GroupRow in
             let title = g.rule.map { "\($0) · \(req.t("rule_type_\(g.type ?? "")"))" } ?? req.t("plan_group_plan")
             let fields = g.fields.map { f -> FieldRow in
                 defer { index += 1 }
                 let errors = problems.filter { $0.path == f.path }.map(\.message)
-                if !errors.isEmpty { placed.insert(f.path) }
+                if !errors.isEmpty {
+                    placed.insert(f.path)
+                    atFields.append("\(title) · \(Self.label(f.key, req)): \(errors.joined(separator: "; "))")
+                }
                 let numeric: Bool = { if case .planName = f.key { return false }; if case .tierName = f.key { return false }; return true }()
                 return FieldRow(name: "f\(index)", label: Self.label(f.key, req), value: values[f.path] ?? f.value,
                                 error: errors.isEmpty ? nil : errors.joined(separator: "; "), numeric: numeric)
@@ -87,7 +92,7 @@ struct PlanEditorController: RouteCollection {
             layout: Layout(req, title: req.t("plan_editor_title")),
             templates: PlanTemplates.ids.map { TemplateLink(id: $0, label: req.t("plan_template_\($0)"), active: $0 == template) },
             versionName: versionName, base: doc?.rendered() ?? "", groups: rows,
-            problems: problems.filter { !placed.contains($0.path) }.map(\.description), source: source ?? doc?.rendered() ?? ""))
+            problems: atFields + problems.filter { !placed.contains($0.path) }.map(\.description), source: source ?? doc?.rendered() ?? ""))
             .encodeResponse(status: status, for: req)
     }
 
