@@ -106,6 +106,32 @@ import Vapor
         }
     }
 
+    /// Computing again while approving: the month is approved once, and what the ledger holds is
+    /// exactly the stored run (never a draft written over an approval).
+    @Test func approvingWhileComputingAgainKeepsOneApprovedRun() async throws {
+        try await withTestApp { app in
+            let pay = service(app)
+            let month = Period(parsing: "2026-11")!
+            _ = try await pay.draft(month, by: .system)
+            await withTaskGroup(of: Void.self) { group in
+                for i in 0..<6 {
+                    group.addTask {
+                        if i % 2 == 0 { _ = try? await pay.draft(month, by: .system) } else { try? await pay.approve("2026-11", by: .system) }
+                    }
+                }
+            }
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
+            #expect(run.status == "approved")
+            let entries = try await JournalEntry.query(on: app.db).filter(\.$source == "pay_run:2026-11").with(\.$lines).all()
+            #expect(entries.count == 1)
+            let posted = entries.first?.lines.filter { $0.account.hasPrefix("payable:") }.reduce(Int64(0)) { $0 - $1.amountFen }
+            #expect(posted == run.totalFen)
+            // Once approved, computing again is refused and changes nothing.
+            await #expect(throws: PayService.Refusal.self) { try await pay.draft(month, by: .system) }
+            #expect(try await PayRun.find(run.id, on: app.db)?.result == run.result)
+        }
+    }
+
     @Test func twoApprovalsAtOnceMakeExactlyOne() async throws {
         try await withTestApp { app in
             let pay = service(app)

@@ -82,16 +82,29 @@ struct PayService {
         let now = clock.now()
         defer { lap("write") }
         return try await db.transaction { db in
-            let run = try await PayRun.query(on: db).filter(\.$period == period.description).first() ?? PayRun()
-            if run.id != nil, run.status == "approved" { throw Refusal(key: "pay_error_approved", values: ["month": period.description]) }
-            run.period = period.description
-            run.$planVersion.id = version.id!
-            run.status = "draft"
-            run.totalFen = result.total
-            run.salesFen = sales.amount - sales.refunded
-            run.result = String(decoding: result.jsonBytes(explanations: false), as: UTF8.self)
-            run.computedAt = now
-            try await run.save(on: db)
+            let document = String(decoding: result.jsonBytes(explanations: false), as: UTF8.self)
+            let run: PayRun
+            if let existing = try await PayRun.query(on: db).filter(\.$period == period.description).first() {
+                // Only a draft is replaced: a conditional update, so that an approval committed
+                // meanwhile is never turned back into a draft (the update then changes nothing).
+                try await PayRun.query(on: db).filter(\.$id == existing.id!).filter(\.$status == "draft")
+                    .set(\.$planVersion.$id, to: version.id!).set(\.$totalFen, to: result.total).set(\.$salesFen, to: sales.amount - sales.refunded)
+                    .set(\.$result, to: document).set(\.$computedAt, to: now).update()
+                guard let updated = try await PayRun.find(existing.id, on: db), updated.status == "draft" else {
+                    throw Refusal(key: "pay_error_approved", values: ["month": period.description])
+                }
+                run = updated
+            } else {
+                run = PayRun()
+                run.period = period.description
+                run.$planVersion.id = version.id!
+                run.status = "draft"
+                run.totalFen = result.total
+                run.salesFen = sales.amount - sales.refunded
+                run.result = document
+                run.computedAt = now
+                try await run.create(on: db)
+            }
             try await RunLines.replace(run: run.id!, with: result, on: db)
             await FaultPoint.reach("run-written")
             try await Audit.record(on: db, at: now, actor: actor, action: "compute", entity: "pay_run", id: period.description, before: nil,
