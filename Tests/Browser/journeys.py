@@ -166,7 +166,7 @@ def finance_makes_a_plan_from_a_template(driver):
     rate.send_keys("5%")
     driver.find_element(By.CSS_SELECTOR, "form[action='/pay/versions/form'] button[type=submit]").click()
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.error.field"))
-    assert "is not a rate" in driver.find_element(By.CSS_SELECTOR, "p.error.field").text
+    assert "不是比例" in driver.find_element(By.CSS_SELECTOR, "p.error.field").text
     shot(driver, "plan-editor-problem")
     rate = driver.find_element(By.NAME, "f14")
     rate.clear()

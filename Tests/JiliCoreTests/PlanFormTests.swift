@@ -68,4 +68,21 @@ struct PlanFormTests {
         #expect(plain.setting(JSONValue.components("rules[3].rate")!, to: .number("2")) == nil)
         #expect(JSONValue.string("a\"b\\c\n\u{1}").compact() == #""a\"b\\c\n\u0001""#)
     }
+
+    /// The common problems carry a code and values, so that pages can say them in the reader's language.
+    @Test func problemsCarryACodeForTheMessageCatalogue() throws {
+        let json = #"{"id": "x", "tiers": [{"id": "vip", "name": "V"}], "capPerMember": "1.234", "compliance": {"maxDepth": "two"}, "rules": [{"id": "r", "type": "commission", "rate": "5%"}, {"id": "s", "type": "commission", "rate": "1.5"}]}"#
+        do {
+            _ = try PlanDecoder.decode(Array(json.utf8))
+            Issue.record("the plan has problems")
+        } catch {
+            let byPath = Dictionary(uniqueKeysWithValues: error.problems.map { ($0.path, ($0.code, $0.values)) })
+            #expect(byPath["capPerMember"]?.0 == "decimals" && byPath["capPerMember"]?.1 == ["value": "\"1.234\"", "max": "2"])
+            #expect(byPath["compliance.maxDepth"]?.0 == "not_whole")
+            #expect(byPath["rules[0].rate"]?.0 == "not_rate" && byPath["rules[0].rate"]?.1 == ["value": "\"5%\""])
+            #expect(byPath["rules[1].rate"]?.0 == "rate_range")
+            // The English message stays for the command line.
+            #expect(error.problems.first { $0.path == "rules[0].rate" }?.message == #""5%" is not a rate such as "0.05""#)
+        }
+    }
 }

@@ -228,7 +228,9 @@ import Vapor
             // A plan version with problems is refused on the page with each problem named.
             let bad = try await finance.post("/pay/versions", ["name": "x", "json": #"{"id": "x", "tiers": [{"id": "vip"}], "rules": [{"id": "r", "type": "commission", "rate": "1O%"}]}"#], from: "/pay")
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.body.visibleText.contains("\"1O%\" is not a rate"))
+            #expect(bad.body.visibleText.contains("\"1O%\" 不是比例"))
+            #expect(try await finance.post("/pay/versions?lang=en", ["name": "x", "json": #"{"id": "x", "tiers": [{"id": "vip"}], "rules": [{"id": "r", "type": "commission", "rate": "1O%"}]}"#], from: "/pay?lang=en")
+                .body.visibleText.contains("\"1O%\" is not a rate (a decimal: 0.05 is 5%)"))
         }
     }
 }

@@ -281,33 +281,34 @@ public struct PlanDecoder {
 
     // MARK: - Values
 
-    mutating func problem(_ path: String, _ message: String) {
-        problems.append(PlanProblem(path: path, message: message))
+    mutating func problem(_ path: String, _ message: String, code: String = "", _ values: [String: String] = [:]) {
+        problems.append(PlanProblem(path: path, message: message, code: code, values: values))
     }
 
     mutating func required(_ json: JSONValue?, path: String) -> JSONValue? {
-        if json == nil { problem(path, "missing") }
+        if json == nil { problem(path, "missing", code: "missing") }
         return json
     }
 
     mutating func object(_ json: JSONValue, path: String, allowed: Set<String>) -> JSONValue? {
         guard case .object(let members) = json else {
-            problem(path, "expected an object, got \(json.shortDescription)")
+            problem(path, "expected an object, got \(json.shortDescription)", code: "expected_object", ["value": json.shortDescription])
             return nil
         }
         for (key, _) in members where !allowed.contains(key) {
-            problem(path.isEmpty ? key : "\(path).\(key)", "unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            let list = allowed.sorted().joined(separator: ", ")
+            problem(path.isEmpty ? key : "\(path).\(key)", "unknown field (allowed: \(list))", code: "unknown_field", ["allowed": list])
         }
         return json
     }
 
     mutating func array(_ json: JSONValue?, path: String, required: Bool) -> [JSONValue]? {
         guard let json else {
-            if required { problem(path, "missing") }
+            if required { problem(path, "missing", code: "missing") }
             return nil
         }
         guard case .array(let items) = json else {
-            problem(path, "expected a list, got \(json.shortDescription)")
+            problem(path, "expected a list, got \(json.shortDescription)", code: "expected_list", ["value": json.shortDescription])
             return nil
         }
         return items
@@ -315,11 +316,11 @@ public struct PlanDecoder {
 
     mutating func string(_ json: JSONValue?, path: String, required: Bool) -> String? {
         guard let json else {
-            if required { problem(path, "missing") }
+            if required { problem(path, "missing", code: "missing") }
             return nil
         }
         guard case .string(let s) = json else {
-            problem(path, "expected a string, got \(json.shortDescription)")
+            problem(path, "expected a string, got \(json.shortDescription)", code: "expected_string", ["value": json.shortDescription])
             return nil
         }
         return s
@@ -330,10 +331,10 @@ public struct PlanDecoder {
         var text: String?
         if case .number(let n) = json { text = n } else if case .string(let s) = json { text = s }
         guard let text, let value = Int(text) else {
-            problem(path, "\(json.shortDescription) is not a whole number")
+            problem(path, "\(json.shortDescription) is not a whole number", code: "not_whole", ["value": json.shortDescription])
             return nil
         }
-        if value < minimum { problem(path, "must be at least \(minimum), not \(value)"); return nil }
+        if value < minimum { problem(path, "must be at least \(minimum), not \(value)", code: "at_least", ["minimum": "\(minimum)", "value": "\(value)"]); return nil }
         return value
     }
 
@@ -348,36 +349,39 @@ public struct PlanDecoder {
 
     mutating func money(_ json: JSONValue, path: String) -> Money? {
         guard let text = literal(json) else {
-            problem(path, "\(json.shortDescription) is not an amount")
+            problem(path, "\(json.shortDescription) is not an amount", code: "not_amount", ["value": json.shortDescription])
             return nil
         }
+        let v = ["value": json.shortDescription]
         switch FixedPoint.parse(text, scale: 2) {
         case .success(let fen) where fen >= 0: return Money(fen: fen)
-        case .success: problem(path, "\(json.shortDescription) must not be negative")
-        case .failure(.tooManyDecimals): problem(path, "\(json.shortDescription) has more than 2 decimals")
-        case .failure(.overflow): problem(path, "\(json.shortDescription) is too large")
-        case .failure: problem(path, "\(json.shortDescription) is not an amount")
+        case .success: problem(path, "\(json.shortDescription) must not be negative", code: "negative", v)
+        case .failure(.tooManyDecimals): problem(path, "\(json.shortDescription) has more than 2 decimals", code: "decimals", v.merging(["max": "2"]) { $1 })
+        case .failure(.overflow): problem(path, "\(json.shortDescription) is too large", code: "too_large", v)
+        case .failure: problem(path, "\(json.shortDescription) is not an amount", code: "not_amount", v)
         }
         return nil
     }
 
     mutating func decimal(_ json: JSONValue, path: String, what: String) -> Rate? {
+        let v = ["value": json.shortDescription]
+        let notIt = what.hasPrefix("a rate") ? "not_rate" : "not_decimal"
         guard let text = literal(json) else {
-            problem(path, "\(json.shortDescription) is not \(what)")
+            problem(path, "\(json.shortDescription) is not \(what)", code: notIt, v)
             return nil
         }
         switch FixedPoint.parse(text, scale: 6) {
-        case .success(let v) where v >= 0: return Rate(millionths: v)
-        case .success: problem(path, "\(json.shortDescription) must not be negative")
-        case .failure(.tooManyDecimals): problem(path, "\(json.shortDescription) has more than 6 decimals")
-        case .failure: problem(path, "\(json.shortDescription) is not \(what)")
+        case .success(let value) where value >= 0: return Rate(millionths: value)
+        case .success: problem(path, "\(json.shortDescription) must not be negative", code: "negative", v)
+        case .failure(.tooManyDecimals): problem(path, "\(json.shortDescription) has more than 6 decimals", code: "decimals", v.merging(["max": "6"]) { $1 })
+        case .failure: problem(path, "\(json.shortDescription) is not \(what)", code: notIt, v)
         }
         return nil
     }
 
     mutating func rate(_ json: JSONValue, path: String) -> Rate? {
         guard let r = decimal(json, path: path, what: "a rate such as \"0.05\"") else { return nil }
-        if r > .one { problem(path, "\(json.shortDescription) is out of range: a rate is between 0 and 1"); return nil }
+        if r > .one { problem(path, "\(json.shortDescription) is out of range: a rate is between 0 and 1", code: "rate_range", ["value": json.shortDescription]); return nil }
         return r
     }
 }

@@ -64,6 +64,15 @@ struct PlanEditorController: RouteCollection {
 
     /// The page for a document: its fields (with the values typed, when given back), problems at
     /// their fields and the rest above.
+    /// A plan problem in the reader's language (the common ones; the rarer stay in English).
+    static func message(_ p: PlanProblem, _ req: Request) -> String {
+        let key = "plan_problem_\(p.code)"
+        guard !p.code.isEmpty, case let text = req.t(key, p.values), text != key else { return p.message }
+        return text
+    }
+
+    static func describe(_ p: PlanProblem, _ req: Request) -> String { p.path.isEmpty ? message(p, req) : "\(p.path): \(message(p, req))" }
+
     /// `doc` is nil when the JSON typed does not parse: then only the JSON editor is shown.
     func render(_ req: Request, doc: JSONValue?, source: String? = nil, versionName: String, template: String?, values: [String: String] = [:],
                 problems: [PlanProblem] = [], status: HTTPStatus = .ok) async throws -> Response {
@@ -76,7 +85,7 @@ struct PlanEditorController: RouteCollection {
             let title = g.rule.map { "\($0) · \(req.t("rule_type_\(g.type ?? "")"))" } ?? req.t("plan_group_plan")
             let fields = g.fields.map { f -> FieldRow in
                 defer { index += 1 }
-                let errors = problems.filter { $0.path == f.path }.map(\.message)
+                let errors = problems.filter { $0.path == f.path }.map { Self.message($0, req) }
                 if !errors.isEmpty {
                     placed.insert(f.path)
                     atFields.append("\(title) · \(Self.label(f.key, req)): \(errors.joined(separator: "; "))")
@@ -92,7 +101,7 @@ struct PlanEditorController: RouteCollection {
             layout: Layout(req, title: req.t("plan_editor_title")),
             templates: PlanTemplates.ids.map { TemplateLink(id: $0, label: req.t("plan_template_\($0)"), active: $0 == template) },
             versionName: versionName, base: doc?.rendered() ?? "", groups: rows,
-            problems: atFields + problems.filter { !placed.contains($0.path) }.map(\.description), source: source ?? doc?.rendered() ?? ""))
+            problems: atFields + problems.filter { !placed.contains($0.path) }.map { Self.describe($0, req) }, source: source ?? doc?.rendered() ?? ""))
             .encodeResponse(status: status, for: req)
     }
 
