@@ -23,14 +23,14 @@ struct ImportCommand: AsyncParsableCommand {
 /// `jili export members|orders|refunds [--month YYYY-MM] [--out FILE]`: CSV that Excel opens (UTF-8 BOM).
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export members, or a month's orders or refunds, as CSV (UTF-8 with BOM).")
+        commandName: "export", abstract: "Export members, goals, or a month's orders or refunds, as CSV (UTF-8 with BOM).")
 
-    @Argument(help: "members, orders or refunds") var kind: String
+    @Argument(help: "members, orders, refunds or goals") var kind: String
     @Option(help: "The month of orders or refunds (YYYY-MM); this month by default.") var month: String?
     @Option(help: "Write here instead of standard output.") var out: String?
 
     func run() async throws {
-        guard ["members", "orders", "refunds"].contains(kind) else { throw Failure(lines: ["\(kind): not one of members, orders, refunds"]) }
+        guard ["members", "orders", "refunds", "goals"].contains(kind) else { throw Failure(lines: ["\(kind): not one of members, orders, refunds, goals"]) }
         if let month, month.count != 7 || month.split(separator: "-").count != 2 {
             throw Failure(lines: ["--month: \"\(month)\" is not a month (YYYY-MM)"])
         }

@@ -23,12 +23,12 @@ struct RankingTests {
     }
 
     @Test func progressInBasisPointsRoundedDown() {
-        #expect(Progress(actual: 87_500, target: 100_000).percent == "87.5%")
-        #expect(Progress(actual: 99_999, target: 100_000).basisPoints == 9_999)
-        #expect(!Progress(actual: 99_999, target: 100_000).reached && Progress(actual: 99_999, target: 100_000).remaining == 1)
-        #expect(Progress(actual: 150_000, target: 100_000).percent == "150%" && Progress(actual: 150_000, target: 100_000).reached)
-        #expect(Progress(actual: -5, target: 100).basisPoints == 0 && Progress(actual: 5, target: 0).basisPoints == 0)
-        #expect(Progress(actual: Int64.max, target: 2).basisPoints == Int64.max / 2)
+        #expect(GoalProgress(actual: 87_500, target: 100_000).percent == "87.5%")
+        #expect(GoalProgress(actual: 99_999, target: 100_000).basisPoints == 9_999)
+        #expect(!GoalProgress(actual: 99_999, target: 100_000).reached && GoalProgress(actual: 99_999, target: 100_000).remaining == 1)
+        #expect(GoalProgress(actual: 150_000, target: 100_000).percent == "150%" && GoalProgress(actual: 150_000, target: 100_000).reached)
+        #expect(GoalProgress(actual: -5, target: 100).basisPoints == 0 && GoalProgress(actual: 5, target: 0).basisPoints == 0)
+        #expect(GoalProgress(actual: Int64.max, target: 2).basisPoints == Int64.max / 2)
     }
 
     @Test func windowsKnowTheirMonths() {

@@ -37,14 +37,17 @@ import Vapor
             }
             try write("orders.csv", orderParts)
             try write("refunds.csv", refundParts)
+            try write("goals.csv", [try await export.goals(scope: .all)])
             try DemoGenerator.planJSON.write(toFile: "\(folder)/plan.json", atomically: true, encoding: .utf8)
             let files = SettlementFiles(plan: "\(folder)/plan.json", members: "\(folder)/members.csv", orders: "\(folder)/orders.csv",
-                                        refunds: "\(folder)/refunds.csv")
+                                        refunds: "\(folder)/refunds.csv", goals: "\(folder)/goals.csv")
             let (plan, input) = try files.load().get()
             let cli = try SettlementEngine(plan: plan, input: input).settle(period: Period(parsing: "2026-10")!)
 
             let app = try RunResult.read(run)
             #expect(run.totalFen == cli.total && cli.total > 0)
+            // The goals set in the app pay through the plan's goalBonus, as the goals file does.
+            #expect(input.goals.count > 100 && cli.members.contains { ($0.rules["goal"] ?? 0) > 0 })
             #expect(app.members.count == cli.members.count)
             for (a, c) in zip(app.members, cli.members) {
                 #expect(a.member == c.member)

@@ -21,7 +21,7 @@ public enum Ranking {
 
 /// Progress towards a target, in exact integers: how much of it is reached, in basis points
 /// (10,000 = 100 %, rounded down, so that 99.995 % never shows as reached).
-public struct Progress: Equatable, Sendable {
+public struct GoalProgress: Equatable, Sendable {
     public var actual: Int64
     public var target: Int64
 

@@ -50,6 +50,12 @@ public struct SettlementInput: Sendable {
         public var window: GoalWindow
         /// Fen.
         public var target: Int64
+
+        public init(member: Int32, window: GoalWindow, target: Int64) {
+            self.member = member
+            self.window = window
+            self.target = target
+        }
     }
 
     public var members = Members()

@@ -25,7 +25,8 @@ extension JiliServer {
             case "members": return try await service.members(scope: .all)
             case "orders": return try await service.orders(scope: .all, period: period)
             case "refunds": return try await service.refunds(scope: .all, period: period)
-            default: throw Abort(.badRequest, reason: "\(kind): not one of members, orders, refunds")
+            case "goals": return try await service.goals(scope: .all)
+            default: throw Abort(.badRequest, reason: "\(kind): not one of members, orders, refunds, goals")
             }
         }
     }

@@ -42,5 +42,6 @@ extension Migrations {
         add(M012AddPayoutWithholding())
         add(M013AddApiTokenAccount())
         add(M014SplitRunLines())
+        add(M015CreateGoals())
     }
 }

@@ -181,7 +181,33 @@ struct DemoTeam {
             }
         }
 
-        let (departmentRows, positionRows, memberRows, orderRows, lineRows, refundRows) = (departments, positions, members, orders, lines, refunds)
+        // Goals: monthly volume goals for the busiest sellers (what the plan's goalBonus pays on),
+        // and the whole team's month and quarter.
+        var goals: [Goal] = []
+        func goal(_ scope: String, member: Member?, window: String, metric: String, target: Int64) {
+            let g = Goal()
+            g.scope = scope
+            g.$member.id = member?.id
+            g.period = window
+            g.metric = metric
+            g.target = target
+            g.key = (member.map { "\(scope):\($0.id!)" } ?? scope) + ":\(window):\(metric)"
+            g.createdBy = "system"
+            g.createdAt = now
+            g.id = goals.count + 1
+            goals.append(g)
+        }
+        for seller in sellers.prefix(40) where seller.status == "active" {
+            for back in 0..<4 {
+                goal("member", member: seller, window: Period(index: current.index - Int32(back)).description, metric: "volume",
+                     target: Int64(3 + random.below(8)) * 100_000)
+            }
+        }
+        goal("team", member: nil, window: current.description, metric: "volume", target: 30_000_000)
+        goal("team", member: nil, window: GoalWindow.holding(current, kind: .quarter).description, metric: "volume", target: 100_000_000)
+        goal("team", member: nil, window: current.description, metric: "new_customers", target: 60)
+
+        let (departmentRows, positionRows, memberRows, orderRows, lineRows, refundRows, goalRows) = (departments, positions, members, orders, lines, refunds, goals)
         try await db.transaction { db in
             try await Self.insertBatches(departmentRows, on: db)
             try await Self.insertBatches(positionRows, on: db)
@@ -192,8 +218,9 @@ struct DemoTeam {
             try await Self.insertBatches(orderRows, on: db)
             try await Self.insertBatches(lineRows, on: db)
             try await Self.insertBatches(refundRows, on: db)
+            try await Self.insertBatches(goalRows, on: db)
             try await Self.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
-                                                              Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema])
+                                                              Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema, Goal.schema])
             try await Audit.record(on: db, at: now, actor: .system, action: "create", entity: "demo", id: "demo-team", before: nil,
                                    after: ["members": "\(memberRows.count)", "orders": "\(orderRows.count)", "refunds": "\(refundRows.count)"])
         }

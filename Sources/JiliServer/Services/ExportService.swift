@@ -61,4 +61,13 @@ struct ExportService {
             [$0.code, $0.order.code, timestamp($0.refundedAt), Money(fen: $0.amountFen).description]
         })
     }
+
+    /// Member volume goals in the contract's goals format (what the plan's goalBonus pays on).
+    func goals(scope: MemberScope) async throws -> [UInt8] {
+        let goals = try await Goal.query(on: db).filter(\.$scope == "member").filter(\.$metric == "volume").with(\.$member).sort(\.$period).sort(\.$id).all()
+        return Self.csv(["member_id", "period", "target"], goals.compactMap { g in
+            guard let m = g.member, scope.contains(m) else { return nil }
+            return [m.code, g.period, Money(fen: g.target).description]
+        })
+    }
 }

@@ -58,6 +58,12 @@ struct SettlementSource {
         guard let forest = TeamForest.build(sponsor: sponsors).forest else { throw UnknownTier(member: "?", tier: "cycle") }
         input.members.forest = forest
 
+        // Member volume goals are the contract's goals file: the plan's goalBonus pays on them.
+        for g in try await Goal.query(on: db).filter(\.$scope == "member").filter(\.$metric == "volume").all() {
+            guard let id = g.$member.id, let member = index[id], let window = GoalWindow(parsing: g.period) else { continue }
+            input.goals.append(.init(member: member, window: window, target: g.target))
+        }
+
         struct OrderRow: Decodable {
             var id: Int
             var code: String

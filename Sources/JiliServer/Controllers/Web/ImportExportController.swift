@@ -63,7 +63,8 @@ struct ImportExportController: RouteCollection {
             .encodeResponse(status: outcome.ok ? .ok : .unprocessableEntity, for: req)
     }
 
-    /// /export/members.csv, /export/orders.csv?month=2026-11, /export/refunds.csv?month=2026-11.
+    /// /export/members.csv, /export/orders.csv?month=2026-11, /export/refunds.csv?month=2026-11,
+    /// /export/goals.csv (members' volume goals, the contract's goals file).
     @Sendable func export(req: Request) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
@@ -74,9 +75,9 @@ struct ImportExportController: RouteCollection {
         let service = ExportService(db: req.db, clock: clock)
         let bytes: [UInt8]
         switch file {
-        case "members.csv":
+        case "members.csv", "goals.csv":
             guard let scope = Permissions.memberScope(account, member: me) else { throw Abort(.forbidden) }
-            bytes = try await service.members(scope: scope)
+            bytes = file == "members.csv" ? try await service.members(scope: scope) : try await service.goals(scope: scope)
         case "orders.csv", "refunds.csv":
             guard let scope = Permissions.orderScope(account, member: me) else { throw Abort(.forbidden) }
             bytes = file == "orders.csv" ? try await service.orders(scope: scope, period: month) : try await service.refunds(scope: scope, period: month)
@@ -85,7 +86,7 @@ struct ImportExportController: RouteCollection {
         }
         let response = Response(status: .ok, body: .init(data: Data(bytes)))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        let name = file == "members.csv" ? "jili-members.csv" : "jili-\(file.dropLast(4))-\(month).csv"
+        let name = file == "members.csv" || file == "goals.csv" ? "jili-\(file)" : "jili-\(file.dropLast(4))-\(month).csv"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         return response
     }
