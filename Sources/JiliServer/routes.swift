@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: BalanceController())
     try signedIn.register(collection: StatementController())
     try signedIn.register(collection: PlanEditorController())
+    try signedIn.register(collection: GoalController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

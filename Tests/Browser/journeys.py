@@ -54,11 +54,40 @@ def every_page_fits_a_phone(driver):
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
-                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/audit", "/payouts", "/disputes",
+                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
     shot(driver, "org-edit-en")
+
+
+def agent_sees_their_goals_on_the_phone(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/dashboard")
+    bars = driver.find_elements(By.CSS_SELECTOR, "ul.goals progress")
+    assert len(bars) >= 2, "the dashboard shows goal bars"
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "我的目标与团队目标" in text and "汤强 (m10)" in text and "全团队" in text, text
+    driver.find_element(By.LINK_TEXT, "我的目标与团队目标").click()
+    WebDriverWait(driver, 10).until(lambda d: "/goals" in d.current_url)
+    fits_the_phone(driver)
+    shot(driver, "goals-agent")
+
+
+def manager_sets_a_goal_for_their_agent(driver):
+    sign_in(driver, "manager")
+    driver.get(BASE + "/goals")
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    driver.find_element(By.NAME, "member").send_keys("m10")
+    period = driver.find_element(By.CSS_SELECTOR, "form[action='/goals'][method='post'] input[name=period]")
+    period.clear()
+    period.send_keys("2026-12")
+    driver.find_element(By.NAME, "target").send_keys("12000")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/goals'][method='post'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "period=2026-12" in d.current_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "汤强 (m10)" in text and "¥12,000.00" in text, text
+    shot(driver, "goals-manager")
 
 
 def agent_sees_their_dashboard(driver):
@@ -222,7 +251,8 @@ def a_dispute_is_raised_and_answered(driver):
 
 
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
-            finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+            finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
+            manager_sets_a_goal_for_their_agent, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0

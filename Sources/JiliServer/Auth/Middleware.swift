@@ -23,7 +23,7 @@ struct CSRFProtection: AsyncMiddleware {
             // (the route collects it later): collect it here, or the token is not found. The limit is
             // the route's: the upload page takes its own, every other form the default.
             if request.body.data == nil {
-                let limit = request.url.path == "/import" ? ImportExportController.maxUpload : request.application.routes.defaultMaxBodySize
+                let limit = ImportExportController.uploadPaths.contains(request.url.path) ? ImportExportController.maxUpload : request.application.routes.defaultMaxBodySize
                 _ = try await request.body.collect(max: limit.value).get()
             }
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")

@@ -205,7 +205,7 @@ struct DemoTeam {
         }
         goal("team", member: nil, window: current.description, metric: "volume", target: 30_000_000)
         goal("team", member: nil, window: GoalWindow.holding(current, kind: .quarter).description, metric: "volume", target: 100_000_000)
-        goal("team", member: nil, window: current.description, metric: "new_customers", target: 60)
+        goal("team", member: nil, window: current.description, metric: "orders", target: 500)
 
         let (departmentRows, positionRows, memberRows, orderRows, lineRows, refundRows, goalRows) = (departments, positions, members, orders, lines, refunds, goals)
         try await db.transaction { db in

@@ -41,7 +41,7 @@ struct ImportService {
     }
 
     /// Reads rows with the named columns; problems with the file's shape are collected.
-    private func rows(_ bytes: [UInt8], file: String, required: [String], optional: [String] = [],
+    func rows(_ bytes: [UInt8], file: String, required: [String], optional: [String] = [],
                       problems: inout [InputProblem]) -> [(line: Int, fields: [String: String])] {
         var out: [(Int, [String: String])] = []
         var reader = CSVReader(file: file)

@@ -28,6 +28,9 @@ struct DashboardController: RouteCollection {
         let mine: [Figure]
         let team: [Figure]
         let top: [TopMember]
+        /// Progress bars: one's own goals and those of the teams one belongs to, for the windows
+        /// that hold this month.
+        let goals: [GoalController.Row]
     }
 
     @Sendable func dashboard(req: Request) async throws -> View {
@@ -39,6 +42,17 @@ struct DashboardController: RouteCollection {
         var team: [Figure] = []
         var top: [TopMember] = []
         let scope = Permissions.memberScope(account, member: me)
+
+        let windows = WindowKind.allCases.map { GoalWindow.holding(period, kind: $0).description }
+        let department = account.$department.id ?? me?.$department.id
+        let goals = try await GoalController.rows(req, account: account, me: me, windows: windows) { goal, member in
+            switch goal.scope {
+            case "member": return member?.id == me?.id && me != nil
+            case "subtree": return me.map { m in member.map { m.path.hasPrefix($0.path) } ?? false } ?? false
+            case "department": return goal.$department.id != nil && goal.$department.id == department
+            default: return true
+            }
+        }
 
         if let me {
             let this = try await queries.volume(of: me, period: period.description)
@@ -94,6 +108,6 @@ struct DashboardController: RouteCollection {
         return try await req.view.render("dashboard", DashboardPage(
             layout: Layout(req, title: req.t("dashboard_title")),
             greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,
-            mine: mine, team: team, top: top))
+            mine: mine, team: team, top: top, goals: goals))
     }
 }
