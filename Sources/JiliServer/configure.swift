@@ -25,6 +25,9 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
         }
     }
     app.migrations.addJili()
+    // Caches shared by requests, made before any request (the application's storage is not for concurrent writes).
+    _ = app.estimates
+    _ = app.leaderboards
 
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionsConfiguration(cookieName: "jili_session") { id in

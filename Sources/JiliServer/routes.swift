@@ -22,6 +22,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: StatementController())
     try signedIn.register(collection: PlanEditorController())
     try signedIn.register(collection: GoalController())
+    try signedIn.register(collection: ContestController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

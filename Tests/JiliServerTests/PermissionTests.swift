@@ -48,6 +48,9 @@ import Vapor
             ("GET /pay/runs/:period", "/pay/runs/2026-10", with(forbiddenBut(["leader", "director", "finance"]))),
             ("GET /statements", "/statements", with([:])),
             ("GET /goals", "/goals", with([:])),
+            ("GET /contests", "/contests", with([:])),
+            ("GET /contests/:id", "/contests/1", with([:])),
+            ("GET /contests/:id/screen", "/contests/1/screen", with([:])),
             ("GET /goals", "/goals?period=2026-Q4", with([:])),
             ("GET /disputes", "/disputes", with(forbiddenBut(["leader", "finance"]))),
             ("GET /payouts", "/payouts", with(forbiddenBut(["leader", "finance"]))),
@@ -80,7 +83,7 @@ import Vapor
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
-                        "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
+                        "POST /contests", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {

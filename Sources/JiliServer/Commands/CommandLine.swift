@@ -120,3 +120,14 @@ public struct CommandRefusal: Error, CustomStringConvertible {
         message = r.values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 }
+
+extension JiliServer {
+    /// `jili contests freeze`: freezes every contest whose last day has passed (results kept, cash
+    /// prizes entered); running it again freezes nothing twice.
+    public static func freezeContests(config: AppConfig) async throws -> [String] {
+        try await withApp(config) { app in
+            let count = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
+            return ["\(count) contest(s) frozen"]
+        }
+    }
+}

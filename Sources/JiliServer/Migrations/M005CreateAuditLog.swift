@@ -43,5 +43,6 @@ extension Migrations {
         add(M013AddApiTokenAccount())
         add(M014SplitRunLines())
         add(M015CreateGoals())
+        add(M016CreateContests())
     }
 }

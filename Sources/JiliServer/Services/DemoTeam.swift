@@ -238,6 +238,17 @@ struct DemoTeam {
             _ = try await pay.draft(month, by: .system)
             try await pay.approve(month.description, by: .system)
         }
+        // Contests: this month's sales sprint (live), and last month's departments (frozen on first look).
+        let contests = ContestService(db: db, clock: clock)
+        func day(_ p: Period, _ d: Int) -> String { String(format: "%04d-%02d-%02d", p.year, p.month, d) }
+        _ = try await contests.create(name: "\(current.month)月销售冲刺", kind: "individual", metric: "volume", startsOn: day(current, 1),
+                                      endsOn: day(current, CivilDate.daysInMonth(year: current.year, month: current.month)), tiers: [], teams: [],
+                                      prizes: [.init(rank: 1, text: "华为平板", cashFen: 100_000), .init(rank: 2, text: "", cashFen: 50_000),
+                                               .init(rank: 3, text: "", cashFen: 30_000)], by: .system)
+        let last = current.previous
+        _ = try await contests.create(name: "\(last.month)月部门对抗", kind: "department", metric: "volume", startsOn: day(last, 1),
+                                      endsOn: day(last, CivilDate.daysInMonth(year: last.year, month: last.month)), tiers: [], teams: [],
+                                      prizes: [.init(rank: 1, text: "团队聚餐", cashFen: 0)], by: .system)
     }
 
     /// Inserts models in batches of 500 rows (one statement each).

@@ -95,7 +95,7 @@ struct RunReview {
         // Entries are ordered by id, the order they were posted in.
         let opened = try await PayRun.query(on: db).filter(\.$status == "approved").filter(\.$period < run.period)
             .sort(\.$period, .descending).first()
-        var entries = JournalEntry.query(on: db).filter(\.$kind == "adjustment").with(\.$lines)
+        var entries = JournalEntry.query(on: db).filter(\.$kind ~~ ["adjustment", "prize"]).with(\.$lines)
         if let opened, let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(opened.period)").first() {
             entries = entries.filter(\.$id > from.id!)
         }

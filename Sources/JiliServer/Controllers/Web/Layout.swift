@@ -38,6 +38,7 @@ struct Layout: Encodable {
             item("/dashboard", "nav_dashboard")
             if account.$member.id != nil { item("/statements", "nav_statements") }
             item("/goals", "nav_goals")
+            item("/contests", "nav_contests")
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
             if DisputeController.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }

@@ -201,6 +201,17 @@ struct PayController: RouteCollection {
         let earners: [Earner]
     }
 
+    /// `dispute:7` → "争议 #7 调整", `contest:3` → "竞赛 #3 奖金".
+    static func describe(source: String, _ req: Request) -> String {
+        let parts = source.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return source }
+        switch parts[0] {
+        case "dispute": return req.t("balance_kind_adjustment", ["subject": parts[1]])
+        case "contest": return req.t("balance_kind_prize", ["subject": parts[1]])
+        default: return source
+        }
+    }
+
     static func signed(_ fen: Int64) -> String { (fen > 0 ? "+" : "") + Money(fen: fen).display }
 
     @Sendable func run(req: Request) async throws -> View {
@@ -223,7 +234,7 @@ struct PayController: RouteCollection {
                                              change: hasPrevious ? Self.signed($0.after - $0.before) : nil) },
             departments: groups(review.byDepartment), teams: groups(review.byTeam),
             adjustments: review.adjustments.map {
-                AdjustmentRow(at: clock.format($0.at), text: $0.source.hasPrefix("dispute:") ? req.t("balance_kind_adjustment", ["subject": String($0.source.dropFirst(8))]) : $0.source,
+                AdjustmentRow(at: clock.format($0.at), text: Self.describe(source: $0.source, req),
                               member: $0.member, amount: Money(fen: $0.amount).display)
             },
             adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,

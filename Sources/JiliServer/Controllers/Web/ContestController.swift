@@ -1,0 +1,163 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Contests (团队竞赛): everyone follows the live leaderboards and the frozen results; the leader and
+/// the operations director create them. A contest whose last day has passed is frozen when it is
+/// next looked at (or by `jili contests freeze`).
+struct ContestController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("contests", use: list)
+        routes.post("contests", use: create)
+        routes.get("contests", ":id", use: board)
+        routes.get("contests", ":id", "screen", use: screen)
+    }
+
+    static func mayCreate(_ role: Role) -> Bool { [.leader, .director].contains(role) }
+
+    func service(_ req: Request) -> ContestService { ContestService(db: req.db, clock: req.application.jiliClock) }
+
+    struct Row: Encodable {
+        let id: Int
+        let name: String
+        let window: String
+        let metric: String
+        let kind: String
+        let frozen: Bool
+    }
+
+    struct ListPage: Encodable {
+        let layout: Layout
+        let open: [Row]
+        let frozen: [Row]
+        let canCreate: Bool
+        let tiers: [SelectOption]
+        let today: String
+        let error: String?
+    }
+
+    func row(_ c: Contest, _ req: Request) -> Row {
+        Row(id: c.id!, name: c.name, window: "\(c.startsOn) – \(c.endsOn)", metric: req.t("contest_metric_\(c.metric)"),
+            kind: req.t("contest_kind_\(c.kind)"), frozen: c.status == "frozen")
+    }
+
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let contests = try await Contest.query(on: req.db).sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(100).all()
+        return try await req.view.render("contests/list", ListPage(
+            layout: Layout(req, title: req.t("contests_title")),
+            open: contests.filter { $0.status == "open" }.map { row($0, req) }, frozen: contests.filter { $0.status == "frozen" }.map { row($0, req) },
+            canCreate: Self.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) },
+            today: req.application.jiliClock.format(req.application.jiliClock.now(), "yyyy-MM-dd"), error: error))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let account = try req.account
+        guard Self.mayCreate(account.roleValue) else { throw Abort(.forbidden) }
+        let form = try req.content.decode([String: String].self)
+        var prizes: [ContestService.PrizeInput] = []
+        do {
+            for rank in 1...3 {
+                let text = (form["prize\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
+                let cashText = (form["cash\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty || !cashText.isEmpty else { continue }
+                var cash: Int64 = 0
+                if !cashText.isEmpty {
+                    guard case .success(let fen) = FixedPoint.parse(cashText, scale: 2), fen >= 0 else {
+                        throw ContestService.Refusal(key: "contest_error_prize_cash")
+                    }
+                    cash = fen
+                }
+                prizes.append(.init(rank: rank, text: text, cashFen: cash))
+            }
+            let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
+            let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
+            let contest = try await service(req).create(name: form["name"] ?? "", kind: form["kind"] ?? "", metric: form["metric"] ?? "",
+                                                        startsOn: form["starts"] ?? "", endsOn: form["ends"] ?? "", tiers: tiers, teams: teams,
+                                                        prizes: prizes, by: .account(account))
+            return req.redirect(to: "/contests/\(contest.id!)")
+        } catch let r as ContestService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    struct StandingRow: Encodable {
+        let rank: Int
+        let label: String
+        let value: String
+        let mine: Bool
+        let prize: String?
+    }
+
+    struct BoardPage: Encodable {
+        let layout: Layout
+        let id: Int
+        let name: String
+        let window: String
+        let metric: String
+        let kind: String
+        let frozen: Bool
+        let ranked: Int
+        let rows: [StandingRow]
+        /// The visitor's (or their team's) place when it is below the rows shown.
+        let mine: StandingRow?
+        let prizes: [String]
+        let updated: String
+    }
+
+    static func value(_ v: Int64, metric: String, _ req: Request) -> String {
+        switch metric {
+        case "volume": return Money(fen: v).display
+        case "growth": return (v > 0 ? "+" : "") + FixedPoint.format(v, scale: 2, minimumDecimals: 0) + "%"
+        default: return req.t("goal_count", ["count": "\(v)"])
+        }
+    }
+
+    /// The board's data: the first `shown` places and the visitor's own.
+    func page(_ req: Request, shown: Int) async throws -> BoardPage {
+        let account = try req.account
+        guard let contest = try await Contest.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$prizes).first() else {
+            throw Abort(.notFound)
+        }
+        let service = service(req)
+        if contest.status == "open" { try await service.freeze(contest, by: .system) }
+        let (standings, index) = try await req.application.leaderboards.standings(contest, service: service)
+        let me = try await account.$member.get(on: req.db)
+        // One's own place: oneself, one's department, or the team one belongs to.
+        var own: String?
+        if let me {
+            switch contest.kind {
+            case "individual": own = me.code
+            case "department": own = (account.$department.id ?? me.$department.id).map { "department:\($0)" }
+            default:
+                let heads = try await ContestTeam.query(on: req.db).filter(\.$contest.$id == contest.id!).with(\.$member).all()
+                own = heads.map(\.member).filter { me.path.hasPrefix($0.path) }.max { $0.path.count < $1.path.count }.map { "subtree:\($0.code)" }
+            }
+        }
+        let prizeText = Dictionary(contest.prizes.map { p in
+            (p.rank, [p.text, p.cashFen > 0 ? Money(fen: p.cashFen).display : ""].filter { !$0.isEmpty }.joined(separator: " + "))
+        }, uniquingKeysWith: { a, _ in a })
+        func row(_ s: ContestService.Standing) -> StandingRow {
+            StandingRow(rank: s.rank, label: s.label, value: Self.value(s.value, metric: contest.metric, req), mine: s.subject == own, prize: prizeText[s.rank])
+        }
+        let mine = own.flatMap { index[$0] }.flatMap { $0 >= shown ? row(standings[$0]) : nil }
+        let clock = req.application.jiliClock
+        return BoardPage(layout: Layout(req, title: contest.name), id: contest.id!, name: contest.name, window: "\(contest.startsOn) – \(contest.endsOn)",
+                         metric: req.t("contest_metric_\(contest.metric)"), kind: req.t("contest_kind_\(contest.kind)"), frozen: contest.status == "frozen",
+                         ranked: standings.count, rows: standings.prefix(shown).map(row), mine: mine,
+                         prizes: contest.prizes.sorted { $0.rank < $1.rank }.map { req.t("contest_prize_line", ["rank": "\($0.rank)", "prize": prizeText[$0.rank] ?? ""]) },
+                         updated: clock.format(contest.frozenAt ?? clock.now(), "yyyy-MM-dd HH:mm:ss"))
+    }
+
+    @Sendable func board(req: Request) async throws -> View {
+        try await req.view.render("contests/board", page(req, shown: 50))
+    }
+
+    /// For a team meeting: the top ten in large type, reloading itself every 30 seconds.
+    @Sendable func screen(req: Request) async throws -> View {
+        try await req.view.render("contests/screen", page(req, shown: 10))
+    }
+}

@@ -1,0 +1,66 @@
+import Fluent
+import Foundation
+
+/// A contest (团队竞赛): members against members, or teams (departments, or members' subtrees)
+/// against each other, on a metric over dates; ranked live until its end, then frozen.
+final class Contest: Model, @unchecked Sendable {
+    static let schema = "contests"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Field(key: "name") var name: String
+    /// `individual`, `department` or `subtree`.
+    @Field(key: "kind") var kind: String
+    /// `volume`, `orders`, `new_customers` or `growth` (of volume over the same length before).
+    @Field(key: "metric") var metric: String
+    /// First and last day, `2026-11-01` and `2026-11-30`, in the team's time zone.
+    @Field(key: "starts_on") var startsOn: String
+    @Field(key: "ends_on") var endsOn: String
+    /// Tier ids that may take part (individual contests), comma-separated; empty for all.
+    @Field(key: "tiers") var tiers: String
+    /// `open` (ranked live) or `frozen` (results kept).
+    @Field(key: "status") var status: String
+    @OptionalField(key: "frozen_at") var frozenAt: Date?
+    /// Set by the freeze that won: a conditional update tells exactly one freezer it was them.
+    @OptionalField(key: "freeze_id") var freezeID: String?
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+    @Children(for: \.$contest) var prizes: [ContestPrize]
+    @Children(for: \.$contest) var teams: [ContestTeam]
+
+    init() {}
+}
+
+/// What a rank wins: a description (a product, a trip, an honor), and cash paid through the ledger.
+final class ContestPrize: Model, @unchecked Sendable {
+    static let schema = "contest_prizes"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Parent(key: "contest_id") var contest: Contest
+    @Field(key: "rank") var rank: Int
+    @Field(key: "description") var text: String
+    @Field(key: "cash_fen") var cashFen: Int64
+
+    init() {}
+}
+
+/// A team of a `subtree` contest: a member and everyone under them.
+final class ContestTeam: Model, @unchecked Sendable {
+    static let schema = "contest_teams"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Parent(key: "contest_id") var contest: Contest
+    @Parent(key: "member_id") var member: Member
+
+    init() {}
+}
+
+/// A frozen result: the standing of a member, department or team at the contest's end.
+final class ContestResult: Model, @unchecked Sendable {
+    static let schema = "contest_results"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Parent(key: "contest_id") var contest: Contest
+    /// `m10`, `department:3`, `subtree:m3`.
+    @Field(key: "subject") var subject: String
+    @Field(key: "label") var label: String
+    @Field(key: "value") var value: Int64
+    @Field(key: "rank") var rank: Int
+
+    init() {}
+}

@@ -1,0 +1,250 @@
+import Fluent
+import Foundation
+import JiliCore
+import SQLKit
+
+/// Contests: created with their prizes, ranked live from the orders by JiliCore's `Ranking`, and
+/// frozen once after their last day — results kept, cash prizes entered in the ledger (each member
+/// at a prized rank is paid; ties share the rank and each gets its prize), all in one transaction.
+struct ContestService {
+    let db: any Database
+    let clock: JiliClock
+
+    typealias Refusal = OrderService.Refusal
+
+    enum Kind: String, CaseIterable { case individual, department, subtree }
+    enum Metric: String, CaseIterable { case volume, orders, new_customers, growth }
+
+    struct Standing: Equatable, Sendable {
+        /// `m10`, `department:3`, `subtree:m3`.
+        var subject: String
+        var label: String
+        var value: Int64
+        var rank: Int
+    }
+
+    struct PrizeInput {
+        var rank: Int
+        var text: String
+        var cashFen: Int64
+    }
+
+    /// `2026-11-30` → days since 1970-01-01, when it is a real date.
+    static func day(_ text: String) -> Int64? {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= CivilDate.daysInMonth(year: y, month: m) else { return nil }
+        return CivilDate.days(year: y, month: m, day: d)
+    }
+
+    /// The contest's instants: from its first day's midnight to the midnight after its last day.
+    func window(_ c: Contest) -> (start: Date, end: Date) {
+        let cal = PlanClock(timeZone: clock.timeZone)
+        let start = cal.instant(fromWall: (Self.day(c.startsOn) ?? 0) * 86_400)
+        let end = cal.instant(fromWall: ((Self.day(c.endsOn) ?? 0) + 1) * 86_400)
+        return (Date(timeIntervalSince1970: Double(start)), Date(timeIntervalSince1970: Double(end)))
+    }
+
+    func create(name: String, kind: String, metric: String, startsOn: String, endsOn: String, tiers: [String], teams: [String],
+                prizes: [PrizeInput], by actor: Actor) async throws -> Contest {
+        let title = name.trimmingCharacters(in: .whitespaces)
+        guard !title.isEmpty, title.count <= 100 else { throw Refusal(key: "contest_error_name") }
+        guard let kind = Kind(rawValue: kind) else { throw Refusal(key: "contest_error_kind") }
+        guard let metric = Metric(rawValue: metric) else { throw Refusal(key: "contest_error_metric") }
+        guard let first = Self.day(startsOn) else { throw Refusal(key: "contest_error_date", values: ["value": startsOn]) }
+        guard let last = Self.day(endsOn) else { throw Refusal(key: "contest_error_date", values: ["value": endsOn]) }
+        guard last >= first else { throw Refusal(key: "contest_error_order", values: ["start": startsOn, "end": endsOn]) }
+        guard last - first < 366 else { throw Refusal(key: "contest_error_length") }
+        for t in tiers where !Tiers.ids.contains(t) { throw Refusal(key: "contest_error_tier", values: ["value": t]) }
+        var heads: [Member] = []
+        if kind == .subtree {
+            for code in teams.map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }) {
+                guard let m = try await Member.query(on: db).filter(\.$code == code).first() else {
+                    throw Refusal(key: "contest_error_team", values: ["value": code])
+                }
+                heads.append(m)
+            }
+            guard heads.count >= 2 else { throw Refusal(key: "contest_error_teams") }
+        }
+        var ranks = Set<Int>()
+        for p in prizes {
+            guard p.rank >= 1, ranks.insert(p.rank).inserted else { throw Refusal(key: "contest_error_prize_rank", values: ["value": "\(p.rank)"]) }
+            guard p.cashFen >= 0, p.cashFen <= OrderService.maximumFen else { throw Refusal(key: "contest_error_prize_cash") }
+        }
+        let now = clock.now()
+        let contest = Contest()
+        contest.name = title
+        contest.kind = kind.rawValue
+        contest.metric = metric.rawValue
+        contest.startsOn = startsOn.trimmingCharacters(in: .whitespaces)
+        contest.endsOn = endsOn.trimmingCharacters(in: .whitespaces)
+        contest.tiers = tiers.joined(separator: ",")
+        contest.status = "open"
+        contest.createdBy = actor.name
+        contest.createdAt = now
+        let (chosenHeads, chosenPrizes) = (heads, prizes)
+        try await db.transaction { db in
+            try await contest.create(on: db)
+            for h in chosenHeads {
+                let t = ContestTeam()
+                t.$contest.id = contest.id!
+                t.$member.id = h.id!
+                try await t.create(on: db)
+            }
+            for p in chosenPrizes {
+                let row = ContestPrize()
+                row.$contest.id = contest.id!
+                row.rank = p.rank
+                row.text = p.text.trimmingCharacters(in: .whitespaces)
+                row.cashFen = p.cashFen
+                try await row.create(on: db)
+            }
+            try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "contest", id: "\(contest.id!)", before: nil,
+                                   after: ["name": title, "kind": kind.rawValue, "metric": metric.rawValue,
+                                           "window": "\(contest.startsOn)…\(contest.endsOn)"])
+        }
+        return contest
+    }
+
+    // MARK: Standings
+
+    /// Everyone ranked now (or, once frozen, as frozen).
+    func standings(_ c: Contest) async throws -> [Standing] {
+        if c.status == "frozen" {
+            return try await ContestResult.query(on: db).filter(\.$contest.$id == c.id!).sort(\.$rank).sort(\.$subject).all()
+                .map { Standing(subject: $0.subject, label: $0.label, value: $0.value, rank: $0.rank) }
+        }
+        return try await compute(c)
+    }
+
+    func compute(_ c: Contest) async throws -> [Standing] {
+        guard let kind = Kind(rawValue: c.kind), let metric = Metric(rawValue: c.metric) else { return [] }
+        let (start, end) = window(c)
+        var values: [String: Int64]
+        var labels: [String: String] = [:]
+        switch metric {
+        case .growth:
+            let before = start.addingTimeInterval(-end.timeIntervalSince(start))
+            let now = try await measure(c, kind: kind, metric: .volume, from: start, to: end, labels: &labels)
+            let then = try await measure(c, kind: kind, metric: .volume, from: before, to: start, labels: &labels)
+            // Growth in basis points over the same length before; who sold nothing before is not ranked.
+            values = [:]
+            for (subject, previous) in then where previous > 0 {
+                values[subject] = ((now[subject] ?? 0) - previous) * 10_000 / previous
+            }
+        default:
+            values = try await measure(c, kind: kind, metric: metric, from: start, to: end, labels: &labels)
+        }
+        return Ranking.rank(values.map { (id: $0.key, value: $0.value) })
+            .map { Standing(subject: $0.id, label: labels[$0.id] ?? $0.id, value: $0.value, rank: $0.rank) }
+    }
+
+    /// The metric by subject over [from, to): members, departments or teams.
+    private func measure(_ c: Contest, kind: Kind, metric: Metric, from: Date, to: Date, labels: inout [String: String]) async throws -> [String: Int64] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        func base() -> SQLSelectBuilder {
+            var q = sql.select().from(SQLAlias(SQLIdentifier(Order.schema), as: SQLIdentifier("o")))
+                .join(SQLAlias(SQLIdentifier(Member.schema), as: SQLIdentifier("m")), on: SQLColumn("id", table: "m"), .equal, SQLColumn("member_id", table: "o"))
+                .where(SQLColumn("paid_at", table: "o"), .greaterThanOrEqual, SQLBind(from))
+                .where(SQLColumn("paid_at", table: "o"), .lessThan, SQLBind(to))
+                .where(SQLColumn("status", table: "m"), .equal, SQLBind("active"))
+            switch metric {
+            case .orders: q = q.column(SQLRaw("COUNT(*)"), as: "n")
+            case .new_customers:
+                q = q.column(SQLRaw("COUNT(*)"), as: "n").where(SQLColumn("customer_id", table: "o"), .isNot, SQLLiteral.null)
+                    .where(SQLRaw("NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND (e.paid_at < o.paid_at OR (e.paid_at = o.paid_at AND e.id < o.id)))"))
+            default: q = q.column(SQLRaw("CAST(COALESCE(SUM(o.amount_fen - o.refunded_fen), 0) AS BIGINT)"), as: "n")
+            }
+            return q
+        }
+        var out: [String: Int64] = [:]
+        switch kind {
+        case .individual:
+            var q = base().column(SQLColumn("code", table: "m"), as: "code").column(SQLColumn("name", table: "m"), as: "name")
+                .groupBy(SQLColumn("code", table: "m")).groupBy(SQLColumn("name", table: "m"))
+            let tiers = c.tiers.split(separator: ",").map(String.init)
+            if !tiers.isEmpty { q = q.where(SQLColumn("tier", table: "m"), .in, SQLBind.group(tiers)) }
+            for row in try await q.all() {
+                let code = try row.decode(column: "code", as: String.self)
+                out[code] = try row.decode(column: "n", as: Int64.self)
+                labels[code] = "\(try row.decode(column: "name", as: String.self)) (\(code))"
+            }
+        case .department:
+            let names = Dictionary(uniqueKeysWithValues: try await Department.query(on: db).all().map { ($0.id!, $0.name) })
+            for row in try await base().column(SQLColumn("department_id", table: "m"), as: "d").where(SQLColumn("department_id", table: "m"), .isNot, SQLLiteral.null)
+                .groupBy(SQLColumn("department_id", table: "m")).all() {
+                let d = try row.decode(column: "d", as: Int.self)
+                out["department:\(d)"] = try row.decode(column: "n", as: Int64.self)
+                labels["department:\(d)"] = names[d] ?? "\(d)"
+            }
+        case .subtree:
+            for team in try await ContestTeam.query(on: db).filter(\.$contest.$id == c.id!).with(\.$member).all() {
+                let head = team.member
+                let row = try await base().where(SQLColumn("path", table: "m"), .like, SQLBind(head.path + "%")).first()
+                out["subtree:\(head.code)"] = try row?.decode(column: "n", as: Int64?.self) ?? 0
+                labels["subtree:\(head.code)"] = "\(head.name) (\(head.code))"
+            }
+        }
+        return out
+    }
+
+    // MARK: Freezing
+
+    /// Freezes a contest whose last day has passed: exactly once (a conditional update), results
+    /// and cash prizes in one transaction. True when this call froze it.
+    @discardableResult
+    func freeze(_ c: Contest, by actor: Actor) async throws -> Bool {
+        let now = clock.now()
+        guard c.status == "open", now >= window(c).end else { return false }
+        let standings = try await compute(c)
+        let prizes = try await ContestPrize.query(on: db).filter(\.$contest.$id == c.id!).all()
+        let heads = try await ContestTeam.query(on: db).filter(\.$contest.$id == c.id!).with(\.$member).all()
+        let token = UUID().uuidString
+        let froze = try await db.transaction { db -> Bool in
+            try await Contest.query(on: db).filter(\.$id == c.id!).filter(\.$status == "open")
+                .set(\.$status, to: "frozen").set(\.$frozenAt, to: now).set(\.$freezeID, to: token).update()
+            guard try await Contest.find(c.id, on: db)?.freezeID == token else { return false }
+            var rows: [ContestResult] = []
+            for s in standings {
+                let r = ContestResult()
+                r.$contest.id = c.id!
+                r.subject = s.subject
+                r.label = s.label
+                r.value = s.value
+                r.rank = s.rank
+                rows.append(r)
+            }
+            try await DemoTeam.insertBatches(rows, on: db)
+            // Cash: to each member at a prized rank (a team's prize to the member who leads it);
+            // departments have no one to pay, so their prizes are not cash.
+            var lines: [(String, Int64)] = []
+            for p in prizes where p.cashFen > 0 {
+                for s in standings where s.rank == p.rank {
+                    let member: String? = switch c.kind {
+                    case "individual": s.subject
+                    case "subtree": heads.first { "subtree:\($0.member.code)" == s.subject }?.member.code
+                    default: nil
+                    }
+                    if let member { lines.append(("payable:\(member)", -p.cashFen)) }
+                }
+            }
+            if !lines.isEmpty {
+                try await Ledger.post(on: db, at: now, kind: "prize", source: "contest:\(c.id!)", memo: "contest \(c.id!) \(c.name)",
+                                      lines: lines + [("expense:prize", -lines.reduce(0) { $0 + $1.1 })])
+            }
+            try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": "open"],
+                                   after: ["status": "frozen", "ranked": "\(standings.count)",
+                                           "cash": Money(fen: -lines.reduce(0) { $0 + $1.1 }).description])
+            return true
+        }
+        if froze { c.status = "frozen"; c.frozenAt = now }
+        return froze
+    }
+
+    /// Freezes every contest that has ended (the idempotent job: running it twice freezes nothing twice).
+    func freezeEnded(by actor: Actor) async throws -> Int {
+        var count = 0
+        for c in try await Contest.query(on: db).filter(\.$status == "open").all() where try await freeze(c, by: actor) { count += 1 }
+        return count
+    }
+}

@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+import JiliCore
+import Testing
+import Vapor
+@testable import JiliServer
+
+@Suite struct ContestTests {
+    func service(_ app: Application) -> ContestService { ContestService(db: app.db, clock: JiliClock(now: { testNow })) }
+
+    /// Net sales of the month by active member (orders are placed in their month in the team's zone).
+    func monthSales(_ app: Application, _ month: String) async throws -> [String: Int64] {
+        let volumes = try await TeamQueries(db: app.db).monthVolumes(period: month)
+        var out: [String: Int64] = [:]
+        for m in try await Member.query(on: app.db).filter(\.$status == "active").all() where volumes[m.id!] != nil { out[m.code] = volumes[m.id!] }
+        return out
+    }
+
+    @Test func aLiveIndividualBoardRanksTheMonthsSales() async throws {
+        try await withTestApp { app in
+            let sprint = try #require(try await Contest.query(on: app.db).filter(\.$kind == "individual").first())
+            let standings = try await service(app).standings(sprint)
+            let sales = try await monthSales(app, "2026-11")
+            #expect(Dictionary(uniqueKeysWithValues: standings.map { ($0.subject, $0.value) }) == sales)
+            #expect(standings.map(\.rank) == Ranking.rank(sales.map { (id: $0.key, value: $0.value) }).map(\.rank))
+            #expect(zip(standings, standings.dropFirst()).allSatisfy { $0.value >= $1.value })
+            // Everyone reads the board; the agent's own line is marked; the big screen reloads itself.
+            var agent = try await Visitor.signedIn(app, "agent")
+            let board = try await agent.get("/contests/\(sprint.id!)")
+            #expect(board.status == .ok && board.body.visibleText.contains(standings[0].label))
+            let mine = try #require(standings.first { $0.subject == "m10" })
+            if mine.rank <= 50 { #expect(board.body.contains("class=\"mine\"")) } else { #expect(board.body.visibleText.contains("我的名次：第 \(mine.rank)")) }
+            let screen = try await agent.get("/contests/\(sprint.id!)/screen").body
+            #expect(screen.contains(#"<meta http-equiv="refresh" content="30">"#) && !screen.contains("<nav"))
+            #expect(sprint.status == "open")
+        }
+    }
+
+    @Test func anEndedContestFreezesOnceWithItsCashPrizes() async throws {
+        try await withTestApp { app in
+            let contests = service(app)
+            let october = try await contests.create(name: "十月个人赛", kind: "individual", metric: "volume", startsOn: "2026-10-01", endsOn: "2026-10-31",
+                                                    tiers: [], teams: [], prizes: [.init(rank: 1, text: "旅游", cashFen: 88_800), .init(rank: 2, text: "手机", cashFen: 0)],
+                                                    by: .system)
+            let expected = try await contests.compute(october)
+            let winner = try #require(expected.first)
+            let owedBefore = try await Ledger(db: app.db).balance("payable:\(winner.subject)")
+            // The first look after the last day freezes it.
+            var leader = try await Visitor.signedIn(app, "leader")
+            let page = try await leader.get("/contests/\(october.id!)").body.visibleText
+            #expect(page.contains("结果已锁定于") && page.contains("第 1 名：旅游 + ¥888.00"))
+            let frozen = try #require(try await Contest.find(october.id, on: app.db))
+            #expect(frozen.status == "frozen")
+            #expect(try await contests.standings(frozen) == expected)
+            #expect(try await Ledger(db: app.db).balance("payable:\(winner.subject)") == owedBefore - 88_800)
+            #expect(try await Ledger(db: app.db).total() == 0)
+            // Again: nothing frozen twice, no second prize.
+            #expect(try await contests.freeze(frozen, by: .system) == false)
+            #expect(try await contests.freezeEnded(by: .system) == 1)  // the demo's October department contest
+            #expect(try await contests.freezeEnded(by: .system) == 0)
+            #expect(try await JournalEntry.query(on: app.db).filter(\.$source == "contest:\(october.id!)").count() == 1)
+            // A refund of an October order after the freeze does not move the results.
+            let order = try #require(try await Order.query(on: app.db).filter(\.$period == "2026-10").filter(\.$refundedFen == 0).first())
+            _ = try await OrderService(db: app.db, clock: JiliClock(now: { testNow })).refund(order: order, amountFen: order.amountFen, at: nil, code: nil, by: .system)
+            #expect(try await contests.standings(frozen) == expected)
+            // The winner reads the prize in their balance history.
+            let history = try await BalanceHistory.load(member: winner.subject, on: app.db)
+            #expect(history.rows.last?.kind == "prize" && history.rows.last?.changeFen == 88_800)
+        }
+    }
+
+    @Test func teamsDepartmentsGrowthAndTiers() async throws {
+        try await withTestApp { app in
+            let contests = service(app)
+            let queries = TeamQueries(db: app.db)
+            let teams = try await contests.create(name: "团队赛", kind: "subtree", metric: "volume", startsOn: "2026-11-01", endsOn: "2026-11-30",
+                                                  tiers: [], teams: ["m2", "m3"], prizes: [], by: .system)
+            let standings = try await contests.compute(teams)
+            for code in ["m2", "m3"] {
+                let head = try #require(try await Member.query(on: app.db).filter(\.$code == code).first())
+                let subtree = try await Member.query(on: app.db).filter(\.$path =~ head.path).filter(\.$status == "active").all().compactMap(\.id)
+                let volumes = try await queries.monthVolumes(period: "2026-11", pathPrefix: head.path)
+                #expect(standings.first { $0.subject == "subtree:\(code)" }?.value == subtree.reduce(0) { $0 + (volumes[$1] ?? 0) })
+            }
+            let departments = try await contests.compute(try await contests.create(name: "部门赛", kind: "department", metric: "orders",
+                                                                                      startsOn: "2026-11-01", endsOn: "2026-11-30", tiers: [], teams: [], prizes: [], by: .system))
+            #expect(!departments.isEmpty && departments.allSatisfy { $0.subject.hasPrefix("department:") })
+            // Growth: November over October (the same length before), in basis points.
+            let growth = try await contests.compute(try await contests.create(name: "进步赛", kind: "individual", metric: "growth",
+                                                                                 startsOn: "2026-11-01", endsOn: "2026-11-30", tiers: [], teams: [], prizes: [], by: .system))
+            let november = try await monthSales(app, "2026-11")
+            // The window before November's 30 days is October 2–31: the top member's growth by hand.
+            let top = try #require(growth.first)
+            let member = try #require(try await Member.query(on: app.db).filter(\.$code == top.subject).first())
+            let from = ISO8601DateFormatter().date(from: "2026-10-01T16:00:00Z")!, to = ISO8601DateFormatter().date(from: "2026-10-31T16:00:00Z")!
+            let before = try await Order.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$paidAt >= from).filter(\.$paidAt < to).all()
+                .reduce(Int64(0)) { $0 + $1.amountFen - $1.refundedFen }
+            let now = try #require(november[top.subject])
+            #expect(before > 0 && top.value == (now - before) * 10_000 / before)
+            #expect(zip(growth, growth.dropFirst()).allSatisfy { $0.value >= $1.value })
+            // Only the tiers ticked take part.
+            let vips = try await contests.compute(try await contests.create(name: "VIP 赛", kind: "individual", metric: "volume",
+                                                                               startsOn: "2026-11-01", endsOn: "2026-11-30", tiers: ["vip"], teams: [], prizes: [], by: .system))
+            let vipCodes = Set(try await Member.query(on: app.db).filter(\.$tier == "vip").all().map(\.code))
+            #expect(!vips.isEmpty && vips.allSatisfy { vipCodes.contains($0.subject) })
+        }
+    }
+
+    @Test func badContestsAreRefusedWithClearMessages() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            let before = try await Contest.query(on: app.db).count()
+            let base = ["name": "测试赛", "kind": "individual", "metric": "volume", "starts": "2026-12-01", "ends": "2026-12-31"]
+            for (change, message) in [
+                (["ends": "2026-11-15"], "结束日期 2026-11-15 早于开始日期 2026-12-01。"),
+                (["starts": "2026-02-30"], "“2026-02-30”不是日期（如 2026-11-30）。"),
+                (["kind": "subtree", "teams": "m2"], "团队对抗至少要有两支队伍（填写队长的成员编号）。"),
+                (["kind": "subtree", "teams": "m2, m99999"], "没有编号为“m99999”的成员。"),
+                (["cash1": "-5"], "奖金必须是不小于 0 的金额（元，最多两位小数）。"),
+                (["name": " "], "请填写竞赛名称（最多 100 字）。"),
+            ] {
+                let page = try await leader.post("/contests", base.merging(change) { $1 }, from: "/contests")
+                #expect(page.status == .unprocessableEntity && page.body.visibleText.contains(message), "\(change)")
+            }
+            #expect(try await Contest.query(on: app.db).count() == before)
+            let made = try await leader.post("/contests", base.merging(["kind": "subtree", "teams": "m2，m3", "prize1": "奖杯", "cash1": "500"]) { $1 }, from: "/contests")
+            #expect(made.status == .seeOther)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "contest").filter(\.$action == "create").count() == 3)
+            var agent = try await Visitor.signedIn(app, "agent")
+            #expect(try await agent.post("/contests", base, from: "/contests").status == .forbidden)
+        }
+    }
+}
