@@ -54,7 +54,7 @@ def every_page_fits_a_phone(driver):
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
-                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/audit", "/payouts", "/disputes",
+                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -88,6 +88,39 @@ def manager_sets_a_goal_for_their_agent(driver):
     text = driver.find_element(By.TAG_NAME, "main").text
     assert "汤强 (m10)" in text and "¥12,000.00" in text, text
     shot(driver, "goals-manager")
+
+
+def agent_follows_the_leaderboard_on_the_phone(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/contests")
+    driver.find_element(By.PARTIAL_LINK_TEXT, "月销售冲刺").click()
+    WebDriverWait(driver, 10).until(lambda d: "/contests/" in d.current_url)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "实时排名" in text and "第 1 名：华为平板 + ¥1,000.00" in text, text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "ol.board li")) > 5
+    fits_the_phone(driver)
+    shot(driver, "contest-agent")
+
+
+def leader_starts_a_contest(driver):
+    sign_in(driver, "leader")
+    driver.get(BASE + "/contests")
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    driver.find_element(By.NAME, "name").send_keys("12月团队对抗")
+    driver.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=subtree]").click()
+    driver.find_element(By.NAME, "teams").send_keys("m2, m3, m4")
+    ends = driver.find_element(By.NAME, "ends")
+    driver.execute_script("arguments[0].value = '2026-12-31'", ends)
+    driver.find_element(By.NAME, "prize1").send_keys("冠军奖杯")
+    driver.find_element(By.NAME, "cash1").send_keys("2000")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/contests'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "12月团队对抗" in d.find_element(By.TAG_NAME, "h1").text)
+    text = driver.find_element(By.TAG_NAME, "main").text
+    assert "第 1 名：冠军奖杯 + ¥2,000.00" in text and "团队对抗" in text, text
+    fits_the_phone(driver)
+    shot(driver, "contest-leader")
+    driver.get(driver.current_url + "/screen")
+    shot(driver, "contest-screen")
 
 
 def agent_sees_their_dashboard(driver):
@@ -252,7 +285,7 @@ def a_dispute_is_raised_and_answered(driver):
 
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
-            manager_sets_a_goal_for_their_agent, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+            manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0
