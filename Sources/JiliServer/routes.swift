@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PlanEditorController())
     try signedIn.register(collection: GoalController())
     try signedIn.register(collection: ContestController())
+    try signedIn.register(collection: ChampionController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

@@ -131,3 +131,15 @@ extension JiliServer {
         }
     }
 }
+
+extension JiliServer {
+    /// `jili jobs`: the recurring work, each part idempotent — ended contests frozen, the sales
+    /// champions of ended months, quarters and years awarded. Schedule it daily after midnight.
+    public static func runJobs(config: AppConfig) async throws -> [String] {
+        try await withApp(config) { app in
+            let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
+            let champions = try await ChampionService(db: app.db, clock: app.jiliClock).run()
+            return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded"]
+        }
+    }
+}

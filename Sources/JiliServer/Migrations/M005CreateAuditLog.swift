@@ -44,5 +44,6 @@ extension Migrations {
         add(M014SplitRunLines())
         add(M015CreateGoals())
         add(M016CreateContests())
+        add(M017CreateHonors())
     }
 }

@@ -238,6 +238,7 @@ struct DemoTeam {
             _ = try await pay.draft(month, by: .system)
             try await pay.approve(month.description, by: .system)
         }
+        _ = try await ChampionService(db: db, clock: clock).run(months: 3)
         // Contests: this month's sales sprint (live), and last month's departments (frozen on first look).
         let contests = ContestService(db: db, clock: clock)
         func day(_ p: Period, _ d: Int) -> String { String(format: "%04d-%02d-%02d", p.year, p.month, d) }

@@ -125,6 +125,8 @@ struct TeamController: RouteCollection {
         let lastPeriod: String
         let downline: [Downline]
         let canEdit: Bool
+        /// "2026-10 月度销售冠军 · 第 1 名", newest first.
+        var honors: [String] = []
     }
 
     @Sendable func member(req: Request) async throws -> View {
@@ -153,7 +155,10 @@ struct TeamController: RouteCollection {
             downline: children.map { c in
                 Downline(code: c.code, name: c.name, tier: req.t("tier_\(c.tier)"), status: req.t("status_\(c.status)"),
                          volume: Money(fen: volumes[c.id!] ?? 0).display)
-            }, canEdit: Permissions.canEditMembers(try req.account.roleValue)))
+            }, canEdit: Permissions.canEditMembers(try req.account.roleValue),
+            honors: try await Honor.query(on: req.db).filter(\.$member.$id == m.id!).sort(\.$window, .descending).all().compactMap { h in
+                GoalWindow(parsing: h.window).map { req.t("member_honor_champion", ["window": h.window, "kind": req.t("champion_\($0.kind.rawValue)"), "rank": "\(h.rank)"]) }
+            }))
     }
 
     struct TreePage: Encodable {
