@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: GoalController())
     try signedIn.register(collection: ContestController())
     try signedIn.register(collection: ChampionController())
+    try signedIn.register(collection: NoticeController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

@@ -50,6 +50,7 @@ import Vapor
             ("GET /goals", "/goals", with([:])),
             ("GET /contests", "/contests", with([:])),
             ("GET /champions", "/champions", with([:])),
+            ("GET /notices", "/notices", with([:])),
             ("GET /contests/:id", "/contests/1", with([:])),
             ("GET /contests/:id/screen", "/contests/1/screen", with([:])),
             ("GET /goals", "/goals?period=2026-Q4", with([:])),

@@ -139,7 +139,8 @@ extension JiliServer {
         try await withApp(config) { app in
             let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
             let champions = try await ChampionService(db: app.db, clock: app.jiliClock).run()
-            return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded"]
+            let goals = try await GoalService(db: app.db, clock: app.jiliClock).tellReached()
+            return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(goals) member(s) told of a goal reached"]
         }
     }
 }

@@ -45,5 +45,6 @@ extension Migrations {
         add(M015CreateGoals())
         add(M016CreateContests())
         add(M017CreateHonors())
+        add(M018CreateNotices())
     }
 }

@@ -47,6 +47,8 @@ struct ChampionService {
                 h.key = "champion:\(window):\(w.id)"
                 h.awardedAt = now
                 try await h.create(on: db)
+                try await Notices.tell(ids[w.id]!, message: "notice_champion", values: ["window": window.description, "kind": window.kind.rawValue, "rank": "\(w.rank)"],
+                                       link: "/champions", event: "champion:\(window):\(w.id)", at: now, on: db)
             }
             try await Audit.record(on: db, at: now, actor: .system, action: "award", entity: "champions", id: window.description, before: nil,
                                    after: ["winners": winners.map { "\($0.rank). \($0.id)" }.joined(separator: ", ")])

@@ -232,6 +232,20 @@ struct ContestService {
                 try await Ledger.post(on: db, at: now, kind: "prize", source: "contest:\(c.id!)", memo: "contest \(c.id!) \(c.name)",
                                       lines: lines + [("expense:prize", -lines.reduce(0) { $0 + $1.1 })])
             }
+            // Each winner of a prize is told (and the outbox holds the WeChat message), with the freeze.
+            for p in prizes {
+                for s in standings where s.rank == p.rank {
+                    let code: String? = switch c.kind {
+                    case "individual": s.subject
+                    case "subtree": heads.first { "subtree:\($0.member.code)" == s.subject }?.member.code
+                    default: nil
+                    }
+                    guard let code, let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
+                    let prize = [p.text, p.cashFen > 0 ? Money(fen: p.cashFen).display : ""].filter { !$0.isEmpty }.joined(separator: " + ")
+                    try await Notices.tell(member.id!, message: "notice_prize", values: ["contest": c.name, "rank": "\(s.rank)", "prize": prize],
+                                           link: "/contests/\(c.id!)", event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
+                }
+            }
             try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": "open"],
                                    after: ["status": "frozen", "ranked": "\(standings.count)",
                                            "cash": Money(fen: -lines.reduce(0) { $0 + $1.1 }).description])

@@ -125,4 +125,25 @@ struct GoalService {
         }
         return targets.count
     }
+
+    /// Tells members who reached a goal of theirs (member goals of the windows that hold this month
+    /// or last month), once per goal. The job runs it daily.
+    func tellReached() async throws -> Int {
+        let current = clock.currentPeriod
+        var windows = Set<String>()
+        for month in [current, current.previous] {
+            for kind in WindowKind.allCases { windows.insert(GoalWindow.holding(month, kind: kind).description) }
+        }
+        var told = 0
+        for goal in try await Goal.query(on: db).filter(\.$scope == "member").filter(\.$period ~~ Array(windows)).all() {
+            guard let memberID = goal.$member.id else { continue }
+            let event = "goal:\(goal.key):\(goal.target)"
+            guard try await Notice.query(on: db).filter(\.$event == event).first() == nil, try await progress(goal).reached else { continue }
+            try await Notices.tell(memberID, message: "notice_goal", values: ["period": goal.period, "metric": goal.metric,
+                                                                              "target": goal.metric == "volume" ? Money(fen: goal.target).description : "\(goal.target)"],
+                                   link: "/goals?period=\(goal.period)", event: event, at: clock.now(), on: db)
+            told += 1
+        }
+        return told
+    }
 }

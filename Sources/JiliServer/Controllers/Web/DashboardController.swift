@@ -31,6 +31,8 @@ struct DashboardController: RouteCollection {
         /// Progress bars: one's own goals and those of the teams one belongs to, for the windows
         /// that hold this month.
         let goals: [GoalController.Row]
+        /// Unread notices (a prize, a champion's place, a goal reached).
+        var notices: [NoticeController.Row] = []
     }
 
     @Sendable func dashboard(req: Request) async throws -> View {
@@ -105,9 +107,12 @@ struct DashboardController: RouteCollection {
             }
         }
         let name = me?.name ?? account.username
+        var unread: [Notice] = []
+        if let me { unread = try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).filter(\.$readAt == nil).sort(\.$id, .descending).limit(5).all() }
         return try await req.view.render("dashboard", DashboardPage(
             layout: Layout(req, title: req.t("dashboard_title")),
             greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,
-            mine: mine, team: team, top: top, goals: goals))
+            mine: mine, team: team, top: top, goals: goals,
+            notices: NoticeController.rows(unread, req)))
     }
 }
