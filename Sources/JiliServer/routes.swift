@@ -25,6 +25,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ContestController())
     try signedIn.register(collection: ChampionController())
     try signedIn.register(collection: NoticeController())
+    try signedIn.register(collection: TitleController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

@@ -44,6 +44,14 @@ def sign_in(driver, login):
     WebDriverWait(driver, 10).until(lambda d: "/signin" not in d.current_url)
 
 
+def text_of(driver, tag="main"):
+    """The text of the page's element, or "" while the page is being replaced (for waits)."""
+    try:
+        return driver.find_element(By.TAG_NAME, tag).text
+    except Exception:
+        return ""
+
+
 def fits_the_phone(driver):
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 375, f"{driver.current_url} is {width}px wide on a 375px screen"
@@ -54,7 +62,7 @@ def every_page_fits_a_phone(driver):
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
-                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/audit", "/payouts", "/disputes",
+                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -114,7 +122,7 @@ def leader_starts_a_contest(driver):
     driver.find_element(By.NAME, "prize1").send_keys("冠军奖杯")
     driver.find_element(By.NAME, "cash1").send_keys("2000")
     driver.find_element(By.CSS_SELECTOR, "form[action='/contests'] button").click()
-    WebDriverWait(driver, 10).until(lambda d: "12月团队对抗" in d.find_element(By.TAG_NAME, "h1").text)
+    WebDriverWait(driver, 10).until(lambda d: "12月团队对抗" in text_of(d, "h1"))
     text = driver.find_element(By.TAG_NAME, "main").text
     assert "第 1 名：冠军奖杯 + ¥2,000.00" in text and "团队对抗" in text, text
     fits_the_phone(driver)
@@ -183,7 +191,7 @@ def finance_refunds_part_of_an_order(driver):
     amount.clear()
     amount.send_keys("1.00")
     driver.find_element(By.CSS_SELECTOR, "form[action$='/refunds'] button").click()
-    WebDriverWait(driver, 10).until(lambda d: "退款记录" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(driver, 10).until(lambda d: "退款记录" in text_of(d))
     shot(driver, "refund-finance")
 
 
@@ -209,7 +217,7 @@ def finance_approves_a_run(driver):
     fits_the_phone(driver)
     shot(driver, "run-review")
     driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
-    WebDriverWait(driver, 10).until(lambda d: "已审批" in d.find_element(By.TAG_NAME, "h1").text)
+    WebDriverWait(driver, 10).until(lambda d: "已审批" in text_of(d, "h1"))
     shot(driver, "run-finance")
 
 
@@ -234,7 +242,7 @@ def finance_makes_a_plan_from_a_template(driver):
     rate.clear()
     rate.send_keys("0.30")
     driver.find_element(By.CSS_SELECTOR, "form[action='/pay/versions/form'] button[type=submit]").click()
-    WebDriverWait(driver, 10).until(lambda d: "2027 级差（浏览器）" in d.find_element(By.TAG_NAME, "h1").text)
+    WebDriverWait(driver, 10).until(lambda d: "2027 级差（浏览器）" in text_of(d, "h1"))
     text = driver.find_element(By.TAG_NAME, "main").text
     assert "提示：规则 jicha（级差奖）" in text and '"director": "0.30"' in text, text
     fits_the_phone(driver)
@@ -267,13 +275,13 @@ def a_dispute_is_raised_and_answered(driver):
     driver.find_element(By.CSS_SELECTOR, "details summary").click()
     driver.find_element(By.NAME, "message").send_keys("这笔好像少算了")
     driver.find_element(By.CSS_SELECTOR, "details form button").click()
-    WebDriverWait(driver, 10).until(lambda d: "待处理" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(driver, 10).until(lambda d: "待处理" in text_of(d))
     driver.delete_all_cookies()
     sign_in(driver, "finance")
     driver.get(BASE + "/disputes")
     driver.find_element(By.NAME, "answer").send_keys("已核对，计算无误。")
     driver.find_element(By.CSS_SELECTOR, "form[action$='/answer'] button").click()
-    WebDriverWait(driver, 10).until(lambda d: "已解释" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(driver, 10).until(lambda d: "已解释" in text_of(d))
     driver.delete_all_cookies()
     sign_in(driver, "agent")
     driver.get(BASE + "/statements/2026-10")

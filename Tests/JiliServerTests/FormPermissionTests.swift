@@ -34,6 +34,8 @@ import Vapor
                 ("POST /org/positions/:id", "/org/positions/\(position.id!)", ["name": ""], ["leader"]),
                 ("POST /org/positions/:id/delete", "/org/positions/\(position.id!)/delete", [:], ["leader"]),
                 ("POST /contests", "/contests", ["name": "", "kind": "individual"], ["leader", "director"]),
+                ("POST /titles", "/titles", ["name": ""], ["leader"]),
+                ("POST /titles/grant", "/titles/grant", ["title": "1", "member": "m10", "reason": ""], ["leader"]),
                 ("POST /goals", "/goals", ["scope": "team", "period": "2026-12", "metric": "volume", "target": "1"], ["leader", "director"]),
                 ("POST /goals", "/goals", ["scope": "member", "member": "m10", "period": "2026-12", "metric": "volume", "target": "1"],
                  ["leader", "director", "manager"]),

@@ -48,7 +48,10 @@ import Vapor
                 let m = try #require(all.first { $0.code == code })
                 let branch = all.filter { $0.path.hasPrefix(m.path) }
                 let figure = "\(branch.count) 人 · \(Money(fen: try await sales(app, members: branch, period: "2026-11")).display)"
-                #expect(html.visibleText.contains("\(m.name) 总代 \(figure)"), "branch of \(code): \(figure)")
+                // The name, the title icons it holds (if any), the tier and the branch's figures.
+                let titles = try await Honor.query(on: app.db).filter(\.$kind == "title").filter(\.$member.$id == m.id!).with(\.$title).all()
+                let icons = titles.compactMap { $0.title?.icon }.reduce(into: "") { if !$0.contains($1) { $0 += $1 } }
+                #expect(html.visibleText.contains("\(m.name)\(icons.isEmpty ? "" : " " + icons) 总代 \(figure)"), "branch of \(code): \(figure)")
             }
             // Deeper levels open as their own tree.
             #expect(html.contains("/team?root="))

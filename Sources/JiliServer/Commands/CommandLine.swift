@@ -139,8 +139,10 @@ extension JiliServer {
         try await withApp(config) { app in
             let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
             let champions = try await ChampionService(db: app.db, clock: app.jiliClock).run()
+            let titles = try await TitleService(db: app.db, clock: app.jiliClock).run()
             let goals = try await GoalService(db: app.db, clock: app.jiliClock).tellReached()
-            return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(goals) member(s) told of a goal reached"]
+            return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
+                    "\(goals) member(s) told of a goal reached"]
         }
     }
 }

@@ -46,5 +46,6 @@ extension Migrations {
         add(M016CreateContests())
         add(M017CreateHonors())
         add(M018CreateNotices())
+        add(M019CreateTitles())
     }
 }

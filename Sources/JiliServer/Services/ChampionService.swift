@@ -46,6 +46,7 @@ struct ChampionService {
                 h.value = w.value
                 h.key = "champion:\(window):\(w.id)"
                 h.awardedAt = now
+                h.reason = ""
                 try await h.create(on: db)
                 try await Notices.tell(ids[w.id]!, message: "notice_champion", values: ["window": window.description, "kind": window.kind.rawValue, "rank": "\(w.rank)"],
                                        link: "/champions", event: "champion:\(window):\(w.id)", at: now, on: db)

@@ -39,6 +39,7 @@ struct Layout: Encodable {
             if account.$member.id != nil { item("/statements", "nav_statements") }
             item("/goals", "nav_goals")
             item("/contests", "nav_contests")
+            item("/titles", "nav_titles")
             if account.$member.id != nil { item("/notices", "nav_notices") }
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }

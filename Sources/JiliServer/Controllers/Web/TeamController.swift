@@ -156,8 +156,18 @@ struct TeamController: RouteCollection {
                 Downline(code: c.code, name: c.name, tier: req.t("tier_\(c.tier)"), status: req.t("status_\(c.status)"),
                          volume: Money(fen: volumes[c.id!] ?? 0).display)
             }, canEdit: Permissions.canEditMembers(try req.account.roleValue),
-            honors: try await Honor.query(on: req.db).filter(\.$member.$id == m.id!).sort(\.$window, .descending).all().compactMap { h in
-                GoalWindow(parsing: h.window).map { req.t("member_honor_champion", ["window": h.window, "kind": req.t("champion_\($0.kind.rawValue)"), "rank": "\(h.rank)"]) }
+            honors: try await Honor.query(on: req.db).filter(\.$member.$id == m.id!).with(\.$title).sort(\.$awardedAt, .descending).all().compactMap { h in
+                if let t = h.title {
+                    // A title: its icon and name, when and why, and its privilege while it lasts.
+                    var text = "\(t.icon) \(t.name) · \(clock.format(h.awardedAt, "yyyy-MM-dd"))" + (h.reason.isEmpty ? "" : " · \(h.reason)")
+                    if !t.privilege.isEmpty {
+                        let lasts = h.privilegeUntil.map { clock.now() < $0 } ?? true
+                        text += " · " + (h.privilegeUntil == nil ? t.privilege
+                            : req.t(lasts ? "member_title_until" : "member_title_expired", ["privilege": t.privilege, "date": clock.format(h.privilegeUntil!, "yyyy-MM-dd")]))
+                    }
+                    return text
+                }
+                return GoalWindow(parsing: h.window).map { "🏆 " + req.t("member_honor_champion", ["window": h.window, "kind": req.t("champion_\($0.kind.rawValue)"), "rank": "\(h.rank)"]) }
             }))
     }
 
@@ -187,12 +197,18 @@ struct TeamController: RouteCollection {
         if case .department = scope, root.$sponsor.id == nil, let me { root = me }
         let period = req.application.jiliClock.currentPeriod
         let nodes = try await TeamQueries(db: req.db).subtree(root: root, period: period.description)
+        // The titles each member holds, as icons beside their name.
+        var icons: [Int: String] = [:]
+        for h in try await Honor.query(on: req.db).filter(\.$kind == "title").filter(\.$member.$id ~~ Array(nodes.keys)).with(\.$title).all() {
+            if let t = h.title, !(icons[h.$member.id]?.contains(t.icon) ?? false) { icons[h.$member.id, default: ""] += t.icon }
+        }
         let people = req.t("team_headcount")
         let more = req.t("team_more")
         func node(_ id: Int, depth: Int) -> String {
             let b = nodes[id]!
             let m = b.member
             let label = "<a href=\"/members/\(HTML.escape(m.code))\">\(HTML.escape(m.name))</a>"
+                + (icons[id].map { " <span class=\"badges\">\(HTML.escape($0))</span>" } ?? "")
                 + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
                 + (m.status != "active" ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
                 + " <span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"

@@ -1,0 +1,93 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Honor titles (荣誉称号): everyone sees them and who holds them; the leader defines them and gives them
+/// by hand with a reason; the rule titles are given by `jili jobs`.
+struct TitleController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("titles", use: list)
+        routes.post("titles", use: define)
+        routes.post("titles", "grant", use: grant)
+    }
+
+    func service(_ req: Request) -> TitleService { TitleService(db: req.db, clock: req.application.jiliClock) }
+
+    struct Holder: Encodable {
+        let code: String
+        let name: String
+        let when: String
+        let reason: String
+    }
+
+    struct Row: Encodable {
+        let id: Int
+        let icon: String
+        let name: String
+        let rule: String
+        let privilege: String
+        let holders: [Holder]
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let rows: [Row]
+        let canEdit: Bool
+        let titles: [SelectOption]
+        let error: String?
+    }
+
+    static func ruleText(_ t: Title, _ req: Request) -> String {
+        req.t("title_rule_\(t.rule)", ["amount": Money(fen: t.threshold).display])
+    }
+
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let titles = try await Title.query(on: req.db).sort(\.$id).all()
+        let honors = try await Honor.query(on: req.db).filter(\.$kind == "title").with(\.$member).sort(\.$id, .descending).limit(500).all()
+        let clock = req.application.jiliClock
+        let rows = titles.map { t in
+            Row(id: t.id!, icon: t.icon, name: t.name, rule: Self.ruleText(t, req),
+                privilege: t.privilege.isEmpty ? "" : req.t("title_privilege", ["privilege": t.privilege, "days": "\(t.privilegeDays)"]),
+                holders: honors.filter { $0.$title.id == t.id }.prefix(20).map {
+                    Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason)
+                })
+        }
+        return try await req.view.render("titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
+                                                        canEdit: account.roleValue == .leader,
+                                                        titles: titles.filter { $0.rule == "manual" }.map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") },
+                                                        error: error)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    @Sendable func define(req: Request) async throws -> Response {
+        let account = try req.account
+        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        let f = try req.content.decode([String: String].self)
+        do {
+            _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
+                                              privilege: f["privilege"] ?? "", days: f["days"] ?? "", by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func grant(req: Request) async throws -> Response {
+        let account = try req.account
+        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        let f = try req.content.decode([String: String].self)
+        do {
+            guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
+            let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+                throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
+            }
+            try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+}
