@@ -40,8 +40,8 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             // The demo gave m10 最佳团队成员 with a reason: on the profile and as an icon in the tree.
             let profile = try await leader.get("/members/m10").body.visibleText
-            #expect(profile.contains("🌟 最佳团队成员 · 2026-11-29 · 本月带新人成交三单，耐心细致。 · 优先参加培训 至 2027-02-27"))
-            #expect(try await leader.get("/team?root=m3").body.contains(#"汤强</a> <span class="badges">🌟"#))
+            #expect(profile.contains("★ 最佳团队成员 · 2026-11-29 · 本月带新人成交三单，耐心细致。 · 优先参加培训 至 2027-02-27"))
+            #expect(try await leader.get("/team?root=m3").body.contains(#"汤强</a> <span class="badges">★"#))
             // 100 days later the privilege has lapsed; the title stays.
             let honor = try #require(try await Honor.query(on: app.db).filter(\.$kind == "title").filter(\.$reason != "").first())
             honor.privilegeUntil = testNow.addingTimeInterval(-86_400)

@@ -28,7 +28,7 @@ struct TitleService {
         guard let d = dayText.isEmpty ? 0 : Int(dayText), (0...3650).contains(d) else { throw Refusal(key: "title_error_days", values: ["value": days]) }
         let t = Title()
         t.name = title
-        t.icon = String(icon.trimmingCharacters(in: .whitespaces).prefix(4)).isEmpty ? "🏅" : String(icon.trimmingCharacters(in: .whitespaces).prefix(4))
+        t.icon = String(icon.trimmingCharacters(in: .whitespaces).prefix(4)).isEmpty ? "★" : String(icon.trimmingCharacters(in: .whitespaces).prefix(4))
         t.rule = rule
         t.threshold = fen
         t.privilege = privilege.trimmingCharacters(in: .whitespaces)

@@ -167,7 +167,7 @@ struct TeamController: RouteCollection {
                     }
                     return text
                 }
-                return GoalWindow(parsing: h.window).map { "🏆 " + req.t("member_honor_champion", ["window": h.window, "kind": req.t("champion_\($0.kind.rawValue)"), "rank": "\(h.rank)"]) }
+                return GoalWindow(parsing: h.window).map { "♛ " + req.t("member_honor_champion", ["window": h.window, "kind": req.t("champion_\($0.kind.rawValue)"), "rank": "\(h.rank)"]) }
             }))
     }
 
