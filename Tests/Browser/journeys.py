@@ -131,6 +131,20 @@ def leader_starts_a_contest(driver):
     shot(driver, "contest-screen")
 
 
+def leader_grants_a_title(driver):
+    sign_in(driver, "leader")
+    driver.get(BASE + "/titles")
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action='/titles/grant'] input[name=member]").send_keys("m11")
+    driver.find_element(By.NAME, "reason").send_keys("连续三个月客户零投诉")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/titles/grant'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "连续三个月客户零投诉" in text_of(d))
+    fits_the_phone(driver)
+    shot(driver, "titles-leader")
+    driver.get(BASE + "/members/m11")
+    assert "★ 最佳团队成员" in text_of(driver) and "连续三个月客户零投诉" in text_of(driver), text_of(driver)
+
+
 def agent_sees_their_dashboard(driver):
     sign_in(driver, "agent")
     assert driver.current_url.endswith("/dashboard"), driver.current_url
@@ -293,7 +307,8 @@ def a_dispute_is_raised_and_answered(driver):
 
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
-            manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
+            manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
+            leader_grants_a_title, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
 
 passed = failed = 0
