@@ -31,6 +31,12 @@ struct RankingTests {
         #expect(GoalProgress(actual: Int64.max, target: 2).basisPoints == Int64.max / 2)
     }
 
+    @Test func growthInBasisPoints() {
+        #expect(Ranking.growth(from: 100_000, to: 150_000) == 5_000)
+        #expect(Ranking.growth(from: 300, to: 200) == -3_333)
+        #expect(Ranking.growth(from: 0, to: 500) == nil && Ranking.growth(from: -1, to: 5) == nil)
+    }
+
     @Test func windowsKnowTheirMonths() {
         #expect(GoalWindow(parsing: "2026-Q4")!.months.map(\.description) == ["2026-10", "2026-11", "2026-12"])
         #expect(GoalWindow(parsing: "2026")!.months.count == 12 && GoalWindow(parsing: "2026")!.months.first?.description == "2026-01")

@@ -7,6 +7,13 @@ public enum Ranking {
         public var rank: Int
     }
 
+    /// Growth from `before` to `now` in basis points (10,000 = +100 %), rounded toward zero; nil when
+    /// there was nothing before to grow from.
+    public static func growth(from before: Int64, to now: Int64) -> Int64? {
+        guard before > 0 else { return nil }
+        return (now - before) * 10_000 / before
+    }
+
     public static func rank<ID: Comparable & Sendable>(_ values: [(id: ID, value: Int64)]) -> [Entry<ID>] {
         let sorted = values.sorted { $0.value != $1.value ? $0.value > $1.value : $0.id < $1.id }
         var out: [Entry<ID>] = []

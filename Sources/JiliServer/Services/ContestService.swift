@@ -129,8 +129,8 @@ struct ContestService {
             let then = try await measure(c, kind: kind, metric: .volume, from: before, to: start, labels: &labels)
             // Growth in basis points over the same length before; who sold nothing before is not ranked.
             values = [:]
-            for (subject, previous) in then where previous > 0 {
-                values[subject] = ((now[subject] ?? 0) - previous) * 10_000 / previous
+            for (subject, previous) in then {
+                values[subject] = Ranking.growth(from: previous, to: now[subject] ?? 0)
             }
         default:
             values = try await measure(c, kind: kind, metric: metric, from: start, to: end, labels: &labels)

@@ -90,8 +90,8 @@ struct TitleService {
                 var growth: [(id: String, value: Int64)] = []
                 var ids: [String: Int] = [:]
                 for s in now where s.value >= title.threshold {
-                    guard let b = before[s.code], b > 0 else { continue }
-                    growth.append((s.code, (s.value - b) * 10_000 / b))
+                    guard let g = Ranking.growth(from: before[s.code] ?? 0, to: s.value) else { continue }
+                    growth.append((s.code, g))
                     ids[s.code] = s.id
                 }
                 let winners = Ranking.rank(growth).filter { $0.rank == 1 && $0.value > 0 }.map { (id: ids[$0.id]!, value: $0.value) }
