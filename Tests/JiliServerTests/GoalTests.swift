@@ -89,6 +89,31 @@ import Vapor
         }
     }
 
+    /// With more goals in a window than a list holds, one's own still shows: the choice is in the query.
+    @Test func oneOwnGoalAmongSixHundredOthers() async throws {
+        try await withTestApp { app in
+            let others = try await Member.query(on: app.db).filter(\.$code != "m10").limit(300).all()
+            var rows: [Goal] = []
+            for (i, m) in others.enumerated() {
+                for metric in ["orders", "new_customers"] {
+                    let g = Goal()
+                    g.scope = "member"; g.$member.id = m.id; g.period = "2026-11"; g.metric = metric; g.target = Int64(i + 1)
+                    g.key = "member:\(m.id!):2026-11:\(metric)"; g.createdBy = "test"; g.createdAt = testNow
+                    rows.append(g)
+                }
+            }
+            try await DemoTeam.insertBatches(rows, on: app.db)
+            // m10's own goal is set last, so that it comes after the six hundred in any order by id.
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            try await Goal.query(on: app.db).filter(\.$member.$id == m10.id!).delete()
+            try await service(app).set(.init(scope: .member, member: m10), window: "2026-11", metric: .volume, target: 500_000, by: .system)
+            #expect(try await Goal.query(on: app.db).filter(\.$period == "2026-11").count() > 600)
+            var agent = try await Visitor.signedIn(app, "agent")
+            #expect(try await agent.get("/dashboard").body.visibleText.contains("汤强 (m10) 销售额 · 2026-11"))
+            #expect(try await agent.get("/goals").body.visibleText.contains("汤强 (m10) 销售额 · 2026-11"))
+        }
+    }
+
     @Test func tenPercentOnLastMonthForADepartment() async throws {
         try await withTestApp { app in
             let department = try #require(try await Department.query(on: app.db).filter(\.$name == "销售部").first())

@@ -46,15 +46,7 @@ struct DashboardController: RouteCollection {
         let scope = Permissions.memberScope(account, member: me)
 
         let windows = WindowKind.allCases.map { GoalWindow.holding(period, kind: $0).description }
-        let department = account.$department.id ?? me?.$department.id
-        let goals = try await GoalController.rows(req, account: account, me: me, windows: windows) { goal, member in
-            switch goal.scope {
-            case "member": return member?.id == me?.id && me != nil
-            case "subtree": return me.map { m in member.map { m.path.hasPrefix($0.path) } ?? false } ?? false
-            case "department": return goal.$department.id != nil && goal.$department.id == department
-            default: return true
-            }
-        }
+        let goals = try await GoalController.rows(req, account: account, me: me, windows: windows, selection: .mine)
 
         if let me {
             let this = try await queries.volume(of: me, period: period.description)

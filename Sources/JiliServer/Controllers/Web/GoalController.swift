@@ -32,15 +32,6 @@ struct GoalController: RouteCollection {
 
     static func maySetAny(_ role: Role) -> Bool { [.leader, .director, .departmentManager, .salesManager].contains(role) }
 
-    /// Whether `account` sees `goal`: team and department goals everyone; member and subtree goals
-    /// when the member is in their view.
-    static func sees(_ account: Account, me: Member?, _ goal: Goal, member: Member?) -> Bool {
-        switch goal.scope {
-        case "team", "department": return true
-        default: return member.map { Permissions.memberScope(account, member: me)?.contains($0) ?? false } ?? false
-        }
-    }
-
     struct Row: Encodable {
         let title: String
         let metric: String
@@ -73,11 +64,41 @@ struct GoalController: RouteCollection {
     }
 
     /// The goals of `windows` that `account` sees, with their progress.
-    static func rows(_ req: Request, account: Account, me: Member?, windows: [String], filter: (Goal, Member?) -> Bool = { _, _ in true }) async throws -> [Row] {
-        let goals = try await Goal.query(on: req.db).filter(\.$period ~~ windows).with(\.$member).with(\.$department).sort(\.$scope).sort(\.$id).limit(500).all()
+    /// Which goals a list holds: those the visitor sees, or only the visitor's own and those of the
+    /// teams they belong to (the dashboard).
+    enum Selection { case visible, mine }
+
+    /// The goals of `windows` in `selection`, with their progress. The choice is made in the query,
+    /// so a team with many goals cannot push one's own out of the list's limit.
+    static func rows(_ req: Request, account: Account, me: Member?, windows: [String], selection: Selection = .visible) async throws -> [Row] {
+        var query = Goal.query(on: req.db).filter(\.$period ~~ windows)
+            .join(Member.self, on: \Goal.$member.$id == \Member.$id, method: .left)
+        switch selection {
+        case .visible:
+            switch Permissions.memberScope(account, member: me) {
+            case .all?: break
+            case .department(let d)?:
+                query = query.group(.or) { $0.filter(\.$scope ~~ ["team", "department"]).filter(Member.self, \.$department.$id == d) }
+            case .subtree(let path)?, .selfAndDownlineSummary(let path)?:
+                query = query.group(.or) { $0.filter(\.$scope ~~ ["team", "department"]).filter(Member.self, \.$path =~ path) }
+            case nil:
+                query = query.filter(\.$scope ~~ ["team", "department"])
+            }
+        case .mine:
+            let department = account.$department.id ?? me?.$department.id
+            // The members above one in the tree (and oneself), from one's path: their teams hold one.
+            let line = (me?.path ?? "").split(separator: "/").compactMap { Int($0) }
+            query = query.group(.or) { or in
+                or.filter(\.$scope == "team")
+                if let me { or.group(.and) { $0.filter(\.$scope == "member").filter(\.$member.$id == me.id!) } }
+                if !line.isEmpty { or.group(.and) { $0.filter(\.$scope == "subtree").filter(\.$member.$id ~~ line) } }
+                if let department { or.group(.and) { $0.filter(\.$scope == "department").filter(\.$department.$id == department) } }
+            }
+        }
+        let goals = try await query.with(\.$member).with(\.$department).sort(\.$scope).sort(\.$id).limit(500).all()
         let service = GoalService(db: req.db, clock: req.application.jiliClock)
         var out: [Row] = []
-        for g in goals where sees(account, me: me, g, member: g.member) && filter(g, g.member) {
+        for g in goals {
             out.append(row(g, member: g.member, department: g.department?.name, progress: try await service.progress(g), req))
         }
         return out
