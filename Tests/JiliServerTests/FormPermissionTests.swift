@@ -15,6 +15,9 @@ import Vapor
             let department = position.$department.id
             let token = ApiToken(name: "t", tokenHash: "x", createdBy: "leader", createdAt: testNow)
             try await token.create(on: app.db)
+            let title = try #require(try await Title.query(on: app.db).filter(\.$rule == "manual").first())
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            let nomination = try await TitleService(db: app.db, clock: JiliClock(now: { testNow })).nominate(title, member: m10, reason: "r", by: .system)
             // Route, path, form, and who may use it.
             let table: [(String, String, [String: String], Set<String>)] = [
                 ("POST /orders", "/orders", ["seller": "m10", "product[0]": "1", "quantity[0]": "1"],
@@ -36,6 +39,9 @@ import Vapor
                 ("POST /contests", "/contests", ["name": "", "kind": "individual"], ["leader", "director"]),
                 ("POST /titles", "/titles", ["name": ""], ["leader"]),
                 ("POST /titles/grant", "/titles/grant", ["title": "1", "member": "m10", "reason": ""], ["leader"]),
+                ("POST /titles/nominate", "/titles/nominate", ["title": "1", "member": "m10", "reason": ""], ["director", "manager", "support"]),
+                ("POST /titles/nominations/:id/confirm", "/titles/nominations/\(nomination.id!)/confirm", [:], ["leader"]),
+                ("POST /titles/nominations/:id/decline", "/titles/nominations/\(nomination.id!)/decline", [:], ["leader"]),
                 ("POST /goals", "/goals", ["scope": "team", "period": "2026-12", "metric": "volume", "target": "1"], ["leader", "director"]),
                 ("POST /goals", "/goals", ["scope": "member", "member": "m10", "period": "2026-12", "metric": "volume", "target": "1"],
                  ["leader", "director", "manager"]),

@@ -86,7 +86,7 @@ import Vapor
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
-                        "POST /contests", "POST /titles", "POST /titles/grant", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
+                        "POST /contests", "POST /titles", "POST /titles/grant", "POST /titles/nominate", "POST /titles/nominations/:id/confirm", "POST /titles/nominations/:id/decline", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {

@@ -62,4 +62,39 @@ import Vapor
             #expect(days.body.visibleText.contains("特权有效天数“-1”必须是 0 到 3650 的整数。"))
         }
     }
+
+    @Test func aManagerNominatesAndTheLeaderDecides() async throws {
+        try await withTestApp { app in
+            let best = try #require(try await Title.query(on: app.db).filter(\.$rule == "manual").first())
+            var manager = try await Visitor.signedIn(app, "manager")
+            let sent = try await manager.post("/titles/nominate", ["title": "\(best.id!)", "member": "m22", "reason": "本月新人带教最多"], from: "/titles")
+            #expect(sent.status == .seeOther)
+            // Outside the manager's team, and without a reason: refused, named.
+            let outside = try await manager.post("/titles/nominate", ["title": "\(best.id!)", "member": "m13", "reason": "x"], from: "/titles")
+            #expect(outside.status == .unprocessableEntity && outside.body.visibleText.contains("成员 m13 不在您可以设定目标的范围内。"))
+            let bare = try await manager.post("/titles/nominate", ["title": "\(best.id!)", "member": "m22", "reason": ""], from: "/titles")
+            #expect(bare.status == .unprocessableEntity)
+            var agent = try await Visitor.signedIn(app, "agent")
+            #expect(try await agent.post("/titles/nominate", ["title": "\(best.id!)", "member": "m10", "reason": "x"], from: "/titles").status == .forbidden)
+            // The leader sees it and gives the title, with the nomination's reason; once.
+            var leader = try await Visitor.signedIn(app, "leader")
+            let page = try await leader.get("/titles").body.visibleText
+            #expect(page.contains("manager 提名 ") && page.contains("(m22) 获得 ★ 最佳团队成员") && page.contains("本月新人带教最多"))
+            let n = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == "pending").first())
+            #expect(try await leader.post("/titles/nominations/\(n.id!)/confirm", [:], from: "/titles").status == .seeOther)
+            let m22 = try #require(try await Member.query(on: app.db).filter(\.$code == "m22").first())
+            let honors = try await Honor.query(on: app.db).filter(\.$member.$id == m22.id!).filter(\.$title.$id == best.id!).all()
+            #expect(honors.count == 1 && honors.first?.reason == "本月新人带教最多")
+            let again = try await leader.post("/titles/nominations/\(n.id!)/decline", [:], from: "/titles")
+            #expect(again.status == .unprocessableEntity && again.body.visibleText.contains("这个提名已经处理过了。"))
+            #expect(try await manager.post("/titles/nominations/\(n.id!)/confirm", [:], from: "/titles").status == .forbidden)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "title_nomination").count() == 2)
+            // Declined: nothing given.
+            _ = try await manager.post("/titles/nominate", ["title": "\(best.id!)", "member": "m28", "reason": "客户满意"], from: "/titles")
+            let second = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == "pending").first())
+            #expect(try await leader.post("/titles/nominations/\(second.id!)/decline", [:], from: "/titles").status == .seeOther)
+            let m28 = try #require(try await Member.query(on: app.db).filter(\.$code == "m28").first())
+            #expect(try await Honor.query(on: app.db).filter(\.$member.$id == m28.id!).filter(\.$title.$id == best.id!).count() == 0)
+        }
+    }
 }

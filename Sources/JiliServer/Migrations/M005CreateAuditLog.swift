@@ -47,5 +47,6 @@ extension Migrations {
         add(M017CreateHonors())
         add(M018CreateNotices())
         add(M019CreateTitles())
+        add(M020CreateNominations())
     }
 }

@@ -77,6 +77,49 @@ struct TitleService {
         }
     }
 
+    /// A nomination for a title given by hand: the reason is required; it waits for the leader.
+    func nominate(_ title: Title, member: Member, reason: String, by actor: Actor) async throws -> TitleNomination {
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard title.rule == "manual" else { throw Refusal(key: "title_error_title") }
+        guard !why.isEmpty, why.count <= 500 else { throw Refusal(key: "title_error_reason") }
+        let n = TitleNomination()
+        n.$title.id = title.id!
+        n.$member.id = member.id!
+        n.reason = why
+        n.nominatedBy = actor.name
+        n.status = "pending"
+        n.createdAt = clock.now()
+        try await db.transaction { db in
+            try await n.create(on: db)
+            try await Audit.record(on: db, at: n.createdAt, actor: actor, action: "nominate", entity: "title_nomination", id: "\(n.id!)", before: nil,
+                                   after: ["title": title.name, "member": member.code, "reason": why])
+        }
+        return n
+    }
+
+    /// The leader's decision: confirmed gives the title with the nomination's reason; either way once
+    /// (a conditional update), audited.
+    func decide(_ nomination: TitleNomination, confirm: Bool, by actor: Actor) async throws {
+        let now = clock.now()
+        try await db.transaction { db in
+            // Decided already (a second click, another leader): refused. The title itself could not be
+            // given twice anyway: its key is the nomination's.
+            guard try await TitleNomination.find(nomination.id, on: db)?.status == "pending" else { throw Refusal(key: "title_error_decided") }
+            try await TitleNomination.query(on: db).filter(\.$id == nomination.id!).filter(\.$status == "pending")
+                .set(\.$status, to: confirm ? "confirmed" : "declined").set(\.$decidedBy, to: actor.name).update()
+            guard let n = try await TitleNomination.query(on: db).filter(\.$id == nomination.id!).with(\.$title).with(\.$member).first(),
+                  n.decidedBy == actor.name, n.status == (confirm ? "confirmed" : "declined") else {
+                throw Refusal(key: "title_error_decided")
+            }
+            if confirm {
+                let occasion = "nomination-\(n.id!)"
+                _ = try await give(n.title, to: n.member, occasion: occasion, reason: n.reason, by: actor, on: db)
+            }
+            try await Audit.record(on: db, at: now, actor: actor, action: confirm ? "confirm" : "decline", entity: "title_nomination", id: "\(n.id!)",
+                                   before: ["status": "pending"], after: ["status": n.status])
+        }
+    }
+
     /// The job: every rule title for last month (进步之星) or now (milestones). Idempotent.
     func run() async throws -> Int {
         var given = 0

@@ -9,6 +9,9 @@ struct TitleController: RouteCollection {
         routes.get("titles", use: list)
         routes.post("titles", use: define)
         routes.post("titles", "grant", use: grant)
+        routes.post("titles", "nominate", use: nominate)
+        routes.post("titles", "nominations", ":id", "confirm", use: confirm)
+        routes.post("titles", "nominations", ":id", "decline", use: decline)
     }
 
     func service(_ req: Request) -> TitleService { TitleService(db: req.db, clock: req.application.jiliClock) }
@@ -29,13 +32,25 @@ struct TitleController: RouteCollection {
         let holders: [Holder]
     }
 
+    struct Nomination: Encodable {
+        let id: Int
+        let text: String
+        let reason: String
+    }
+
     struct Page: Encodable {
         let layout: Layout
         let rows: [Row]
         let canEdit: Bool
+        let canNominate: Bool
+        /// Waiting for the leader (shown to the leader).
+        let nominations: [Nomination]
         let titles: [SelectOption]
         let error: String?
     }
+
+    /// Managers and the operations director nominate; the leader gives titles directly.
+    static func mayNominate(_ role: Role) -> Bool { [.director, .departmentManager, .salesManager].contains(role) }
 
     static func ruleText(_ t: Title, _ req: Request) -> String {
         req.t("title_rule_\(t.rule)", ["amount": Money(fen: t.threshold).display])
@@ -53,8 +68,14 @@ struct TitleController: RouteCollection {
                     Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason)
                 })
         }
+        let pending = account.roleValue == .leader
+            ? try await TitleNomination.query(on: req.db).filter(\.$status == "pending").with(\.$title).with(\.$member).sort(\.$id).all() : []
         return try await req.view.render("titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
-                                                        canEdit: account.roleValue == .leader,
+                                                        canEdit: account.roleValue == .leader, canNominate: Self.mayNominate(account.roleValue),
+                                                        nominations: pending.map {
+                                                            Nomination(id: $0.id!, text: req.t("titles_nomination", ["title": "\($0.title.icon) \($0.title.name)",
+                                                                "member": "\($0.member.name) (\($0.member.code))", "by": $0.nominatedBy]), reason: $0.reason)
+                                                        },
                                                         titles: titles.filter { $0.rule == "manual" }.map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") },
                                                         error: error)).encodeResponse(status: status, for: req)
     }
@@ -90,4 +111,40 @@ struct TitleController: RouteCollection {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
+
+    @Sendable func nominate(req: Request) async throws -> Response {
+        let account = try req.account
+        guard Self.mayNominate(account.roleValue) else { throw Abort(.forbidden) }
+        let me = try await account.$member.get(on: req.db)
+        let f = try req.content.decode([String: String].self)
+        do {
+            guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
+            let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+                throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
+            }
+            guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {
+                throw TitleService.Refusal(key: "goal_error_not_yours", values: ["member": code])
+            }
+            _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    func decide(_ req: Request, confirm: Bool) async throws -> Response {
+        let account = try req.account
+        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        guard let n = try await TitleNomination.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        do {
+            try await service(req).decide(n, confirm: confirm, by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func confirm(req: Request) async throws -> Response { try await decide(req, confirm: true) }
+    @Sendable func decline(req: Request) async throws -> Response { try await decide(req, confirm: false) }
 }
