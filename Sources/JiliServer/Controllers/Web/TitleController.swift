@@ -95,16 +95,22 @@ struct TitleController: RouteCollection {
         }
     }
 
+    /// The title and the member a form names, or a refusal naming what is wrong.
+    func titleAndMember(_ f: [String: String], _ req: Request) async throws -> (Title, Member) {
+        guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
+        let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+            throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
+        }
+        return (title, member)
+    }
+
     @Sendable func grant(req: Request) async throws -> Response {
         let account = try req.account
         guard account.roleValue == .leader else { throw Abort(.forbidden) }
         let f = try req.content.decode([String: String].self)
         do {
-            guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
-            let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
-                throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
-            }
+            let (title, member) = try await titleAndMember(f, req)
             try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
             return req.redirect(to: "/titles")
         } catch let r as TitleService.Refusal {
@@ -118,13 +124,9 @@ struct TitleController: RouteCollection {
         let me = try await account.$member.get(on: req.db)
         let f = try req.content.decode([String: String].self)
         do {
-            guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
-            let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
-                throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
-            }
+            let (title, member) = try await titleAndMember(f, req)
             guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {
-                throw TitleService.Refusal(key: "goal_error_not_yours", values: ["member": code])
+                throw TitleService.Refusal(key: "goal_error_not_yours", values: ["member": member.code])
             }
             _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
             return req.redirect(to: "/titles")
