@@ -57,6 +57,13 @@ extension Request {
             return a
         }
     }
+
+    /// The signed-in account when its role may do what is asked; 403 otherwise.
+    func account(if allowed: (Role) -> Bool) throws -> Account {
+        let a = try account
+        guard allowed(a.roleValue) else { throw Abort(.forbidden) }
+        return a
+    }
 }
 
 /// Headers that keep pages from being framed, sniffed or loading anything from elsewhere.

@@ -115,10 +115,7 @@ public struct CommandRefusal: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 
-    init(_ r: OrderService.Refusal, _ app: Application) {
-        let text = app.catalog.table("en")[r.key] ?? r.key
-        message = r.values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-    }
+    init(_ r: OrderService.Refusal, _ app: Application) { message = r.english(app) }
 }
 
 extension JiliServer {

@@ -16,13 +16,8 @@ struct ChampionService {
     /// Net sales by member code over the window's months, active members only.
     func sales(_ window: GoalWindow) async throws -> [(code: String, id: Int, value: Int64)] {
         guard let sql = db as? any SQLDatabase else { return [] }
-        let rows = try await sql.select()
+        let rows = try await SalesSQL.activeSellers(SalesSQL.inMonths(SalesSQL.orders(sql, measure: .volume), window.months.map(\.description)))
             .column(SQLColumn("code", table: "m"), as: "code").column(SQLColumn("id", table: "m"), as: "id")
-            .column(SQLRaw("CAST(COALESCE(SUM(o.amount_fen - o.refunded_fen), 0) AS BIGINT)"), as: "n")
-            .from(SQLAlias(SQLIdentifier(Order.schema), as: SQLIdentifier("o")))
-            .join(SQLAlias(SQLIdentifier(Member.schema), as: SQLIdentifier("m")), on: SQLColumn("id", table: "m"), .equal, SQLColumn("member_id", table: "o"))
-            .where(SQLColumn("period", table: "o"), .in, SQLBind.group(window.months.map(\.description)))
-            .where(SQLColumn("status", table: "m"), .equal, SQLBind("active"))
             .groupBy(SQLColumn("code", table: "m")).groupBy(SQLColumn("id", table: "m"))
             .all()
         return try rows.map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "id", as: Int.self), try $0.decode(column: "n", as: Int64.self)) }

@@ -143,19 +143,10 @@ struct ContestService {
     private func measure(_ c: Contest, kind: Kind, metric: Metric, from: Date, to: Date, labels: inout [String: String]) async throws -> [String: Int64] {
         guard let sql = db as? any SQLDatabase else { return [:] }
         func base() -> SQLSelectBuilder {
-            var q = sql.select().from(SQLAlias(SQLIdentifier(Order.schema), as: SQLIdentifier("o")))
-                .join(SQLAlias(SQLIdentifier(Member.schema), as: SQLIdentifier("m")), on: SQLColumn("id", table: "m"), .equal, SQLColumn("member_id", table: "o"))
+            let measure: SalesSQL.Measure = switch metric { case .orders: .orders; case .new_customers: .newCustomers; default: .volume }
+            return SalesSQL.activeSellers(SalesSQL.orders(sql, measure: measure))
                 .where(SQLColumn("paid_at", table: "o"), .greaterThanOrEqual, SQLBind(from))
                 .where(SQLColumn("paid_at", table: "o"), .lessThan, SQLBind(to))
-                .where(SQLColumn("status", table: "m"), .equal, SQLBind("active"))
-            switch metric {
-            case .orders: q = q.column(SQLRaw("COUNT(*)"), as: "n")
-            case .new_customers:
-                q = q.column(SQLRaw("COUNT(*)"), as: "n").where(SQLColumn("customer_id", table: "o"), .isNot, SQLLiteral.null)
-                    .where(SQLRaw("NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND (e.paid_at < o.paid_at OR (e.paid_at = o.paid_at AND e.id < o.id)))"))
-            default: q = q.column(SQLRaw("CAST(COALESCE(SUM(o.amount_fen - o.refunded_fen), 0) AS BIGINT)"), as: "n")
-            }
-            return q
         }
         var out: [String: Int64] = [:]
         switch kind {

@@ -73,23 +73,13 @@ struct GoalService {
     /// What a scope did on a metric over a window's months (net of refunds for volume).
     func actual(scope: Scope, member: Member?, departmentID: Int?, window: GoalWindow, metric: Metric) async throws -> Int64 {
         guard let sql = db as? any SQLDatabase else { return 0 }
-        let months = window.months.map(\.description)
-        var q = sql.select().from(SQLAlias(SQLIdentifier(Order.schema), as: SQLIdentifier("o")))
-            .join(SQLAlias(SQLIdentifier(Member.schema), as: SQLIdentifier("m")), on: SQLColumn("id", table: "m"), .equal, SQLColumn("member_id", table: "o"))
-            .where(SQLColumn("period", table: "o"), .in, SQLBind.group(months))
+        let measure: SalesSQL.Measure = switch metric { case .volume: .volume; case .orders: .orders; case .new_customers: .newCustomers }
+        var q = SalesSQL.inMonths(SalesSQL.orders(sql, measure: measure), window.months.map(\.description))
         switch scope {
         case .member: q = q.where(SQLColumn("id", table: "m"), .equal, SQLBind(member?.id ?? -1))
         case .subtree: q = q.where(SQLColumn("path", table: "m"), .like, SQLBind((member?.path ?? "/none/") + "%"))
         case .department: q = q.where(SQLColumn("department_id", table: "m"), .equal, SQLBind(departmentID ?? -1))
         case .team: break
-        }
-        switch metric {
-        case .volume: q = q.column(SQLRaw("CAST(COALESCE(SUM(o.amount_fen - o.refunded_fen), 0) AS BIGINT)"), as: "n")
-        case .orders: q = q.column(SQLRaw("COUNT(*)"), as: "n")
-        case .new_customers:
-            // A customer is new where their first order falls: counted for that order's seller.
-            q = q.column(SQLRaw("COUNT(*)"), as: "n").where(SQLColumn("customer_id", table: "o"), .isNot, SQLLiteral.null)
-                .where(SQLRaw("NOT EXISTS (SELECT 1 FROM orders e WHERE e.customer_id = o.customer_id AND (e.paid_at < o.paid_at OR (e.paid_at = o.paid_at AND e.id < o.id)))"))
         }
         return try await q.first()?.decode(column: "n", as: Int64.self) ?? 0
     }

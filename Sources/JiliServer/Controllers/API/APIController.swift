@@ -60,9 +60,7 @@ struct APIController: RouteCollection {
     static func seesAllOrders(_ a: Account) -> Bool { if case .all? = Permissions.orderScope(a, member: nil) { return true }; return false }
 
     func refused(_ r: OrderService.Refusal, _ req: Request) -> Abort {
-        Abort(.unprocessableEntity, reason: req.application.catalog.table("en")[r.key].map { text in
-            r.values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-        } ?? r.key)
+        Abort(.unprocessableEntity, reason: r.english(req.application))
     }
 
     // MARK: Members

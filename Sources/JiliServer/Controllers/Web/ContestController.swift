@@ -55,8 +55,7 @@ struct ContestController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account
-        guard Self.mayCreate(account.roleValue) else { throw Abort(.forbidden) }
+        let account = try req.account(if: Self.mayCreate)
         let form = try req.content.decode([String: String].self)
         var prizes: [ContestService.PrizeInput] = []
         do {

@@ -68,8 +68,7 @@ struct DisputeController: RouteCollection {
     }
 
     @Sendable func answer(req: Request) async throws -> Response {
-        let account = try req.account
-        guard Self.mayAnswer(account.roleValue) else { throw Abort(.forbidden) }
+        let account = try req.account(if: Self.mayAnswer)
         guard let d = try await Dispute.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let form = try req.content.decode(AnswerForm.self)
         var fen: Int64 = 0

@@ -163,8 +163,7 @@ struct GoalController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account
-        guard Self.maySetAny(account.roleValue) else { throw Abort(.forbidden) }
+        let account = try req.account(if: Self.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(GoalForm.self)
         do {
@@ -192,8 +191,7 @@ struct GoalController: RouteCollection {
 
     /// "+N % on last month" for a group: a department (`department:3`) or a member's team (`subtree:m3`).
     @Sendable func raise(req: Request) async throws -> Response {
-        let account = try req.account
-        guard Self.maySetAny(account.roleValue) else { throw Abort(.forbidden) }
+        let account = try req.account(if: Self.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(RaiseForm.self)
         do {
@@ -224,8 +222,7 @@ struct GoalController: RouteCollection {
 
     /// A CSV of member goals (`member_id,period,target` and an optional `metric`): all or nothing.
     @Sendable func upload(req: Request) async throws -> Response {
-        let account = try req.account
-        guard Self.maySetAny(account.roleValue) else { throw Abort(.forbidden) }
+        let account = try req.account(if: Self.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let file = try req.content.decode(GoalUpload.self).file
         let name = file.filename.isEmpty ? "goals.csv" : file.filename

@@ -17,11 +17,7 @@ struct PayController: RouteCollection {
 
     static func mayRun(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
 
-    func runner(_ req: Request) throws -> Account {
-        let account = try req.account
-        guard Self.mayRun(account.roleValue) else { throw Abort(.forbidden) }
-        return account
-    }
+    func runner(_ req: Request) throws -> Account { try req.account(if: Self.mayRun) }
 
     func service(_ req: Request) -> PayService { PayService(db: req.db, clock: req.application.jiliClock) }
 

@@ -13,11 +13,7 @@ struct PayoutController: RouteCollection {
 
     static func mayPay(_ role: Role) -> Bool { [.leader, .finance].contains(role) }
 
-    func payer(_ req: Request) throws -> Account {
-        let account = try req.account
-        guard Self.mayPay(account.roleValue) else { throw Abort(.forbidden) }
-        return account
-    }
+    func payer(_ req: Request) throws -> Account { try req.account(if: Self.mayPay) }
 
     func service(_ req: Request) -> PayoutService { PayoutService(db: req.db, clock: req.application.jiliClock) }
 

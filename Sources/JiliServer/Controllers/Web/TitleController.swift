@@ -83,8 +83,7 @@ struct TitleController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
 
     @Sendable func define(req: Request) async throws -> Response {
-        let account = try req.account
-        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        let account = try req.account(if: { $0 == .leader })
         let f = try req.content.decode([String: String].self)
         do {
             _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
@@ -106,8 +105,7 @@ struct TitleController: RouteCollection {
     }
 
     @Sendable func grant(req: Request) async throws -> Response {
-        let account = try req.account
-        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        let account = try req.account(if: { $0 == .leader })
         let f = try req.content.decode([String: String].self)
         do {
             let (title, member) = try await titleAndMember(f, req)
@@ -119,8 +117,7 @@ struct TitleController: RouteCollection {
     }
 
     @Sendable func nominate(req: Request) async throws -> Response {
-        let account = try req.account
-        guard Self.mayNominate(account.roleValue) else { throw Abort(.forbidden) }
+        let account = try req.account(if: Self.mayNominate)
         let me = try await account.$member.get(on: req.db)
         let f = try req.content.decode([String: String].self)
         do {
@@ -136,8 +133,7 @@ struct TitleController: RouteCollection {
     }
 
     func decide(_ req: Request, confirm: Bool) async throws -> Response {
-        let account = try req.account
-        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        let account = try req.account(if: { $0 == .leader })
         guard let n = try await TitleNomination.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         do {
             try await service(req).decide(n, confirm: confirm, by: .account(account))
