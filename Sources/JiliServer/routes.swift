@@ -3,7 +3,7 @@ import Vapor
 /// Every route. Pages behind sign-in go through the session authenticator, ``RequireAccount`` and
 /// ``CSRFProtection``.
 func routes(_ app: Application) throws {
-    let web = app.grouped(Account.sessionAuthenticator())
+    let web = app.grouped(KeptAccountAuthenticator(recent: app.recentAccounts))
     try web.grouped(CSRFProtection()).register(collection: SignInController())
     let signedIn = web.grouped(RequireAccount(), CSRFProtection())
     try signedIn.register(collection: DashboardController())

@@ -36,6 +36,25 @@ import Vapor
         }
     }
 
+    @Test func aBoardWritesNamesAsTextAndIsKeptForItsLifetime() async throws {
+        try await withTestApp { app in
+            let sprint = try #require(try await Contest.query(on: app.db).filter(\.$kind == "individual").first())
+            let top = try #require(try await service(app).standings(sprint).first)
+            let member = try #require(try await Member.query(on: app.db).filter(\.$code == top.subject).first())
+            var agent = try await Visitor.signedIn(app, "agent")
+            _ = try await agent.get("/contests/\(sprint.id!)")
+            // A name that looks like markup, changed after the board was kept: the kept board still has
+            // the old name; once forgotten, the new one shows, as text.
+            member.name = "<b>王</b>"
+            try await member.save(on: app.db)
+            let kept = try await agent.get("/contests/\(sprint.id!)").body
+            #expect(kept.visibleText.contains(top.label) && !kept.contains("&lt;b&gt;"))
+            await app.leaderboards.forget(sprint.id!)
+            let fresh = try await agent.get("/contests/\(sprint.id!)").body
+            #expect(fresh.contains("&lt;b&gt;王&lt;/b&gt; (\(top.subject))") && !fresh.contains("<b>王</b>"))
+        }
+    }
+
     @Test func anEndedContestFreezesOnceWithItsCashPrizes() async throws {
         try await withTestApp { app in
             let contests = service(app)

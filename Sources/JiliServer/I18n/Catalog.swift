@@ -1,4 +1,6 @@
 import Foundation
+import LeafKit
+import Leaf
 import Vapor
 
 /// The interface's text in each language, from Resources/Locales/LANG.json (flat key → text).
@@ -41,6 +43,15 @@ extension Request {
     /// The language of the interface: `?lang=` (remembered in a cookie), the cookie, then
     /// Accept-Language; Chinese unless English is preferred.
     var language: String {
+        if let known = storage[LanguageKey.self] { return known }
+        let language = chosenLanguage
+        storage[LanguageKey.self] = language
+        return language
+    }
+
+    private struct LanguageKey: StorageKey { typealias Value = String }
+
+    private var chosenLanguage: String {
         if let asked = query[String.self, at: "lang"], Catalog.languages.contains(asked) { return asked }
         if let cookie = cookies["jili_lang"]?.string, Catalog.languages.contains(cookie) { return cookie }
         let accept = headers[.acceptLanguage].first?.lowercased() ?? ""
@@ -64,5 +75,16 @@ struct LanguageMiddleware: AsyncMiddleware {
             response.cookies["jili_lang"] = HTTPCookies.Value(string: asked, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
         }
         return response
+    }
+}
+
+/// The `#t` tag of templates, given a message key in quotes: the message in the visitor's language, escaped like any value.
+/// Looked up as the page is written, so that a page does not carry the whole catalogue in its data.
+struct MessageTag: LeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        try ctx.requireParameterCount(1)
+        guard let key = ctx.parameters[0].string else { throw LeafError(.unknownError("#t takes a message key")) }
+        guard let req = ctx.request else { return .string(key) }
+        return .string(req.t(key))
     }
 }

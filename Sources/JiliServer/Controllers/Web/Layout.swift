@@ -1,7 +1,7 @@
 import Vapor
 
-/// What every page's frame needs: the messages in the visitor's language, who is signed in,
-/// the navigation and the CSRF token for forms.
+/// What every page's frame needs: the visitor's language, who is signed in, the navigation and the
+/// CSRF token for forms. Messages come from the `#t` tag (``MessageTag``).
 struct Layout: Encodable {
     struct NavItem: Encodable {
         let href: String
@@ -9,7 +9,6 @@ struct Layout: Encodable {
         let active: Bool
     }
 
-    let t: [String: String]
     let lang: String
     let otherLang: String
     let otherLangLabel: String
@@ -20,7 +19,6 @@ struct Layout: Encodable {
     let nav: [NavItem]
 
     init(_ req: Request, title: String) {
-        t = req.application.catalog.table(req.language)
         lang = req.language
         otherLang = lang == "en" ? "zh-CN" : "en"
         otherLangLabel = lang == "en" ? "中文" : "English"
