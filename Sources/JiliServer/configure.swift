@@ -69,9 +69,10 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
     app.middleware = Middlewares()
     app.middleware.use(ErrorPages())
     app.middleware.use(SecurityHeaders())
-    app.middleware.use(FileMiddleware(publicDirectory: config.home + "/Public/"))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
+    // After the sessions: the error page of a refused file path (`../`) shows the frame, which needs one.
+    app.middleware.use(FileMiddleware(publicDirectory: config.home + "/Public/"))
 
     try routes(app)
 
@@ -79,7 +80,7 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
     if config.demo, try await Member.query(on: app.db).count() == 0, try await Account.query(on: app.db).count() == 0 {
         let demo = DemoTeam(clock: clock)
         try await demo.create(on: app.db, passwords: app.password.async)
-        try await demo.settleDemoMonths(on: app.db)
+        try await demo.settleDemoMonths(on: app.db, files: config.files)
     }
 }
 

@@ -62,7 +62,7 @@ def every_page_fits_a_phone(driver):
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
-                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/audit", "/payouts", "/disputes",
+                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -305,11 +305,76 @@ def a_dispute_is_raised_and_answered(driver):
     shot(driver, "dispute-agent")
 
 
+def a_photo(path):
+    """A 120×80 PNG of two colours, written with the standard library."""
+    import struct
+    import zlib
+    rows = b"".join(b"\x00" + (b"\xc0\x39\x2b" * 60 + b"\xf5\xc5\x42" * 60) for _ in range(80))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 120, 80, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(png)
+    return path
+
+
+def agent_praises_a_teammate_with_a_photo(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/wall")
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    driver.find_element(By.NAME, "member").send_keys("m11")
+    driver.find_element(By.NAME, "text").send_keys("谢谢你帮我解答客户的售后问题！")
+    driver.find_element(By.NAME, "photo").send_keys(a_photo("/tmp/jili-journey-photo.png"))
+    driver.find_element(By.CSS_SELECTOR, "form[action='/wall'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "谢谢你帮我解答客户的售后问题！" in text_of(d))
+    post = driver.find_element(By.CSS_SELECTOR, "article.post:not(.pinned) img.post-photo")
+    loaded = driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", post)
+    assert loaded == 120, f"the photo did not load: {loaded}"
+    # Flowers for the manager's praise of the demo.
+    praise = [a for a in driver.find_elements(By.CSS_SELECTOR, "article.post") if "回访了 12 位老客户" in a.text][0]
+    post_id = praise.get_attribute("id")
+    praise.find_element(By.XPATH, ".//button[starts-with(normalize-space(.), '送花')]").click()
+    WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, f"#{post_id} button.reaction.mine")) > 0)
+    praise = driver.find_element(By.ID, post_id)
+    praise.find_element(By.NAME, "text").send_keys("我也要向你学习")
+    praise.find_element(By.CSS_SELECTOR, "form.comment button").click()
+    WebDriverWait(driver, 10).until(lambda d: "我也要向你学习" in text_of(d))
+    fits_the_phone(driver)
+    driver.execute_script("window.scrollTo(0, 0)")
+    shot(driver, "wall-agent")
+
+
+def manager_hides_a_post_with_a_reason(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/wall")
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    driver.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=story]").click()
+    driver.find_element(By.NAME, "text").send_keys("低价代购，加我微信")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/wall'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "低价代购，加我微信" in text_of(d))
+    driver.delete_all_cookies()
+    sign_in(driver, "manager")
+    driver.get(BASE + "/wall")
+    post = [a for a in driver.find_elements(By.CSS_SELECTOR, "article.post") if "低价代购" in a.text][0]
+    post_id = post.get_attribute("id")
+    post.find_element(By.CSS_SELECTOR, "details.moderate summary").click()
+    post.find_element(By.CSS_SELECTOR, "details.moderate input[name=reason]").send_keys("广告，违反社群规则")
+    post.find_element(By.CSS_SELECTOR, "details.moderate button").click()
+    WebDriverWait(driver, 10).until(lambda d: "广告，违反社群规则" in text_of(d))
+    assert "hidden" in driver.find_element(By.ID, post_id).get_attribute("class")
+    shot(driver, "wall-manager")
+    driver.delete_all_cookies()
+    sign_in(driver, "agent")
+    driver.get(BASE + "/wall")
+    assert "低价代购" not in text_of(driver), text_of(driver)
+
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
             leader_grants_a_title, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
-            agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order]
+            agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order, agent_praises_a_teammate_with_a_photo,
+            manager_hides_a_post_with_a_reason]
 
 passed = failed = 0
 for journey in JOURNEYS:

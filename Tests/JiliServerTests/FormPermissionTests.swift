@@ -18,6 +18,10 @@ import Vapor
             let title = try #require(try await Title.query(on: app.db).filter(\.$rule == "manual").first())
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
             let nomination = try await TitleService(db: app.db, clock: JiliClock(now: { testNow })).nominate(title, member: m10, reason: "r", by: .system)
+            let praise = try #require(try await WallPost.query(on: app.db).filter(\.$kind == "praise").first())
+            let comment = try #require(try await WallComment.query(on: app.db).first())
+            let everyone = Set(Self.roles)
+            let moderators: Set<String> = ["leader", "director", "manager", "support"]
             // Route, path, form, and who may use it.
             let table: [(String, String, [String: String], Set<String>)] = [
                 ("POST /orders", "/orders", ["seller": "m10", "product[0]": "1", "quantity[0]": "1"],
@@ -54,6 +58,15 @@ import Vapor
                 ("POST /pay/runs", "/pay/runs", ["month": "2026-11"], ["leader", "director", "finance"]),
                 ("POST /pay/runs/:period/approve", "/pay/runs/2026-11/approve", [:], ["leader", "director", "finance"]),
                 ("POST /payouts", "/payouts", ["minimum": "999999999"], ["leader", "finance"]),
+                ("POST /wall", "/wall", ["kind": "praise", "member": "m10", "text": "谢谢"], everyone),
+                ("POST /wall/:id/react", "/wall/\(praise.id!)/react", ["kind": "like"], everyone),
+                ("POST /wall/:id/comments", "/wall/\(praise.id!)/comments", ["text": "好"], everyone),
+                // Without a reason: refused (422) for moderators, forbidden for everyone else.
+                ("POST /wall/:id/hide", "/wall/\(praise.id!)/hide", ["reason": ""], moderators),
+                ("POST /wall/:id/restore", "/wall/\(praise.id!)/restore", [:], moderators),
+                ("POST /wall/comments/:id/hide", "/wall/comments/\(comment.id!)/hide", ["reason": ""], moderators),
+                ("POST /wall/:id/pin", "/wall/\(praise.id!)/pin", [:], ["leader"]),
+                ("POST /wall/:id/unpin", "/wall/\(praise.id!)/unpin", [:], ["leader"]),
                 // A question about one's own statement: those who are members.
                 ("POST /statements/:period/disputes", "/statements/2026-10/disputes", ["rule": "retail", "message": "?"],
                  ["leader", "director", "manager", "agent", "support"]),

@@ -52,6 +52,12 @@ import Vapor
             ("GET /champions", "/champions", with([:])),
             ("GET /notices", "/notices", with([:])),
             ("GET /titles", "/titles", with([:])),
+            ("GET /wall", "/wall", with([:])),
+            ("GET /wall", "/wall?before=3", with([:])),
+            ("GET /wall/photos/:name", "/wall/photos/0123456789abcdef0123456789abcdef.png",
+             with([:], base: Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
+            // A path out of the folder is refused before anything else (by the static files' middleware).
+            ("GET /wall/photos/:name", "/wall/photos/..%2F..%2Fjili.sqlite", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .forbidden) })),
             ("GET /contests/:id", "/contests/1", with([:])),
             ("GET /contests/:id/screen", "/contests/1/screen", with([:])),
             ("GET /goals", "/goals?period=2026-Q4", with([:])),
@@ -87,6 +93,8 @@ import Vapor
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
                         "POST /contests", "POST /titles", "POST /titles/grant", "POST /titles/nominate", "POST /titles/nominations/:id/confirm", "POST /titles/nominations/:id/decline", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
+                        "POST /wall", "POST /wall/:id/react", "POST /wall/:id/comments", "POST /wall/:id/hide", "POST /wall/:id/restore",
+                        "POST /wall/:id/pin", "POST /wall/:id/unpin", "POST /wall/comments/:id/hide",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {

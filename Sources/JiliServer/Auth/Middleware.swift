@@ -21,9 +21,9 @@ struct CSRFProtection: AsyncMiddleware {
         if request.method != .GET && request.method != .HEAD {
             // A body that came in more than one piece is still streaming when the middlewares run
             // (the route collects it later): collect it here, or the token is not found. The limit is
-            // the route's: the upload page takes its own, every other form the default.
+            // the route's: a form that uploads takes its own, every other form the default.
             if request.body.data == nil {
-                let limit = ImportExportController.uploadPaths.contains(request.url.path) ? ImportExportController.maxUpload : request.application.routes.defaultMaxBodySize
+                let limit = Self.uploadLimits[request.url.path] ?? request.application.routes.defaultMaxBodySize
                 _ = try await request.body.collect(max: limit.value).get()
             }
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
@@ -33,6 +33,11 @@ struct CSRFProtection: AsyncMiddleware {
         }
         return try await next.respond(to: request)
     }
+
+    /// The forms that upload files and the most each may send (their routes collect with the same limit).
+    static let uploadLimits: [String: ByteCount] = [
+        "/import": ImportExportController.maxUpload, "/goals/import": ImportExportController.maxUpload, "/wall": WallController.maxForm,
+    ]
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

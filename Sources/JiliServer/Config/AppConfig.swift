@@ -19,17 +19,31 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool
     /// bcrypt's cost: 12 in use, lower in tests.
     public var bcryptCost: Int
+    /// The folder for uploaded files (photos of the praise wall): `JILI_FILES`, or `jili-files` beside
+    /// the SQLite file (in the working directory with PostgreSQL; a folder of its own in the temporary
+    /// directory for an in-memory database). Instances sharing a database must share this folder.
+    public var files: String
 
-    public init(database: Database, home: String, demo: Bool, secureCookies: Bool = false, bcryptCost: Int = 12) {
+    public init(database: Database, home: String, demo: Bool, secureCookies: Bool = false, bcryptCost: Int = 12, files: String? = nil,
+                workingDirectory: String = FileManager.default.currentDirectoryPath) {
         self.database = database
         self.home = home
         self.demo = demo
         self.secureCookies = secureCookies
         self.bcryptCost = bcryptCost
+        self.files = files ?? Self.defaultFiles(database, workingDirectory: workingDirectory)
+    }
+
+    static func defaultFiles(_ database: Database, workingDirectory: String) -> String {
+        switch database {
+        case .sqlite(":memory:"): return NSTemporaryDirectory() + "jili-files-" + UUID().uuidString
+        case .sqlite(let path): return (URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory + "/")).deletingLastPathComponent().path) + "/jili-files"
+        case .postgres: return workingDirectory + "/jili-files"
+        }
     }
 
     /// Reads `DATABASE_URL` (and `JILI_DB_SCHEMA`, a PostgreSQL schema to keep the tables in),
-    /// `JILI_DATA`, `JILI_HOME` and `JILI_SECURE_COOKIES`.
+    /// `JILI_DATA`, `JILI_HOME`, `JILI_SECURE_COOKIES` and `JILI_FILES`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        demo: Bool, workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfig {
         var problems: [String] = []
@@ -52,7 +66,8 @@ public struct AppConfig: Sendable {
         }
         let secure = ["1", "true", "yes"].contains(env["JILI_SECURE_COOKIES"]?.lowercased() ?? "")
         if !problems.isEmpty { throw ConfigError(problems: problems) }
-        return AppConfig(database: database, home: home, demo: demo, secureCookies: secure)
+        let files = env["JILI_FILES"].flatMap { $0.isEmpty ? nil : $0 }
+        return AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, workingDirectory: workingDirectory)
     }
 
     /// The folder with Resources/: the working directory, or next to the executable and its parents.

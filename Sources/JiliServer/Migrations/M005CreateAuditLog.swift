@@ -48,5 +48,6 @@ extension Migrations {
         add(M018CreateNotices())
         add(M019CreateTitles())
         add(M020CreateNominations())
+        add(M021CreateWall())
     }
 }

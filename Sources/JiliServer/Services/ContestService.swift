@@ -237,6 +237,9 @@ struct ContestService {
                                            link: "/contests/\(c.id!)", event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
                 }
             }
+            try await PraiseWall.announce("contest", message: "wall_contest",
+                                          values: ["contest": c.name, "places": PraiseWall.places(standings.map { ($0.rank, $0.label) })],
+                                          about: nil, link: "/contests/\(c.id!)", event: "contest:\(c.id!)", at: now, on: db)
             try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": "open"],
                                    after: ["status": "frozen", "ranked": "\(standings.count)",
                                            "cash": Money(fen: -lines.reduce(0) { $0 + $1.1 }).description])

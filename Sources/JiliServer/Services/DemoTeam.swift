@@ -228,7 +228,7 @@ struct DemoTeam {
 
     /// The demo's plan (all seven rule types) in force from three months back, and those months
     /// settled and approved, so that statements are there to read at once.
-    func settleDemoMonths(on db: any Database) async throws {
+    func settleDemoMonths(on db: any Database, files: String) async throws {
         let pay = PayService(db: db, clock: clock)
         let current = clock.currentPeriod
         let version = try await pay.createVersion(name: "2026 标准方案", json: DemoGenerator.planJSON, by: .system)
@@ -259,6 +259,17 @@ struct DemoTeam {
         _ = try await contests.create(name: "\(last.month)月部门对抗", kind: "department", metric: "volume", startsOn: day(last, 1),
                                       endsOn: day(last, CivilDate.daysInMonth(year: last.year, month: last.month)), tiers: [], teams: [],
                                       prizes: [.init(rank: 1, text: "团队聚餐", cashFen: 0)], by: .system)
+        // The praise wall: the leader's story (pinned), a manager's praise of an agent, reactions and a comment.
+        let wall = PraiseWall(db: db, clock: clock, files: files)
+        func account(_ name: String) async throws -> Account? { try await Account.query(on: db).filter(\.$username == name).first() }
+        if let leader = try await account("leader"), let manager = try await account("manager"), let director = try await account("director") {
+            let story = try await wall.post(by: leader, kind: "story", about: "", text: "我是怎样带出第一支团队的：先把产品用透，再把客户服务好，每周和伙伴复盘一次。坚持一年，团队从 3 人到 30 人。", photo: nil)
+            try await wall.pin(story, true, by: .account(leader))
+            let praise = try await wall.post(by: manager, kind: "praise", about: "m10", text: "本周耐心回访了 12 位老客户，两位再次下单。谢谢你的细心！", photo: nil)
+            try await wall.react(praise, kind: "like", by: leader)
+            try await wall.react(praise, kind: "flower", by: leader)
+            _ = try await wall.comment(on: praise, text: "干得漂亮，大家向你学习！", by: director)
+        }
     }
 
     /// Inserts models in batches of 500 rows (one statement each).

@@ -7,8 +7,6 @@ import Vapor
 struct ImportExportController: RouteCollection {
     /// The largest file the upload page takes.
     static let maxUpload: ByteCount = "64mb"
-    /// The forms that take a file (and so the largest bodies).
-    static let uploadPaths: Set<String> = ["/import", "/goals/import"]
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("import", use: form)

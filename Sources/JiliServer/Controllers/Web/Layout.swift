@@ -38,6 +38,7 @@ struct Layout: Encodable {
             item("/goals", "nav_goals")
             item("/contests", "nav_contests")
             item("/titles", "nav_titles")
+            item("/wall", "nav_wall")
             if account.$member.id != nil { item("/notices", "nav_notices") }
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
