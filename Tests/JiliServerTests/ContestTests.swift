@@ -88,6 +88,30 @@ import Vapor
         }
     }
 
+    @Test func aPrizeCanBeAnHonorTitleGivenAtTheFreeze() async throws {
+        try await withTestApp { app in
+            let contests = service(app)
+            let title = try #require(try await Title.query(on: app.db).filter(\.$name == "最佳团队成员").first())
+            // Through the form, as the leader would.
+            var leader = try await Visitor.signedIn(app, "leader")
+            let created = try await leader.post("/contests", ["name": "十月之星", "kind": "individual", "metric": "orders", "starts": "2026-10-01",
+                                                              "ends": "2026-10-31", "prize1": "奖杯", "title1": "\(title.id!)"], from: "/contests")
+            let contest = try #require(try await Contest.query(on: app.db).filter(\.$name == "十月之星").first())
+            #expect(created.location == "/contests/\(contest.id!)")
+            let winners = try await contests.compute(contest).filter { $0.rank == 1 }
+            let board = try await leader.get("/contests/\(contest.id!)").body.visibleText
+            #expect(board.contains("第 1 名：奖杯 + ★ 最佳团队成员"))
+            for w in winners {
+                let member = try #require(try await Member.query(on: app.db).filter(\.$code == w.subject).first())
+                let honor = try #require(try await Honor.query(on: app.db).filter(\.$key == "title:\(title.id!):contest:\(contest.id!):\(w.subject)").first())
+                #expect(honor.$member.id == member.id && honor.reason == "“十月之星”第 1 名" && honor.value == w.value)
+                let notice = try #require(try await Notice.query(on: app.db).filter(\.$event == "prize:contest:\(contest.id!):\(w.subject)").first())
+                #expect(notice.values.contains("奖杯 + ★ 最佳团队成员"))
+            }
+            #expect(try await Honor.query(on: app.db).filter(\.$window == "contest:\(contest.id!)").count() == winners.count)
+        }
+    }
+
     @Test func teamsDepartmentsGrowthAndTiers() async throws {
         try await withTestApp { app in
             let contests = service(app)
@@ -137,6 +161,7 @@ import Vapor
                 (["kind": "subtree", "teams": "m2, m99999"], "没有编号为“m99999”的成员。"),
                 (["cash1": "-5"], "奖金必须是不小于 0 的金额（元，最多两位小数）。"),
                 (["name": " "], "请填写竞赛名称（最多 100 字）。"),
+                (["title1": "999"], "没有编号为 999 的荣誉称号。"),
             ] {
                 let page = try await leader.post("/contests", base.merging(change) { $1 }, from: "/contests")
                 #expect(page.status == .unprocessableEntity && page.body.visibleText.contains(message), "\(change)")

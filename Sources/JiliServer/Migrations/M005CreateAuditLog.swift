@@ -49,5 +49,6 @@ extension Migrations {
         add(M019CreateTitles())
         add(M020CreateNominations())
         add(M021CreateWall())
+        add(M022AddPrizeTitle())
     }
 }

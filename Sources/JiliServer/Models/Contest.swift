@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JiliCore
 
 /// A contest (团队竞赛): members against members, or teams (departments, or members' subtrees)
 /// against each other, on a metric over dates; ranked live until its end, then frozen.
@@ -29,7 +30,8 @@ final class Contest: Model, @unchecked Sendable {
     init() {}
 }
 
-/// What a rank wins: a description (a product, a trip, an honor), and cash paid through the ledger.
+/// What a rank wins: a description (a product, a trip), cash paid through the ledger, and an honor
+/// title given when the contest freezes.
 final class ContestPrize: Model, @unchecked Sendable {
     static let schema = "contest_prizes"
     @ID(custom: .id, generatedBy: .database) var id: Int?
@@ -37,8 +39,15 @@ final class ContestPrize: Model, @unchecked Sendable {
     @Field(key: "rank") var rank: Int
     @Field(key: "description") var text: String
     @Field(key: "cash_fen") var cashFen: Int64
+    @OptionalParent(key: "title_id") var title: Title?
 
     init() {}
+
+    /// "华为平板 + ¥1,000.00 + ★ 最佳团队成员" (the title when it was loaded with the prize).
+    var summary: String {
+        [text, cashFen > 0 ? Money(fen: cashFen).display : "", ($title.value ?? nil).map { "\($0.icon) \($0.name)" } ?? ""]
+            .filter { !$0.isEmpty }.joined(separator: " + ")
+    }
 }
 
 /// A team of a `subtree` contest: a member and everyone under them.

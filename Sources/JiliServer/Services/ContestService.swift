@@ -27,6 +27,8 @@ struct ContestService {
         var rank: Int
         var text: String
         var cashFen: Int64
+        /// An honor title given to the winners.
+        var titleID: Int? = nil
     }
 
     /// `2026-11-30` → days since 1970-01-01, when it is a real date.
@@ -70,6 +72,7 @@ struct ContestService {
         for p in prizes {
             guard p.rank >= 1, ranks.insert(p.rank).inserted else { throw Refusal(key: "contest_error_prize_rank", values: ["value": "\(p.rank)"]) }
             guard p.cashFen >= 0, p.cashFen <= OrderService.maximumFen else { throw Refusal(key: "contest_error_prize_cash") }
+            if let id = p.titleID, try await Title.find(id, on: db) == nil { throw Refusal(key: "contest_error_prize_title", values: ["value": "\(id)"]) }
         }
         let now = clock.now()
         let contest = Contest()
@@ -97,6 +100,7 @@ struct ContestService {
                 row.rank = p.rank
                 row.text = p.text.trimmingCharacters(in: .whitespaces)
                 row.cashFen = p.cashFen
+                row.$title.id = p.titleID
                 try await row.create(on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "contest", id: "\(contest.id!)", before: nil,
@@ -188,7 +192,7 @@ struct ContestService {
         let now = clock.now()
         guard c.status == "open", now >= window(c).end else { return false }
         let standings = try await compute(c)
-        let prizes = try await ContestPrize.query(on: db).filter(\.$contest.$id == c.id!).all()
+        let prizes = try await ContestPrize.query(on: db).filter(\.$contest.$id == c.id!).with(\.$title).all()
         let heads = try await ContestTeam.query(on: db).filter(\.$contest.$id == c.id!).with(\.$member).all()
         let token = UUID().uuidString
         let froze = try await db.transaction { db -> Bool in
@@ -208,33 +212,36 @@ struct ContestService {
             try await DemoTeam.insertBatches(rows, on: db)
             // Cash: to each member at a prized rank (a team's prize to the member who leads it);
             // departments have no one to pay, so their prizes are not cash.
+            /// Who receives a standing's prize: the member, or the member who leads the team.
+            func winner(_ s: Standing) -> String? {
+                switch c.kind {
+                case "individual": s.subject
+                case "subtree": heads.first { "subtree:\($0.member.code)" == s.subject }?.member.code
+                default: nil
+                }
+            }
             var lines: [(String, Int64)] = []
             for p in prizes where p.cashFen > 0 {
                 for s in standings where s.rank == p.rank {
-                    let member: String? = switch c.kind {
-                    case "individual": s.subject
-                    case "subtree": heads.first { "subtree:\($0.member.code)" == s.subject }?.member.code
-                    default: nil
-                    }
-                    if let member { lines.append(("payable:\(member)", -p.cashFen)) }
+                    if let member = winner(s) { lines.append(("payable:\(member)", -p.cashFen)) }
                 }
             }
             if !lines.isEmpty {
                 try await Ledger.post(on: db, at: now, kind: "prize", source: "contest:\(c.id!)", memo: "contest \(c.id!) \(c.name)",
                                       lines: lines + [("expense:prize", -lines.reduce(0) { $0 + $1.1 })])
             }
-            // Each winner of a prize is told (and the outbox holds the WeChat message), with the freeze.
+            // Each winner of a prize is told (and the outbox holds the WeChat message) and given the
+            // prize's title, with the freeze.
+            let titles = TitleService(db: db, clock: clock)
             for p in prizes {
                 for s in standings where s.rank == p.rank {
-                    let code: String? = switch c.kind {
-                    case "individual": s.subject
-                    case "subtree": heads.first { "subtree:\($0.member.code)" == s.subject }?.member.code
-                    default: nil
-                    }
-                    guard let code, let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
-                    let prize = [p.text, p.cashFen > 0 ? Money(fen: p.cashFen).display : ""].filter { !$0.isEmpty }.joined(separator: " + ")
-                    try await Notices.tell(member.id!, message: "notice_prize", values: ["contest": c.name, "rank": "\(s.rank)", "prize": prize],
+                    guard let code = winner(s), let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
+                    try await Notices.tell(member.id!, message: "notice_prize", values: ["contest": c.name, "rank": "\(s.rank)", "prize": p.summary],
                                            link: "/contests/\(c.id!)", event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
+                    if let title = p.title {
+                        try await titles.give(title, to: member, occasion: "contest:\(c.id!)", value: s.value,
+                                              reason: "“\(c.name)”第 \(s.rank) 名", by: actor, on: db)
+                    }
                 }
             }
             try await PraiseWall.announce("contest", message: "wall_contest",
