@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: NoticeController())
     try signedIn.register(collection: TitleController())
     try signedIn.register(collection: WallController())
+    try signedIn.register(collection: ActivityController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

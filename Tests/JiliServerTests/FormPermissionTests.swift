@@ -59,6 +59,10 @@ import Vapor
                 ("POST /pay/runs/:period/approve", "/pay/runs/2026-11/approve", [:], ["leader", "director", "finance"]),
                 ("POST /payouts", "/payouts", ["minimum": "999999999"], ["leader", "finance"]),
                 ("POST /wall", "/wall", ["kind": "praise", "member": "m10", "text": "谢谢"], everyone),
+                ("POST /activities", "/activities", ["member": "m10", "kind": "training", "day": "2026-11-28", "count": "1"],
+                 ["leader", "director", "manager", "support", "trainer"]),
+                ("POST /activities/kinds", "/activities/kinds", ["code": "", "name": ""], ["leader"]),
+                ("POST /activities/import", "/activities/import", [:], ["leader", "director", "manager", "support", "trainer"]),
                 ("POST /wall/:id/react", "/wall/\(praise.id!)/react", ["kind": "like"], everyone),
                 ("POST /wall/:id/comments", "/wall/\(praise.id!)/comments", ["text": "好"], everyone),
                 // Without a reason: refused (422) for moderators, forbidden for everyone else.

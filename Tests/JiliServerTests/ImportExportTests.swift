@@ -169,22 +169,8 @@ import Vapor
     @Test func theUploadPageImportsAllOrNothing() async throws {
         try await withTestApp { app in
             var leader = try await Visitor.signedIn(app, "leader")
-            let token = try #require(try await leader.get("/import").csrf)
             func upload(_ csv: String) async throws -> Visitor.Page {
-                let boundary = "jili-test-boundary"
-                var body = ""
-                for (name, value) in [("_csrf", token), ("kind", "members")] {
-                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
-                }
-                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"team.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
-                var headers = HTTPHeaders()
-                headers.add(name: .cookie, value: leader.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
-                headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-                var page: Visitor.Page?
-                try await app.testing().test(.POST, "/import", headers: headers, body: ByteBuffer(string: body)) { res in
-                    page = Visitor.Page(status: res.status, body: res.body.string, headers: res.headers)
-                }
-                return page!
+                try await leader.upload("/import", ["kind": "members"], file: ("file", "team.csv", "text/csv", Array(csv.utf8)), from: "/import")
             }
             let bad = try await upload("id,name,sponsor_id,tier,joined_at,status\nq1,某甲,m10,vip,2026-11-01,active\nq2,某乙,qq,vip,2026-11-01,active\n")
             #expect(bad.status == .unprocessableEntity)

@@ -23,7 +23,10 @@ func withTestApp(demo: Bool = true, _ body: (Application) async throws -> Void) 
     } else {
         database = .sqlite(path: ":memory:")
     }
-    let config = AppConfig(database: database, home: packageRoot, demo: demo, bcryptCost: 4)
+    // Uploaded files in a folder of the test's own, removed afterwards.
+    let files = NSTemporaryDirectory() + "jili-test-files-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: files) }
+    let config = AppConfig(database: database, home: packageRoot, demo: demo, bcryptCost: 4, files: files)
     let app = try await Application.make(.testing)
     do {
         try await configure(app, config: config, clock: JiliClock(now: { testNow }))
@@ -92,6 +95,31 @@ struct Visitor {
         var fields = form
         fields["_csrf"] = token
         return try await request(.POST, path, form: fields)
+    }
+
+    /// Posts a multipart form as a browser does: `fields` with the CSRF token of `from`, and a file.
+    mutating func upload(_ path: String, _ fields: [String: String], file: (field: String, name: String, type: String, bytes: [UInt8])?,
+                         from: String) async throws -> Page {
+        let token = try await get(from).csrf ?? ""
+        let boundary = "jili-test-boundary"
+        var body = ByteBuffer()
+        for (name, value) in fields.merging(["_csrf": token], uniquingKeysWith: { $1 }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        if let file {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        var page: Page?
+        try await app.testing().test(.POST, path, headers: headers, body: body) { res in
+            page = Page(status: res.status, body: res.body.string, headers: res.headers)
+        }
+        return page!
     }
 
     mutating func signIn(_ login: String, password: String = DemoTeam.password) async throws -> Page {

@@ -11,29 +11,10 @@ import Vapor
                                0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0A, 0x49, 0x44, 0x41, 0x54,
                                0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
 
-    /// Posts the wall's form as a browser does (multipart, with the page's CSRF token).
+    /// Posts the wall's form as a browser does.
     static func upload(_ v: Visitor, _ fields: [String: String], photo: (name: String, type: String, bytes: [UInt8])?) async throws -> Visitor.Page {
         var visitor = v
-        let token = try #require(try await visitor.get("/wall").csrf)
-        let boundary = "jili-wall-boundary"
-        var body = ByteBuffer()
-        for (name, value) in fields.merging(["_csrf": token], uniquingKeysWith: { $1 }) {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
-        }
-        if let photo {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"\(photo.name)\"\r\nContent-Type: \(photo.type)\r\n\r\n")
-            body.writeBytes(photo.bytes)
-            body.writeString("\r\n")
-        }
-        body.writeString("--\(boundary)--\r\n")
-        var headers = HTTPHeaders()
-        headers.add(name: .cookie, value: visitor.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
-        headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        var page: Visitor.Page?
-        try await v.app.testing().test(.POST, "/wall", headers: headers, body: body) { res in
-            page = Visitor.Page(status: res.status, body: res.body.string, headers: res.headers)
-        }
-        return page!
+        return try await visitor.upload("/wall", fields, file: photo.map { ("photo", $0.name, $0.type, $0.bytes) }, from: "/wall")
     }
 
     @Test func photosAreKnownByTheirFirstBytesAndNamedUnguessably() {

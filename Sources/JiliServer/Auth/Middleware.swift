@@ -36,7 +36,8 @@ struct CSRFProtection: AsyncMiddleware {
 
     /// The forms that upload files and the most each may send (their routes collect with the same limit).
     static let uploadLimits: [String: ByteCount] = [
-        "/import": ImportExportController.maxUpload, "/goals/import": ImportExportController.maxUpload, "/wall": WallController.maxForm,
+        "/import": ImportExportController.maxUpload, "/goals/import": ImportExportController.maxUpload,
+        "/activities/import": ImportExportController.maxUpload, "/wall": WallController.maxForm,
     ]
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -50,5 +50,6 @@ extension Migrations {
         add(M020CreateNominations())
         add(M021CreateWall())
         add(M022AddPrizeTitle())
+        add(M023CreateActivities())
     }
 }

@@ -259,6 +259,22 @@ struct DemoTeam {
         _ = try await contests.create(name: "\(last.month)月部门对抗", kind: "department", metric: "volume", startsOn: day(last, 1),
                                       endsOn: day(last, CivilDate.daysInMonth(year: last.year, month: last.month)), tiers: [], teams: [],
                                       prizes: [.init(rank: 1, text: "团队聚餐", cashFen: 0)], by: .system)
+        // Counted activities: customer visits and live streams beside the built-in training, this
+        // month's records of a few members, and the demo agent's goal of 20 customer visits.
+        let activities = ActivityService(db: db, clock: clock)
+        _ = try await activities.defineKind(code: "customer_visit", name: "客户回访", by: .system)
+        _ = try await activities.defineKind(code: "live_stream", name: "直播", by: .system)
+        let today = Int(clock.format(clock.now(), "dd")) ?? 1
+        for (code, kind, perDay) in [("m10", "customer_visit", 2), ("m11", "customer_visit", 1), ("m3", "live_stream", 1), ("m10", "training", 1), ("m12", "training", 1)] {
+            guard let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
+            for d in stride(from: 1, through: today, by: kind == "customer_visit" ? 2 : 7) {
+                try await activities.record(member, kind: kind, day: day(current, d), count: perDay, note: "", by: .system)
+            }
+            if code == "m10", kind == "customer_visit" {
+                try await GoalService(db: db, clock: clock).set(.init(scope: .member, member: member), window: current.description,
+                                                                metric: .activity("customer_visit"), target: 20, by: .system)
+            }
+        }
         // The praise wall: the leader's story (pinned), a manager's praise of an agent, reactions and a comment.
         let wall = PraiseWall(db: db, clock: clock, files: files)
         func account(_ name: String) async throws -> Account? { try await Account.query(on: db).filter(\.$username == name).first() }

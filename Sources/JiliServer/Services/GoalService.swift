@@ -12,7 +12,31 @@ struct GoalService {
     typealias Refusal = OrderService.Refusal
 
     enum Scope: String, CaseIterable { case member, subtree, department, team }
-    enum Metric: String, CaseIterable { case volume, orders, new_customers }
+    /// What a goal counts: net sales, orders, new customers, or a counted activity (`activity:training`).
+    enum Metric: Hashable {
+        case volume, orders, new_customers
+        case activity(String)
+
+        init?(rawValue: String) {
+            switch rawValue {
+            case "volume": self = .volume
+            case "orders": self = .orders
+            case "new_customers": self = .new_customers
+            default:
+                guard rawValue.hasPrefix("activity:"), ActivityService.isCode(String(rawValue.dropFirst(9))) else { return nil }
+                self = .activity(String(rawValue.dropFirst(9)))
+            }
+        }
+
+        var rawValue: String {
+            switch self {
+            case .volume: "volume"
+            case .orders: "orders"
+            case .new_customers: "new_customers"
+            case .activity(let code): "activity:\(code)"
+            }
+        }
+    }
 
     /// What a goal is about, checked: the scope with its member or department.
     struct Subject {
@@ -36,7 +60,7 @@ struct GoalService {
         case .volume:
             guard case .success(let fen) = FixedPoint.parse(t, scale: 2), fen > 0, fen <= OrderService.maximumFen else { return nil }
             return fen
-        case .orders, .new_customers:
+        case .orders, .new_customers, .activity:
             guard let n = Int64(t), n > 0, n <= 1_000_000_000 else { return nil }
             return n
         }
@@ -48,6 +72,9 @@ struct GoalService {
         let db = db ?? self.db
         guard let w = GoalWindow(parsing: window) else { throw Refusal(key: "goal_error_period", values: ["value": window]) }
         guard target > 0 else { throw Refusal(key: "goal_error_target", values: ["value": "\(target)"]) }
+        if case .activity(let code) = metric, try await ActivityKind.query(on: db).filter(\.$code == code).first() == nil {
+            throw Refusal(key: "goal_error_metric")
+        }
         let key = "\(subject.keyPart):\(w):\(metric.rawValue)"
         let now = clock.now()
         let existing = try await Goal.query(on: db).filter(\.$key == key).first()
@@ -73,8 +100,13 @@ struct GoalService {
     /// What a scope did on a metric over a window's months (net of refunds for volume).
     func actual(scope: Scope, member: Member?, departmentID: Int?, window: GoalWindow, metric: Metric) async throws -> Int64 {
         guard let sql = db as? any SQLDatabase else { return 0 }
-        let measure: SalesSQL.Measure = switch metric { case .volume: .volume; case .orders: .orders; case .new_customers: .newCustomers }
-        var q = SalesSQL.inMonths(SalesSQL.orders(sql, measure: measure), window.months.map(\.description))
+        let months = window.months.map(\.description)
+        var q: SQLSelectBuilder = switch metric {
+        case .volume: SalesSQL.inMonths(SalesSQL.orders(sql, measure: .volume), months)
+        case .orders: SalesSQL.inMonths(SalesSQL.orders(sql, measure: .orders), months)
+        case .new_customers: SalesSQL.inMonths(SalesSQL.orders(sql, measure: .newCustomers), months)
+        case .activity(let kind): ActivityService.total(sql, kind: kind, months: months)
+        }
         switch scope {
         case .member: q = q.where(SQLColumn("id", table: "m"), .equal, SQLBind(member?.id ?? -1))
         case .subtree: q = q.where(SQLColumn("path", table: "m"), .like, SQLBind((member?.path ?? "/none/") + "%"))
@@ -125,12 +157,16 @@ struct GoalService {
             for kind in WindowKind.allCases { windows.insert(GoalWindow.holding(month, kind: kind).description) }
         }
         var told = 0
+        let activities = Dictionary(try await ActivityKind.query(on: db).all().map { ("activity:\($0.code)", $0.name) }, uniquingKeysWith: { a, _ in a })
         for goal in try await Goal.query(on: db).filter(\.$scope == "member").filter(\.$period ~~ Array(windows)).all() {
             guard let memberID = goal.$member.id else { continue }
             let event = "goal:\(goal.key):\(goal.target)"
             guard try await Notice.query(on: db).filter(\.$event == event).first() == nil, try await progress(goal).reached else { continue }
-            try await Notices.tell(memberID, message: "notice_goal", values: ["period": goal.period, "metric": goal.metric,
-                                                                              "target": goal.metric == "volume" ? Money(fen: goal.target).description : "\(goal.target)"],
+            var values = ["period": goal.period, "metric": goal.metric,
+                          "target": goal.metric == "volume" ? Money(fen: goal.target).description : "\(goal.target)"]
+            // A counted activity's name is the team's own, not the catalogue's: it travels with the notice.
+            if let name = activities[goal.metric] { values["activity"] = name }
+            try await Notices.tell(memberID, message: "notice_goal", values: values,
                                    link: "/goals?period=\(goal.period)", event: event, at: clock.now(), on: db)
             told += 1
         }

@@ -45,11 +45,16 @@ struct GoalController: RouteCollection {
     }
 
     static func amount(_ value: Int64, metric: String, _ req: Request) -> String {
-        metric == "volume" ? Money(fen: value).display : req.t("goal_count", ["count": "\(value)"])
+        metric == "volume" ? Money(fen: value).display : req.t(metric.hasPrefix("activity:") ? "goal_times" : "goal_count", ["count": "\(value)"])
+    }
+
+    /// A metric's name: the catalogue's, or a counted activity's own name (`kinds`: code → name).
+    static func metricLabel(_ metric: String, kinds: [String: String], _ req: Request) -> String {
+        metric.hasPrefix("activity:") ? kinds[String(metric.dropFirst(9))] ?? metric : req.t("goal_metric_\(metric)")
     }
 
     /// A goal with its progress, as pages show it.
-    static func row(_ goal: Goal, member: Member?, department: String?, progress: GoalProgress, _ req: Request) -> Row {
+    static func row(_ goal: Goal, member: Member?, department: String?, progress: GoalProgress, kinds: [String: String], _ req: Request) -> Row {
         let title: String
         switch goal.scope {
         case "member": title = member.map { "\($0.name) (\($0.code))" } ?? "?"
@@ -57,7 +62,7 @@ struct GoalController: RouteCollection {
         case "department": title = department ?? "?"
         default: title = req.t("goal_scope_team")
         }
-        return Row(title: title, metric: req.t("goal_metric_\(goal.metric)"), period: goal.period,
+        return Row(title: title, metric: metricLabel(goal.metric, kinds: kinds, req), period: goal.period,
                    actual: amount(progress.actual, metric: goal.metric, req), target: amount(goal.target, metric: goal.metric, req),
                    percent: progress.percent, basisPoints: min(progress.basisPoints, 10_000), reached: progress.reached,
                    remaining: amount(progress.remaining, metric: goal.metric, req))
@@ -97,15 +102,23 @@ struct GoalController: RouteCollection {
         }
         let goals = try await query.with(\.$member).with(\.$department).sort(\.$scope).sort(\.$id).limit(500).all()
         let service = GoalService(db: req.db, clock: req.application.jiliClock)
+        let kinds = try await Self.activityNames(req.db)
         var out: [Row] = []
         for g in goals {
-            out.append(row(g, member: g.member, department: g.department?.name, progress: try await service.progress(g), req))
+            out.append(row(g, member: g.member, department: g.department?.name, progress: try await service.progress(g), kinds: kinds, req))
         }
         return out
     }
 
+    /// Counted activities by code: their names.
+    static func activityNames(_ db: any Database) async throws -> [String: String] {
+        Dictionary(try await ActivityKind.query(on: db).all().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
     struct Page: Encodable {
         let layout: Layout
+        /// Counted activities a goal may be set on (`activity:code`).
+        let activities: [SelectOption]
         let window: String
         let windows: [SelectOption]
         let rows: [Row]
@@ -124,7 +137,9 @@ struct GoalController: RouteCollection {
                        GoalWindow(kind: .month, lastMonth: current.previous)].map(\.description)
         let window = req.query[String.self, at: "period"].flatMap { GoalWindow(parsing: $0)?.description } ?? current.description
         return try await req.view.render("goals/list", Page(
-            layout: Layout(req, title: req.t("goals_title")), window: window,
+            layout: Layout(req, title: req.t("goals_title")),
+            activities: try await ActivityKind.query(on: req.db).sort(\.$id).all().map { SelectOption(value: "activity:\($0.code)", label: $0.name) },
+            window: window,
             windows: choices.map { SelectOption(value: $0, label: $0, selected: $0 == window) },
             rows: try await Self.rows(req, account: account, me: me, windows: [window]),
             canSet: Self.maySetAny(account.roleValue),

@@ -36,6 +36,7 @@ struct Layout: Encodable {
             item("/dashboard", "nav_dashboard")
             if account.$member.id != nil { item("/statements", "nav_statements") }
             item("/goals", "nav_goals")
+            item("/activities", "nav_activities")
             item("/contests", "nav_contests")
             item("/titles", "nav_titles")
             item("/wall", "nav_wall")

@@ -27,7 +27,7 @@ struct NoticeController: RouteCollection {
         if let kind = values["kind"] { values["kind"] = req.t("champion_\(kind)") }
         if let metric = values["metric"] {
             if metric == "volume", let t = values["target"], case .success(let fen) = FixedPoint.parse(t, scale: 2) { values["target"] = Money(fen: fen).display }
-            values["metric"] = req.t("goal_metric_\(metric)")
+            values["metric"] = values["activity"] ?? req.t("goal_metric_\(metric)")
         }
         return req.t(n.message, values)
     }
