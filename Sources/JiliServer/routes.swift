@@ -28,6 +28,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: TitleController())
     try signedIn.register(collection: WallController())
     try signedIn.register(collection: ActivityController())
+    try signedIn.register(collection: PointsController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

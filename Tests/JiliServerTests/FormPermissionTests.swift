@@ -62,6 +62,7 @@ import Vapor
                 ("POST /activities", "/activities", ["member": "m10", "kind": "training", "day": "2026-11-28", "count": "1"],
                  ["leader", "director", "manager", "support", "trainer"]),
                 ("POST /activities/kinds", "/activities/kinds", ["code": "", "name": ""], ["leader"]),
+                ("POST /points/rules", "/points/rules", ["trigger": "goal", "points": ""], ["leader"]),
                 ("POST /activities/import", "/activities/import", [:], ["leader", "director", "manager", "support", "trainer"]),
                 ("POST /wall/:id/react", "/wall/\(praise.id!)/react", ["kind": "like"], everyone),
                 ("POST /wall/:id/comments", "/wall/\(praise.id!)/comments", ["text": "好"], everyone),

@@ -103,3 +103,15 @@ extension Permissions {
     /// Who may edit the catalogue.
     static func canEditCatalogue(_ role: Role) -> Bool { [.leader, .director].contains(role) }
 }
+
+extension Permissions {
+    /// The member named by `?member=` (the account's own member by default) when `account` may read
+    /// their pay and points; 404 otherwise, so that a member outside one's scope does not exist.
+    static func payMember(_ req: Request, account: Account) async throws -> (member: Member, me: Member?) {
+        let me = try await account.$member.get(on: req.db)
+        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
+        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first(),
+              canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
+        return (member, me)
+    }
+}

@@ -131,15 +131,18 @@ extension JiliServer {
 
 extension JiliServer {
     /// `jili jobs`: the recurring work, each part idempotent — ended contests frozen, the sales
-    /// champions of ended months, quarters and years awarded. Schedule it daily after midnight.
+    /// champions of ended months, quarters and years awarded, rule titles given, goal reachers told,
+    /// points earned by the rules (and taken back), points expired. Schedule it daily after midnight.
     public static func runJobs(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
             let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
             let champions = try await ChampionService(db: app.db, clock: app.jiliClock).run()
             let titles = try await TitleService(db: app.db, clock: app.jiliClock).run()
             let goals = try await GoalService(db: app.db, clock: app.jiliClock).tellReached()
+            let points = try await PointsEarning(db: app.db, clock: app.jiliClock).run()
+            let expired = try await PointsLedger(db: app.db, clock: app.jiliClock).expireDue()
             return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
-                    "\(goals) member(s) told of a goal reached"]
+                    "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired"]
         }
     }
 }

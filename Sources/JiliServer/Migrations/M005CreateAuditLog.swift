@@ -51,5 +51,6 @@ extension Migrations {
         add(M021CreateWall())
         add(M022AddPrizeTitle())
         add(M023CreateActivities())
+        add(M024CreatePoints())
     }
 }

@@ -275,6 +275,13 @@ struct DemoTeam {
                                                                 metric: .activity("customer_visit"), target: 20, by: .system)
             }
         }
+        // Points: 1 per ¥10 of sales (at most 5,000 a month), 200 a goal reached, 500 a prized contest
+        // rank, 10 a praise (at most 100 a month), 50 a training; valid a year. The job has run once.
+        let rules = PointsRules(db: db, clock: clock)
+        for (trigger, points, unit, cap) in [("sales", "1", "10", "5000"), ("goal", "200", "", ""), ("contest", "500", "", ""),
+                                             ("praise", "10", "", "100"), ("activity:training", "50", "", "")] {
+            try await rules.set(trigger: trigger, points: points, unitYuan: unit, cap: cap, days: "365", active: true, by: .system)
+        }
         // The praise wall: the leader's story (pinned), a manager's praise of an agent, reactions and a comment.
         let wall = PraiseWall(db: db, clock: clock, files: files)
         func account(_ name: String) async throws -> Account? { try await Account.query(on: db).filter(\.$username == name).first() }
@@ -286,6 +293,7 @@ struct DemoTeam {
             try await wall.react(praise, kind: "flower", by: leader)
             _ = try await wall.comment(on: praise, text: "干得漂亮，大家向你学习！", by: director)
         }
+        _ = try await PointsEarning(db: db, clock: clock).run()
     }
 
     /// Inserts models in batches of 500 rows (one statement each).

@@ -142,12 +142,7 @@ struct PayAPIController: RouteCollection {
 
     /// The member asked for (`?member=`), else the token's own member, when its pay may be read.
     func member(_ req: Request) async throws -> Member {
-        let account = try account(req)
-        let me = try await account.$member.get(on: req.db)
-        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first(),
-              Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
-        return member
+        try await Permissions.payMember(req, account: try account(req)).member
     }
 
     @Sendable func statement(req: Request) async throws -> StatementDTO {

@@ -28,11 +28,8 @@ struct BalanceController: RouteCollection {
     }
 
     @Sendable func page(req: Request) async throws -> View {
-        let account = try req.account
-        let me = try await account.$member.get(on: req.db)
-        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first(),
-              Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
+        let member = try await Permissions.payMember(req, account: try req.account).member
+        let code = member.code
         let history = try await BalanceHistory.load(member: code, on: req.db)
         let clock = req.application.jiliClock
         func signed(_ fen: Int64) -> String { (fen > 0 ? "+" : "") + Money(fen: fen).display }

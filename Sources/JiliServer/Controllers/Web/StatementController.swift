@@ -116,11 +116,9 @@ struct StatementController: RouteCollection {
 
     func load(_ req: Request) async throws -> Statement {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let (member, me) = try await Permissions.payMember(req, account: account)
         let period = req.parameters.get("period") ?? ""
-        let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else { throw Abort(.notFound) }
-        guard Permissions.canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
+        let code = member.code
         guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
         let english = req.language == "en"
         let line = try await RunLines.line(run: run, member: code, on: req.db)
