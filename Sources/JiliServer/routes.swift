@@ -29,6 +29,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: WallController())
     try signedIn.register(collection: ActivityController())
     try signedIn.register(collection: PointsController())
+    try signedIn.register(collection: RewardController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

@@ -62,7 +62,7 @@ def every_page_fits_a_phone(driver):
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
-                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/activities", "/points", "/points?member=m10", "/points/rules", "/audit", "/payouts", "/disputes",
+                 "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/activities", "/points", "/points?member=m10", "/points/rules", "/rewards", "/rewards/redemptions", "/audit", "/payouts", "/disputes",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -369,12 +369,40 @@ def manager_hides_a_post_with_a_reason(driver):
     assert "低价代购" not in text_of(driver), text_of(driver)
 
 
+def agent_redeems_and_the_warehouse_hands_it_over(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/rewards")
+    balance = int(driver.find_element(By.CSS_SELECTOR, "strong.points").text)
+    item = [li for li in driver.find_elements(By.CSS_SELECTOR, "li.reward") if "优先参加培训" in li.text][0]
+    item.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: "已兑换“优先参加培训”" in text_of(d))
+    assert int(driver.find_element(By.CSS_SELECTOR, "strong.points").text) == balance - 1000
+    fits_the_phone(driver)
+    shot(driver, "rewards-agent")
+    # The warehouse hands over the demo's sample set (waiting since the demo began).
+    driver.delete_all_cookies()
+    sign_in(driver, "warehouse")
+    driver.get(BASE + "/rewards/redemptions")
+    row = [li for li in driver.find_elements(By.CSS_SELECTOR, "main ul.list li") if "护肤小样套装" in li.text][0]
+    row.find_element(By.CSS_SELECTOR, "button.primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "护肤小样套装" not in text_of(d))
+    shot(driver, "rewards-warehouse")
+    driver.delete_all_cookies()
+    sign_in(driver, "agent")
+    driver.get(BASE + "/rewards")
+    text = text_of(driver)
+    assert "护肤小样套装" in text and "已发放" in text, text
+    driver.get(BASE + "/points")
+    text = text_of(driver)
+    assert "兑换“优先参加培训”" in text and "-1000" in text, text
+
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
             leader_grants_a_title, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order, agent_praises_a_teammate_with_a_photo,
-            manager_hides_a_post_with_a_reason]
+            manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over]
 
 passed = failed = 0
 for journey in JOURNEYS:

@@ -21,6 +21,8 @@ import Vapor
             let praise = try #require(try await WallPost.query(on: app.db).filter(\.$kind == "praise").first())
             let comment = try #require(try await WallComment.query(on: app.db).first())
             let everyone = Set(Self.roles)
+            let soldOut = try await RewardService(db: app.db, clock: JiliClock(now: { testNow })).create(
+                .init(name: "售罄", kind: "prize", text: "", price: "1", stock: "0", needsApproval: false, productCode: "", cash: "", days: ""), by: .system)
             let moderators: Set<String> = ["leader", "director", "manager", "support"]
             // Route, path, form, and who may use it.
             let table: [(String, String, [String: String], Set<String>)] = [
@@ -63,6 +65,9 @@ import Vapor
                  ["leader", "director", "manager", "support", "trainer"]),
                 ("POST /activities/kinds", "/activities/kinds", ["code": "", "name": ""], ["leader"]),
                 ("POST /points/rules", "/points/rules", ["trigger": "goal", "points": ""], ["leader"]),
+                ("POST /rewards", "/rewards", ["name": "", "kind": "prize", "price": "1", "stock": "1"], ["leader", "director"]),
+                // Redeeming (a sold-out item: refused, 422) is for those who are members.
+                ("POST /rewards/:id/redeem", "/rewards/\(soldOut.id!)/redeem", [:], ["leader", "director", "manager", "agent", "support"]),
                 ("POST /activities/import", "/activities/import", [:], ["leader", "director", "manager", "support", "trainer"]),
                 ("POST /wall/:id/react", "/wall/\(praise.id!)/react", ["kind": "like"], everyone),
                 ("POST /wall/:id/comments", "/wall/\(praise.id!)/comments", ["text": "好"], everyone),
@@ -82,8 +87,11 @@ import Vapor
             // Recording a transfer's reference needs a batch: PayoutTests try it.
             // Recording a transfer's reference and answering a dispute need one first: PayoutTests and
             // DisputeTests try them with every role that matters.
+            // The steps of a redemption need one in the right state: RewardTests try them with the roles that matter.
             #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
-                                                          "POST /disputes/:id/answer"])
+                                                          "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",
+                                                          "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over",
+                                                          "POST /rewards/redemptions/:id/cancel"])
             for role in Self.roles {
                 var v = try await Visitor.signedIn(app, role)
                 for (route, path, form, allowed) in table {

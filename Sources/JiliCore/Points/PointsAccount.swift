@@ -68,6 +68,12 @@ public struct PointsAccount: Equatable, Sendable {
         public let parts: [(lotID: Int64, points: Int64)]
         public var points: Int64 { parts.reduce(0) { $0 + $1.points } }
 
+        /// A spending read back from storage.
+        public init(reference: String, parts: [(lotID: Int64, points: Int64)]) {
+            self.reference = reference
+            self.parts = parts
+        }
+
         public static func == (a: Spending, b: Spending) -> Bool {
             a.reference == b.reference && a.parts.map(\.lotID) == b.parts.map(\.lotID) && a.parts.map(\.points) == b.parts.map(\.points)
         }

@@ -52,5 +52,6 @@ extension Migrations {
         add(M022AddPrizeTitle())
         add(M023CreateActivities())
         add(M024CreatePoints())
+        add(M025CreateRewards())
     }
 }

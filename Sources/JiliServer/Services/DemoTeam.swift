@@ -294,6 +294,19 @@ struct DemoTeam {
             _ = try await wall.comment(on: praise, text: "干得漂亮，大家向你学习！", by: director)
         }
         _ = try await PointsEarning(db: db, clock: clock).run()
+        // The rewards catalogue, and the demo agent's redemption waiting for the warehouse.
+        let rewards = RewardService(db: db, clock: clock)
+        var sample: RewardItem?
+        for (name, kind, price, stock, approval, cash, days) in [("护肤小样套装", "product", "500", "20", false, "", ""), ("蓝牙耳机", "prize", "3000", "3", true, "", ""),
+                                                                 ("现金红包 50 元", "cash", "800", "", false, "50", ""), ("优先参加培训", "privilege", "1000", "", false, "", "90"),
+                                                                 ("带薪家庭日", "leave", "2000", "", true, "", "1")] {
+            let item = try await rewards.create(.init(name: name, kind: kind, text: "", price: price, stock: stock, needsApproval: approval,
+                                                      productCode: kind == "product" ? "p1" : "", cash: cash, days: days), by: .system)
+            if kind == "product" { sample = item }
+        }
+        if let sample, let m10 = try await Member.query(on: db).filter(\.$code == "m10").first() {
+            _ = try await rewards.redeem(sample, for: m10, by: .system)
+        }
     }
 
     /// Inserts models in batches of 500 rows (one statement each).

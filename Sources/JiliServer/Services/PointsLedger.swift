@@ -55,18 +55,28 @@ struct PointsLedger {
     /// another change of one of them got there first. A refusal of the engine is thrown at once and
     /// changes nothing.
     func change<T: Sendable>(_ members: [Int], _ body: @escaping Change<T>) async throws -> [Int: T] {
+        try await Self.retrying {
+            try await db.transaction { db in try await changeWithin(members, on: db, body) }
+        }
+    }
+
+    /// Runs `transaction` again when another change got there first (a version moved, a row was
+    /// created at the same moment, the database was busy) — up to ten times, waiting a little longer
+    /// each time — and throws at once the errors that are answers: refusals of the engine, of the
+    /// catalogue, and anything else in `final`.
+    static func retrying<T: Sendable>(_ transaction: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await db.transaction { db in try await apply(members, on: db, body) }
+                return try await transaction()
             } catch let refusal as PointsAccount.Refusal {
                 throw refusal
+            } catch let refusal as RewardService.Refusal {
+                throw refusal
             } catch {
-                // Another change first (a version was stale, or an account's first row was created at
-                // the same moment): try again on what it wrote.
-                if attempt >= 5 { throw error }
-                try await Task.sleep(nanoseconds: UInt64(attempt) * 20_000_000)
+                if attempt >= 10 { throw error }
+                try await Task.sleep(nanoseconds: UInt64(attempt) * 10_000_000 + UInt64.random(in: 0...10_000_000))
             }
         }
     }
@@ -76,7 +86,8 @@ struct PointsLedger {
         try await change([member], body)[member]!
     }
 
-    private func apply<T: Sendable>(_ members: [Int], on db: any Database, _ body: Change<T>) async throws -> [Int: T] {
+    /// The change itself, on `db` — a transaction of the caller's (who tries again on ``Conflict``).
+    func changeWithin<T: Sendable>(_ members: [Int], on db: any Database, _ body: Change<T>) async throws -> [Int: T] {
         // Every account's row (made for those who have none), and every lot.
         var balances: [Int: PointsBalance] = [:]
         var lotRows: [Int: [PointsLotRow]] = [:]

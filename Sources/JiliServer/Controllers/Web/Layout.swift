@@ -42,6 +42,7 @@ struct Layout: Encodable {
             item("/wall", "nav_wall")
             if account.$member.id != nil { item("/notices", "nav_notices") }
             if account.$member.id != nil { item("/points", "nav_points") }
+            item("/rewards", "nav_rewards")
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
             if DisputeController.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }
