@@ -112,6 +112,27 @@ import Vapor
         }
     }
 
+    @Test func aPrizeCanBePointsAndAnItemFromTheRewardsCatalogue() async throws {
+        try await withTestApp { app in
+            let phones = try #require(try await RewardItem.query(on: app.db).filter(\.$name == "蓝牙耳机").first())
+            var leader = try await Visitor.signedIn(app, "leader")
+            _ = try await leader.post("/contests", ["name": "十月积分赛", "kind": "individual", "metric": "volume", "starts": "2026-10-01",
+                                                   "ends": "2026-10-31", "points1": "300", "item1": "\(phones.id!)"], from: "/contests")
+            let contest = try #require(try await Contest.query(on: app.db).filter(\.$name == "十月积分赛").first())
+            let winners = try await service(app).compute(contest).filter { $0.rank == 1 }
+            // The first look freezes it: the board says what first place won.
+            #expect(try await leader.get("/contests/\(contest.id!)").body.visibleText.contains("第 1 名：300 积分 + 蓝牙耳机"))
+            for w in winners {
+                let member = try #require(try await Member.query(on: app.db).filter(\.$code == w.subject).first())
+                let lot = try #require(try await PointsLotRow.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$source == "contest-prize:\(contest.id!)").first())
+                #expect(lot.amount == 300 && lot.expiresAt != nil)
+                let r = try #require(try await Redemption.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$item.$id == phones.id!).first())
+                #expect(r.status == "approved" && r.points == 0)
+            }
+            #expect(try await RewardItem.find(phones.id, on: app.db)?.reserved == winners.count)
+        }
+    }
+
     @Test func teamsDepartmentsGrowthAndTiers() async throws {
         try await withTestApp { app in
             let contests = service(app)
@@ -162,6 +183,8 @@ import Vapor
                 (["cash1": "-5"], "奖金必须是不小于 0 的金额（元，最多两位小数）。"),
                 (["name": " "], "请填写竞赛名称（最多 100 字）。"),
                 (["title1": "999"], "没有编号为 999 的荣誉称号。"),
+                (["points1": "许多"], "奖励积分必须是 0 到 1000000 的整数。"),
+                (["item1": "999"], "兑换目录里没有编号为 999 的商品或奖品。"),
             ] {
                 let page = try await leader.post("/contests", base.merging(change) { $1 }, from: "/contests")
                 #expect(page.status == .unprocessableEntity && page.body.visibleText.contains(message), "\(change)")

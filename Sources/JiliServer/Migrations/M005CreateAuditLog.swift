@@ -53,5 +53,6 @@ extension Migrations {
         add(M023CreateActivities())
         add(M024CreatePoints())
         add(M025CreateRewards())
+        add(M026AddPrizePointsAndItems())
     }
 }

@@ -40,12 +40,18 @@ final class ContestPrize: Model, @unchecked Sendable {
     @Field(key: "description") var text: String
     @Field(key: "cash_fen") var cashFen: Int64
     @OptionalParent(key: "title_id") var title: Title?
+    /// Points earned by each winner.
+    @Field(key: "points") var points: Int64
+    /// An item of the rewards catalogue each winner receives (its stock is reserved at the freeze).
+    @OptionalParent(key: "reward_item_id") var item: RewardItem?
 
     init() {}
 
-    /// "华为平板 + ¥1,000.00 + ★ 最佳团队成员" (the title when it was loaded with the prize).
-    var summary: String {
-        [text, cashFen > 0 ? Money(fen: cashFen).display : "", ($title.value ?? nil).map { "\($0.icon) \($0.name)" } ?? ""]
+    /// "华为平板 + ¥1,000.00 + 500 积分 + 蓝牙耳机 + ★ 最佳团队成员" (the title and the item when they
+    /// were loaded with the prize); `pointsWord` in the reader's language.
+    func summary(pointsWord: String) -> String {
+        [text, cashFen > 0 ? Money(fen: cashFen).display : "", points > 0 ? "\(points) \(pointsWord)" : "",
+         ($item.value ?? nil)?.name ?? "", ($title.value ?? nil).map { "\($0.icon) \($0.name)" } ?? ""]
             .filter { !$0.isEmpty }.joined(separator: " + ")
     }
 }

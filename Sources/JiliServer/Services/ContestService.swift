@@ -29,6 +29,9 @@ struct ContestService {
         var cashFen: Int64
         /// An honor title given to the winners.
         var titleID: Int? = nil
+        /// Points each winner earns, and an item of the rewards catalogue each receives.
+        var points: Int64 = 0
+        var itemID: Int? = nil
     }
 
     /// `2026-11-30` → days since 1970-01-01, when it is a real date.
@@ -73,6 +76,12 @@ struct ContestService {
             guard p.rank >= 1, ranks.insert(p.rank).inserted else { throw Refusal(key: "contest_error_prize_rank", values: ["value": "\(p.rank)"]) }
             guard p.cashFen >= 0, p.cashFen <= OrderService.maximumFen else { throw Refusal(key: "contest_error_prize_cash") }
             if let id = p.titleID, try await Title.find(id, on: db) == nil { throw Refusal(key: "contest_error_prize_title", values: ["value": "\(id)"]) }
+            guard (0...1_000_000).contains(p.points) else { throw Refusal(key: "contest_error_prize_points") }
+            if let id = p.itemID {
+                guard let item = try await RewardItem.find(id, on: db), ["product", "prize"].contains(item.kind) else {
+                    throw Refusal(key: "contest_error_prize_item", values: ["value": "\(id)"])
+                }
+            }
         }
         let now = clock.now()
         let contest = Contest()
@@ -101,6 +110,8 @@ struct ContestService {
                 row.text = p.text.trimmingCharacters(in: .whitespaces)
                 row.cashFen = p.cashFen
                 row.$title.id = p.titleID
+                row.points = p.points
+                row.$item.id = p.itemID
                 try await row.create(on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "contest", id: "\(contest.id!)", before: nil,
@@ -192,7 +203,8 @@ struct ContestService {
         let now = clock.now()
         guard c.status == "open", now >= window(c).end else { return false }
         let standings = try await compute(c)
-        let prizes = try await ContestPrize.query(on: db).filter(\.$contest.$id == c.id!).with(\.$title).all()
+        let prizes = try await ContestPrize.query(on: db).filter(\.$contest.$id == c.id!).with(\.$title).with(\.$item).all()
+        let pointsDays = try await PointsRule.query(on: db).filter(\.$trigger == "contest").first()?.validDays
         let heads = try await ContestTeam.query(on: db).filter(\.$contest.$id == c.id!).with(\.$member).all()
         let token = UUID().uuidString
         let froze = try await db.transaction { db -> Bool in
@@ -233,15 +245,35 @@ struct ContestService {
             // Each winner of a prize is told (and the outbox holds the WeChat message) and given the
             // prize's title, with the freeze.
             let titles = TitleService(db: db, clock: clock)
+            var points: [Int: [PointsLedger.Earning]] = [:]
             for p in prizes {
                 for s in standings where s.rank == p.rank {
                     guard let code = winner(s), let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
-                    try await Notices.tell(member.id!, message: "notice_prize", values: ["contest": c.name, "rank": "\(s.rank)", "prize": p.summary],
+                    try await Notices.tell(member.id!, message: "notice_prize", values: ["contest": c.name, "rank": "\(s.rank)", "prize": p.summary(pointsWord: "积分")],
                                            link: "/contests/\(c.id!)", event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
                     if let title = p.title {
                         try await titles.give(title, to: member, occasion: "contest:\(c.id!)", value: s.value,
                                               reason: "“\(c.name)”第 \(s.rank) 名", by: actor, on: db)
                     }
+                    if p.points > 0 {
+                        points[member.id!, default: []].append(.init(source: "contest-prize:\(c.id!)", rule: "contest_prize", points: p.points, validDays: pointsDays,
+                                                                     reason: .init(key: "points_reason_contest", values: ["contest": c.name, "rank": "\(s.rank)"])))
+                    }
+                    if let item = p.item {
+                        try await RewardService(db: db, clock: clock).award(item, to: member, reference: "contest:\(c.id!)", by: actor)
+                    }
+                }
+            }
+            // Points prizes, with the freeze (in its transaction).
+            if !points.isEmpty {
+                let now = PointsLedger.instant(now), earnings = points
+                _ = try await PointsLedger(db: db, clock: clock).changeWithin(Array(earnings.keys).sorted(), on: db) { member, account, newLots in
+                    var moves: [(PointsAccount.Movement, PointsLedger.Reason)] = []
+                    for e in earnings[member] ?? [] where !account.lots.contains(where: { $0.source == e.source }) {
+                        moves += try account.earn(lotID: newLots.add(rule: e.rule), source: e.source, points: e.points, at: now,
+                                                  expiresAt: e.validDays.map { now + Int64($0) * 86_400 }).map { ($0, $0.kind == .earn ? e.reason : PointsLedger.expiredReason) }
+                    }
+                    return ((), moves)
                 }
             }
             try await PraiseWall.announce("contest", message: "wall_contest",

@@ -60,7 +60,7 @@ actor Leaderboards {
     private static func read(_ id: Int, on db: any Database, clock: JiliClock) async throws -> Board? {
         let service = ContestService(db: db, clock: clock)
         func load() async throws -> Contest? {
-            try await Contest.query(on: db).filter(\.$id == id).with(\.$prizes) { $0.with(\.$title) }.with(\.$teams) { $0.with(\.$member) }.first()
+            try await Contest.query(on: db).filter(\.$id == id).with(\.$prizes) { $0.with(\.$title).with(\.$item) }.with(\.$teams) { $0.with(\.$member) }.first()
         }
         guard var contest = try await load() else { return nil }
         if contest.status == "open", clock.now() >= service.window(contest).end {

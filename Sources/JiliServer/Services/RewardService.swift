@@ -140,6 +140,26 @@ struct RewardService {
         }
     }
 
+    /// A catalogue item given as a prize (a contest's), on `db` — the caller's transaction: a
+    /// redemption of 0 points, approved, for the warehouse to hand over. The unit is reserved even when
+    /// the stock is short (the prize is owed; members then find the item sold out until it is restocked).
+    func award(_ item: RewardItem, to member: Member, reference: String, by actor: Actor) async throws {
+        let now = clock.now()
+        if item.stock != nil, let sql = db as? any SQLDatabase {
+            try await sql.raw("UPDATE reward_items SET reserved = reserved + 1 WHERE id = \(bind: item.id!)").run()
+        }
+        let r = Redemption()
+        r.$member.id = member.id!
+        r.$item.id = item.id!
+        r.points = 0
+        r.parts = "[]"
+        r.status = "approved"
+        r.createdAt = now
+        try await r.create(on: db)
+        try await Audit.record(on: db, at: now, actor: actor, action: "award", entity: "redemption", id: "\(r.id!)", before: nil,
+                               after: ["member": member.code, "item": item.name, "for": reference])
+    }
+
     /// Approves a requested redemption (the leader, the director, a manager of the member).
     func approve(_ r: Redemption, by actor: Actor) async throws {
         try await move(r, from: ["requested"], to: "approved", by: actor)

@@ -32,8 +32,9 @@ struct ContestController: RouteCollection {
         let frozen: [Row]
         let canCreate: Bool
         let tiers: [SelectOption]
-        /// Honor titles a rank may win.
+        /// Honor titles and catalogue items a rank may win.
         let titles: [SelectOption]
+        let items: [SelectOption]
         let today: String
         let error: String?
     }
@@ -47,10 +48,12 @@ struct ContestController: RouteCollection {
         let account = try req.account
         let contests = try await Contest.query(on: req.db).sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(100).all()
         let titles = try await Title.query(on: req.db).sort(\.$id).all().map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") }
+        let items = try await RewardItem.query(on: req.db).filter(\.$kind ~~ ["product", "prize"]).filter(\.$active == true).sort(\.$id).all()
+            .map { SelectOption(value: "\($0.id!)", label: $0.name) }
         return try await req.view.render("contests/list", ListPage(
             layout: Layout(req, title: req.t("contests_title")),
             open: contests.filter { $0.status == "open" }.map { row($0, req) }, frozen: contests.filter { $0.status == "frozen" }.map { row($0, req) },
-            canCreate: Self.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) }, titles: titles,
+            canCreate: Self.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) }, titles: titles, items: items,
             today: req.application.jiliClock.format(req.application.jiliClock.now(), "yyyy-MM-dd"), error: error))
             .encodeResponse(status: status, for: req)
     }
@@ -65,8 +68,14 @@ struct ContestController: RouteCollection {
             for rank in 1...3 {
                 let text = (form["prize\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
                 let cashText = (form["cash\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
-                let title = Int(form["title\(rank)"] ?? "")
-                guard !text.isEmpty || !cashText.isEmpty || title != nil else { continue }
+                let title = Int(form["title\(rank)"] ?? ""), item = Int(form["item\(rank)"] ?? "")
+                let pointsText = (form["points\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty || !cashText.isEmpty || title != nil || item != nil || !pointsText.isEmpty else { continue }
+                var points: Int64 = 0
+                if !pointsText.isEmpty {
+                    guard let p = Int64(pointsText) else { throw ContestService.Refusal(key: "contest_error_prize_points") }
+                    points = p
+                }
                 var cash: Int64 = 0
                 if !cashText.isEmpty {
                     guard case .success(let fen) = FixedPoint.parse(cashText, scale: 2), fen >= 0 else {
@@ -74,7 +83,7 @@ struct ContestController: RouteCollection {
                     }
                     cash = fen
                 }
-                prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title))
+                prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title, points: points, itemID: item))
             }
             let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
             let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
@@ -153,7 +162,7 @@ struct ContestController: RouteCollection {
                 own = contest.teams.map(\.member).filter { me.path.hasPrefix($0.path) }.max { $0.path.count < $1.path.count }.map { "subtree:\($0.code)" }
             }
         }
-        let prizeText = Dictionary(contest.prizes.map { ($0.rank, $0.summary) }, uniquingKeysWith: { a, _ in a })
+        let prizeText = Dictionary(contest.prizes.map { ($0.rank, $0.summary(pointsWord: req.t("rewards_points"))) }, uniquingKeysWith: { a, _ in a })
         func row(_ s: ContestService.Standing) -> StandingRow {
             StandingRow(rank: s.rank, label: s.label, value: Self.value(s.value, metric: contest.metric, req), mine: s.subject == own, prize: prizeText[s.rank])
         }
