@@ -33,5 +33,6 @@ func routes(_ app: Application) throws {
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())
+    try app.register(collection: RewardAPIController())
     try signedIn.register(collection: TokenController())
 }

@@ -149,3 +149,25 @@ extension String {
         return out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }
+
+/// An API token acting as `username`'s account, made on the leader's page.
+func token(_ app: Application, as username: String) async throws -> String {
+    var leader = try await Visitor.signedIn(app, "leader")
+    let account = try #require(try await Account.query(on: app.db).filter(\.$username == username).first())
+    let page = try await leader.post("/tokens", ["name": "\(username) app", "account": "\(account.id!)"], from: "/tokens")
+    let start = try #require(page.body.range(of: "<code class=\"token\">"))
+    return String(page.body[start.upperBound...].prefix { $0 != "<" })
+}
+
+/// An API call with `token`: the status and the decoded JSON.
+func call(_ app: Application, _ method: HTTPMethod, _ path: String, _ token: String, json: String? = nil) async throws -> (HTTPStatus, Any?) {
+    var headers = HTTPHeaders()
+    headers.bearerAuthorization = BearerAuthorization(token: token)
+    if json != nil { headers.contentType = .json }
+    var result: (HTTPStatus, Any?)?
+    try await app.testing().test(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) }) { res in
+        #expect(res.headers.contentType == .json, "\(path)")
+        result = (res.status, try? JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)))
+    }
+    return result!
+}

@@ -8,10 +8,7 @@ struct PointsRules {
     let db: any Database
     let clock: JiliClock
 
-    struct Refusal: Error, Equatable {
-        let key: String
-        var values: [String: String] = [:]
-    }
+    typealias Refusal = OrderService.Refusal
 
     @discardableResult
     func set(trigger: String, points pointsText: String, unitYuan: String, cap capText: String, days daysText: String, active: Bool,

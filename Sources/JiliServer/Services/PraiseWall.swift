@@ -15,10 +15,7 @@ struct PraiseWall {
     static let maxReason = 200
     static let reactions = ["like", "applause", "flower"]
 
-    struct Refusal: Error, Equatable {
-        let key: String
-        var values: [String: String] = [:]
-    }
+    typealias Refusal = OrderService.Refusal
 
     /// How an account is named on the wall: its member's name, or its username.
     static func label(_ account: Account, on db: any Database) async throws -> String {

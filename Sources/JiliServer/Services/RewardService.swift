@@ -14,10 +14,7 @@ struct RewardService {
 
     static let kinds = ["product", "prize", "cash", "privilege", "leave"]
 
-    struct Refusal: Error, Equatable {
-        let key: String
-        var values: [String: String] = [:]
-    }
+    typealias Refusal = OrderService.Refusal
 
     struct ItemInput {
         var name: String

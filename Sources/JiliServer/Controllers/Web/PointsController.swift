@@ -37,11 +37,14 @@ struct PointsController: RouteCollection {
     }
 
     /// A history line in the reader's language.
-    static func text(_ m: PointsMovementRow, _ req: Request) -> String {
+    static func text(_ m: PointsMovementRow, _ req: Request) -> String { text(m, req.t) }
+
+    /// A history line through `t` (a catalogue lookup: the page's language, or English for the API).
+    static func text(_ m: PointsMovementRow, _ t: (String, [String: String]) -> String) -> String {
         var values = (try? JSONSerialization.jsonObject(with: Data(m.values.utf8))) as? [String: String] ?? [:]
-        if let why = values["why_key"] { values["why"] = req.t(why, values) }
+        if let why = values["why_key"] { values["why"] = t(why, values) }
         if let amount = values["amount"], case .success(let fen) = FixedPoint.parse(amount, scale: 2) { values["amount"] = Money(fen: fen).display }
-        return req.t(m.reason, values)
+        return t(m.reason, values)
     }
 
     @Sendable func page(req: Request) async throws -> View {
