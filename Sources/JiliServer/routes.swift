@@ -30,6 +30,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ActivityController())
     try signedIn.register(collection: PointsController())
     try signedIn.register(collection: RewardController())
+    try signedIn.register(collection: MotivationController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

@@ -97,6 +97,12 @@ extension Permissions {
         }
     }
 
+    /// Who may read what motivates a member: the member, the leader and the operations director, and
+    /// managers for their scope (not finance, not the member's upline agents).
+    static func canReadPersonal(_ account: Account, me: Member?, of member: Member) -> Bool {
+        account.roleValue != .finance && canReadPay(account, me: me, of: member)
+    }
+
     /// Who may refund: those who deal with money and complaints.
     static func canRefund(_ role: Role) -> Bool { [.leader, .director, .finance, .customerService].contains(role) }
 

@@ -54,5 +54,6 @@ extension Migrations {
         add(M024CreatePoints())
         add(M025CreateRewards())
         add(M026AddPrizePointsAndItems())
+        add(M027CreateMotivation())
     }
 }

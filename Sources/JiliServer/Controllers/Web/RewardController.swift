@@ -87,7 +87,11 @@ struct RewardController: RouteCollection {
             points.expire(upTo: PointsLedger.instant(req.application.jiliClock.now()))
             balance = points.balance
         }
-        let items = try await RewardItem.query(on: req.db).filter(\.$active == true).sort(\.$price).all()
+        var items = try await RewardItem.query(on: req.db).filter(\.$active == true).sort(\.$price).all()
+        // Ordered by what motivates the member most (then by price), when they have said.
+        if let me, let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first() {
+            items = items.enumerated().sorted { (profile.score(ofRewardKind: $1.element.kind), $0.offset) < (profile.score(ofRewardKind: $0.element.kind), $1.offset) }.map(\.element)
+        }
         let mine = me == nil ? [] : try await Redemption.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$item).with(\.$member)
             .sort(\.$id, .descending).limit(50).all()
         return try await req.view.render("rewards/catalogue", Page(

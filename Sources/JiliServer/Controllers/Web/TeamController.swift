@@ -127,6 +127,10 @@ struct TeamController: RouteCollection {
         let canEdit: Bool
         /// "2026-10 月度销售冠军 · 第 1 名", newest first.
         var honors: [String] = []
+        /// What motivates the member, for those who may read it (nil: not shown); and suggestions.
+        var motivation: String?
+        var suggestions: [String] = []
+        var showsMotivation = false
     }
 
     @Sendable func member(req: Request) async throws -> View {
@@ -142,7 +146,11 @@ struct TeamController: RouteCollection {
         let lastMonth = try await queries.volume(of: m, period: period.previous.description)
         let children = try await Member.query(on: req.db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
         let volumes = try await queries.monthVolumes(period: period.description, pathPrefix: m.path)
-        return try await req.view.render("team/member", MemberPage(
+        let account = try req.account
+        let showsMotivation = Permissions.canReadPersonal(account, me: me, of: m)
+        let profile = showsMotivation ? try await MotivationProfile.query(on: req.db).filter(\.$member.$id == m.id!).first() : nil
+        let motivation = profile.map { MotivationController.summary($0, req) }
+        var page = MemberPage(
             layout: Layout(req, title: m.name), code: m.code, name: m.name,
             tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status)"),
             phone: scope.showsContact(of: m, viewer: me) ? m.phone : nil,
@@ -168,7 +176,11 @@ struct TeamController: RouteCollection {
                     return text
                 }
                 return GoalWindow(parsing: h.window).map { "♛ " + req.t("member_honor_champion", ["window": h.window, "kind": req.t("champion_\($0.kind.rawValue)"), "rank": "\(h.rank)"]) }
-            }))
+            })
+        page.showsMotivation = showsMotivation
+        page.motivation = motivation?.scores
+        page.suggestions = motivation?.suggestions ?? []
+        return try await req.view.render("team/member", page)
     }
 
     struct TreePage: Encodable {
