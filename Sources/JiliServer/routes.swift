@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PointsController())
     try signedIn.register(collection: RewardController())
     try signedIn.register(collection: MotivationController())
+    try signedIn.register(collection: ProfitController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

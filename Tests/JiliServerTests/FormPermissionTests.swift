@@ -65,6 +65,7 @@ import Vapor
                  ["leader", "director", "manager", "support", "trainer"]),
                 ("POST /activities/kinds", "/activities/kinds", ["code": "", "name": ""], ["leader"]),
                 ("POST /points/rules", "/points/rules", ["trigger": "goal", "points": ""], ["leader"]),
+                ("POST /profit", "/profit", ["name": ""], ["leader", "director", "finance"]),
                 ("POST /motivation", "/motivation", ["income": "3", "recognition": "3", "growth": "3", "time": "3", "family": "3"],
                  ["leader", "director", "manager", "agent", "support"]),
                 ("POST /rewards", "/rewards", ["name": "", "kind": "prize", "price": "1", "stock": "1"], ["leader", "director"]),

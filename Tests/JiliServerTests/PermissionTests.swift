@@ -60,6 +60,7 @@ import Vapor
             ("GET /points", "/points?member=m1", with(["manager": .notFound, "agent": .notFound, "support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /points/rules", "/points/rules", with([:])),
             ("GET /rewards", "/rewards", with([:])),
+            ("GET /profit", "/profit", with([:])),
             ("GET /motivation", "/motivation", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /rewards/redemptions", "/rewards/redemptions", with(forbiddenBut(["leader", "director", "manager", "support", "warehouse", "finance"]))),
             ("GET /wall", "/wall?before=3", with([:])),
@@ -102,7 +103,7 @@ import Vapor
                         "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
                         "POST /contests", "POST /titles", "POST /titles/grant", "POST /titles/nominate", "POST /titles/nominations/:id/confirm", "POST /titles/nominations/:id/decline", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
-                        "POST /points/rules", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
+                        "POST /points/rules", "POST /profit", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
                         "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over", "POST /rewards/redemptions/:id/cancel", "POST /activities", "POST /activities/kinds", "POST /activities/import", "POST /wall", "POST /wall/:id/react", "POST /wall/:id/comments", "POST /wall/:id/hide", "POST /wall/:id/restore",
                         "POST /wall/:id/pin", "POST /wall/:id/unpin", "POST /wall/comments/:id/hide",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]

@@ -132,7 +132,8 @@ extension JiliServer {
 extension JiliServer {
     /// `jili jobs`: the recurring work, each part idempotent — ended contests frozen, the sales
     /// champions of ended months, quarters and years awarded, rule titles given, goal reachers told,
-    /// points earned by the rules (and taken back), points expired. Schedule it daily after midnight.
+    /// points earned by the rules (and taken back), points expired, profit shares vested. Schedule it
+    /// daily after midnight.
     public static func runJobs(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
             let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
@@ -141,8 +142,10 @@ extension JiliServer {
             let goals = try await GoalService(db: app.db, clock: app.jiliClock).tellReached()
             let points = try await PointsEarning(db: app.db, clock: app.jiliClock).run()
             let expired = try await PointsLedger(db: app.db, clock: app.jiliClock).expireDue()
+            let profit = try await ProfitService(db: app.db, clock: app.jiliClock).vest()
             return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
-                    "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired"]
+                    "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired",
+                    "\(profit.paid) profit-share instalment(s) paid, \(profit.forfeited) forfeited"]
         }
     }
 }

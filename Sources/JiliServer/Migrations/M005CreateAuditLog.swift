@@ -55,5 +55,6 @@ extension Migrations {
         add(M025CreateRewards())
         add(M026AddPrizePointsAndItems())
         add(M027CreateMotivation())
+        add(M028CreateProfitSharing())
     }
 }

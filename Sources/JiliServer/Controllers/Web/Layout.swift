@@ -44,6 +44,7 @@ struct Layout: Encodable {
             if account.$member.id != nil { item("/points", "nav_points") }
             item("/rewards", "nav_rewards")
             if account.$member.id != nil { item("/motivation", "nav_motivation") }
+            if account.$member.id != nil || ProfitController.mayCreate(account.roleValue) { item("/profit", "nav_profit") }
             if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
             if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
             if DisputeController.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }
