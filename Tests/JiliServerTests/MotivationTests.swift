@@ -33,4 +33,20 @@ import Vapor
             #expect(try await own.get("/members/m10").body.visibleText.contains("家庭 5"))
         }
     }
+
+    @Test func redeemedPrivilegesAndLeaveShowOnTheProfile() async throws {
+        try await withTestApp { app in
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            _ = try await PointsLedger(db: app.db, clock: app.jiliClock).settle([m10.id!: ([.init(source: "test:gift", rule: "goal", points: 5_000, validDays: nil,
+                                                                                                reason: .init(key: "points_reason_goal", values: ["period": "2026-11"]))], [])])
+            let service = RewardService(db: app.db, clock: app.jiliClock)
+            for name in ["优先参加培训", "带薪家庭日"] {
+                _ = try await service.redeem(try #require(try await RewardItem.query(on: app.db).filter(\.$name == name).first()), for: m10, by: .system)
+            }
+            var manager = try await Visitor.signedIn(app, "manager")
+            let page = try await manager.get("/members/m10").body.visibleText
+            // 90 days from today (2026-11-29), and the leave waiting for approval.
+            #expect(page.contains("兑换的特权与假期 带薪家庭日 1 天（待审批） 优先参加培训 至 2027-02-27"))
+        }
+    }
 }

@@ -131,6 +131,8 @@ struct TeamController: RouteCollection {
         var motivation: String?
         var suggestions: [String] = []
         var showsMotivation = false
+        /// Privileges and leave redeemed with points, with until when (for those who read what motivates them).
+        var privileges: [String] = []
     }
 
     @Sendable func member(req: Request) async throws -> View {
@@ -180,6 +182,17 @@ struct TeamController: RouteCollection {
         page.showsMotivation = showsMotivation
         page.motivation = motivation?.scores
         page.suggestions = motivation?.suggestions ?? []
+        if showsMotivation {
+            page.privileges = try await Redemption.query(on: req.db).filter(\.$member.$id == m.id!).filter(\.$status ~~ ["requested", "approved", "handed_over"])
+                .join(RewardItem.self, on: \Redemption.$item.$id == \RewardItem.$id).filter(RewardItem.self, \.$kind ~~ ["privilege", "leave"])
+                .with(\.$item).sort(\.$id, .descending).all().map { r in
+                    let from = r.handedAt ?? r.createdAt
+                    let until = from.addingTimeInterval(Double(r.item.days) * 86_400)
+                    return r.item.kind == "leave"
+                        ? req.t("member_leave", ["name": r.item.name, "days": "\(r.item.days)", "status": req.t("reward_status_\(r.status)")])
+                        : req.t(clock.now() < until ? "member_title_until" : "member_title_expired", ["privilege": r.item.name, "date": clock.format(until, "yyyy-MM-dd")])
+                }
+        }
         return try await req.view.render("team/member", page)
     }
 
