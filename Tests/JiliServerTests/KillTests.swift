@@ -105,6 +105,38 @@ import Vapor
                audit: try await AuditEntry.query(on: app.db).count())
     }
 
+    @Test func aKilledPointsJobLosesNothingAndEarnsOnceWhenRunAgain() async throws {
+        let place = place()
+        do {
+            // A praise the job has not paid yet.
+            let (member, before) = try await withApp(place, demo: true) { app in
+                let manager = try #require(try await Account.query(on: app.db).filter(\.$username == "manager").first())
+                _ = try await PraiseWall(db: app.db, clock: app.jiliClock, files: app.jiliConfig.files)
+                    .post(by: manager, kind: "praise", about: "m11", text: "谢谢", photo: nil)
+                let m11 = try #require(try await Member.query(on: app.db).filter(\.$code == "m11").first())
+                return (m11.id!, try await PointsLotRow.query(on: app.db).count() + PointsMovementRow.query(on: app.db).count())
+            }
+            // Killed after the lots, the account and the history were written, before the commit.
+            #expect(try jili(["jobs"], place, pauseAt: "points-written").status == SIGKILL)
+            let afterKill = try await withApp(place) { app in
+                (try await PointsLotRow.query(on: app.db).count() + PointsMovementRow.query(on: app.db).count(),
+                 try await PointsLotRow.query(on: app.db).filter(\.$member.$id == member).filter(\.$rule == "praise").count())
+            }
+            #expect(afterKill.0 == before && afterKill.1 == 0)
+            // Run again for real: the praise is paid once.
+            #expect(try jili(["jobs"], place).status == 0)
+            #expect(try jili(["jobs"], place).status == 0)
+            let paid = try await withApp(place) { app in
+                try await PointsLotRow.query(on: app.db).filter(\.$member.$id == member).filter(\.$rule == "praise").all().map(\.amount)
+            }
+            #expect(paid == [10])
+        } catch {
+            try? await drop(place)
+            throw error
+        }
+        try await drop(place)
+    }
+
     @Test func aKilledRunOrApprovalLeavesNothingHalfDone() async throws {
         let place = place()
         do {

@@ -168,6 +168,7 @@ struct PointsLedger {
             return row
         }
         try await DemoTeam.insertBatches(history, on: db)
+        await FaultPoint.reach("points-written")
         return results
     }
 
