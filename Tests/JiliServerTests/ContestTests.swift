@@ -133,6 +133,44 @@ import Vapor
         }
     }
 
+    @Test func aWinnerChoosesThePrizeKindTheyPrefer() async throws {
+        try await withTestApp { app in
+            let phones = try #require(try await RewardItem.query(on: app.db).filter(\.$name == "蓝牙耳机").first())
+            var leader = try await Visitor.signedIn(app, "leader")
+            _ = try await leader.post("/contests", ["name": "十月任选赛", "kind": "individual", "metric": "volume", "starts": "2026-10-01", "ends": "2026-10-31",
+                                                   "cash1": "500", "points1": "800", "item1": "\(phones.id!)", "choice1": "on"], from: "/contests")
+            let contest = try #require(try await Contest.query(on: app.db).filter(\.$name == "十月任选赛").first())
+            let winner = try #require(try await service(app).compute(contest).first { $0.rank == 1 })
+            #expect(try await leader.get("/contests/\(contest.id!)").body.visibleText.contains("第 1 名：¥500.00 或 800 积分 或 蓝牙耳机"))
+            let member = try #require(try await Member.query(on: app.db).filter(\.$code == winner.subject).first())
+            // Nothing given yet: the winner chooses.
+            let choice = try #require(try await PrizeChoice.query(on: app.db).filter(\.$member.$id == member.id!).first())
+            #expect(choice.status == "open")
+            #expect(try await JournalEntry.query(on: app.db).filter(\.$source == "contest:\(contest.id!)").count() == 0)
+            #expect(try await Notice.query(on: app.db).filter(\.$event == "prize:contest:\(contest.id!):\(winner.subject)").first()?.message == "notice_prize_choose")
+            let account = try #require(try await Account.query(on: app.db).filter(\.$member.$id == member.id!).first())
+            // Not theirs: it does not exist for someone else.
+            var other = try await Visitor.signedIn(app, account.username == "agent" ? "director" : "agent")
+            #expect(try await other.post("/contests/\(contest.id!)/choose", ["choice": "\(choice.id!)", "option": "cash"], from: "/contests").status == .notFound)
+            // October's first is the leader (m1): their board offers the three, and they take the points.
+            #expect(account.username == "leader")
+            let board = try await leader.get("/contests/\(contest.id!)").body
+            #expect(board.visibleText.contains("选择您的奖品 ¥500.00 800 积分 蓝牙耳机"))
+            let contests = service(app)
+            await #expect(throws: (any Error).self) { try await contests.choose(choice, option: "trip", by: .system) }
+            #expect(try await leader.post("/contests/\(contest.id!)/choose", ["choice": "\(choice.id!)", "option": "points"], from: "/contests/\(contest.id!)").status == .seeOther)
+            #expect(!(try await leader.get("/contests/\(contest.id!)").body.contains("选择您的奖品")))
+            let lot = try #require(try await PointsLotRow.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$source == "contest-prize:\(contest.id!)").first())
+            #expect(lot.amount == 800)
+            #expect(try await JournalEntry.query(on: app.db).filter(\.$source == "contest:\(contest.id!)#\(winner.subject)").count() == 0)
+            #expect(try await Redemption.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$item.$id == phones.id!).count() == 0)
+            // Once.
+            let again = try #require(try await PrizeChoice.find(choice.id, on: app.db))
+            await #expect(throws: (any Error).self) { try await contests.choose(again, option: "cash", by: .system) }
+            #expect(try await JournalEntry.query(on: app.db).filter(\.$source == "contest:\(contest.id!)#\(winner.subject)").count() == 0)
+        }
+    }
+
     @Test func teamsDepartmentsGrowthAndTiers() async throws {
         try await withTestApp { app in
             let contests = service(app)

@@ -90,11 +90,12 @@ import Vapor
             // Recording a transfer's reference needs a batch: PayoutTests try it.
             // Recording a transfer's reference and answering a dispute need one first: PayoutTests and
             // DisputeTests try them with every role that matters.
-            // The steps of a redemption need one in the right state: RewardTests try them with the roles that matter.
+            // The steps of a redemption need one in the right state, a prize choice a frozen contest:
+            // RewardTests and ContestTests try them with the roles that matter.
             #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
                                                           "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",
                                                           "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over",
-                                                          "POST /rewards/redemptions/:id/cancel"])
+                                                          "POST /rewards/redemptions/:id/cancel", "POST /contests/:id/choose"])
             for role in Self.roles {
                 var v = try await Visitor.signedIn(app, role)
                 for (route, path, form, allowed) in table {

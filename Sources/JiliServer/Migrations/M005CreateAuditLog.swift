@@ -56,5 +56,6 @@ extension Migrations {
         add(M026AddPrizePointsAndItems())
         add(M027CreateMotivation())
         add(M028CreateProfitSharing())
+        add(M029AddPrizeChoice())
     }
 }

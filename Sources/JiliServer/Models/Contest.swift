@@ -44,15 +44,23 @@ final class ContestPrize: Model, @unchecked Sendable {
     @Field(key: "points") var points: Int64
     /// An item of the rewards catalogue each winner receives (its stock is reserved at the freeze).
     @OptionalParent(key: "reward_item_id") var item: RewardItem?
+    /// The winner chooses one of the cash, the points and the item (the text and the title are given).
+    @Field(key: "choice") var choice: Bool
 
     init() {}
 
+    /// The alternatives of a choice prize: `cash`, `points`, `item`.
+    var options: [String] {
+        [cashFen > 0 ? "cash" : nil, points > 0 ? "points" : nil, $item.id != nil ? "item" : nil].compactMap { $0 }
+    }
+
     /// "华为平板 + ¥1,000.00 + 500 积分 + 蓝牙耳机 + ★ 最佳团队成员" (the title and the item when they
     /// were loaded with the prize); `pointsWord` in the reader's language.
-    func summary(pointsWord: String) -> String {
-        [text, cashFen > 0 ? Money(fen: cashFen).display : "", points > 0 ? "\(points) \(pointsWord)" : "",
-         ($item.value ?? nil)?.name ?? "", ($title.value ?? nil).map { "\($0.icon) \($0.name)" } ?? ""]
-            .filter { !$0.isEmpty }.joined(separator: " + ")
+    func summary(pointsWord: String, or orWord: String = "/") -> String {
+        let alternatives = [cashFen > 0 ? Money(fen: cashFen).display : "", points > 0 ? "\(points) \(pointsWord)" : "", ($item.value ?? nil)?.name ?? ""]
+            .filter { !$0.isEmpty }
+        let given = choice && alternatives.count > 1 ? [alternatives.joined(separator: " \(orWord) ")] : alternatives
+        return ([text] + given + [($title.value ?? nil).map { "\($0.icon) \($0.name)" } ?? ""]).filter { !$0.isEmpty }.joined(separator: " + ")
     }
 }
 
@@ -76,6 +84,22 @@ final class ContestResult: Model, @unchecked Sendable {
     @Field(key: "label") var label: String
     @Field(key: "value") var value: Int64
     @Field(key: "rank") var rank: Int
+
+    init() {}
+}
+
+/// A winner's choice of prize: open until they pick the cash, the points or the item.
+final class PrizeChoice: Model, @unchecked Sendable {
+    static let schema = "prize_choices"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Parent(key: "contest_id") var contest: Contest
+    @Parent(key: "prize_id") var prize: ContestPrize
+    @Parent(key: "member_id") var member: Member
+    @Field(key: "rank") var rank: Int
+    /// `open` or `chosen`.
+    @Field(key: "status") var status: String
+    @OptionalField(key: "chosen") var chosen: String?
+    @OptionalField(key: "chosen_at") var chosenAt: Date?
 
     init() {}
 }

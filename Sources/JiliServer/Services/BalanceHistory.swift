@@ -19,7 +19,9 @@ struct BalanceHistory {
         var transfer: PayoutTransfer?
 
         /// The part of `source` after the colon: the month, the batch or the dispute.
-        var subject: String { String(source.split(separator: ":", maxSplits: 1).last ?? "") }
+        /// What the line is about: the source after its kind, without a `#…` that tells entries about
+        /// the same subject apart (`contest:5#m10` → `5`).
+        var subject: String { String((source.split(separator: ":", maxSplits: 1).last ?? "").split(separator: "#", maxSplits: 1).first ?? "") }
     }
 
     var rows: [Row]

@@ -32,6 +32,8 @@ struct ContestService {
         /// Points each winner earns, and an item of the rewards catalogue each receives.
         var points: Int64 = 0
         var itemID: Int? = nil
+        /// The winner chooses one of the cash, the points and the item.
+        var choice = false
     }
 
     /// `2026-11-30` → days since 1970-01-01, when it is a real date.
@@ -112,6 +114,7 @@ struct ContestService {
                 row.$title.id = p.titleID
                 row.points = p.points
                 row.$item.id = p.itemID
+                row.choice = p.choice
                 try await row.create(on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "contest", id: "\(contest.id!)", before: nil,
@@ -233,7 +236,8 @@ struct ContestService {
                 }
             }
             var lines: [(String, Int64)] = []
-            for p in prizes where p.cashFen > 0 {
+            // A choice prize gives its cash, points or item once the winner has chosen (``choose``).
+            for p in prizes where p.cashFen > 0 && !(p.choice && p.options.count > 1) {
                 for s in standings where s.rank == p.rank {
                     if let member = winner(s) { lines.append(("payable:\(member)", -p.cashFen)) }
                 }
@@ -249,11 +253,23 @@ struct ContestService {
             for p in prizes {
                 for s in standings where s.rank == p.rank {
                     guard let code = winner(s), let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
-                    try await Notices.tell(member.id!, message: "notice_prize", values: ["contest": c.name, "rank": "\(s.rank)", "prize": p.summary(pointsWord: "积分")],
+                    let chooses = p.choice && p.options.count > 1
+                    try await Notices.tell(member.id!, message: chooses ? "notice_prize_choose" : "notice_prize",
+                                           values: ["contest": c.name, "rank": "\(s.rank)", "prize": p.summary(pointsWord: "积分", or: "或")],
                                            link: "/contests/\(c.id!)", event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
                     if let title = p.title {
                         try await titles.give(title, to: member, occasion: "contest:\(c.id!)", value: s.value,
                                               reason: "“\(c.name)”第 \(s.rank) 名", by: actor, on: db)
+                    }
+                    if chooses {
+                        let choice = PrizeChoice()
+                        choice.$contest.id = c.id!
+                        choice.$prize.id = p.id!
+                        choice.$member.id = member.id!
+                        choice.rank = s.rank
+                        choice.status = "open"
+                        try await choice.create(on: db)
+                        continue
                     }
                     if p.points > 0 {
                         points[member.id!, default: []].append(.init(source: "contest-prize:\(c.id!)", rule: "contest_prize", points: p.points, validDays: pointsDays,
@@ -266,15 +282,7 @@ struct ContestService {
             }
             // Points prizes, with the freeze (in its transaction).
             if !points.isEmpty {
-                let now = PointsLedger.instant(now), earnings = points
-                _ = try await PointsLedger(db: db, clock: clock).changeWithin(Array(earnings.keys).sorted(), on: db) { member, account, newLots in
-                    var moves: [(PointsAccount.Movement, PointsLedger.Reason)] = []
-                    for e in earnings[member] ?? [] where !account.lots.contains(where: { $0.source == e.source }) {
-                        moves += try account.earn(lotID: newLots.add(rule: e.rule), source: e.source, points: e.points, at: now,
-                                                  expiresAt: e.validDays.map { now + Int64($0) * 86_400 }).map { ($0, $0.kind == .earn ? e.reason : PointsLedger.expiredReason) }
-                    }
-                    return ((), moves)
-                }
+                try await PointsLedger(db: db, clock: clock).settleWithin(points.mapValues { ($0, []) }, on: db)
             }
             try await PraiseWall.announce("contest", message: "wall_contest",
                                           values: ["contest": c.name, "places": PraiseWall.places(standings.map { ($0.rank, $0.label) })],
@@ -286,6 +294,43 @@ struct ContestService {
         }
         if froze { c.status = "frozen"; c.frozenAt = now }
         return froze
+    }
+
+    // MARK: Choices
+
+    /// The winner's choice of a choice prize: its cash (into the ledger), its points or its item, once
+    /// (a conditional update; a second choice is refused), audited.
+    func choose(_ choice: PrizeChoice, option: String, by actor: Actor) async throws {
+        let prize = try await ContestPrize.query(on: db).filter(\.$id == choice.$prize.id).with(\.$item).first()
+        guard let prize, prize.options.contains(option) else { throw Refusal(key: "contest_error_choice") }
+        let contest = try await choice.$contest.get(on: db)
+        let member = try await choice.$member.get(on: db)
+        let now = clock.now()
+        let pointsDays = try await PointsRule.query(on: db).filter(\.$trigger == "contest").first()?.validDays
+        let id = choice.id!
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw Refusal(key: "contest_error_choice") }
+            let won = try await sql.raw("""
+                UPDATE prize_choices SET status = 'chosen', chosen = \(bind: option), chosen_at = \(bind: now)
+                WHERE id = \(bind: id) AND status = 'open' RETURNING id
+                """).all()
+            guard won.count == 1 else { throw Refusal(key: "contest_error_chosen") }
+            switch option {
+            case "cash":
+                try await Ledger.post(on: db, at: now, kind: "prize", source: "contest:\(contest.id!)#\(member.code)", memo: "contest \(contest.id!) \(contest.name)",
+                                      lines: [("expense:prize", prize.cashFen), ("payable:\(member.code)", -prize.cashFen)])
+            case "points":
+                try await PointsLedger(db: db, clock: clock).settleWithin([member.id!: ([.init(
+                    source: "contest-prize:\(contest.id!)", rule: "contest_prize", points: prize.points, validDays: pointsDays,
+                    reason: .init(key: "points_reason_contest", values: ["contest": contest.name, "rank": "\(choice.rank)"]))], [])], on: db)
+            default:
+                try await RewardService(db: db, clock: clock).award(prize.item!, to: member, reference: "contest:\(contest.id!)", by: actor)
+            }
+            try await Audit.record(on: db, at: now, actor: actor, action: "choose", entity: "prize_choice", id: "\(id)", before: ["status": "open"],
+                                   after: ["status": "chosen", "option": option])
+        }
+        choice.status = "chosen"
+        choice.chosen = option
     }
 
     /// Freezes every contest that has ended (the idempotent job: running it twice freezes nothing twice).

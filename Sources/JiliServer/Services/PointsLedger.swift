@@ -194,8 +194,14 @@ struct PointsLedger {
     /// Sources earned already are left out. Returns how many lots were earned.
     @discardableResult
     func settle(_ work: [Int: (earn: [Earning], reverse: [Reversal])]) async throws -> Int {
+        try await Self.retrying { try await db.transaction { db in try await settleWithin(work, on: db) } }
+    }
+
+    /// ``settle(_:)`` on `db`, a transaction of the caller's (a contest's freeze, a prize chosen).
+    @discardableResult
+    func settleWithin(_ work: [Int: (earn: [Earning], reverse: [Reversal])], on db: any Database) async throws -> Int {
         let now = Self.instant(clock.now())
-        let counts = try await change(Array(work.keys).sorted()) { member, account, newLots in
+        let counts = try await changeWithin(Array(work.keys).sorted(), on: db) { member, account, newLots in
             var moves: [(PointsAccount.Movement, Reason)] = []
             var count = 0
             let (earnings, reversals) = work[member] ?? ([], [])

@@ -11,6 +11,7 @@ struct ContestController: RouteCollection {
         routes.post("contests", use: create)
         routes.get("contests", ":id", use: board)
         routes.get("contests", ":id", "screen", use: screen)
+        routes.post("contests", ":id", "choose", use: choose)
     }
 
     static func mayCreate(_ role: Role) -> Bool { [.leader, .director].contains(role) }
@@ -83,7 +84,7 @@ struct ContestController: RouteCollection {
                     }
                     cash = fen
                 }
-                prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title, points: points, itemID: item))
+                prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title, points: points, itemID: item, choice: form["choice\(rank)"] != nil))
             }
             let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
             let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
@@ -120,6 +121,14 @@ struct ContestController: RouteCollection {
         let mine: StandingRow?
         let prizes: [String]
         let updated: String
+        /// The visitor's prizes to choose, each option best suited to them first.
+        var choices: [Choice] = []
+    }
+
+    struct Choice: Encodable {
+        let id: Int
+        let rank: Int
+        let options: [SelectOption]
     }
 
     static func value(_ v: Int64, metric: String, _ req: Request) -> String {
@@ -162,17 +171,50 @@ struct ContestController: RouteCollection {
                 own = contest.teams.map(\.member).filter { me.path.hasPrefix($0.path) }.max { $0.path.count < $1.path.count }.map { "subtree:\($0.code)" }
             }
         }
-        let prizeText = Dictionary(contest.prizes.map { ($0.rank, $0.summary(pointsWord: req.t("rewards_points"))) }, uniquingKeysWith: { a, _ in a })
+        let prizeText = Dictionary(contest.prizes.map { ($0.rank, $0.summary(pointsWord: req.t("rewards_points"), or: req.t("contests_or"))) }, uniquingKeysWith: { a, _ in a })
         func row(_ s: ContestService.Standing) -> StandingRow {
             StandingRow(rank: s.rank, label: s.label, value: Self.value(s.value, metric: contest.metric, req), mine: s.subject == own, prize: prizeText[s.rank])
         }
         let mine = own.flatMap { board.index[$0] }.flatMap { $0 >= shown ? row(standings[$0]) : nil }
         let clock = req.application.jiliClock
-        return BoardPage(layout: Layout(req, title: contest.name), id: contest.id!, name: contest.name, window: "\(contest.startsOn) – \(contest.endsOn)",
+        var choices: [Choice] = []
+        if contest.status == "frozen", let me {
+            let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first()
+            for c in try await PrizeChoice.query(on: req.db).filter(\.$contest.$id == contest.id!).filter(\.$member.$id == me.id!).filter(\.$status == "open").all() {
+                guard let prize = contest.prizes.first(where: { $0.id == c.$prize.id }) else { continue }
+                let options = prize.options.map { option -> (SelectOption, Int) in
+                    switch option {
+                    case "cash": (SelectOption(value: "cash", label: Money(fen: prize.cashFen).display), profile?.score(ofRewardKind: "cash") ?? 0)
+                    case "points": (SelectOption(value: "points", label: "\(prize.points) \(req.t("rewards_points"))"), profile?.score(ofRewardKind: "cash") ?? 0)
+                    default: (SelectOption(value: "item", label: prize.item?.name ?? ""), profile?.score(ofRewardKind: prize.item?.kind ?? "") ?? 0)
+                    }
+                }
+                choices.append(Choice(id: c.id!, rank: c.rank, options: options.enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }.map(\.element.0)))
+            }
+        }
+        var result = BoardPage(layout: Layout(req, title: contest.name), id: contest.id!, name: contest.name, window: "\(contest.startsOn) – \(contest.endsOn)",
                          metric: req.t("contest_metric_\(contest.metric)"), kind: req.t("contest_kind_\(contest.kind)"), frozen: contest.status == "frozen",
                          ranked: standings.count, rowsHTML: Self.listItems(standings.prefix(shown).map(row)), mine: mine,
                          prizes: contest.prizes.sorted { $0.rank < $1.rank }.map { req.t("contest_prize_line", ["rank": "\($0.rank)", "prize": prizeText[$0.rank] ?? ""]) },
                          updated: clock.format(contest.frozenAt ?? clock.now(), "yyyy-MM-dd HH:mm:ss"))
+        result.choices = choices
+        return result
+    }
+
+    /// A winner picks one option of their choice prize.
+    @Sendable func choose(req: Request) async throws -> Response {
+        let account = try req.account
+        let id = (try? req.content.get(Int.self, at: "choice")) ?? -1
+        guard let me = try await account.$member.get(on: req.db),
+              let choice = try await PrizeChoice.query(on: req.db).filter(\.$id == id).filter(\.$member.$id == me.id!)
+                .filter(\.$contest.$id == (req.parameters.get("id", as: Int.self) ?? -1)).first() else { throw Abort(.notFound) }
+        do {
+            try await service(req).choose(choice, option: (try? req.content.get(String.self, at: "option")) ?? "", by: .account(account))
+            await req.application.leaderboards.forget(choice.$contest.id)
+            return req.redirect(to: "/contests/\(choice.$contest.id)")
+        } catch let r as ContestService.Refusal {
+            throw Abort(.unprocessableEntity, reason: req.t(r.key, r.values))
+        }
     }
 
     @Sendable func board(req: Request) async throws -> View {
