@@ -47,4 +47,30 @@ import Vapor
             #expect(try await call(app, .POST, "/api/v1/redemptions/\(r["id"] as! Int)/cancel", director).0 == .notFound)
         }
     }
+
+    /// Two apps asking for the last unit at once, over real HTTP to a running server: one gets it.
+    @Test func twoRequestsRacingForTheLastItemGetItOnce() async throws {
+        try await withTestApp { app in
+            let last = try await RewardService(db: app.db, clock: app.jiliClock).create(
+                .init(name: "最后一台", kind: "prize", text: "", price: "1", stock: "1", needsApproval: false, productCode: "", cash: "", days: ""), by: .system)
+            let tokens = [try await token(app, as: "agent"), try await token(app, as: "leader")]
+            try await app.asyncBoot()
+            let port = Int.random(in: 20_000...40_000)
+            try await app.server.start(address: .hostname("127.0.0.1", port: port))
+            func redeem(_ token: String) async -> HTTPStatus {
+                let response = try? await app.client.post(URI(string: "http://127.0.0.1:\(port)/api/v1/redemptions")) { req in
+                    req.headers.bearerAuthorization = BearerAuthorization(token: token)
+                    try req.content.encode(["item": last.id!], as: .json)
+                }
+                return response?.status ?? .internalServerError
+            }
+            async let first = redeem(tokens[0])
+            async let second = redeem(tokens[1])
+            let statuses = await [first, second]
+            await app.server.shutdown()
+            #expect(statuses.map(\.code).sorted() == [201, 422], "\(statuses)")
+            #expect(try await RewardItem.find(last.id, on: app.db)?.reserved == 1)
+            #expect(try await Redemption.query(on: app.db).filter(\.$item.$id == last.id!).count() == 1)
+        }
+    }
 }
