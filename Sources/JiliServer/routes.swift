@@ -32,9 +32,11 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: RewardController())
     try signedIn.register(collection: MotivationController())
     try signedIn.register(collection: ProfitController())
+    try signedIn.register(collection: PromotionController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())
     try app.register(collection: RewardAPIController())
+    try app.register(collection: PromotionAPIController())
     try signedIn.register(collection: TokenController())
 }

@@ -74,6 +74,16 @@ import Testing
         let directs = Array(repeating: MemberValues.Direct(active: true, personal: [60_000]), count: 2)
         let v = MemberValues(personal: [300_000], team: [2_000_000], directs: directs, courses: 1)
         #expect(try #require(Self.ladder.decide(member: 1, tier: "vip", v)).to == "general")
+        // The climb stops at the first tier not met, even when a higher one would be.
+        var ladder = Self.ladder
+        ladder.steps[2].reach.append(C(.courses, target: 2))
+        ladder.steps[3].reach = [C(.teamVolume, target: 1_000_000)]
+        let oneCourse = MemberValues(personal: [300_000], team: [2_000_000], directs: directs, courses: 1)
+        #expect(try #require(ladder.decide(member: 1, tier: "vip", oneCourse)).to == "agent")
+        #expect(ladder.decide(member: 1, tier: "agent", oneCourse) == nil)
+        var twoCourses = oneCourse
+        twoCourses.courses = 2
+        #expect(try #require(ladder.decide(member: 1, tier: "agent", twoCourses)).to == "director")
     }
 
     @Test func checkRefusesRecruitingAloneAndWarnsOfAnyRecruitCount() {

@@ -66,6 +66,10 @@ import Vapor
                 ("POST /activities/kinds", "/activities/kinds", ["code": "", "name": ""], ["leader"]),
                 ("POST /points/rules", "/points/rules", ["trigger": "goal", "points": ""], ["leader"]),
                 ("POST /profit", "/profit", ["name": ""], ["leader", "director", "finance"]),
+                // Nothing selected (422) for those who decide; a recruits-only ladder (422) for who edit it.
+                ("POST /promotion/proposals", "/promotion/proposals", ["action": "approve"], ["leader", "director", "manager", "support"]),
+                ("POST /promotion/evaluate", "/promotion/evaluate", [:], ["leader", "director"]),
+                ("POST /promotion/ladder", "/promotion/ladder", ["agent_reach_recruits": "3"], ["leader", "director"]),
                 ("POST /motivation", "/motivation", ["income": "3", "recognition": "3", "growth": "3", "time": "3", "family": "3"],
                  ["leader", "director", "manager", "agent", "support"]),
                 ("POST /rewards", "/rewards", ["name": "", "kind": "prize", "price": "1", "stock": "1"], ["leader", "director"]),
@@ -91,11 +95,14 @@ import Vapor
             // Recording a transfer's reference and answering a dispute need one first: PayoutTests and
             // DisputeTests try them with every role that matters.
             // The steps of a redemption need one in the right state, a prize choice a frozen contest:
-            // RewardTests and ContestTests try them with the roles that matter.
+            // RewardTests and ContestTests try them with the roles that matter; compliance cases
+            // depend on the member's scope: PromotionTests.
+
             #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
                                                           "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",
                                                           "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over",
-                                                          "POST /rewards/redemptions/:id/cancel", "POST /contests/:id/choose"])
+                                                          "POST /rewards/redemptions/:id/cancel", "POST /contests/:id/choose",
+                                                          "POST /members/:code/cases", "POST /members/:code/cases/:id/close"])
             for role in Self.roles {
                 var v = try await Visitor.signedIn(app, role)
                 for (route, path, form, allowed) in table {

@@ -86,7 +86,7 @@ public struct Ladder: Codable, Equatable, Sendable {
                     }
                     if !(1...Self.maxMonths).contains(criterion.months) {
                         out.append(.init(severity: .refusal, path: path + ".months", message: "the window must be 1 to \(Self.maxMonths) months, not \(criterion.months)",
-                                         code: "ladder_months", values: values.merging(["months": "\(criterion.months)", "max": "\(Self.maxMonths)"]) { $1 }))
+                                         code: "ladder_window", values: values.merging(["months": "\(criterion.months)", "max": "\(Self.maxMonths)"]) { $1 }))
                     }
                     if criterion.kind == .activeDirects && criterion.minSalesFen < 1 {
                         out.append(.init(severity: .refusal, path: path + ".minSalesFen",

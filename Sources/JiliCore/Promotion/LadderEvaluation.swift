@@ -33,6 +33,11 @@ public struct Measure: Equatable, Sendable {
     public var actual: Int64
     public var met: Bool
     /// What is still missing (0 when met): fen, a count or months; for `clean`, the open cases.
+    public init(criterion: Ladder.Criterion, actual: Int64, met: Bool) {
+        self.criterion = criterion
+        self.actual = actual
+        self.met = met
+    }
     public var shortfall: Int64 { met ? 0 : (criterion.kind == .clean ? actual : criterion.target - actual) }
 }
 
@@ -67,16 +72,21 @@ extension Ladder {
         return Measure(criterion: c, actual: actual, met: actual >= c.target)
     }
 
-    /// The change the member's values call for at `tier`: a promotion to the highest tier above whose
-    /// reach criteria are all met; otherwise, when a keep criterion of their tier fails, a demotion one
-    /// tier down; otherwise none. A tier without reach criteria is never proposed.
+    /// The change the member's values call for at `tier`: a promotion as many tiers up as the member
+    /// meets, one after the other, every reach criterion of each (a tier not met, or one without
+    /// reach criteria — appointed — stops the climb); otherwise, when a keep criterion of their tier
+    /// fails, a demotion one tier down; otherwise none.
     public func decide(member: Int, tier: String, _ v: MemberValues) -> Proposal? {
         guard let at = index(of: tier) else { return nil }
-        for j in stride(from: steps.count - 1, to: at, by: -1) where !steps[j].reach.isEmpty {
+        var reached: (Int, [Measure])?
+        for j in (at + 1)..<max(at + 1, steps.count) {
+            guard !steps[j].reach.isEmpty else { break }
             let measures = steps[j].reach.map { measure($0, v) }
-            if measures.allSatisfy(\.met) {
-                return Proposal(member: member, from: tier, to: steps[j].tier, move: .promote, measures: measures)
-            }
+            guard measures.allSatisfy(\.met) else { break }
+            reached = (j, measures)
+        }
+        if let (j, measures) = reached {
+            return Proposal(member: member, from: tier, to: steps[j].tier, move: .promote, measures: measures)
         }
         guard at > 0, !steps[at].keep.isEmpty else { return nil }
         let measures = steps[at].keep.map { measure($0, v) }

@@ -132,7 +132,8 @@ extension JiliServer {
 extension JiliServer {
     /// `jili jobs`: the recurring work, each part idempotent — ended contests frozen, the sales
     /// champions of ended months, quarters and years awarded, rule titles given, goal reachers told,
-    /// points earned by the rules (and taken back), points expired, profit shares vested. Schedule it
+    /// points earned by the rules (and taken back), points expired, profit shares vested, last month
+    /// evaluated against the promotion ladder (once; a killed run resumes). Schedule it
     /// daily after midnight.
     public static func runJobs(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
@@ -143,9 +144,11 @@ extension JiliServer {
             let points = try await PointsEarning(db: app.db, clock: app.jiliClock).run()
             let expired = try await PointsLedger(db: app.db, clock: app.jiliClock).expireDue()
             let profit = try await ProfitService(db: app.db, clock: app.jiliClock).vest()
+            let evaluation = try await PromotionService(db: app.db, clock: app.jiliClock).evaluate(period: app.jiliClock.currentPeriod.previous)
             return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
                     "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired",
-                    "\(profit.paid) profit-share instalment(s) paid, \(profit.forfeited) forfeited"]
+                    "\(profit.paid) profit-share instalment(s) paid, \(profit.forfeited) forfeited",
+                    evaluation.map { "promotion ladder: \($0.period) evaluated, \($0.evaluated) member(s), \($0.proposed) proposal(s)" } ?? "no promotion ladder published"]
         }
     }
 }

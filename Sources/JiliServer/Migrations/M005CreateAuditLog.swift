@@ -57,5 +57,7 @@ extension Migrations {
         add(M027CreateMotivation())
         add(M028CreateProfitSharing())
         add(M029AddPrizeChoice())
+        add(M030CreatePromotion())
+        add(M031CreateTraining())
     }
 }

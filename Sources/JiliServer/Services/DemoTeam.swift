@@ -307,7 +307,24 @@ struct DemoTeam {
         if let sample, let m10 = try await Member.query(on: db).filter(\.$code == "m10").first() {
             _ = try await rewards.redeem(sample, for: m10, by: .system)
         }
+        // The promotion ladder, and last month evaluated against it (proposals wait for managers).
+        let promotion = PromotionService(db: db, clock: clock)
+        try await promotion.publish(Self.ladder, by: .system)
+        _ = try await promotion.evaluate(period: current.previous)
     }
+
+    /// vip → agent: ¥10,000 of own sales over three months; → general: ¥30,000 of team sales over
+    /// three months, two direct members who sold ¥500 each, a course, a clean record (kept with
+    /// ¥10,000 of team sales); → director: ¥150,000 of team sales, four sellers, a year's tenure.
+    static let ladder = Ladder(steps: [
+        .init(tier: "vip", reach: []),
+        .init(tier: "agent", reach: [.init(.personalVolume, target: 1_000_000, months: 3)]),
+        .init(tier: "general", reach: [.init(.teamVolume, target: 3_000_000, months: 3), .init(.activeDirects, target: 2, months: 3, minSalesFen: 50_000),
+                                       .init(.courses, target: 1), .init(.clean, target: 0)],
+              keep: [.init(.teamVolume, target: 1_000_000, months: 3)]),
+        .init(tier: "director", reach: [.init(.teamVolume, target: 15_000_000, months: 3), .init(.activeDirects, target: 4, months: 3, minSalesFen: 50_000),
+                                        .init(.tenure, target: 12), .init(.clean, target: 0)]),
+    ])
 
     /// Inserts models in batches of 500 rows (one statement each).
     static func insertBatches<M: Model>(_ models: [M], on db: any Database) async throws {

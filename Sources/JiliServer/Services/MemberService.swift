@@ -99,12 +99,9 @@ struct MemberService {
             } else {
                 try await member.save(on: db)
             }
-            // A promotion (a higher tier) is posted on the praise wall.
-            if let from = Tiers.ids.firstIndex(of: before["tier"] ?? ""), let to = Tiers.ids.firstIndex(of: member.tier), to > from {
-                try await PraiseWall.announce("promotion", message: "wall_promotion",
-                                              values: ["member": "\(member.name) (\(member.code))", "tier_key": "tier_\(member.tier)"],
-                                              about: member.id, link: "/wall", event: "promotion:\(member.code):\(member.tier):\(Int(now.timeIntervalSince1970))",
-                                              at: now, on: db)
+            // Kept with its reason; a promotion is posted on the praise wall.
+            if let from = before["tier"], from != member.tier {
+                try await TierChanges.record(member, from: from, reason: "manual", proposal: nil, by: actor, at: now, on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "update", entity: "member", id: member.code,
                                    before: before, after: try await Self.snapshot(member, on: db))

@@ -59,6 +59,12 @@ struct APIController: RouteCollection {
     static func seesAllMembers(_ a: Account) -> Bool { if case .all? = Permissions.memberScope(a, member: nil) { return true }; return false }
     static func seesAllOrders(_ a: Account) -> Bool { if case .all? = Permissions.orderScope(a, member: nil) { return true }; return false }
 
+    /// The English catalogue as a function of a key and its values: the API's messages.
+    static func english(_ app: Application) -> (String, [String: String]) -> String {
+        let table = app.catalog.table("en")
+        return { key, values in values.reduce(table[key] ?? key) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
+    }
+
     func refused(_ r: OrderService.Refusal, _ req: Request) -> Abort {
         Abort(.unprocessableEntity, reason: r.english(req.application))
     }

@@ -74,10 +74,6 @@ struct RewardAPIController: RouteCollection {
 
     func account(_ req: Request) throws -> Account { try APIController.account(req) { _ in true } }
 
-    func english(_ app: Application) -> (String, [String: String]) -> String {
-        let table = app.catalog.table("en")
-        return { key, values in values.reduce(table[key] ?? key) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
-    }
 
     @Sendable func points(req: Request) async throws -> PointsDTO {
         let member = try await Permissions.payMember(req, account: try account(req)).member
@@ -85,7 +81,7 @@ struct RewardAPIController: RouteCollection {
         var account = try await PointsLedger(db: req.db, clock: clock).account(member.id!)
         let now = PointsLedger.instant(clock.now())
         account.expire(upTo: now)
-        let t = english(req.application)
+        let t = APIController.english(req.application)
         let lines = try await PointsMovementRow.query(on: req.db).filter(\.$member.$id == member.id!).sort(\.$id).all()
         return PointsDTO(member: member.code, balance: account.balance, debt: account.debt,
                          expiring: account.nextExpiries(after: now, limit: 12).map { ExpiryDTO(at: PointsLedger.date($0.at), points: $0.points) },

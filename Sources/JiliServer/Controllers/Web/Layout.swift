@@ -39,6 +39,7 @@ struct Layout: Encodable {
             item("/activities", "nav_activities")
             item("/contests", "nav_contests")
             item("/titles", "nav_titles")
+            item("/promotion", "nav_promotion")
             item("/wall", "nav_wall")
             if account.$member.id != nil { item("/notices", "nav_notices") }
             if account.$member.id != nil { item("/points", "nav_points") }

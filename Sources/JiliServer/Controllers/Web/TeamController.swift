@@ -133,6 +133,18 @@ struct TeamController: RouteCollection {
         var showsMotivation = false
         /// Privileges and leave redeemed with points, with until when (for those who read what motivates them).
         var privileges: [String] = []
+        /// Tier changes with their reasons, newest first.
+        var tierHistory: [PromotionController.HistoryRow] = []
+        /// Compliance cases, for those who keep them.
+        var keepsCases = false
+        var cases: [CaseRow] = []
+    }
+
+    struct CaseRow: Encodable {
+        let id: Int
+        let summary: String
+        let opened: String
+        let closed: String?
     }
 
     @Sendable func member(req: Request) async throws -> View {
@@ -192,6 +204,14 @@ struct TeamController: RouteCollection {
                         ? req.t("member_leave", ["name": r.item.name, "days": "\(r.item.days)", "status": req.t("reward_status_\(r.status)")])
                         : req.t(clock.now() < until ? "member_title_until" : "member_title_expired", ["privilege": r.item.name, "date": clock.format(until, "yyyy-MM-dd")])
                 }
+        }
+        page.tierHistory = try await PromotionController.history(of: m, req)
+        if PromotionController.mayDecide(account, me: me, about: m) {
+            page.keepsCases = true
+            page.cases = try await ComplianceCase.query(on: req.db).filter(\.$member.$id == m.id!).sort(\.$id, .descending).all().map { c in
+                CaseRow(id: c.id!, summary: c.summary, opened: "\(c.openedBy) · \(clock.format(c.openedAt))",
+                        closed: c.closedAt.map { "\(c.closedBy ?? "") · \(clock.format($0))" + (c.resolution.isEmpty ? "" : " · \(c.resolution)") })
+            }
         }
         return try await req.view.render("team/member", page)
     }
