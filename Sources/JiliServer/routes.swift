@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: MotivationController())
     try signedIn.register(collection: ProfitController())
     try signedIn.register(collection: PromotionController())
+    try signedIn.register(collection: TrainingController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())

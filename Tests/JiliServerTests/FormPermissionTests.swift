@@ -70,6 +70,13 @@ import Vapor
                 ("POST /promotion/proposals", "/promotion/proposals", ["action": "approve"], ["leader", "director", "manager", "support"]),
                 ("POST /promotion/evaluate", "/promotion/evaluate", [:], ["leader", "director"]),
                 ("POST /promotion/ladder", "/promotion/ladder", ["agent_reach_recruits": "3"], ["leader", "director"]),
+                // Training: bad input (422) for those who teach; the quiz, enrolling and cancelling for members.
+                ("POST /training/courses", "/training/courses", ["title": ""], ["leader", "director", "trainer"]),
+                ("POST /training/courses/:id/lessons", "/training/courses/1/lessons", ["title": ""], ["leader", "director", "trainer"]),
+                ("POST /training/courses/:id/questions", "/training/courses/1/questions", ["prompt": ""], ["leader", "director", "trainer"]),
+                ("POST /training/sessions", "/training/sessions", ["course": "0"], ["leader", "director", "trainer"]),
+                ("POST /training/courses/:id/quiz", "/training/courses/1/quiz", [:], ["leader", "director", "manager", "agent", "support"]),
+                ("POST /training/sessions/:id/cancel", "/training/sessions/1/cancel", [:], ["leader", "director", "manager", "agent", "support"], ),
                 ("POST /motivation", "/motivation", ["income": "3", "recognition": "3", "growth": "3", "time": "3", "family": "3"],
                  ["leader", "director", "manager", "agent", "support"]),
                 ("POST /rewards", "/rewards", ["name": "", "kind": "prize", "price": "1", "stock": "1"], ["leader", "director"]),
@@ -96,13 +103,15 @@ import Vapor
             // DisputeTests try them with every role that matters.
             // The steps of a redemption need one in the right state, a prize choice a frozen contest:
             // RewardTests and ContestTests try them with the roles that matter; compliance cases
-            // depend on the member's scope: PromotionTests.
+            // depend on the member's scope (PromotionTests), enrolling and attendance change seats
+            // and passes (TrainingTests).
 
             #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
                                                           "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",
                                                           "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over",
                                                           "POST /rewards/redemptions/:id/cancel", "POST /contests/:id/choose",
-                                                          "POST /members/:code/cases", "POST /members/:code/cases/:id/close"])
+                                                          "POST /members/:code/cases", "POST /members/:code/cases/:id/close",
+                                                          "POST /training/sessions/:id/enroll", "POST /training/sessions/:id/attendance"])
             for role in Self.roles {
                 var v = try await Visitor.signedIn(app, role)
                 for (route, path, form, allowed) in table {

@@ -64,6 +64,11 @@ import Vapor
             ("GET /promotion", "/promotion", with([:])),
             ("GET /promotion/proposals", "/promotion/proposals", with(forbiddenBut(["leader", "director", "manager", "support"]))),
             ("GET /promotion/ladder", "/promotion/ladder", with(forbiddenBut(["leader", "director"]))),
+            ("GET /training", "/training", with([:])),
+            ("GET /training/courses/:id", "/training/courses/1", with([:])),
+            ("GET /training/sessions/:id", "/training/sessions/1", with(forbiddenBut(["leader", "director", "trainer"]))),
+            // No such certificate: nobody finds it (the holder's case is in TrainingTests).
+            ("GET /training/certificates/:number", "/training/certificates/none", with([:], base: Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
             ("GET /motivation", "/motivation", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /rewards/redemptions", "/rewards/redemptions", with(forbiddenBut(["leader", "director", "manager", "support", "warehouse", "finance"]))),
             ("GET /wall", "/wall?before=3", with([:])),
@@ -107,7 +112,9 @@ import Vapor
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
                         "POST /contests", "POST /contests/:id/choose", "POST /titles", "POST /titles/grant", "POST /titles/nominate", "POST /titles/nominations/:id/confirm", "POST /titles/nominations/:id/decline", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
                         "POST /points/rules", "POST /profit", "POST /promotion/proposals", "POST /promotion/evaluate", "POST /promotion/ladder",
-                        "POST /members/:code/cases", "POST /members/:code/cases/:id/close", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
+                        "POST /members/:code/cases", "POST /members/:code/cases/:id/close",
+                        "POST /training/courses", "POST /training/courses/:id/lessons", "POST /training/courses/:id/questions", "POST /training/courses/:id/quiz",
+                        "POST /training/sessions", "POST /training/sessions/:id/enroll", "POST /training/sessions/:id/cancel", "POST /training/sessions/:id/attendance", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
                         "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over", "POST /rewards/redemptions/:id/cancel", "POST /activities", "POST /activities/kinds", "POST /activities/import", "POST /wall", "POST /wall/:id/react", "POST /wall/:id/comments", "POST /wall/:id/hide", "POST /wall/:id/restore",
                         "POST /wall/:id/pin", "POST /wall/:id/unpin", "POST /wall/comments/:id/hide",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]

@@ -59,5 +59,6 @@ extension Migrations {
         add(M029AddPrizeChoice())
         add(M030CreatePromotion())
         add(M031CreateTraining())
+        add(M032AddTrainingPriority())
     }
 }

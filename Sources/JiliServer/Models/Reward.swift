@@ -19,6 +19,8 @@ final class RewardItem: Model, @unchecked Sendable {
     /// Cash paid through the ledger (fen), leave days, or the privilege's days.
     @Field(key: "cash_fen") var cashFen: Int64
     @Field(key: "days") var days: Int
+    /// A privilege that seats its holder first at training sessions while it lasts.
+    @Field(key: "training_priority") var trainingPriority: Bool
     @Field(key: "active") var active: Bool
     @Field(key: "created_at") var createdAt: Date
 

@@ -17,6 +17,8 @@ final class Title: Model, @unchecked Sendable {
     @Field(key: "privilege") var privilege: String
     /// How long the privilege lasts after the title is given (0: as long as it is held).
     @Field(key: "privilege_days") var privilegeDays: Int
+    /// The privilege seats its holder first at training sessions while it lasts.
+    @Field(key: "training_priority") var trainingPriority: Bool
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

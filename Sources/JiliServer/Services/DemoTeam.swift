@@ -241,7 +241,7 @@ struct DemoTeam {
         _ = try await ChampionService(db: db, clock: clock).run(months: 3)
         // Titles: one given by hand, 进步之星 and a milestone by the job.
         let titles = TitleService(db: db, clock: clock)
-        let best = try await titles.define(name: "最佳团队成员", icon: "★", rule: "manual", threshold: "", privilege: "优先参加培训", days: "90", by: .system)
+        let best = try await titles.define(name: "最佳团队成员", icon: "★", rule: "manual", threshold: "", privilege: "优先参加培训", days: "90", trainingPriority: true, by: .system)
         _ = try await titles.define(name: "进步之星", icon: "▲", rule: "progress_star", threshold: "1000", privilege: "", days: "0", by: .system)
         _ = try await titles.define(name: "五万俱乐部", icon: "◆", rule: "milestone", threshold: "50000", privilege: "", days: "0", by: .system)
         if let m10 = try await Member.query(on: db).filter(\.$code == "m10").first() {
@@ -301,11 +301,29 @@ struct DemoTeam {
                                                                  ("现金红包 50 元", "cash", "800", "", false, "50", ""), ("优先参加培训", "privilege", "1000", "", false, "", "90"),
                                                                  ("带薪家庭日", "leave", "2000", "", true, "", "1")] {
             let item = try await rewards.create(.init(name: name, kind: kind, text: "", price: price, stock: stock, needsApproval: approval,
-                                                      productCode: kind == "product" ? "p1" : "", cash: cash, days: days), by: .system)
+                                                      productCode: kind == "product" ? "p1" : "", cash: cash, days: days, trainingPriority: kind == "privilege"), by: .system)
             if kind == "product" { sample = item }
         }
         if let sample, let m10 = try await Member.query(on: db).filter(\.$code == "m10").first() {
             _ = try await rewards.redeem(sample, for: m10, by: .system)
+        }
+        // Training: a product course with lessons and a quiz (pass mark 80), a compliance course passed
+        // by attending, and next week's session of each.
+        let training = TrainingService(db: db, clock: clock)
+        let product = try await training.createCourse(title: "明星产品知识：补水面膜", category: "product",
+                                                      summary: "成分、适用肤质与常见问答。", passMark: "80", by: .system)
+        _ = try await training.addLesson(to: product, title: "成分与功效", kind: "text", body: "玻尿酸补水，烟酰胺提亮。每周 2–3 次，每次 15 分钟。")
+        _ = try await training.addLesson(to: product, title: "门店演示视频", kind: "video", body: "https://example.com/videos/mask-demo")
+        _ = try await training.addQuestion(to: product, prompt: "面膜建议每次敷多久？", choices: ["5 分钟", "15 分钟", "1 小时"], answer: "2")
+        _ = try await training.addQuestion(to: product, prompt: "主要补水成分是？", choices: ["玻尿酸", "酒精"], answer: "1")
+        let compliance = try await training.createCourse(title: "合规经营：不夸大、不拉人头", category: "compliance",
+                                                         summary: "《禁止传销条例》要点与朋友圈宣传规范。", passMark: "60", by: .system)
+        _ = try await training.addLesson(to: compliance, title: "三条红线", kind: "text", body: "不收入门费；不按拉人头计酬；不夸大产品功效。")
+        let trainer = try await Account.query(on: db).filter(\.$username == "trainer").first()
+        let nextWeek = clock.now().addingTimeInterval(7 * 86_400)
+        for (course, offset, place) in [(product, 0.0, "总部培训室 A"), (compliance, 86_400.0, "线上（腾讯会议）")] {
+            _ = try await training.createSession(course, startsAt: nextWeek.addingTimeInterval(offset), endsAt: nextWeek.addingTimeInterval(offset + 7_200),
+                                                 place: place, seats: "20", trainer: trainer, seatsAt: nil, by: .system)
         }
         // The promotion ladder, and last month evaluated against it (proposals wait for managers).
         let promotion = PromotionService(db: db, clock: clock)

@@ -246,6 +246,19 @@ struct PromotionService {
         return evaluation
     }
 
+    /// Removes a month's evaluation and its proposals, to evaluate it again: refused once one of them
+    /// has been decided.
+    func forget(_ period: Period) async throws {
+        let key = period.description
+        if try await PromotionProposal.query(on: db).filter(\.$period == key).filter(\.$status ~~ ["approved", "rejected"]).count() > 0 {
+            throw Refusal(key: "promotion_error_decided", values: ["period": key])
+        }
+        try await db.transaction { db in
+            try await PromotionProposal.query(on: db).filter(\.$period == key).delete()
+            try await PromotionEvaluation.query(on: db).filter(\.$period == key).delete()
+        }
+    }
+
     /// Proposals of months before last that nobody decided lapse: a proposal is for the month after the
     /// one evaluated, and that month has passed.
     @discardableResult

@@ -26,6 +26,7 @@ struct RewardService {
         var productCode: String
         var cash: String
         var days: String
+        var trainingPriority = false
     }
 
     /// A new catalogue item, checked; audited.
@@ -73,6 +74,7 @@ struct RewardService {
         item.$product.id = product?.id
         item.cashFen = cash
         item.days = days
+        item.trainingPriority = input.kind == "privilege" && input.trainingPriority
         item.active = true
         item.createdAt = now
         try await db.transaction { db in

@@ -13,7 +13,7 @@ struct TitleService {
     typealias Refusal = OrderService.Refusal
     static let rules = ["manual", "progress_star", "milestone"]
 
-    func define(name: String, icon: String, rule: String, threshold: String, privilege: String, days: String, by actor: Actor) async throws -> Title {
+    func define(name: String, icon: String, rule: String, threshold: String, privilege: String, days: String, trainingPriority: Bool = false, by actor: Actor) async throws -> Title {
         let title = name.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 40 else { throw Refusal(key: "title_error_name") }
         guard Self.rules.contains(rule) else { throw Refusal(key: "title_error_rule") }
@@ -33,6 +33,7 @@ struct TitleService {
         t.threshold = fen
         t.privilege = privilege.trimmingCharacters(in: .whitespaces)
         t.privilegeDays = d
+        t.trainingPriority = trainingPriority && !t.privilege.isEmpty
         t.createdAt = clock.now()
         try await db.transaction { db in
             try await t.create(on: db)

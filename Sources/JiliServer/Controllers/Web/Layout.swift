@@ -40,6 +40,7 @@ struct Layout: Encodable {
             item("/contests", "nav_contests")
             item("/titles", "nav_titles")
             item("/promotion", "nav_promotion")
+            item("/training", "nav_training")
             item("/wall", "nav_wall")
             if account.$member.id != nil { item("/notices", "nav_notices") }
             if account.$member.id != nil { item("/points", "nav_points") }

@@ -1,0 +1,364 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Training (`/training`, 培训): the calendar of sessions with one's seat, the courses with their
+/// lessons and quiz, certificates that print; the leader, the operations director and trainers add
+/// courses, lessons, questions and sessions; a session's trainer seats it and records attendance.
+struct TrainingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("training", use: calendar)
+        routes.post("training", "courses", use: createCourse)
+        routes.get("training", "courses", ":id", use: course)
+        routes.post("training", "courses", ":id", "lessons", use: addLesson)
+        routes.post("training", "courses", ":id", "questions", use: addQuestion)
+        routes.post("training", "courses", ":id", "quiz", use: takeQuiz)
+        routes.post("training", "sessions", use: createSession)
+        routes.get("training", "sessions", ":id", use: session)
+        routes.post("training", "sessions", ":id", "enroll", use: enroll)
+        routes.post("training", "sessions", ":id", "cancel", use: cancel)
+        routes.post("training", "sessions", ":id", "attendance", use: attendance)
+        routes.get("training", "certificates", ":number", use: certificate)
+    }
+
+    static func mayTeach(_ role: Role) -> Bool { [.leader, .director, .trainer].contains(role) }
+
+    func service(_ req: Request) -> TrainingService { TrainingService(db: req.db, clock: req.application.jiliClock) }
+
+    func refusal(_ req: Request, _ r: TrainingService.Refusal) -> String { req.t(r.key, r.values) }
+
+    // MARK: The calendar
+
+    struct SessionRow: Encodable {
+        let id: Int
+        let day: String
+        let time: String
+        let course: String
+        let place: String
+        let seatsLeft: Int
+        let seats: Int
+        let status: String?
+        let canEnroll: Bool
+        let canCancel: Bool
+        let priority: Bool
+    }
+
+    struct CourseRow: Encodable {
+        let id: Int
+        let title: String
+        let category: String
+        let passed: Bool
+    }
+
+    struct CertificateRow: Encodable {
+        let number: String
+        let course: String
+        let at: String
+    }
+
+    struct CalendarPage: Encodable {
+        let layout: Layout
+        let sessions: [SessionRow]
+        let courses: [CourseRow]
+        let certificates: [CertificateRow]
+        let canTeach: Bool
+        let isMember: Bool
+        let hasPriority: Bool
+        let courseOptions: [SelectOption]
+        let trainers: [SelectOption]
+        let error: String?
+        let notice: String?
+    }
+
+    func renderCalendar(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let clock = req.application.jiliClock
+        let now = clock.now()
+        let sessions = try await TrainingSession.query(on: req.db).filter(\.$endsAt >= now).sort(\.$startsAt).limit(200).with(\.$course).all()
+        let ids = sessions.map { $0.id! }
+        let enrollments = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != "cancelled").all()
+        let passed = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$course).sort(\.$passedAt, .descending).all()
+        let courses = try await Course.query(on: req.db).sort(\.$id).all()
+        let teach = Self.mayTeach(account.roleValue)
+        let page = CalendarPage(
+            layout: Layout(req, title: req.t("training_title")),
+            sessions: sessions.map { s in
+                let mine = enrollments.first { $0.$session.id == s.id && $0.$member.id == me?.id }
+                let taken = enrollments.filter { $0.$session.id == s.id && $0.status == "seated" }.count
+                return SessionRow(id: s.id!, day: clock.format(s.startsAt, "yyyy-MM-dd"), time: clock.format(s.startsAt, "HH:mm") + "–" + clock.format(s.endsAt, "HH:mm"),
+                                  course: s.course.title, place: s.place, seatsLeft: max(0, s.seats - taken), seats: s.seats,
+                                  status: mine.map { req.t("enrollment_\($0.status)") }, canEnroll: me != nil && mine == nil && s.startsAt > now,
+                                  canCancel: mine != nil && s.startsAt > now, priority: mine?.priority ?? false)
+            },
+            courses: courses.map { c in CourseRow(id: c.id!, title: c.title, category: req.t("course_category_\(c.category)"), passed: passed.contains { $0.$course.id == c.id }) },
+            certificates: passed.map { CertificateRow(number: $0.certificate, course: $0.course.title, at: clock.format($0.passedAt, "yyyy-MM-dd")) },
+            canTeach: teach, isMember: me != nil, hasPriority: me == nil ? false : try await service(req).hasPriority(me!),
+            courseOptions: courses.map { SelectOption(value: "\($0.id!)", label: $0.title) },
+            trainers: teach ? try await Account.query(on: req.db).filter(\.$role ~~ [Role.trainer.rawValue, Role.leader.rawValue, Role.director.rawValue]).sort(\.$username).all()
+                .map { SelectOption(value: "\($0.id!)", label: $0.username, selected: $0.id == account.id) } : [],
+            error: error, notice: notice)
+        return try await req.view.render("training/calendar", page).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func calendar(req: Request) async throws -> Response { try await renderCalendar(req) }
+
+    @Sendable func createCourse(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        let f = try req.content.decode([String: String].self)
+        do {
+            let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
+                                                        passMark: f["pass_mark"] ?? "", by: .account(account))
+            return req.redirect(to: "/training/courses/\(c.id!)")
+        } catch let r as TrainingService.Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    /// `2026-12-05T14:00` (a datetime-local field) in the team's zone.
+    func instant(_ text: String?, _ req: Request) -> Date? {
+        guard let text, text.count >= 16 else { return nil }
+        let parts = text.prefix(16).split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard parts.count == 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0...23).contains(parts[3]), (0...59).contains(parts[4]) else { return nil }
+        let wall = CivilDate.days(year: parts[0], month: parts[1], day: parts[2]) * 86_400 + Int64(parts[3] * 3_600 + parts[4] * 60)
+        return Date(timeIntervalSince1970: Double(PlanClock(timeZone: req.application.jiliClock.timeZone).instant(fromWall: wall)))
+    }
+
+    @Sendable func createSession(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        let f = try req.content.decode([String: String].self)
+        guard let course = try await Course.find(Int(f["course"] ?? ""), on: req.db) else {
+            return try await renderCalendar(req, error: req.t("session_error_course"), status: .unprocessableEntity)
+        }
+        guard let starts = instant(f["starts"], req), let ends = instant(f["ends"], req) else {
+            return try await renderCalendar(req, error: req.t("session_error_when", ["value": f["starts"] ?? ""]), status: .unprocessableEntity)
+        }
+        let trainer = try await Account.find(Int(f["trainer"] ?? ""), on: req.db)
+        do {
+            _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
+                                                     trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
+            return try await renderCalendar(req, notice: req.t("session_created", ["course": course.title]))
+        } catch let r as TrainingService.Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    func sessionOf(_ req: Request) async throws -> TrainingSession {
+        guard let s = try await TrainingSession.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$course).first() else {
+            throw Abort(.notFound)
+        }
+        return s
+    }
+
+    @Sendable func enroll(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        let s = try await sessionOf(req)
+        do {
+            let e = try await service(req).enroll(s, member: me, by: .account(account))
+            return try await renderCalendar(req, notice: req.t("enrolled_\(e.status)", ["course": s.course.title]))
+        } catch let r as TrainingService.Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func cancel(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        let s = try await sessionOf(req)
+        do {
+            guard let e = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$member.$id == me.id!).first() else {
+                throw TrainingService.Refusal(key: "session_error_cancel")
+            }
+            try await service(req).cancel(e, session: s, by: .account(account))
+            return try await renderCalendar(req, notice: req.t("enrollment_cancelled_notice", ["course": s.course.title]))
+        } catch let r as TrainingService.Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: A session, for its trainer
+
+    struct SeatRow: Encodable {
+        let id: Int
+        let member: String
+        let code: String
+        let status: String
+        let priority: Bool
+        let attended: Bool
+        let seated: Bool
+    }
+
+    struct SessionPage: Encodable {
+        let layout: Layout
+        let id: Int
+        let course: String
+        let when: String
+        let place: String
+        let seats: Int
+        let trainer: String
+        let rows: [SeatRow]
+        let canRecord: Bool
+        let notice: String?
+        let error: String?
+    }
+
+    /// The session's trainer, the leader and the operations director.
+    func mayRun(_ s: TrainingSession, _ account: Account) -> Bool {
+        [.leader, .director].contains(account.roleValue) || (account.roleValue == .trainer && s.$trainer.id == account.id)
+    }
+
+    func renderSession(_ req: Request, _ s: TrainingSession, notice: String? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        guard mayRun(s, account) else { throw Abort(.forbidden) }
+        let clock = req.application.jiliClock
+        let rows = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$status != "cancelled").with(\.$member).all()
+            .sorted { ($0.status == "seated" ? 0 : 1, $0.priority ? 0 : 1, $0.requestedAt) < ($1.status == "seated" ? 0 : 1, $1.priority ? 0 : 1, $1.requestedAt) }
+        let trainer = try await s.$trainer.get(on: req.db)
+        return try await req.view.render("training/session", SessionPage(
+            layout: Layout(req, title: s.course.title), id: s.id!, course: s.course.title,
+            when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.username ?? "—",
+            rows: rows.map { SeatRow(id: $0.id!, member: $0.member.name, code: $0.member.code, status: req.t("enrollment_\($0.status)"), priority: $0.priority,
+                                     attended: $0.attended == true, seated: $0.status == "seated") },
+            canRecord: clock.now() >= s.startsAt, notice: notice, error: error)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func session(req: Request) async throws -> Response { try await renderSession(req, try await sessionOf(req)) }
+
+    @Sendable func attendance(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        let s = try await sessionOf(req)
+        guard mayRun(s, account) else { throw Abort(.forbidden) }
+        struct Form: Content { var present: [Int]? }
+        let form = try req.content.decode(Form.self)
+        do {
+            let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
+            return try await renderSession(req, s, notice: req.t("attendance_saved", ["n": "\(n)"]))
+        } catch let r as TrainingService.Refusal {
+            return try await renderSession(req, s, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: A course
+
+    struct LessonRow: Encodable {
+        let title: String
+        let text: String?
+        let video: String?
+    }
+
+    struct QuestionRow: Encodable {
+        let id: Int
+        let n: Int
+        let prompt: String
+        let choices: [SelectOption]
+    }
+
+    struct CoursePage: Encodable {
+        let layout: Layout
+        let id: Int
+        let title: String
+        let category: String
+        let summary: String
+        let passMark: Int
+        let lessons: [LessonRow]
+        let questions: [QuestionRow]
+        let passed: CertificateRow?
+        let lastScore: Int?
+        let isMember: Bool
+        let canTeach: Bool
+        let error: String?
+        let notice: String?
+    }
+
+    func renderCourse(_ req: Request, _ c: Course, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let clock = req.application.jiliClock
+        let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).all()
+        let questions = try await QuizQuestion.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).all()
+        let pass = me == nil ? nil : try await CoursePass.query(on: req.db).filter(\.$course.$id == c.id!).filter(\.$member.$id == me!.id!).first()
+        let last = me == nil ? nil : try await QuizAttempt.query(on: req.db).filter(\.$course.$id == c.id!).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).first()
+        return try await req.view.render("training/course", CoursePage(
+            layout: Layout(req, title: c.title), id: c.id!, title: c.title, category: req.t("course_category_\(c.category)"), summary: c.summary,
+            passMark: c.passMark,
+            lessons: lessons.map { LessonRow(title: $0.title, text: $0.kind == "text" ? $0.body : nil, video: $0.kind == "video" ? $0.body : nil) },
+            questions: questions.enumerated().map { i, q in
+                QuestionRow(id: q.id!, n: i + 1, prompt: q.prompt, choices: TrainingService.choices(q).enumerated().map { SelectOption(value: "\($0)", label: $1) })
+            },
+            passed: pass.map { CertificateRow(number: $0.certificate, course: c.title, at: clock.format($0.passedAt, "yyyy-MM-dd")) },
+            lastScore: last?.score, isMember: me != nil, canTeach: Self.mayTeach(account.roleValue), error: error, notice: notice))
+            .encodeResponse(status: status, for: req)
+    }
+
+    func courseOf(_ req: Request) async throws -> Course {
+        guard let c = try await Course.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        return c
+    }
+
+    @Sendable func course(req: Request) async throws -> Response { try await renderCourse(req, try await courseOf(req)) }
+
+    @Sendable func addLesson(req: Request) async throws -> Response {
+        _ = try req.account(if: Self.mayTeach)
+        let c = try await courseOf(req)
+        let f = try req.content.decode([String: String].self)
+        do {
+            _ = try await service(req).addLesson(to: c, title: f["title"] ?? "", kind: f["kind"] ?? "", body: f["body"] ?? "")
+            return try await renderCourse(req, c, notice: req.t("lesson_added"))
+        } catch let r as TrainingService.Refusal {
+            return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func addQuestion(req: Request) async throws -> Response {
+        _ = try req.account(if: Self.mayTeach)
+        let c = try await courseOf(req)
+        let f = try req.content.decode([String: String].self)
+        do {
+            _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
+                                                   answer: f["answer"] ?? "")
+            return try await renderCourse(req, c, notice: req.t("question_added"))
+        } catch let r as TrainingService.Refusal {
+            return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func takeQuiz(req: Request) async throws -> Response {
+        guard let me = try await req.account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        let c = try await courseOf(req)
+        let f = try req.content.decode([String: String].self)
+        var answers: [Int: Int] = [:]
+        for (k, v) in f where k.hasPrefix("q") { if let id = Int(k.dropFirst()), let choice = Int(v) { answers[id] = choice } }
+        do {
+            let outcome = try await service(req).attempt(c, by: me, answers: answers)
+            return try await renderCourse(req, c, notice: req.t(outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"]))
+        } catch let r as TrainingService.Refusal {
+            return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: Certificates
+
+    struct CertificatePage: Encodable {
+        let layout: Layout
+        let number: String
+        let member: String
+        let course: String
+        let category: String
+        let score: Int
+        let at: String
+        let team: String
+    }
+
+    /// A certificate, for its holder and for whoever may see them (404 otherwise).
+    @Sendable func certificate(req: Request) async throws -> View {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        guard let p = try await CoursePass.query(on: req.db).filter(\.$certificate == (req.parameters.get("number") ?? "")).with(\.$member).with(\.$course).first(),
+              p.member.id == me?.id || (Permissions.memberScope(account, member: me)?.contains(p.member) ?? false) else { throw Abort(.notFound) }
+        return try await req.view.render("training/certificate", CertificatePage(
+            layout: Layout(req, title: req.t("certificate_title")), number: p.certificate, member: p.member.name, course: p.course.title,
+            category: req.t("course_category_\(p.course.category)"), score: p.score, at: req.application.jiliClock.format(p.passedAt, "yyyy-MM-dd"),
+            team: req.t("app_name")))
+    }
+}
