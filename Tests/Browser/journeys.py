@@ -63,6 +63,7 @@ def every_page_fits_a_phone(driver):
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
                  "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/activities", "/points", "/points?member=m10", "/points/rules", "/rewards", "/rewards/redemptions", "/motivation", "/profit", "/audit", "/payouts", "/disputes",
+                 "/promotion", "/promotion/proposals", "/promotion/ladder", "/training", "/training/courses/1", "/training/sessions/1",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -397,12 +398,51 @@ def agent_redeems_and_the_warehouse_hands_it_over(driver):
     assert "兑换“优先参加培训”" in text and "-1000" in text, text
 
 
+def agent_sees_progress_passes_a_quiz_and_prints_the_certificate(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/promotion")
+    text = text_of(driver)
+    assert "下一级： 总代" in text and "还差 1 门课程" in text, text
+    fits_the_phone(driver)
+    shot(driver, "promotion-agent")
+    driver.get(BASE + "/training")
+    driver.find_element(By.LINK_TEXT, "明星产品知识：补水面膜").click()
+    # 15 分钟 and 玻尿酸 are the right answers.
+    for label in driver.find_elements(By.CSS_SELECTOR, "fieldset label.check"):
+        if label.text.strip() in ("15 分钟", "玻尿酸"):
+            label.find_element(By.CSS_SELECTOR, "input").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/quiz'] button.primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "恭喜通过" in text_of(d))
+    driver.find_element(By.LINK_TEXT, "查看证书").click()
+    text = text_of(driver)
+    assert "结业证书" in text and "《明星产品知识：补水面膜》" in text and "成绩 100" in text, text
+    fits_the_phone(driver)
+    shot(driver, "certificate-agent")
+    driver.get(BASE + "/promotion")
+    assert "本月条件已全部达到" in text_of(driver)
+
+
+def manager_approves_a_promotion(driver):
+    sign_in(driver, "manager")
+    driver.get(BASE + "/promotion/proposals")
+    first = driver.find_element(By.CSS_SELECTOR, "ul.proposals > li")
+    name = first.find_element(By.CSS_SELECTOR, "strong").text
+    fits_the_phone(driver)
+    shot(driver, "promotion-proposals")
+    driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(driver, 10).until(lambda d: "已批准" in text_of(d))
+    assert name in text_of(driver) and "已批准" in text_of(driver)
+    driver.get(BASE + "/wall")
+    assert name in text_of(driver) and "晋升为" in text_of(driver)
+
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
             leader_grants_a_title, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order, agent_praises_a_teammate_with_a_photo,
-            manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over]
+            manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over,
+            agent_sees_progress_passes_a_quiz_and_prints_the_certificate, manager_approves_a_promotion]
 
 passed = failed = 0
 for journey in JOURNEYS:

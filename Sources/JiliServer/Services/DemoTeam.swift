@@ -320,7 +320,10 @@ struct DemoTeam {
                                                          summary: "《禁止传销条例》要点与朋友圈宣传规范。", passMark: "60", by: .system)
         _ = try await training.addLesson(to: compliance, title: "三条红线", kind: "text", body: "不收入门费；不按拉人头计酬；不夸大产品功效。")
         let trainer = try await Account.query(on: db).filter(\.$username == "trainer").first()
-        let nextWeek = clock.now().addingTimeInterval(7 * 86_400)
+        // A week from today at 14:00, in the team's zone.
+        let parts = clock.format(clock.now().addingTimeInterval(7 * 86_400), "yyyy-MM-dd").split(separator: "-").compactMap { Int($0) }
+        let nextWeek = Date(timeIntervalSince1970: Double(PlanClock(timeZone: clock.timeZone).instant(
+            fromWall: CivilDate.days(year: parts[0], month: parts[1], day: parts[2]) * 86_400 + 14 * 3_600)))
         for (course, offset, place) in [(product, 0.0, "总部培训室 A"), (compliance, 86_400.0, "线上（腾讯会议）")] {
             _ = try await training.createSession(course, startsAt: nextWeek.addingTimeInterval(offset), endsAt: nextWeek.addingTimeInterval(offset + 7_200),
                                                  place: place, seats: "20", trainer: trainer, seatsAt: nil, by: .system)
