@@ -122,4 +122,17 @@ import Vapor
             #expect(bad.status == .unprocessableEntity && bad.body.visibleText.contains("及格分“120”须为 1–100 的整数。"))
         }
     }
+
+    @Test func theLeaderMarksATitleOrAnItemAsGivingPrioritySeats() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            #expect(try await leader.post("/titles", ["name": "金牌讲师", "rule": "manual", "privilege": "优先座位", "days": "30", "training_priority": "on"],
+                                          from: "/titles").status == .seeOther)
+            #expect(try await Title.query(on: app.db).filter(\.$name == "金牌讲师").first()?.trainingPriority == true)
+            _ = try await leader.post("/rewards", ["name": "培训优先卡", "kind": "privilege", "price": "100", "days": "30", "training_priority": "on"], from: "/rewards")
+            _ = try await leader.post("/rewards", ["name": "资料包", "kind": "privilege", "price": "100", "days": "30"], from: "/rewards")
+            #expect(try await RewardItem.query(on: app.db).filter(\.$name == "培训优先卡").first()?.trainingPriority == true)
+            #expect(try await RewardItem.query(on: app.db).filter(\.$name == "资料包").first()?.trainingPriority == false)
+        }
+    }
 }

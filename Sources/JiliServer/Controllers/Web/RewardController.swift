@@ -113,7 +113,8 @@ struct RewardController: RouteCollection {
         do {
             let item = try await service(req).create(.init(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
                                                            stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
-                                                           cash: f["cash"] ?? "", days: f["days"] ?? ""), by: .account(account))
+                                                           cash: f["cash"] ?? "", days: f["days"] ?? "",
+                                                           trainingPriority: f["training_priority"] != nil), by: .account(account))
             return try await render(req, notice: req.t("rewards_added", ["name": item.name]))
         } catch let r as RewardService.Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)

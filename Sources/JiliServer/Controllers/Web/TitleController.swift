@@ -87,7 +87,8 @@ struct TitleController: RouteCollection {
         let f = try req.content.decode([String: String].self)
         do {
             _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
-                                              privilege: f["privilege"] ?? "", days: f["days"] ?? "", by: .account(account))
+                                              privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
+                                              by: .account(account))
             return req.redirect(to: "/titles")
         } catch let r as TitleService.Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
