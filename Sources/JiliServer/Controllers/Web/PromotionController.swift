@@ -101,7 +101,9 @@ struct PromotionController: RouteCollection {
         var pending = 0
         if canDecide {
             try await service.lapse()
-            pending = try await PromotionProposal.query(on: req.db).filter(\.$status == "pending").count()
+            // Only those the viewer may decide: a manager's count is their scope's.
+            pending = try await PromotionProposal.query(on: req.db).filter(\.$status == "pending").with(\.$member).limit(2_000).all()
+                .filter { Self.mayDecide(account, me: me, about: $0.member) }.count
         }
         return try await req.view.render("promotion/index", Page(
             layout: Layout(req, title: req.t("promotion_title")), published: current != nil, steps: steps,
