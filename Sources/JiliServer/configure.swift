@@ -100,6 +100,12 @@ public struct JiliClock: Sendable {
 
     public var currentPeriod: Period { period(of: now()) }
 
+    /// The first instant of a month in the team's time zone.
+    public func start(of period: Period) -> Date {
+        let wall = CivilDate.days(year: period.year, month: period.month, day: 1) * 86_400
+        return Date(timeIntervalSince1970: Double(PlanClock(timeZone: timeZone).instant(fromWall: wall)))
+    }
+
     /// Dates for pages, in the team's time zone: `yyyy-MM-dd HH:mm` unless another pattern is given.
     /// The pattern's letters are `yyyy`, `MM`, `dd`, `HH`, `mm` and `ss` (numbers, zero-padded); any
     /// other character is written as it is. (A DateFormatter made per call cost a tenth of a page.)

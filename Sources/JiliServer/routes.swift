@@ -34,10 +34,13 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ProfitController())
     try signedIn.register(collection: PromotionController())
     try signedIn.register(collection: TrainingController())
+    try signedIn.register(collection: StudyController())
+    try signedIn.register(collection: EventController())
     app.get("healthz") { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())
     try app.register(collection: RewardAPIController())
     try app.register(collection: PromotionAPIController())
+    try app.register(collection: TrainingAPIController())
     try signedIn.register(collection: TokenController())
 }

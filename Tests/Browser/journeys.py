@@ -4,6 +4,7 @@ Usage: python3 Tests/Browser/journeys.py BASE_URL [SCREENSHOT_FOLDER]
 Prints one line per journey and a closing 'N passed, N failed' line; exits 1 on any failure.
 """
 import os
+import time
 import sys
 import traceback
 
@@ -11,7 +12,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = sys.argv[1].rstrip("/")
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
@@ -63,7 +64,7 @@ def every_page_fits_a_phone(driver):
                  "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
                  "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/activities", "/points", "/points?member=m10", "/points/rules", "/rewards", "/rewards/redemptions", "/motivation", "/profit", "/audit", "/payouts", "/disputes",
-                 "/promotion", "/promotion/proposals", "/promotion/ladder", "/training", "/training/courses/1", "/training/sessions/1",
+                 "/promotion", "/promotion/proposals", "/promotion/ladder", "/training", "/training/courses/1", "/training/sessions/1", "/training/claims", "/training/events",
                  "/dashboard?lang=en", "/members", "/org/edit"]:
         driver.get(BASE + path)
         fits_the_phone(driver)
@@ -436,13 +437,76 @@ def manager_approves_a_promotion(driver):
     assert name in text_of(driver) and "晋升为" in text_of(driver)
 
 
+def a_study_claim_is_approved_by_the_manager_then_finance(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/training")
+    driver.find_element(By.LINK_TEXT, "学习报销").click()
+    assert "还可报销 ¥3,000.00" in text_of(driver), text_of(driver)
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    Select(driver.find_element(By.NAME, "kind")).select_by_value("course")
+    driver.find_element(By.NAME, "title").send_keys("直播带货实战课")
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.NAME, "spent_on"), time.strftime("%Y-%m-%d"))
+    driver.find_element(By.NAME, "amount").send_keys("680")
+    driver.find_element(By.NAME, "receipt").send_keys(a_photo("/tmp/jili-journey-receipt.png"))
+    fits_the_phone(driver)
+    shot(driver, "claim-form-agent")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/training/claims'] button.primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "等待主管审批" in text_of(d))
+    assert "还可报销 ¥2,320.00" in text_of(driver), text_of(driver)
+    # The manager sees the receipt and approves; then finance.
+    for login in ["manager", "finance"]:
+        driver.delete_all_cookies()
+        sign_in(driver, login)
+        driver.get(BASE + "/training/claims")
+        item = [li for li in driver.find_elements(By.CSS_SELECTOR, "ul.list > li") if "直播带货实战课" in li.text][0]
+        receipt = item.find_element(By.LINK_TEXT, "查看票据").get_attribute("href")
+        fits_the_phone(driver)
+        shot(driver, f"claims-{login}")
+        item.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
+        WebDriverWait(driver, 10).until(lambda d: "的报销 ¥680.00" in text_of(d))
+        driver.get(receipt)
+        loaded = driver.execute_script("var i = document.querySelector('img'); return i && i.complete && i.naturalWidth")
+        assert loaded == 120, f"the receipt did not show: {loaded}"
+    driver.delete_all_cookies()
+    sign_in(driver, "agent")
+    driver.get(BASE + "/training/claims")
+    text = text_of(driver)
+    assert "已批准" in text and "manager" in text and "finance" in text, text
+    driver.get(BASE + "/balance")
+    assert "学习报销 #" in text_of(driver) and "+¥680.00" in text_of(driver), text_of(driver)
+    driver.get(BASE + "/training/claims")
+    shot(driver, "claims-agent")
+
+
+def agent_applies_for_an_industry_event_and_the_manager_approves(driver):
+    sign_in(driver, "agent")
+    driver.get(BASE + "/training/events")
+    driver.find_element(By.NAME, "reason").send_keys("学习私域运营")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/apply'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "等待审批" in text_of(d))
+    driver.delete_all_cookies()
+    sign_in(driver, "manager")
+    driver.get(BASE + "/training/events")
+    fits_the_phone(driver)
+    shot(driver, "events-manager")
+    driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(driver, 10).until(lambda d: "参加“中国美妆私域增长大会”" in text_of(d))
+    driver.delete_all_cookies()
+    sign_in(driver, "agent")
+    driver.get(BASE + "/training?month=" + time.strftime("%Y-%m", time.localtime(time.time() + 21 * 86400)))
+    assert "中国美妆私域增长大会" in text_of(driver) and "已批准" in text_of(driver), text_of(driver)
+    fits_the_phone(driver)
+    shot(driver, "training-calendar-agent")
+
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
             leader_grants_a_title, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order, agent_praises_a_teammate_with_a_photo,
             manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over,
-            agent_sees_progress_passes_a_quiz_and_prints_the_certificate, manager_approves_a_promotion]
+            agent_sees_progress_passes_a_quiz_and_prints_the_certificate, manager_approves_a_promotion,
+            a_study_claim_is_approved_by_the_manager_then_finance, agent_applies_for_an_industry_event_and_the_manager_approves]
 
 passed = failed = 0
 for journey in JOURNEYS:

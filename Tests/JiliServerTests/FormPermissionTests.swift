@@ -75,6 +75,10 @@ import Vapor
                 ("POST /training/courses/:id/lessons", "/training/courses/1/lessons", ["title": ""], ["leader", "director", "trainer"]),
                 ("POST /training/courses/:id/questions", "/training/courses/1/questions", ["prompt": ""], ["leader", "director", "trainer"]),
                 ("POST /training/sessions", "/training/sessions", ["course": "0"], ["leader", "director", "trainer"]),
+                ("POST /training/claims", "/training/claims", ["kind": ""], ["leader", "director", "manager", "agent", "support"]),
+                ("POST /training/limits", "/training/limits", ["limit_all": "x"], ["leader", "director", "finance"]),
+                ("POST /training/events", "/training/events", ["name": ""], ["leader", "director", "trainer"]),
+                ("POST /training/events/:id/apply", "/training/events/1/apply", [:], ["leader", "director", "manager", "agent", "support"]),
                 ("POST /training/courses/:id/quiz", "/training/courses/1/quiz", [:], ["leader", "director", "manager", "agent", "support"]),
                 ("POST /training/sessions/:id/cancel", "/training/sessions/1/cancel", [:], ["leader", "director", "manager", "agent", "support"], ),
                 ("POST /motivation", "/motivation", ["income": "3", "recognition": "3", "growth": "3", "time": "3", "family": "3"],
@@ -104,14 +108,18 @@ import Vapor
             // The steps of a redemption need one in the right state, a prize choice a frozen contest:
             // RewardTests and ContestTests try them with the roles that matter; compliance cases
             // depend on the member's scope (PromotionTests), enrolling and attendance change seats
-            // and passes (TrainingTests).
+            // and passes (TrainingTests), the steps of a study claim and of an event application need
+            // one in the right state (StudyTests).
 
             #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
                                                           "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",
                                                           "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over",
                                                           "POST /rewards/redemptions/:id/cancel", "POST /contests/:id/choose",
                                                           "POST /members/:code/cases", "POST /members/:code/cases/:id/close",
-                                                          "POST /training/sessions/:id/enroll", "POST /training/sessions/:id/attendance"])
+                                                          "POST /training/sessions/:id/enroll", "POST /training/sessions/:id/attendance",
+                                                          "POST /training/claims/:id/approve", "POST /training/claims/:id/refuse", "POST /training/claims/:id/withdraw",
+                                                          "POST /training/events/applications/:id/decide", "POST /training/events/applications/:id/withdraw",
+                                                          "POST /training/events/applications/:id/attendance"])
             for role in Self.roles {
                 var v = try await Visitor.signedIn(app, role)
                 for (route, path, form, allowed) in table {

@@ -69,6 +69,11 @@ import Vapor
             ("GET /training/sessions/:id", "/training/sessions/1", with(forbiddenBut(["leader", "director", "trainer"]))),
             // No such certificate: nobody finds it (the holder's case is in TrainingTests).
             ("GET /training/certificates/:number", "/training/certificates/none", with([:], base: Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
+            // No lesson has this file, no such claim: nobody finds them (StudyTests try real ones).
+            ("GET /training/files/:name", "/training/files/0123456789abcdef0123456789abcdef.pdf", with([:], base: Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
+            ("GET /training/claims", "/training/claims", with([:])),
+            ("GET /training/claims/:id/receipt", "/training/claims/999/receipt", with([:], base: Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
+            ("GET /training/events", "/training/events", with([:])),
             ("GET /motivation", "/motivation", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /rewards/redemptions", "/rewards/redemptions", with(forbiddenBut(["leader", "director", "manager", "support", "warehouse", "finance"]))),
             ("GET /wall", "/wall?before=3", with([:])),
@@ -114,7 +119,10 @@ import Vapor
                         "POST /points/rules", "POST /profit", "POST /promotion/proposals", "POST /promotion/evaluate", "POST /promotion/ladder",
                         "POST /members/:code/cases", "POST /members/:code/cases/:id/close",
                         "POST /training/courses", "POST /training/courses/:id/lessons", "POST /training/courses/:id/questions", "POST /training/courses/:id/quiz",
-                        "POST /training/sessions", "POST /training/sessions/:id/enroll", "POST /training/sessions/:id/cancel", "POST /training/sessions/:id/attendance", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
+                        "POST /training/sessions", "POST /training/sessions/:id/enroll", "POST /training/sessions/:id/cancel", "POST /training/sessions/:id/attendance",
+                        "POST /training/claims", "POST /training/claims/:id/approve", "POST /training/claims/:id/refuse", "POST /training/claims/:id/withdraw",
+                        "POST /training/limits", "POST /training/events", "POST /training/events/:id/apply", "POST /training/events/applications/:id/decide",
+                        "POST /training/events/applications/:id/withdraw", "POST /training/events/applications/:id/attendance", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
                         "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over", "POST /rewards/redemptions/:id/cancel", "POST /activities", "POST /activities/kinds", "POST /activities/import", "POST /wall", "POST /wall/:id/react", "POST /wall/:id/comments", "POST /wall/:id/hide", "POST /wall/:id/restore",
                         "POST /wall/:id/pin", "POST /wall/:id/unpin", "POST /wall/comments/:id/hide",
                         "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]

@@ -18,16 +18,17 @@ import Vapor
     }
 
     @Test func photosAreKnownByTheirFirstBytesAndNamedUnguessably() {
-        #expect(Photos.kind(of: Self.png) == .png)
-        #expect(Photos.kind(of: [0xFF, 0xD8, 0xFF, 0xE0]) == .jpg)
-        #expect(Photos.kind(of: Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == .webp)
-        #expect(Photos.kind(of: Array("<svg onload=alert(1)>".utf8)) == nil)
-        #expect(Photos.kind(of: Array("GIF89a".utf8)) == nil)
-        #expect(Photos.isName("0123456789abcdef0123456789abcdef.png"))
-        #expect(!Photos.isName("../0123456789abcdef0123456789abcdef.png"))
-        #expect(!Photos.isName("0123456789ABCDEF0123456789abcdef.png"))
-        #expect(!Photos.isName("0123456789abcdef0123456789abcdef.svg"))
-        #expect(!Photos.isName("jili.sqlite"))
+        #expect(Uploads.kind(of: Self.png) == .png)
+        #expect(Uploads.kind(of: [0xFF, 0xD8, 0xFF, 0xE0]) == .jpg)
+        #expect(Uploads.kind(of: Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == .webp)
+        #expect(Uploads.kind(of: Array("<svg onload=alert(1)>".utf8)) == nil)
+        #expect(Uploads.kind(of: Array("GIF89a".utf8)) == nil)
+        #expect(Uploads.kind(of: Array("%PDF-1.7".utf8)) == .pdf)
+        #expect(Uploads.isName("0123456789abcdef0123456789abcdef.png"))
+        #expect(!Uploads.isName("../0123456789abcdef0123456789abcdef.png"))
+        #expect(!Uploads.isName("0123456789ABCDEF0123456789abcdef.png"))
+        #expect(!Uploads.isName("0123456789abcdef0123456789abcdef.svg"))
+        #expect(!Uploads.isName("jili.sqlite"))
     }
 
     @Test func praiseWithAPhotoIsPostedShownAndToldToThePraisedMember() async throws {
@@ -39,7 +40,7 @@ import Vapor
             let post = try #require(try await WallPost.query(on: app.db).filter(\.$text == "客户回访做得好！\n继续加油").first())
             #expect(page.location == "/wall#p\(post.id!)")
             let name = try #require(post.photo)
-            #expect(Photos.isName(name) && name.hasSuffix(".png"))
+            #expect(Uploads.isName(name) && name.hasSuffix(".png"))
             #expect(FileManager.default.contents(atPath: app.jiliConfig.files + "/wall/" + name) == Data(Self.png))
 
             var agent = try await Visitor.signedIn(app, "agent")
@@ -72,7 +73,9 @@ import Vapor
                 (["kind": "praise", "member": "m10", "text": String(repeating: "好", count: 1001)], nil, "内容不能超过 1000 个字。"),
                 (["kind": "announcement", "member": "m10", "text": "好"], nil, "类型只能是表扬或榜样故事。"),
                 (["kind": "praise", "member": "m10", "text": "好"], ("x.png", "image/png", Array("<svg onload=alert(1)>".utf8)), "照片只能是 JPEG、PNG 或 WebP 图片。"),
-                (["kind": "praise", "member": "m10", "text": "好"], ("big.png", "image/png", Self.png + [UInt8](repeating: 0, count: Photos.maxBytes)), "照片不能超过 5 MB。"),
+                // A PDF is a file receipts and lessons take, not a wall photo.
+                (["kind": "praise", "member": "m10", "text": "好"], ("x.png", "image/png", Array("%PDF-1.7 x".utf8)), "照片只能是 JPEG、PNG 或 WebP 图片。"),
+                (["kind": "praise", "member": "m10", "text": "好"], ("big.png", "image/png", Self.png + [UInt8](repeating: 0, count: Uploads.photoBytes)), "照片不能超过 5 MB。"),
                 // A photo that is fine, on a post that is not: the photo is not kept either.
                 (["kind": "praise", "member": "m99999", "text": "好"], ("ok.png", "image/png", Self.png), "找不到编号为 m99999 的成员。"),
             ]

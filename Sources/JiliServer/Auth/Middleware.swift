@@ -23,7 +23,7 @@ struct CSRFProtection: AsyncMiddleware {
             // (the route collects it later): collect it here, or the token is not found. The limit is
             // the route's: a form that uploads takes its own, every other form the default.
             if request.body.data == nil {
-                let limit = Self.uploadLimits[request.url.path] ?? request.application.routes.defaultMaxBodySize
+                let limit = Self.uploadLimit(request.url.path) ?? request.application.routes.defaultMaxBodySize
                 _ = try await request.body.collect(max: limit.value).get()
             }
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
@@ -34,11 +34,18 @@ struct CSRFProtection: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    /// The forms that upload files and the most each may send (their routes collect with the same limit).
-    static let uploadLimits: [String: ByteCount] = [
-        "/import": ImportExportController.maxUpload, "/goals/import": ImportExportController.maxUpload,
-        "/activities/import": ImportExportController.maxUpload, "/wall": WallController.maxForm,
-    ]
+    /// The forms that upload files and the most each may send (their routes collect with the same
+    /// limit); `*` stands for one path component.
+    static let uploadLimits: [(path: [Substring], limit: ByteCount)] = [
+        ("/import", ImportExportController.maxUpload), ("/goals/import", ImportExportController.maxUpload),
+        ("/activities/import", ImportExportController.maxUpload), ("/wall", WallController.maxForm),
+        ("/training/courses/*/lessons", TrainingController.maxLessonForm), ("/training/claims", StudyController.maxClaimForm),
+    ].map { ($0.0.split(separator: "/"), $0.1) }
+
+    static func uploadLimit(_ path: String) -> ByteCount? {
+        let parts = path.split(separator: "/")
+        return uploadLimits.first { $0.path.count == parts.count && zip($0.path, parts).allSatisfy { $0 == "*" || $0 == $1 } }?.limit
+    }
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

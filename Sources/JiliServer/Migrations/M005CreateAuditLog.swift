@@ -60,5 +60,6 @@ extension Migrations {
         add(M030CreatePromotion())
         add(M031CreateTraining())
         add(M032AddTrainingPriority())
+        add(M033CreateStudySupport())
     }
 }

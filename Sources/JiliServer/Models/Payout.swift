@@ -25,6 +25,8 @@ final class PayoutTransfer: Model, @unchecked Sendable {
     @Field(key: "amount_fen") var amountFen: Int64
     /// Individual income tax withheld (劳务报酬 pre-withholding); the member receives amount − tax.
     @Field(key: "tax_fen") var taxFen: Int64
+    /// The part of the amount that is not income and is not taxed: approved study claims (报销) paid back.
+    @Field(key: "untaxed_fen") var untaxedFen: Int64
     /// `2026-11`, the month paid in, in the team's time zone: one month's payments are taxed together.
     @Field(key: "month") var month: String
     /// The WeChat Pay or bank transfer reference; empty until recorded.

@@ -51,6 +51,13 @@ struct ActivityService {
         return nil
     }
 
+    /// Adds one to the count of `kind` for `member` on `day`, in the caller's transaction: a course
+    /// passed, an industry event attended.
+    func addOne(_ member: Member, kind: String, day: String, note: String, by actor: Actor, on db: any Database) async throws {
+        let now = try await Activity.query(on: db).filter(\.$member.$id == member.id!).filter(\.$kind == kind).filter(\.$day == day).first()?.count ?? 0
+        try await record(member, kind: kind, day: day, count: now + 1, note: note, by: actor, on: db)
+    }
+
     /// Records (or changes) the count of `kind` for `member` on `day`, with its audit entry: in the
     /// caller's transaction `db`, or in one of its own.
     @discardableResult

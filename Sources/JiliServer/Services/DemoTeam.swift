@@ -328,6 +328,13 @@ struct DemoTeam {
             _ = try await training.createSession(course, startsAt: nextWeek.addingTimeInterval(offset), endsAt: nextWeek.addingTimeInterval(offset + 7_200),
                                                  place: place, seats: "20", trainer: trainer, seatsAt: nil, by: .system)
         }
+        // Study support: ¥3,000 a year for everyone, more for the upper tiers; an industry event in three weeks.
+        try await StudyService(db: db, clock: clock).setLimits(["": "3000", "general": "5000", "director": "8000"], tiers: Tiers.ids, by: .system)
+        let inThreeWeeks = clock.format(clock.now().addingTimeInterval(21 * 86_400), "yyyy-MM-dd")
+        let applyBy = clock.format(clock.now().addingTimeInterval(14 * 86_400), "yyyy-MM-dd")
+        _ = try await EventService(db: db, clock: clock).create(name: "中国美妆私域增长大会", organizer: "行业协会", place: "杭州国际博览中心",
+                                                               startsOn: inThreeWeeks, endsOn: inThreeWeeks, applyBy: applyBy, link: "https://example.com/summit",
+                                                               summary: "私域运营、社群转化与合规宣传的实战分享。", by: .system)
         // The promotion ladder, and last month evaluated against it (proposals wait for managers).
         let promotion = PromotionService(db: db, clock: clock)
         try await promotion.publish(Self.ladder, by: .system)

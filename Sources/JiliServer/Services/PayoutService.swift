@@ -21,10 +21,30 @@ struct PayoutService {
         return out.filter { $0.value > 0 }
     }
 
+    /// What of each member's payable is study claims paid back and not yet paid out (not income,
+    /// never taxed): every approved claim the ledger owes them, less what earlier transfers paid of them.
+    func reimbursements(on db: any Database) async throws -> [String: Int64] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        struct Row: Decodable { let account: String; let total: Int64 }
+        var out: [String: Int64] = [:]
+        for r in try await sql.raw("""
+            SELECT l.account AS account, SUM(l.amount_fen) AS total FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+            WHERE e.kind = 'study' AND l.account LIKE 'payable:%' GROUP BY l.account
+            """).all(decoding: Row.self) {
+            out[String(r.account.dropFirst("payable:".count)), default: 0] -= r.total
+        }
+        guard !out.isEmpty else { return [:] }
+        for t in try await PayoutTransfer.query(on: db).filter(\.$memberCode ~~ Array(out.keys)).filter(\.$untaxedFen > 0).all() {
+            out[t.memberCode, default: 0] -= t.untaxedFen
+        }
+        return out.filter { $0.value > 0 }
+    }
+
     /// Pays what the ledger owes every member with at least `minimumFen`. With `withholdTax`,
     /// individual income tax on 劳务报酬 is withheld at the statutory pre-withholding rates on the
-    /// member's payments of the month taken together; the ledger then reads: payables debited with
-    /// what is settled, cash credited with what is transferred, `tax:iit_withheld` with the tax.
+    /// member's payments of the month taken together — less study claims paid back, which are not
+    /// income; the ledger then reads: payables debited with what is settled, cash credited with what
+    /// is transferred, `tax:iit_withheld` with the tax.
     func createBatch(minimumFen: Int64, withholdTax: Bool, by actor: Actor) async throws -> PayoutBatch {
         let owed = try await owed().filter { $0.value >= max(1, minimumFen) }
         guard !owed.isEmpty else { throw Refusal(key: "payout_error_nothing") }
@@ -35,7 +55,7 @@ struct PayoutService {
             // Earlier payments of this month, for taxing the month's income together.
             var paid: [String: (gross: Int64, tax: Int64)] = [:]
             for t in try await PayoutTransfer.query(on: db).filter(\.$month == month).all() {
-                paid[t.memberCode, default: (0, 0)].gross += t.amountFen
+                paid[t.memberCode, default: (0, 0)].gross += t.amountFen - t.untaxedFen
                 paid[t.memberCode, default: (0, 0)].tax += t.taxFen
             }
             let batch = PayoutBatch()
@@ -47,14 +67,16 @@ struct PayoutService {
             var lines: [(String, Int64)] = []
             var taxTotal: Int64 = 0
             var transfers: [PayoutTransfer] = []
+            let reimbursed = try await reimbursements(on: db)
             for (code, amount) in owed.sorted(by: { $0.key < $1.key }) {
                 let t = PayoutTransfer()
                 t.$batch.id = batch.id!
                 t.memberCode = code
                 t.amountFen = amount
                 t.month = month
+                t.untaxedFen = min(amount, reimbursed[code] ?? 0)
                 let before = paid[code] ?? (0, 0)
-                t.taxFen = withholdTax ? LaborIncomeTax.withholding(paymentFen: amount, monthPaidFen: before.gross, monthWithheldFen: before.tax) : 0
+                t.taxFen = withholdTax ? LaborIncomeTax.withholding(paymentFen: amount - t.untaxedFen, monthPaidFen: before.gross, monthWithheldFen: before.tax) : 0
                 t.reference = ""
                 transfers.append(t)
                 taxTotal += t.taxFen

@@ -36,7 +36,7 @@ struct PraiseWall {
         let member = code.isEmpty ? nil : try await Member.query(on: db).filter(\.$code == code).first()
         if !code.isEmpty && member == nil { throw Refusal(key: "wall_error_member", values: ["code": code]) }
         let label = try await Self.label(account, on: db)
-        let photos = Photos(files: files)
+        let photos = Uploads.wall(files: files)
         let photoName = try photo.map { try photos.store($0) }
         let now = clock.now()
         do {

@@ -95,11 +95,7 @@ struct PromotionService {
     }
 
     /// The first instant after `period`, in the team's zone.
-    func monthEnd(_ period: Period) -> Date {
-        let next = period.next
-        let wall = CivilDate.days(year: next.year, month: next.month, day: 1) * 86_400
-        return Date(timeIntervalSince1970: Double(PlanClock(timeZone: clock.timeZone).instant(fromWall: wall)))
-    }
+    func monthEnd(_ period: Period) -> Date { clock.start(of: period.next) }
 
     /// One member's values over the window ending with `period` (the current month for progress),
     /// read for that member alone.

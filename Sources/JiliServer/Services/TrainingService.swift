@@ -11,6 +11,8 @@ import Vapor
 struct TrainingService {
     let db: any Database
     let clock: JiliClock
+    /// The files folder (lesson images and files, receipts); only what uploads needs it.
+    var files: String = ""
 
     typealias Refusal = OrderService.Refusal
     static let categories = ["product", "sales", "compliance", "other"]
@@ -38,8 +40,10 @@ struct TrainingService {
         return c
     }
 
-    /// A lesson: text, or a video's https link (an image or a file comes stored already, by name).
-    func addLesson(to course: Course, title: String, kind: String, body: String, file: String? = nil, fileLabel: String = "") async throws -> Lesson {
+    /// A lesson: text, a video's https link, or an uploaded image (JPEG, PNG, WebP) or file (those or
+    /// PDF), stored under the files folder's `lessons/` with a random name; `fileName` is the name it
+    /// was uploaded with, shown on the download link.
+    func addLesson(to course: Course, title: String, kind: String, body: String, upload: [UInt8]? = nil, fileName: String = "") async throws -> Lesson {
         let name = title.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 80 else { throw Refusal(key: "lesson_error_title") }
         guard ["text", "video", "image", "file"].contains(kind) else { throw Refusal(key: "lesson_error_kind") }
@@ -48,16 +52,29 @@ struct TrainingService {
             guard let url = URL(string: text), url.scheme == "https", url.host != nil else { throw Refusal(key: "lesson_error_video", values: ["value": text]) }
         }
         if kind == "text" && text.isEmpty { throw Refusal(key: "lesson_error_text") }
-        if ["image", "file"].contains(kind) && file == nil { throw Refusal(key: "lesson_error_file") }
+        var stored: String?
+        if ["image", "file"].contains(kind) {
+            guard let bytes = upload, !bytes.isEmpty else { throw Refusal(key: "lesson_error_file") }
+            do {
+                stored = try Uploads.lessons(files: files, images: kind == "image").store(bytes)
+            } catch let r as Uploads.Refusal {
+                throw Refusal(key: r.key, values: ["max": r.max])
+            }
+        }
         let l = Lesson()
         l.$course.id = course.id!
-        l.position = (try await Lesson.query(on: db).filter(\.$course.$id == course.id!).max(\.$position) ?? 0) + 1
         l.title = name
         l.kind = kind
         l.body = String(text.prefix(20_000))
-        l.file = file
-        l.fileLabel = String(fileLabel.prefix(120))
-        try await l.create(on: db)
+        l.file = stored
+        l.fileLabel = String(fileName.split(separator: "/").last.map(String.init)?.prefix(120) ?? "")
+        do {
+            l.position = (try await Lesson.query(on: db).filter(\.$course.$id == course.id!).max(\.$position) ?? 0) + 1
+            try await l.create(on: db)
+        } catch {
+            if let stored { Uploads.lessons(files: files, images: false).remove(stored) }
+            throw error
+        }
         return l
     }
 
@@ -128,9 +145,7 @@ struct TrainingService {
         p.certificate = "JL" + clock.format(now, "yyyyMMdd") + "-" + String(format: "%04d", course.id!) + "-" + (0..<4).map { _ in String(format: "%02X", UInt8.random(in: 0...255)) }.joined()
         try await p.create(on: db)
         let day = clock.format(now, "yyyy-MM-dd")
-        let today = try await Activity.query(on: db).filter(\.$member.$id == member.id!).filter(\.$kind == "training").filter(\.$day == day).first()?.count ?? 0
-        _ = try await ActivityService(db: db, clock: clock).record(member, kind: "training", day: day, count: today + 1,
-                                                                   note: course.title, by: .system, on: db)
+        try await ActivityService(db: db, clock: clock).addOne(member, kind: "training", day: day, note: course.title, by: .system, on: db)
         try await Notices.tell(member.id!, message: "notice_course_passed", values: ["course": course.title], link: "/training/certificates/\(p.certificate)",
                                event: "course:\(course.id!):\(member.id!)", at: now, on: db)
         return p

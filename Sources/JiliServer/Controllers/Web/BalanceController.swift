@@ -43,6 +43,7 @@ struct BalanceController: RouteCollection {
             let link: String? = switch r.kind {
             case "pay_run": "/statements/\(r.subject)?member=\(code)"
             case "prize": "/contests/\(r.subject)"
+            case "study": "/training/claims"
             default: nil
             }
             return Row(at: clock.format(r.at), text: req.t("balance_kind_\(r.kind)", ["subject": r.subject]), link: link,

@@ -10,7 +10,8 @@ struct TrainingController: RouteCollection {
         routes.get("training", use: calendar)
         routes.post("training", "courses", use: createCourse)
         routes.get("training", "courses", ":id", use: course)
-        routes.post("training", "courses", ":id", "lessons", use: addLesson)
+        routes.on(.POST, "training", "courses", ":id", "lessons", body: .collect(maxSize: Self.maxLessonForm), use: addLesson)
+        routes.get("training", "files", ":name", use: lessonFile)
         routes.post("training", "courses", ":id", "questions", use: addQuestion)
         routes.post("training", "courses", ":id", "quiz", use: takeQuiz)
         routes.post("training", "sessions", use: createSession)
@@ -22,8 +23,12 @@ struct TrainingController: RouteCollection {
     }
 
     static func mayTeach(_ role: Role) -> Bool { [.leader, .director, .trainer].contains(role) }
+    /// A lesson's form: a file of at most 20 MB and the fields.
+    static let maxLessonForm: ByteCount = "21mb"
 
-    func service(_ req: Request) -> TrainingService { TrainingService(db: req.db, clock: req.application.jiliClock) }
+    func service(_ req: Request) -> TrainingService {
+        TrainingService(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
+    }
 
     func refusal(_ req: Request, _ r: TrainingService.Refusal) -> String { req.t(r.key, r.values) }
 
@@ -56,8 +61,29 @@ struct TrainingController: RouteCollection {
         let at: String
     }
 
+    /// A day of the month's calendar: its sessions and the industry events on it.
+    struct CalendarDay: Encodable {
+        let day: String
+        let weekday: String
+        let today: Bool
+        let entries: [CalendarEntry]
+    }
+
+    struct CalendarEntry: Encodable {
+        let time: String?
+        let title: String
+        let place: String
+        let link: String
+        let status: String?
+        let event: Bool
+    }
+
     struct CalendarPage: Encodable {
         let layout: Layout
+        let month: String
+        let previous: String
+        let next: String
+        let days: [CalendarDay]
         let sessions: [SessionRow]
         let courses: [CourseRow]
         let certificates: [CertificateRow]
@@ -81,8 +107,11 @@ struct TrainingController: RouteCollection {
         let passed = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$course).sort(\.$passedAt, .descending).all()
         let courses = try await Course.query(on: req.db).sort(\.$id).all()
         let teach = Self.mayTeach(account.roleValue)
+        let month = req.query[String.self, at: "month"].flatMap { Period(parsing: $0) } ?? clock.currentPeriod
         let page = CalendarPage(
             layout: Layout(req, title: req.t("training_title")),
+            month: month.description, previous: month.previous.description, next: month.next.description,
+            days: try await monthDays(req, month, me: me),
             sessions: sessions.map { s in
                 let mine = enrollments.first { $0.$session.id == s.id && $0.$member.id == me?.id }
                 let taken = enrollments.filter { $0.$session.id == s.id && $0.status == "seated" }.count
@@ -102,6 +131,40 @@ struct TrainingController: RouteCollection {
     }
 
     @Sendable func calendar(req: Request) async throws -> Response { try await renderCalendar(req) }
+
+    /// The month's days that have a session or an industry event, with one's own enrollment or
+    /// application on each.
+    func monthDays(_ req: Request, _ month: Period, me: Member?) async throws -> [CalendarDay] {
+        let clock = req.application.jiliClock
+        let sessions = try await TrainingSession.query(on: req.db).filter(\.$startsAt >= clock.start(of: month)).filter(\.$startsAt < clock.start(of: month.next))
+            .sort(\.$startsAt).limit(500).with(\.$course).all()
+        let first = String(format: "%04d-%02d-01", month.year, month.month)
+        let last = String(format: "%04d-%02d-%02d", month.year, month.month, CivilDate.daysInMonth(year: month.year, month: month.month))
+        let events = try await IndustryEvent.query(on: req.db).filter(\.$startsOn <= last).filter(\.$endsOn >= first).sort(\.$startsOn).limit(200).all()
+        let mine = me == nil || sessions.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$member.$id == me!.id!)
+            .filter(\.$session.$id ~~ sessions.map { $0.id! }).filter(\.$status != "cancelled").all()
+        let applied = me == nil || events.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!)
+            .filter(\.$event.$id ~~ events.map { $0.id! }).all()
+        var byDay: [String: [CalendarEntry]] = [:]
+        for s in sessions {
+            let status = mine.first { $0.$session.id == s.id }.map { req.t("enrollment_\($0.status)") }
+            byDay[clock.format(s.startsAt, "yyyy-MM-dd"), default: []].append(CalendarEntry(
+                time: clock.format(s.startsAt, "HH:mm") + "–" + clock.format(s.endsAt, "HH:mm"), title: s.course.title, place: s.place,
+                link: "/training/courses/\(s.course.id!)", status: status, event: false))
+        }
+        for e in events {
+            // An event of several days is listed on its first day in the month.
+            let day = max(e.startsOn, first)
+            let status = applied.first { $0.$event.id == e.id }.map { req.t("application_\($0.status)") }
+            byDay[day, default: []].append(CalendarEntry(time: e.startsOn == e.endsOn ? nil : e.startsOn.suffix(5) + " – " + e.endsOn.suffix(5),
+                                                         title: e.name, place: e.place, link: "/training/events#e\(e.id!)", status: status, event: true))
+        }
+        let today = clock.format(clock.now(), "yyyy-MM-dd")
+        return byDay.keys.sorted().map { day in
+            let days = ContestService.day(day) ?? 0
+            return CalendarDay(day: String(day.suffix(5)), weekday: req.t("weekday_\((days + 4) % 7)"), today: day == today, entries: byDay[day]!)
+        }
+    }
 
     @Sendable func createCourse(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayTeach)
@@ -245,6 +308,20 @@ struct TrainingController: RouteCollection {
         let title: String
         let text: String?
         let video: String?
+        let image: String?
+        let file: String?
+        let fileLabel: String
+    }
+
+    /// A lesson's image or file, for whoever is signed in (every member may study every course), by its
+    /// random name; 404 for a name no lesson has.
+    @Sendable func lessonFile(req: Request) async throws -> Response {
+        _ = try req.account
+        let name = req.parameters.get("name") ?? ""
+        guard Uploads.isName(name), let lesson = try await Lesson.query(on: req.db).filter(\.$file == name).first(),
+              let response = Uploads.lessons(files: req.application.jiliConfig.files, images: lesson.kind == "image")
+                .response(name, filename: lesson.kind == "file" ? lesson.fileLabel : nil) else { throw Abort(.notFound) }
+        return response
     }
 
     struct QuestionRow: Encodable {
@@ -282,7 +359,11 @@ struct TrainingController: RouteCollection {
         return try await req.view.render("training/course", CoursePage(
             layout: Layout(req, title: c.title), id: c.id!, title: c.title, category: req.t("course_category_\(c.category)"), summary: c.summary,
             passMark: c.passMark,
-            lessons: lessons.map { LessonRow(title: $0.title, text: $0.kind == "text" ? $0.body : nil, video: $0.kind == "video" ? $0.body : nil) },
+            lessons: lessons.map {
+                LessonRow(title: $0.title, text: $0.kind == "text" || !$0.body.isEmpty && $0.kind != "video" ? $0.body : nil, video: $0.kind == "video" ? $0.body : nil,
+                          image: $0.kind == "image" ? $0.file : nil, file: $0.kind == "file" ? $0.file : nil,
+                          fileLabel: $0.fileLabel.isEmpty ? $0.title : $0.fileLabel)
+            },
             questions: questions.enumerated().map { i, q in
                 QuestionRow(id: q.id!, n: i + 1, prompt: q.prompt, choices: TrainingService.choices(q).enumerated().map { SelectOption(value: "\($0)", label: $1) })
             },
@@ -298,12 +379,20 @@ struct TrainingController: RouteCollection {
 
     @Sendable func course(req: Request) async throws -> Response { try await renderCourse(req, try await courseOf(req)) }
 
+    struct LessonForm: Content {
+        var title: String?
+        var kind: String?
+        var body: String?
+        var file: File?
+    }
+
     @Sendable func addLesson(req: Request) async throws -> Response {
         _ = try req.account(if: Self.mayTeach)
         let c = try await courseOf(req)
-        let f = try req.content.decode([String: String].self)
+        let f = try req.content.decode(LessonForm.self)
         do {
-            _ = try await service(req).addLesson(to: c, title: f["title"] ?? "", kind: f["kind"] ?? "", body: f["body"] ?? "")
+            let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
+            _ = try await service(req).addLesson(to: c, title: f.title ?? "", kind: f.kind ?? "", body: f.body ?? "", upload: bytes, fileName: f.file?.filename ?? "")
             return try await renderCourse(req, c, notice: req.t("lesson_added"))
         } catch let r as TrainingService.Refusal {
             return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)

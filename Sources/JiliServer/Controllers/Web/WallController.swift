@@ -130,14 +130,10 @@ struct WallController: RouteCollection {
     @Sendable func photo(req: Request) async throws -> Response {
         let account = try req.account
         let name = req.parameters.get("name") ?? ""
-        guard Photos.isName(name), let post = try await WallPost.query(on: req.db).filter(\.$photo == name).first(),
+        guard Uploads.isName(name), let post = try await WallPost.query(on: req.db).filter(\.$photo == name).first(),
               post.hiddenAt == nil || Self.mayModerate(account.roleValue),
-              let (bytes, kind) = Photos(files: req.application.jiliConfig.files).read(name) else { throw Abort(.notFound) }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "image", subType: String(kind.contentType.dropFirst(6)))
-        headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=86400")
-        headers.replaceOrAdd(name: .contentDisposition, value: "inline")
-        return Response(status: .ok, headers: headers, body: .init(data: bytes))
+              let response = Uploads.wall(files: req.application.jiliConfig.files).response(name) else { throw Abort(.notFound) }
+        return response
     }
 
     // MARK: Writing
@@ -159,8 +155,8 @@ struct WallController: RouteCollection {
             return req.redirect(to: "/wall#p\(post.id!)")
         } catch let r as PraiseWall.Refusal {
             return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
-        } catch let r as Photos.Refusal {
-            return try await render(req, error: req.t(r.key, ["max": "5 MB"]), draft: draft, status: .unprocessableEntity)
+        } catch let r as Uploads.Refusal {
+            return try await render(req, error: req.t(r.key, ["max": r.max]), draft: draft, status: .unprocessableEntity)
         }
     }
 

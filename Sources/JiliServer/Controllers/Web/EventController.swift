@@ -1,0 +1,168 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Industry events (`/training/events`, 行业会议): the list with one's application; the form to list
+/// an event (the leader, the operations director, trainers); applications to decide and, after an
+/// event starts, attendance to record (the member's manager, the leader, the director).
+struct EventController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("training", "events", use: list)
+        routes.post("training", "events", use: create)
+        routes.post("training", "events", ":id", "apply", use: apply)
+        routes.post("training", "events", "applications", ":id", "decide", use: decide)
+        routes.post("training", "events", "applications", ":id", "withdraw", use: withdraw)
+        routes.post("training", "events", "applications", ":id", "attendance", use: attendance)
+    }
+
+    func service(_ req: Request) -> EventService { EventService(db: req.db, clock: req.application.jiliClock) }
+
+    /// nil for an empty text: Leaf's `#if` is true for an empty string.
+    static func some(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+    struct EventRow: Encodable {
+        let id: Int
+        let name: String
+        let organizer: String?
+        let place: String
+        let days: String
+        let applyBy: String
+        let link: String?
+        let summary: String?
+        let mine: String?
+        let mineID: Int?
+        let canApply: Bool
+        let canWithdraw: Bool
+        let applicants: Int
+    }
+
+    struct ApplicationRow: Encodable {
+        let id: Int
+        let member: String
+        let code: String
+        let event: String
+        let days: String
+        let reason: String?
+        let status: String
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let upcoming: [EventRow]
+        let past: [EventRow]
+        let toDecide: [ApplicationRow]
+        let toRecord: [ApplicationRow]
+        let isMember: Bool
+        let canCreate: Bool
+        let error: String?
+        let notice: String?
+    }
+
+    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let s = service(req)
+        let today = EventService.text(s.today)
+        let recent = EventService.text(s.today - 90)
+        let events = try await IndustryEvent.query(on: req.db).filter(\.$endsOn >= recent).sort(\.$startsOn).limit(200).all()
+        let ids = events.map { $0.id! }
+        let applications = ids.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$event.$id ~~ ids).with(\.$member).with(\.$event).all()
+        func days(_ e: IndustryEvent) -> String { e.startsOn == e.endsOn ? e.startsOn : e.startsOn + " – " + e.endsOn }
+        func row(_ e: IndustryEvent) -> EventRow {
+            let mine = applications.first { $0.$event.id == e.id && $0.$member.id == me?.id }
+            let open = mine == nil || ["declined", "withdrawn"].contains(mine!.status)
+            return EventRow(id: e.id!, name: e.name, organizer: Self.some(e.organizer), place: e.place, days: days(e), applyBy: e.applyBy,
+                            link: Self.some(e.link), summary: Self.some(e.summary),
+                            mine: mine.map { req.t("application_\($0.status)") + ($0.attended == true ? " · " + req.t("application_attended") : "") },
+                            mineID: mine?.id, canApply: me != nil && open && today <= e.applyBy,
+                            canWithdraw: mine.map { ["requested", "approved"].contains($0.status) } ?? false && today < e.startsOn,
+                            applicants: applications.filter { $0.$event.id == e.id && $0.status == "approved" }.count)
+        }
+        let decider = PromotionController.mayDecide(account.roleValue)
+        func appRow(_ a: EventApplication) -> ApplicationRow {
+            ApplicationRow(id: a.id!, member: a.member.name, code: a.member.code, event: a.event.name, days: days(a.event), reason: Self.some(a.reason),
+                           status: req.t("application_\(a.status)"))
+        }
+        let mine = applications.filter { decider && PromotionController.mayDecide(account, me: me, about: $0.member) }
+        let page = Page(
+            layout: Layout(req, title: req.t("events_title")),
+            upcoming: events.filter { $0.endsOn >= today }.map(row), past: events.filter { $0.endsOn < today }.reversed().map(row),
+            toDecide: mine.filter { $0.status == "requested" && today <= $0.event.endsOn }.map(appRow),
+            toRecord: mine.filter { $0.status == "approved" && $0.attended == nil && today >= $0.event.startsOn }.map(appRow),
+            isMember: me != nil, canCreate: TrainingController.mayTeach(account.roleValue), error: error, notice: notice)
+        return try await req.view.render("training/events", page).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let account = try req.account(if: TrainingController.mayTeach)
+        let f = try req.content.decode([String: String].self)
+        do {
+            let e = try await service(req).create(name: f["name"] ?? "", organizer: f["organizer"] ?? "", place: f["place"] ?? "", startsOn: f["starts_on"] ?? "",
+                                                  endsOn: f["ends_on"] ?? "", applyBy: f["apply_by"] ?? "", link: f["link"] ?? "", summary: f["summary"] ?? "",
+                                                  by: .account(account))
+            return try await render(req, notice: req.t("event_created", ["name": e.name]))
+        } catch let r as EventService.Refusal {
+            var values = r.values
+            if let field = values["field"] { values["field"] = req.t("event_\(field)") }
+            return try await render(req, error: req.t(r.key, values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func apply(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let e = try await IndustryEvent.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        do {
+            _ = try await service(req).apply(e, member: me, reason: (try? req.content.get(String.self, at: "reason")) ?? "", by: .account(account))
+            return try await render(req, notice: req.t("event_applied", ["name": e.name]))
+        } catch let r as EventService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    /// The application named in the path, when `account` may decide about its member (404 otherwise).
+    func decidable(_ req: Request, _ account: Account) async throws -> EventApplication {
+        let me = try await account.$member.get(on: req.db)
+        guard let a = try await EventApplication.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).with(\.$event).first(),
+              PromotionController.mayDecide(account, me: me, about: a.member) else { throw Abort(.notFound) }
+        return a
+    }
+
+    @Sendable func decide(req: Request) async throws -> Response {
+        let account = try req.account(if: PromotionController.mayDecide)
+        let a = try await decidable(req, account)
+        let approve = ((try? req.content.get(String.self, at: "action")) ?? "") == "approve"
+        do {
+            try await service(req).decide(a, approve: approve, note: (try? req.content.get(String.self, at: "note")) ?? "", by: .account(account))
+            return try await render(req, notice: req.t(approve ? "event_application_approved" : "event_application_declined", ["member": a.member.name, "name": a.event.name]))
+        } catch let r as EventService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func withdraw(req: Request) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        guard let a = try await EventApplication.find(req.parameters.get("id", as: Int.self), on: req.db), a.$member.id == me?.id else { throw Abort(.notFound) }
+        do {
+            try await service(req).withdraw(a, by: .account(account))
+            return try await render(req, notice: req.t("event_withdrawn"))
+        } catch let r as EventService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func attendance(req: Request) async throws -> Response {
+        let account = try req.account(if: PromotionController.mayDecide)
+        let a = try await decidable(req, account)
+        let came = ((try? req.content.get(String.self, at: "attended")) ?? "") == "yes"
+        do {
+            try await service(req).attendance(a, attended: came, by: .account(account))
+            return try await render(req, notice: req.t(came ? "event_attended_saved" : "event_absent_saved", ["member": a.member.name]))
+        } catch let r as EventService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Study support (`/training/claims`, 学习报销): a member claims a study expense with its receipt and
+/// sees what is left of the year's limit; the member's manager, then finance, approve or refuse; the
+/// leader, the operations director and finance set the yearly limits. Receipts are shown only to the
+/// member and to those who decide the claim.
+struct StudyController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("training", "claims", use: list)
+        routes.on(.POST, "training", "claims", body: .collect(maxSize: Self.maxClaimForm), use: create)
+        routes.post("training", "claims", ":id", "approve", use: approve)
+        routes.post("training", "claims", ":id", "refuse", use: refuse)
+        routes.post("training", "claims", ":id", "withdraw", use: withdraw)
+        routes.get("training", "claims", ":id", "receipt", use: receipt)
+        routes.post("training", "limits", use: setLimits)
+    }
+
+    /// A claim's form: a receipt of at most 5 MB and the fields.
+    static let maxClaimForm: ByteCount = "6mb"
+
+    static func maySetLimits(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
+
+    /// "所有成员（默认）", "代理", "成员 m10".
+    static func scopeLabel(_ scope: String, _ req: Request) -> String {
+        if scope.isEmpty { return req.t("claims_limit_everyone") }
+        if scope.hasPrefix("member:") { return req.t("claims_limit_member", ["code": String(scope.dropFirst("member:".count))]) }
+        return req.t("tier_\(scope)")
+    }
+
+    func service(_ req: Request) -> StudyService {
+        StudyService(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
+    }
+
+    struct ClaimRow: Encodable {
+        let id: Int
+        let member: String
+        let code: String
+        let kind: String
+        let title: String
+        let spentOn: String
+        let amount: String
+        let status: String
+        let statusCode: String
+        let steps: String?
+        let note: String?
+        let canWithdraw: Bool
+        let canApprove: Bool
+    }
+
+    struct LimitRow: Encodable {
+        let field: String
+        let label: String
+        let value: String
+    }
+
+    /// What was typed in the claim form, shown again with its error.
+    struct Draft: Encodable {
+        var kind = "course", title = "", spent_on = "", amount = ""
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let isMember: Bool
+        let year: Int
+        let limit: String?
+        let paid: String
+        let pending: String
+        let left: String
+        let mine: [ClaimRow]
+        let toDecide: [ClaimRow]
+        let step: String
+        let events: [SelectOption]
+        let limits: [LimitRow]
+        let canSetLimits: Bool
+        let today: String
+        let draft: Draft
+        let error: String?
+        let notice: String?
+    }
+
+    func row(_ c: StudyClaim, _ req: Request, canWithdraw: Bool = false, canApprove: Bool = false) -> ClaimRow {
+        let clock = req.application.jiliClock
+        var steps: [String] = []
+        if let by = c.managerBy, let at = c.managerAt { steps.append(req.t("claim_step_manager", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
+        if let by = c.financeBy, let at = c.financeAt { steps.append(req.t("claim_step_finance", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
+        if let by = c.refusedBy, let at = c.refusedAt { steps.append(req.t("claim_step_refused", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
+        return ClaimRow(id: c.id!, member: c.member.name, code: c.member.code, kind: req.t("claim_kind_\(c.kind)"), title: c.title, spentOn: c.spentOn,
+                        amount: Money(fen: c.amountFen).display, status: req.t("claim_status_\(c.status)"), statusCode: c.status,
+                        steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw, canApprove: canApprove)
+    }
+
+    func render(_ req: Request, error: String? = nil, notice: String? = nil, draft: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let clock = req.application.jiliClock
+        let study = service(req)
+        let year = Int(clock.format(clock.now(), "yyyy"))!
+        let allowance = me == nil ? nil : try await study.allowance(me!, year: year)
+        let mine = me == nil ? [] : try await StudyClaim.query(on: req.db).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).limit(50).with(\.$member).all()
+        // What this account decides: the manager's step for its scope, finance's step.
+        var toDecide: [ClaimRow] = []
+        var step = ""
+        if [.finance, .leader].contains(account.roleValue) {
+            let waiting = try await StudyClaim.query(on: req.db).filter(\.$status == "manager_approved").sort(\.$id).limit(200).with(\.$member).all()
+            toDecide += waiting.filter { StudyService.mayApproveAsFinance(account, me: me, claim: $0) }.map { row($0, req, canApprove: true) }
+            step = "finance"
+        }
+        if PromotionController.mayDecide(account.roleValue) {
+            let waiting = try await StudyClaim.query(on: req.db).filter(\.$status == "submitted").sort(\.$id).limit(500).with(\.$member).all()
+            toDecide += waiting.filter { StudyService.mayApproveAsManager(account, me: me, about: $0.member) }.map { row($0, req, canApprove: true) }
+            step = step.isEmpty ? "manager" : "both"
+        }
+        let approvedEvents = me == nil ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$status == "approved").with(\.$event).all()
+        let limits = try await study.limits()
+        let page = Page(
+            layout: Layout(req, title: req.t("claims_title")), isMember: me != nil, year: year,
+            limit: allowance?.limitFen.map { Money(fen: $0).display }, paid: Money(fen: allowance?.paidFen ?? 0).display,
+            pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
+            mine: mine.map { row($0, req, canWithdraw: ["submitted", "manager_approved"].contains($0.status)) },
+            toDecide: toDecide, step: step,
+            events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn, selected: draft["event"] == "\($0.event.id!)") },
+            limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in
+                LimitRow(field: "limit_" + (scope.isEmpty ? "all" : scope.replacingOccurrences(of: "member:", with: "member_")), label: Self.scopeLabel(scope, req),
+                         value: limits[scope].map { FixedPoint.format($0, scale: 2, minimumDecimals: 2) } ?? "")
+            },
+            canSetLimits: Self.maySetLimits(account.roleValue), today: clock.format(clock.now(), "yyyy-MM-dd"),
+            draft: Draft(kind: draft["kind"].flatMap { $0.isEmpty ? nil : $0 } ?? "course", title: draft["title"] ?? "", spent_on: draft["spent_on"] ?? "",
+                         amount: draft["amount"] ?? ""),
+            error: error, notice: notice)
+        return try await req.view.render("training/claims", page).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    struct ClaimForm: Content {
+        var kind: String?
+        var title: String?
+        var spent_on: String?
+        var amount: String?
+        var event: String?
+        var receipt: File?
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        let f = try req.content.decode(ClaimForm.self)
+        let draft = ["kind": f.kind ?? "", "title": f.title ?? "", "spent_on": f.spent_on ?? "", "amount": f.amount ?? "", "event": f.event ?? ""]
+        do {
+            // Only an event the member was approved to attend may be named.
+            var event: IndustryEvent?
+            if let id = Int(f.event ?? "") {
+                guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
+                    .filter(\.$status == "approved").with(\.$event).first() else { throw StudyService.Refusal(key: "claim_error_event") }
+                event = a.event
+            }
+            let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
+            let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
+                                                 receipt: bytes, event: event, by: .account(account))
+            return try await render(req, notice: req.t("claim_submitted", ["amount": Money(fen: c.amountFen).display]))
+        } catch let r as StudyService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
+        }
+    }
+
+    func claimOf(_ req: Request) async throws -> StudyClaim {
+        guard let c = try await StudyClaim.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first() else {
+            throw Abort(.notFound)
+        }
+        return c
+    }
+
+    /// Whether `account` may take the claim's next step; nil when it may see the claim but not decide it.
+    static func mayDecide(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
+        switch c.status {
+        case "submitted": StudyService.mayApproveAsManager(account, me: me, about: c.member)
+        case "manager_approved": StudyService.mayApproveAsFinance(account, me: me, claim: c)
+        default: false
+        }
+    }
+
+    /// Who may see a claim and its receipt: its member, and whoever may decide or has decided it, or
+    /// pays (finance, the leader, the director for everyone; managers for their scope).
+    static func maySee(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
+        c.$member.id == me?.id || [.leader, .director, .finance].contains(account.roleValue) || PromotionController.mayDecide(account, me: me, about: c.member)
+    }
+
+    @Sendable func approve(req: Request) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let c = try await claimOf(req)
+        guard Self.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        guard Self.mayDecide(c, account, me: me) else {
+            return try await render(req, error: req.t(c.status == "submitted" || c.status == "manager_approved" ? "claim_error_not_yours" : "claim_error_status"),
+                                    status: .unprocessableEntity)
+        }
+        do {
+            if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
+            return try await render(req, notice: req.t("claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display]))
+        } catch let r as StudyService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func refuse(req: Request) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let c = try await claimOf(req)
+        guard Self.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        guard Self.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        do {
+            try await service(req).refuse(c, reason: reason, by: .account(account))
+            return try await render(req, notice: req.t("claim_refused_notice", ["member": c.member.name]))
+        } catch let r as StudyService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func withdraw(req: Request) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let c = try await claimOf(req)
+        guard c.$member.id == me?.id else { throw Abort(.notFound) }
+        do {
+            try await service(req).withdraw(c, by: .account(account))
+            return try await render(req, notice: req.t("claim_withdrawn_notice"))
+        } catch let r as StudyService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func receipt(req: Request) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let c = try await claimOf(req)
+        guard Self.maySee(c, account, me: me),
+              let response = Uploads.receipts(files: req.application.jiliConfig.files).response(c.receipt) else { throw Abort(.notFound) }
+        return response
+    }
+
+    @Sendable func setLimits(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.maySetLimits)
+        let f = try req.content.decode([String: String].self)
+        var amounts: [String: String] = [:]
+        for t in [""] + Tiers.ids { if let v = f["limit_" + (t.isEmpty ? "all" : t)] { amounts[t] = v } }
+        // One member's own limit: those listed (blank removes), and one more by code.
+        for (k, v) in f where k.hasPrefix("limit_member_") { amounts["member:" + k.dropFirst("limit_member_".count)] = v }
+        let code = (f["member_code"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !code.isEmpty { amounts["member:" + code] = f["member_limit"] ?? "" }
+        do {
+            try await service(req).setLimits(amounts, tiers: Tiers.ids, by: .account(account))
+            return try await render(req, notice: req.t("claims_limits_saved"))
+        } catch let r as StudyService.Refusal {
+            var values = r.values
+            if let t = values["tier"] { values["tier"] = Self.scopeLabel(t == "*" ? "" : t, req) }
+            return try await render(req, error: req.t(r.key, values), status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// One step of something decided in steps (a study claim, an event application), taken once: the
+/// status moves only from one of `from` — a conditional update, so a second click or two people at
+/// once change nothing, and the loser is refused with `refusal`. What the step writes (`set`) and its
+/// audit entry share the transaction.
+enum StatusStep {
+    static func take(on db: any Database, table: String, id: Int, from: [String], to: String, refusal: String, at now: Date,
+                     audit: (actor: Actor, entity: String, before: String, after: [String: String]),
+                     set: @escaping @Sendable (any Database, any SQLDatabase, Date) async throws -> Void) async throws {
+        let after = audit.after.merging(["status": to]) { $1 }
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            let moved = try await sql.raw("UPDATE \(ident: table) SET status = \(bind: to) WHERE id = \(bind: id) AND status IN (\(binds: from)) RETURNING id").all()
+            guard moved.count == 1 else { throw OrderService.Refusal(key: refusal) }
+            try await set(db, sql, now)
+            try await Audit.record(on: db, at: now, actor: audit.actor, action: to, entity: audit.entity, id: "\(id)", before: ["status": audit.before], after: after)
+        }
+    }
+}
