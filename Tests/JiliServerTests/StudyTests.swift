@@ -100,6 +100,8 @@ import Vapor
                 (with(["amount": "-5"]), ("r.png", "image/png", Self.png), "金额“-5”不是大于 0 的金额"),
                 (with(["amount": "1.001"]), ("r.png", "image/png", Self.png), "金额“1.001”不是大于 0 的金额"),
                 (with(["spent_on": "2026-13-01"]), ("r.png", "image/png", Self.png), "费用日期“2026-13-01”不是有效日期。"),
+                (with(["spent_on": "-2026-11-20"]), ("r.png", "image/png", Self.png), "费用日期“-2026-11-20”不是有效日期。"),
+                (with(["spent_on": "2026-11-2"]), ("r.png", "image/png", Self.png), "费用日期“2026-11-2”不是有效日期。"),
                 (with(["spent_on": "2026-12-05"]), ("r.png", "image/png", Self.png), "费用日期 2026-12-05 须在今天之前的一年内。"),
                 (with(["spent_on": "2025-01-01"]), ("r.png", "image/png", Self.png), "费用日期 2025-01-01 须在今天之前的一年内。"),
                 (with(["title": "  "]), ("r.png", "image/png", Self.png), "请填写课程、会议或书名"),

@@ -28,7 +28,7 @@ struct PayoutService {
         struct Row: Decodable { let account: String; let total: Int64 }
         var out: [String: Int64] = [:]
         for r in try await sql.raw("""
-            SELECT l.account AS account, SUM(l.amount_fen) AS total FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+            SELECT l.account AS account, CAST(SUM(l.amount_fen) AS BIGINT) AS total FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
             WHERE e.kind = 'study' AND l.account LIKE 'payable:%' GROUP BY l.account
             """).all(decoding: Row.self) {
             out[String(r.account.dropFirst("payable:".count)), default: 0] -= r.total

@@ -70,6 +70,8 @@ struct StudyController: RouteCollection {
         let left: String
         let mine: [ClaimRow]
         let toDecide: [ClaimRow]
+        let decides: Bool
+        let recent: [ClaimRow]
         let step: String
         let events: [SelectOption]
         let limits: [LimitRow]
@@ -112,6 +114,10 @@ struct StudyController: RouteCollection {
             toDecide += waiting.filter { StudyService.mayApproveAsManager(account, me: me, about: $0.member) }.map { row($0, req, canApprove: true) }
             step = step.isEmpty ? "manager" : "both"
         }
+        // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
+        let recent = Self.maySetLimits(account.roleValue)
+            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["approved", "refused"]).sort(\.$id, .descending).limit(50).with(\.$member).all().map { row($0, req) }
+            : []
         let approvedEvents = me == nil ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$status == "approved").with(\.$event).all()
         let limits = try await study.limits()
         let page = Page(
@@ -119,7 +125,7 @@ struct StudyController: RouteCollection {
             limit: allowance?.limitFen.map { Money(fen: $0).display }, paid: Money(fen: allowance?.paidFen ?? 0).display,
             pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
             mine: mine.map { row($0, req, canWithdraw: ["submitted", "manager_approved"].contains($0.status)) },
-            toDecide: toDecide, step: step,
+            toDecide: toDecide, decides: !step.isEmpty, recent: recent, step: step,
             events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn, selected: draft["event"] == "\($0.event.id!)") },
             limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in
                 LimitRow(field: "limit_" + (scope.isEmpty ? "all" : scope.replacingOccurrences(of: "member:", with: "member_")), label: Self.scopeLabel(scope, req),
