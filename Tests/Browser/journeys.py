@@ -519,6 +519,8 @@ for journey in JOURNEYS:
         failed += 1
         print(f"FAIL {journey.__name__}")
         traceback.print_exc()
+        # What the page said when it failed (the screenshots may not outlive the run).
+        print(f"  at {driver.current_url}:\n  " + text_of(driver)[:1200].replace("\n", "\n  "))
         shot(driver, "failed-" + journey.__name__)
     finally:
         driver.quit()

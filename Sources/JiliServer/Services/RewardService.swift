@@ -202,18 +202,12 @@ struct RewardService {
     /// same transaction; audited. A redemption no longer in `from` is refused.
     private func move(_ r: Redemption, from: [String], to: String, by actor: Actor,
                       also: @escaping @Sendable (any Database, Date) async throws -> Void = { _, _ in }) async throws {
-        let now = clock.now()
         let id = r.id!
-        try await db.transaction { db in
-            guard let sql = db as? any SQLDatabase else { throw PointsLedger.Conflict() }
-            let moved = try await sql.raw("""
-                UPDATE redemptions SET status = \(bind: to) WHERE id = \(bind: id) AND status IN (\(binds: from)) RETURNING id
-                """).all()
-            guard moved.count == 1 else { throw Refusal(key: "reward_error_status") }
+        try await StatusStep.take(on: db, table: Redemption.schema, id: id, from: from, to: to, refusal: "reward_error_status", at: clock.now(),
+                                  audit: (actor, "redemption", r.status, [:])) { db, sql, now in
             let field = to == "handed_over" ? ("handed_by", "handed_at") : ("decided_by", "decided_at")
             try await sql.raw("UPDATE redemptions SET \(ident: field.0) = \(bind: actor.name), \(ident: field.1) = \(bind: now) WHERE id = \(bind: id)").run()
             try await also(db, now)
-            try await Audit.record(on: db, at: now, actor: actor, action: to, entity: "redemption", id: "\(id)", before: ["status": r.status], after: ["status": to])
         }
         r.status = to
     }

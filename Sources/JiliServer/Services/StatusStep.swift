@@ -3,10 +3,10 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// One step of something decided in steps (a study claim, an event application), taken once: the
-/// status moves only from one of `from` — a conditional update, so a second click or two people at
-/// once change nothing, and the loser is refused with `refusal`. What the step writes (`set`) and its
-/// audit entry share the transaction.
+/// One step of something decided in steps (a redemption, a study claim, an event application), taken
+/// once: the status moves only from one of `from` — a conditional update, so a second click or two
+/// people at once change nothing, and the loser is refused with `refusal`. What the step writes
+/// (`set`) and its audit entry share the transaction.
 enum StatusStep {
     static func take(on db: any Database, table: String, id: Int, from: [String], to: String, refusal: String, at now: Date,
                      audit: (actor: Actor, entity: String, before: String, after: [String: String]),

@@ -72,7 +72,6 @@ struct StudyController: RouteCollection {
         let toDecide: [ClaimRow]
         let decides: Bool
         let recent: [ClaimRow]
-        let step: String
         let events: [SelectOption]
         let limits: [LimitRow]
         let canSetLimits: Bool
@@ -103,16 +102,13 @@ struct StudyController: RouteCollection {
         let mine = me == nil ? [] : try await StudyClaim.query(on: req.db).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).limit(50).with(\.$member).all()
         // What this account decides: the manager's step for its scope, finance's step.
         var toDecide: [ClaimRow] = []
-        var step = ""
         if [.finance, .leader].contains(account.roleValue) {
             let waiting = try await StudyClaim.query(on: req.db).filter(\.$status == "manager_approved").sort(\.$id).limit(200).with(\.$member).all()
             toDecide += waiting.filter { StudyService.mayApproveAsFinance(account, me: me, claim: $0) }.map { row($0, req, canApprove: true) }
-            step = "finance"
         }
         if PromotionController.mayDecide(account.roleValue) {
             let waiting = try await StudyClaim.query(on: req.db).filter(\.$status == "submitted").sort(\.$id).limit(500).with(\.$member).all()
             toDecide += waiting.filter { StudyService.mayApproveAsManager(account, me: me, about: $0.member) }.map { row($0, req, canApprove: true) }
-            step = step.isEmpty ? "manager" : "both"
         }
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
         let recent = Self.maySetLimits(account.roleValue)
@@ -125,7 +121,7 @@ struct StudyController: RouteCollection {
             limit: allowance?.limitFen.map { Money(fen: $0).display }, paid: Money(fen: allowance?.paidFen ?? 0).display,
             pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
             mine: mine.map { row($0, req, canWithdraw: ["submitted", "manager_approved"].contains($0.status)) },
-            toDecide: toDecide, decides: !step.isEmpty, recent: recent, step: step,
+            toDecide: toDecide, decides: [.finance, .leader].contains(account.roleValue) || PromotionController.mayDecide(account.roleValue), recent: recent,
             events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn, selected: draft["event"] == "\($0.event.id!)") },
             limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in
                 LimitRow(field: "limit_" + (scope.isEmpty ? "all" : scope.replacingOccurrences(of: "member:", with: "member_")), label: Self.scopeLabel(scope, req),
@@ -178,7 +174,7 @@ struct StudyController: RouteCollection {
         return c
     }
 
-    /// Whether `account` may take the claim's next step; nil when it may see the claim but not decide it.
+    /// Whether `account` may take the claim's next step (false when it may see the claim but not decide it).
     static func mayDecide(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
         switch c.status {
         case "submitted": StudyService.mayApproveAsManager(account, me: me, about: c.member)
