@@ -33,7 +33,8 @@ struct ActivityController: RouteCollection {
         let kind: String
         let day: String
         let count: Int
-        let note: String
+        /// nil when empty: Leaf's `#if` is true for an empty string.
+        let note: String?
         let by: String
     }
 
@@ -66,7 +67,7 @@ struct ActivityController: RouteCollection {
         let clock = req.application.jiliClock
         return try await req.view.render("activities", Page(
             layout: Layout(req, title: req.t("activities_title")),
-            rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note, by: $0.recordedBy) },
+            rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note.isEmpty ? nil : $0.note, by: $0.recordedBy) },
             kinds: kinds.map { SelectOption(value: $0.code, label: $0.name) },
             canRecord: Self.mayRecordAny(account.roleValue), canDefine: Self.mayDefine(account.roleValue),
             today: clock.format(clock.now(), "yyyy-MM-dd"), error: error, notice: notice)).encodeResponse(status: status, for: req)

@@ -36,7 +36,8 @@ struct RewardController: RouteCollection {
         let id: Int
         let name: String
         let kind: String
-        let text: String
+        /// nil when empty: Leaf's `#if` is true for an empty string.
+        let text: String?
         let price: Int64
         let left: String?
         let soldOut: Bool
@@ -97,7 +98,7 @@ struct RewardController: RouteCollection {
         return try await req.view.render("rewards/catalogue", Page(
             layout: Layout(req, title: req.t("rewards_title")), balance: balance,
             items: items.map { i in
-                ItemRow(id: i.id!, name: i.name, kind: req.t("reward_kind_\(i.kind)"), text: i.text, price: i.price,
+                ItemRow(id: i.id!, name: i.name, kind: req.t("reward_kind_\(i.kind)"), text: i.text.isEmpty ? nil : i.text, price: i.price,
                         left: i.available.map { req.t("rewards_left", ["count": "\($0)"]) }, soldOut: (i.available ?? 1) <= 0,
                         affordable: (balance ?? 0) >= i.price, approval: i.needsApproval)
             },

@@ -20,7 +20,8 @@ struct TitleController: RouteCollection {
         let code: String
         let name: String
         let when: String
-        let reason: String
+        /// nil when empty: Leaf's `#if` is true for an empty string.
+        let reason: String?
     }
 
     struct Row: Encodable {
@@ -28,7 +29,7 @@ struct TitleController: RouteCollection {
         let icon: String
         let name: String
         let rule: String
-        let privilege: String
+        let privilege: String?
         let holders: [Holder]
     }
 
@@ -63,9 +64,9 @@ struct TitleController: RouteCollection {
         let clock = req.application.jiliClock
         let rows = titles.map { t in
             Row(id: t.id!, icon: t.icon, name: t.name, rule: Self.ruleText(t, req),
-                privilege: t.privilege.isEmpty ? "" : req.t("title_privilege", ["privilege": t.privilege, "days": "\(t.privilegeDays)"]),
+                privilege: t.privilege.isEmpty ? nil : req.t("title_privilege", ["privilege": t.privilege, "days": "\(t.privilegeDays)"]),
                 holders: honors.filter { $0.$title.id == t.id }.prefix(20).map {
-                    Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason)
+                    Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason.isEmpty ? nil : $0.reason)
                 })
         }
         let pending = account.roleValue == .leader
