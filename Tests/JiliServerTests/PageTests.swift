@@ -79,6 +79,31 @@ import Vapor
         }
     }
 
+    @Test func aWideBranchShowsItsLargestMembersAndLinksToTheRest() async throws {
+        try await withTestApp { app in
+            // A new member under m10 gets 35 direct members; the one who sold shows first, 30 are shown, 5 are a link.
+            let members = MemberService(db: app.db, clock: app.jiliClock)
+            _ = try await members.add(code: "w0", .init(name: "宽", phone: nil, sponsorCode: "m10", tier: "agent", status: "active",
+                                                      departmentID: nil, positionID: nil), by: .system)
+            for i in 1...35 {
+                _ = try await members.add(code: "w\(i)", .init(name: "宽\(i)", phone: nil, sponsorCode: "w0", tier: "vip", status: "active",
+                                                              departmentID: nil, positionID: nil), by: .system)
+            }
+            let w35 = try #require(try await Member.query(on: app.db).filter(\.$code == "w35").first())
+            let product = try #require(try await Product.query(on: app.db).first())
+            _ = try await OrderService(db: app.db, clock: JiliClock(now: { testNow })).create(
+                code: nil, seller: w35, customerID: nil, lines: [.init(productID: product.id!, quantity: 1)], paidAt: nil, by: .system)
+            var leader = try await Visitor.signedIn(app, "leader")
+            let html = try await leader.get("/team?root=w0").body
+            #expect(html.visibleText.contains("另外 5 位直属成员 →"))
+            #expect(html.contains("href=\"/members/w0\">另外 5 位直属成员"))
+            let shown = (1...35).filter { html.contains("href=\"/members/w\($0)\"") }
+            #expect(shown.count == 30 && shown.contains(35))
+            // Ties (no sales) in the order they joined.
+            #expect(shown == [Int](1...29) + [35])
+        }
+    }
+
     @Test func membersCanBeSearchedAndFiltered() async throws {
         try await withTestApp { app in
             var leader = try await Visitor.signedIn(app, "leader")

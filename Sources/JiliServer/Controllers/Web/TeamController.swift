@@ -242,26 +242,54 @@ struct TeamController: RouteCollection {
         if case .department = scope, root.$sponsor.id == nil, let me { root = me }
         let period = req.application.jiliClock.currentPeriod
         let nodes = try await TeamQueries(db: req.db).subtree(root: root, period: period.description)
-        // The titles each member holds, as icons beside their name.
+        // What is shown: three levels, the largest branches first, at most `perNode` under each and
+        // `budget` in all (a page a phone can take); the rest is a link to its own tree.
+        let perNode = 30, budget = 600
+        func ordered(_ ids: [Int]) -> [Int] {
+            ids.sorted { (nodes[$0]!.branchVolume, -$0) > (nodes[$1]!.branchVolume, -$1) }
+        }
+        var shown: Set<Int> = [root.id!]
+        var level = [root.id!]
+        for _ in 0..<3 {
+            var next: [Int] = []
+            for id in level {
+                for c in ordered(nodes[id]!.children).prefix(perNode) where shown.count < budget {
+                    shown.insert(c)
+                    next.append(c)
+                }
+            }
+            level = next
+        }
+        var members: [Int: Member] = [:]
         var icons: [Int: String] = [:]
-        for h in try await Honor.query(on: req.db).filter(\.$kind == "title").filter(\.$member.$id ~~ Array(nodes.keys)).with(\.$title).all() {
-            if let t = h.title, !(icons[h.$member.id]?.contains(t.icon) ?? false) { icons[h.$member.id, default: ""] += t.icon }
+        let ids = Array(shown)
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            for m in try await Member.query(on: req.db).filter(\.$id ~~ chunk).all() { members[m.id!] = m }
+            // The titles each member holds, as icons beside their name.
+            for h in try await Honor.query(on: req.db).filter(\.$kind == "title").filter(\.$member.$id ~~ chunk).with(\.$title).all() {
+                if let t = h.title, !(icons[h.$member.id]?.contains(t.icon) ?? false) { icons[h.$member.id, default: ""] += t.icon }
+            }
         }
         let people = req.t("team_headcount")
         let more = req.t("team_more")
         func node(_ id: Int, depth: Int) -> String {
             let b = nodes[id]!
-            let m = b.member
+            let m = members[id]!
             let label = "<a href=\"/members/\(HTML.escape(m.code))\">\(HTML.escape(m.name))</a>"
                 + (icons[id].map { " <span class=\"badges\">\(HTML.escape($0))</span>" } ?? "")
                 + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
                 + (m.status != "active" ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
                 + " <span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"
             if b.children.isEmpty { return "<li class=\"leaf\">\(label)</li>" }
-            if depth >= 3 {
+            let visible = ordered(b.children).filter { shown.contains($0) }
+            if visible.isEmpty {
                 return "<li>\(label) <a class=\"more\" href=\"/team?root=\(HTML.escape(m.code))\">\(HTML.escape(more))</a></li>"
             }
-            let children = b.children.sorted().map { node($0, depth: depth + 1) }.joined()
+            var children = visible.map { node($0, depth: depth + 1) }.joined()
+            if visible.count < b.children.count {
+                children += "<li class=\"leaf\"><a class=\"more\" href=\"/members/\(HTML.escape(m.code))\">"
+                    + HTML.escape(req.t("team_others", ["n": "\(b.children.count - visible.count)"])) + "</a></li>"
+            }
             return "<li><details\(depth < 1 ? " open" : "")><summary>\(label)</summary><ul>\(children)</ul></details></li>"
         }
         var parentCode: String?
