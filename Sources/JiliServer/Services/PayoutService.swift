@@ -34,8 +34,8 @@ struct PayoutService {
             out[String(r.account.dropFirst("payable:".count)), default: 0] -= r.total
         }
         guard !out.isEmpty else { return [:] }
-        for t in try await PayoutTransfer.query(on: db).filter(\.$memberCode ~~ Array(out.keys)).filter(\.$untaxedFen > 0).all() {
-            out[t.memberCode, default: 0] -= t.untaxedFen
+        for t in try await PayoutTransfer.query(on: db).filter(\.$untaxedFen > 0).all() where out[t.memberCode] != nil {
+            out[t.memberCode]! -= t.untaxedFen
         }
         return out.filter { $0.value > 0 }
     }
