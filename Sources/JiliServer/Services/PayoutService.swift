@@ -14,11 +14,16 @@ struct PayoutService {
 
     /// What the ledger owes each member (payable balances below zero), by member code.
     func owed() async throws -> [String: Int64] {
+        guard let sql = db as? any SQLDatabase else { return [:] }
+        struct Row: Decodable { let account: String; let total: Int64 }
+        // Summed by the database, one row per member (not every line of every month read back).
         var out: [String: Int64] = [:]
-        for line in try await JournalLine.query(on: db).filter(\.$account =~ "payable:").all() {
-            out[String(line.account.dropFirst("payable:".count)), default: 0] -= line.amountFen
+        for r in try await sql.raw("""
+            SELECT account, CAST(SUM(amount_fen) AS BIGINT) AS total FROM journal_lines WHERE account LIKE 'payable:%' GROUP BY account
+            """).all(decoding: Row.self) where r.total < 0 {
+            out[String(r.account.dropFirst("payable:".count))] = -r.total
         }
-        return out.filter { $0.value > 0 }
+        return out
     }
 
     /// What of each member's payable is study claims paid back and not yet paid out (not income,
