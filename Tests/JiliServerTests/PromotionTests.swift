@@ -236,4 +236,47 @@ import Vapor
             #expect(try await agent.post("/promotion/ladder", [:], from: "/promotion").status == .forbidden)
         }
     }
+
+    @Test func aLongListOfProposalsIsPagedAndAManagerFindsTheirsAndApprovesAllAtOnce() async throws {
+        try await withTestApp { app in
+            // Enough proposals for three pages: one for every active member without one (vip → agent,
+            // others → vip, for the test's sake).
+            let taken = Set(try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").all().map { $0.$member.id })
+            var added: [PromotionProposal] = []
+            for m in try await Member.query(on: app.db).sort(\.$id).all() where !taken.contains(m.id!) && m.status == "active" {
+                let p = PromotionProposal()
+                p.period = "2026-10"
+                p.$member.id = m.id!
+                p.fromTier = m.tier
+                p.toTier = m.tier == "vip" ? "agent" : "vip"
+                p.move = m.tier == "vip" ? "promote" : "demote"
+                p.measures = "[]"
+                p.status = "pending"
+                p.note = ""
+                added.append(p)
+            }
+            try await DemoTeam.insertBatches(added, on: app.db)
+            let all = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == "pending").with(\.$member).all()
+            #expect(all.count > 2 * PromotionController.perPage)
+            var leader = try await Visitor.signedIn(app, "leader")
+            let first = try await leader.get("/promotion/proposals").body
+            #expect(first.visibleText.contains("待审批 (\(all.count))") && first.visibleText.contains("1 / 3"))
+            #expect(first.components(separatedBy: "name=\"ids[]\"").count - 1 == PromotionController.perPage)
+            let third = try await leader.get("/promotion/proposals?page=3").body
+            #expect(third.components(separatedBy: "name=\"ids[]\"").count - 1 == all.count - 2 * PromotionController.perPage)
+
+            // The manager (m3) sees exactly their subtree's, wherever they are in the list, and approves
+            // all of them with one button; nobody else's changes.
+            let m3 = try #require(try await Member.query(on: app.db).filter(\.$code == "m3").first())
+            let mine = all.filter { $0.member.path.hasPrefix(m3.path) && $0.member.id != m3.id }
+            var manager = try await Visitor.signedIn(app, "manager")
+            let page = try await manager.get("/promotion/proposals").body.visibleText
+            #expect(page.contains("待审批 (\(mine.count))"))
+            let done = try await manager.post("/promotion/proposals", ["action": "approve", "scope": "all"], from: "/promotion/proposals")
+            #expect(done.body.visibleText.contains("已批准 \(mine.count) 条。"))
+            let left = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == "pending").count()
+            #expect(left == all.count - mine.count)
+            #expect(try await PromotionProposal.query(on: app.db).filter(\.$status == "approved").with(\.$member).all().allSatisfy { $0.member.path.hasPrefix(m3.path) })
+        }
+    }
 }

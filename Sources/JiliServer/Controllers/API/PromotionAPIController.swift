@@ -117,9 +117,9 @@ struct PromotionAPIController: RouteCollection {
         let clock = req.application.jiliClock
         try await PromotionService(db: req.db, clock: clock).lapse()
         let t = APIController.english(req.application)
-        return try await PromotionProposal.query(on: req.db).filter(\.$period == clock.currentPeriod.previous.description).filter(\.$status == "pending")
-            .with(\.$member).sort(\.$id).limit(2_000).all()
-            .filter { PromotionController.mayDecide(account, me: me, about: $0.member) }
+        // The scope is in the query: a manager deep in a large team gets theirs (at most 5,000, what one decision takes).
+        return try await PromotionController.decidable(req, account, me: me, period: clock.currentPeriod.previous.description)
+            .with(\.$member).sort(\.$id).limit(5_000).all()
             .map { p in
                 ProposalDTO(id: p.id!, period: p.period, member: p.member.code, from: p.fromTier, to: p.toTier, move: p.move, status: p.status,
                             measures: PromotionService.decode(p.measures).compactMap(LadderText.measure).map { dto($0, t) })

@@ -102,8 +102,7 @@ struct PromotionController: RouteCollection {
         if canDecide {
             try await service.lapse()
             // Only those the viewer may decide: a manager's count is their scope's.
-            pending = try await PromotionProposal.query(on: req.db).filter(\.$status == "pending").with(\.$member).limit(2_000).all()
-                .filter { Self.mayDecide(account, me: me, about: $0.member) }.count
+            pending = try await Self.decidable(req, account, me: me, period: req.application.jiliClock.currentPeriod.previous.description).count()
         }
         return try await req.view.render("promotion/index", Page(
             layout: Layout(req, title: req.t("promotion_title")), published: current != nil, steps: steps,
@@ -136,10 +135,40 @@ struct PromotionController: RouteCollection {
         let effective: String
         let pending: [ProposalRow]
         let decided: [ProposalRow]
+        /// Every pending proposal the viewer may decide, and the page of them shown.
+        let total: Int
+        let page: Int
+        let pages: Int
+        let previous: String?
+        let next: String?
         let evaluated: String?
         let canEvaluate: Bool
         let error: String?
         let notice: String?
+    }
+
+    /// Proposals per page: a phone can take them.
+    static let perPage = 100
+
+    /// The month's pending proposals `account` may decide, as a query: everyone's for the leader and the
+    /// operations director, a manager's scope without themselves. The scope is in the query, so that a
+    /// manager deep in a large team finds theirs among tens of thousands.
+    static func decidable(_ req: Request, _ account: Account, me: Member?, period: String) -> QueryBuilder<PromotionProposal> {
+        var q = PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status == "pending")
+            .join(Member.self, on: \PromotionProposal.$member.$id == \Member.$id)
+        switch account.roleValue {
+        case .leader, .director: break
+        case .salesManager, .departmentManager:
+            switch Permissions.memberScope(account, member: me) {
+            case .department(let id)?: q = q.filter(Member.self, \.$department.$id == id)
+            case .subtree(let path)?, .selfAndDownlineSummary(let path)?: q = q.filter(Member.self, \.$path =~ path)
+            case .all?: break
+            case nil: q = q.filter(\.$id == -1)
+            }
+            if let me { q = q.filter(Member.self, \.$id != me.id!) }
+        default: q = q.filter(\.$id == -1)
+        }
+        return q
     }
 
     func renderProposals(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -149,8 +178,14 @@ struct PromotionController: RouteCollection {
         let service = PromotionService(db: req.db, clock: clock)
         try await service.lapse()
         let period = clock.currentPeriod.previous.description
-        let all = try await PromotionProposal.query(on: req.db).filter(\.$period == period).with(\.$member).sort(\.$id).limit(2_000).all()
-            .filter { Self.mayDecide(account, me: me, about: $0.member) }
+        let total = try await Self.decidable(req, account, me: me, period: period).count()
+        let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
+        let pageNumber = min(max(1, req.query[Int.self, at: "page"] ?? 1), pages)
+        let pending = try await Self.decidable(req, account, me: me, period: period).sort(\.$id)
+            .range(((pageNumber - 1) * Self.perPage)..<(pageNumber * Self.perPage)).with(\.$member).all()
+        let decided = try await PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status != "pending")
+            .sort(\.$decidedAt, .descending).limit(500).with(\.$member).all()
+            .filter { Self.mayDecide(account, me: me, about: $0.member) }.prefix(50)
         func row(_ p: PromotionProposal) -> ProposalRow {
             ProposalRow(id: p.id!, member: p.member.name, code: p.member.code, from: req.t("tier_\(p.fromTier)"), to: req.t("tier_\(p.toTier)"),
                         promote: p.move == "promote",
@@ -161,7 +196,9 @@ struct PromotionController: RouteCollection {
         let evaluation = try await PromotionEvaluation.query(on: req.db).filter(\.$period == period).first()
         let page = ProposalsPage(
             layout: Layout(req, title: req.t("promotion_proposals_title")), period: period, effective: clock.currentPeriod.description,
-            pending: all.filter { $0.status == "pending" }.map(row), decided: all.filter { $0.status != "pending" }.map(row),
+            pending: pending.map(row), decided: decided.map(row), total: total, page: pageNumber, pages: pages,
+            previous: pageNumber > 1 ? "/promotion/proposals?page=\(pageNumber - 1)" : nil,
+            next: pageNumber < pages ? "/promotion/proposals?page=\(pageNumber + 1)" : nil,
             evaluated: evaluation.map { e in
                 req.t(e.status == "done" ? "promotion_evaluated" : "promotion_evaluating",
                       ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)", "at": clock.format(e.finishedAt ?? e.startedAt)])
@@ -179,10 +216,14 @@ struct PromotionController: RouteCollection {
             var ids: [Int]?
             var action: String
             var note: String?
+            /// "all": every pending proposal the viewer may decide, on every page.
+            var scope: String?
         }
         let form = try req.content.decode(Form.self)
         guard ["approve", "reject"].contains(form.action) else { throw Abort(.badRequest) }
-        let ids = form.ids ?? []
+        let ids = form.scope == "all"
+            ? try await Self.decidable(req, account, me: me, period: req.application.jiliClock.currentPeriod.previous.description).all(\.$id)
+            : form.ids ?? []
         guard !ids.isEmpty else { return try await renderProposals(req, error: req.t("promotion_error_none"), status: .unprocessableEntity) }
         let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let count = try await PromotionService(db: req.db, clock: req.application.jiliClock)
