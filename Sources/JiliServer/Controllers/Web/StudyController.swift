@@ -42,11 +42,9 @@ struct StudyController: RouteCollection {
         let spentOn: String
         let amount: String
         let status: String
-        let statusCode: String
         let steps: String?
         let note: String?
         let canWithdraw: Bool
-        let canApprove: Bool
     }
 
     struct LimitRow: Encodable {
@@ -81,15 +79,15 @@ struct StudyController: RouteCollection {
         let notice: String?
     }
 
-    func row(_ c: StudyClaim, _ req: Request, canWithdraw: Bool = false, canApprove: Bool = false) -> ClaimRow {
+    func row(_ c: StudyClaim, _ req: Request, canWithdraw: Bool = false) -> ClaimRow {
         let clock = req.application.jiliClock
         var steps: [String] = []
         if let by = c.managerBy, let at = c.managerAt { steps.append(req.t("claim_step_manager", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
         if let by = c.financeBy, let at = c.financeAt { steps.append(req.t("claim_step_finance", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
         if let by = c.refusedBy, let at = c.refusedAt { steps.append(req.t("claim_step_refused", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
         return ClaimRow(id: c.id!, member: c.member.name, code: c.member.code, kind: req.t("claim_kind_\(c.kind)"), title: c.title, spentOn: c.spentOn,
-                        amount: Money(fen: c.amountFen).display, status: req.t("claim_status_\(c.status)"), statusCode: c.status,
-                        steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw, canApprove: canApprove)
+                        amount: Money(fen: c.amountFen).display, status: req.t("claim_status_\(c.status)"),
+                        steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw)
     }
 
     func render(_ req: Request, error: String? = nil, notice: String? = nil, draft: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
@@ -100,16 +98,12 @@ struct StudyController: RouteCollection {
         let year = Int(clock.format(clock.now(), "yyyy"))!
         let allowance = me == nil ? nil : try await study.allowance(me!, year: year)
         let mine = me == nil ? [] : try await StudyClaim.query(on: req.db).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).limit(50).with(\.$member).all()
-        // What this account decides: the manager's step for its scope, finance's step.
-        var toDecide: [ClaimRow] = []
-        if [.finance, .leader].contains(account.roleValue) {
-            let waiting = try await StudyClaim.query(on: req.db).filter(\.$status == "manager_approved").sort(\.$id).limit(200).with(\.$member).all()
-            toDecide += waiting.filter { StudyService.mayApproveAsFinance(account, me: me, claim: $0) }.map { row($0, req, canApprove: true) }
-        }
-        if PromotionController.mayDecide(account.roleValue) {
-            let waiting = try await StudyClaim.query(on: req.db).filter(\.$status == "submitted").sort(\.$id).limit(500).with(\.$member).all()
-            toDecide += waiting.filter { StudyService.mayApproveAsManager(account, me: me, about: $0.member) }.map { row($0, req, canApprove: true) }
-        }
+        // What this account decides: the manager's step for its scope, finance's step (one rule, `mayDecide`).
+        let decides = [.finance, .leader].contains(account.roleValue) || PromotionController.mayDecide(account.roleValue)
+        let toDecide = decides
+            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["submitted", "manager_approved"]).sort(\.$id).limit(1_000).with(\.$member).all()
+                .filter { Self.mayDecide($0, account, me: me) }.map { row($0, req) }
+            : []
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
         let recent = Self.maySetLimits(account.roleValue)
             ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["approved", "refused"]).sort(\.$id, .descending).limit(50).with(\.$member).all().map { row($0, req) }
@@ -121,7 +115,7 @@ struct StudyController: RouteCollection {
             limit: allowance?.limitFen.map { Money(fen: $0).display }, paid: Money(fen: allowance?.paidFen ?? 0).display,
             pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
             mine: mine.map { row($0, req, canWithdraw: ["submitted", "manager_approved"].contains($0.status)) },
-            toDecide: toDecide, decides: [.finance, .leader].contains(account.roleValue) || PromotionController.mayDecide(account.roleValue), recent: recent,
+            toDecide: toDecide, decides: decides, recent: recent,
             events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn, selected: draft["event"] == "\($0.event.id!)") },
             limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in
                 LimitRow(field: "limit_" + (scope.isEmpty ? "all" : scope.replacingOccurrences(of: "member:", with: "member_")), label: Self.scopeLabel(scope, req),
