@@ -11,9 +11,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var hostname = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 8080
     @Flag(help: "Start without the demo team: the first visit creates the leader's account.") var noDemo = false
+    @Flag(help: "Run on the clock JILI_NOW gives (tests and demos only: a team's server keeps the real date).") var allowJiliNow = false
 
     func run() async throws {
-        try await JiliServer.serve(config: try Self.config(demo: !noDemo), hostname: hostname, port: port)
+        let config = try Self.config(demo: !noDemo)
+        if config.clockStart != nil, !allowJiliNow {
+            throw Failure(lines: ["JILI_NOW is set: a server for a team runs on the real date. Unset JILI_NOW, or pass --allow-jili-now for a test or a demo."])
+        }
+        try await JiliServer.serve(config: config, hostname: hostname, port: port)
     }
 
     /// The configuration from the environment; its problems are printed one per line (exit 2).

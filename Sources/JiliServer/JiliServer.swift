@@ -26,6 +26,9 @@ public enum JiliServer {
         case .sqlite(let path): lines.append("database: SQLite \(path)")
         case .postgres: lines.append("database: PostgreSQL (DATABASE_URL)")
         }
+        if let start = config.clockStart {
+            lines.append("clock: started at \(config.clock.format(start)) Shanghai time (JILI_NOW), not the machine's date")
+        }
         if demo {
             lines.append("demo accounts (password \(DemoTeam.password)):")
             for a in DemoTeam.accounts { lines.append("  \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.role.rawValue)") }

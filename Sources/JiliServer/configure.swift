@@ -7,8 +7,11 @@ import SQLKit
 import Vapor
 
 /// Sets up an application: database, migrations, sessions, views, middleware and routes.
-/// Everything it needs comes in `config`; nothing is read from the environment here.
-public func configure(_ app: Application, config: AppConfig, clock: JiliClock = JiliClock()) async throws {
+/// Everything it needs comes in `config` (and `clock`, which tests fix); nothing is read from the
+/// environment here.
+public func configure(_ app: Application, config: AppConfig, clock: JiliClock? = nil) async throws {
+    // The clock given (tests), else the configuration's: the machine's, or JILI_NOW's.
+    let clock = clock ?? config.clock
     app.jiliConfig = config
     app.jiliClock = clock
     app.directory = DirectoryConfiguration(workingDirectory: config.home.hasSuffix("/") ? config.home : config.home + "/")
@@ -30,7 +33,7 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         }
     }
-    app.migrations.addJili()
+    app.migrations.addJili(clock: clock)
     // Caches shared by requests, made before any request (the application's storage is not for concurrent writes).
     _ = app.estimates
     _ = app.leaderboards
@@ -81,58 +84,6 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock = 
         let demo = DemoTeam(clock: clock)
         try await demo.create(on: app.db, passwords: app.password.async)
         try await demo.settleDemoMonths(on: app.db, files: config.files)
-    }
-}
-
-/// The time, passed in so that tests can fix it.
-public struct JiliClock: Sendable {
-    public var now: @Sendable () -> Date
-    public var timeZone: TimeZone
-    public init(now: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
-        self.now = now
-        self.timeZone = timeZone
-    }
-
-    /// The month of an instant in the team's time zone.
-    public func period(of date: Date) -> Period {
-        PlanClock(timeZone: timeZone).period(ofInstant: Int64(date.timeIntervalSince1970.rounded(.down)))
-    }
-
-    public var currentPeriod: Period { period(of: now()) }
-
-    /// The first instant of a month in the team's time zone.
-    public func start(of period: Period) -> Date {
-        let wall = CivilDate.days(year: period.year, month: period.month, day: 1) * 86_400
-        return Date(timeIntervalSince1970: Double(PlanClock(timeZone: timeZone).instant(fromWall: wall)))
-    }
-
-    /// Dates for pages, in the team's time zone: `yyyy-MM-dd HH:mm` unless another pattern is given.
-    /// The pattern's letters are `yyyy`, `MM`, `dd`, `HH`, `mm` and `ss` (numbers, zero-padded); any
-    /// other character is written as it is. (A DateFormatter made per call cost a tenth of a page.)
-    public func format(_ date: Date, _ pattern: String = "yyyy-MM-dd HH:mm") -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        var out = ""
-        var rest = Substring(pattern)
-        func pad(_ v: Int?, _ width: Int) -> String {
-            let digits = String(v ?? 0)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        while let first = rest.first {
-            let run = rest.prefix { $0 == first }
-            switch first {
-            case "y": out += pad(c.year, run.count)
-            case "M": out += pad(c.month, run.count)
-            case "d": out += pad(c.day, run.count)
-            case "H": out += pad(c.hour, run.count)
-            case "m": out += pad(c.minute, run.count)
-            case "s": out += pad(c.second, run.count)
-            default: out += run
-            }
-            rest = rest.dropFirst(run.count)
-        }
-        return out
     }
 }
 

@@ -2,7 +2,10 @@
 
 Usage: python3 Tests/Browser/journeys.py BASE_URL [SCREENSHOT_FOLDER]
 Prints one line per journey and a closing 'N passed, N failed' line; exits 1 on any failure.
+With JILI_NOW set (as for the server: `JILI_NOW=… jili serve --allow-jili-now`), the journeys' "today"
+is that instant, so that they agree with the demo team the server built on it.
 """
+import datetime
 import os
 import time
 import sys
@@ -17,6 +20,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 BASE = sys.argv[1].rstrip("/")
 SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
 PASSWORD = "jili-demo-2026"
+# The server's clock: JILI_NOW when it was started with one, else the machine's (seconds since 1970).
+NOW = datetime.datetime.fromisoformat(os.environ["JILI_NOW"]).timestamp() if os.environ.get("JILI_NOW") else time.time()
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def browser():
@@ -493,7 +499,7 @@ def agent_applies_for_an_industry_event_and_the_manager_approves(driver):
     WebDriverWait(driver, 10).until(lambda d: "参加“中国美妆私域增长大会”" in text_of(d))
     driver.delete_all_cookies()
     sign_in(driver, "agent")
-    driver.get(BASE + "/training?month=" + time.strftime("%Y-%m", time.localtime(time.time() + 21 * 86400)))
+    driver.get(BASE + "/training?month=" + datetime.datetime.fromtimestamp(NOW + 21 * 86400, SHANGHAI).strftime("%Y-%m"))
     assert "中国美妆私域增长大会" in text_of(driver) and "已批准" in text_of(driver), text_of(driver)
     fits_the_phone(driver)
     shot(driver, "training-calendar-agent")

@@ -149,12 +149,19 @@ import Testing
 
 /// The database commands: import, export, migrate on a fresh SQLite file.
 @Suite struct DatabaseCommandTests {
+    /// On the day the example's orders were paid (`JILI_NOW`), whatever the machine's date; a faked
+    /// machine clock (`.ci/run`'s boundary runs) is passed on.
+    func environment(data: String) -> [String: String] {
+        ["JILI_DATA": data, "PATH": "/usr/bin:/bin", "JILI_NOW": "2026-11-29T12:00:00+08:00"]
+            .merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("FAKETIME") || $0.key == "LD_PRELOAD" }) { $1 }
+    }
+
     func jili(_ arguments: [String], data: String) throws -> CommandLineTests.Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        p.environment = ["JILI_DATA": data, "PATH": "/usr/bin:/bin"]
+        p.environment = environment(data: data)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -183,6 +190,35 @@ import Testing
         #expect(export.status == 0)
         #expect(export.out.hasPrefix("\u{FEFF}id,name,sponsor_id,tier,joined_at,status\r\n"))
         #expect(export.out.contains("E,陈静,D,vip,2025-08-15,inactive"))
+    }
+
+    /// `JILI_NOW` is for tests and demos: `jili serve` refuses it unless told `--allow-jili-now`, and
+    /// then says it runs on that clock.
+    @Test func serveRefusesAGivenClockUnlessAllowed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-now-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let refused = try jili(["serve", "--no-demo", "--port", "0"], data: folder + "/jili.sqlite")
+        #expect(refused.status == 2)
+        #expect(refused.err == "JILI_NOW is set: a server for a team runs on the real date. Unset JILI_NOW, or pass --allow-jili-now for a test or a demo.\n")
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        p.arguments = ["serve", "--no-demo", "--port", String(Int.random(in: 20_000..<40_000)), "--allow-jili-now"]
+        p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        p.environment = environment(data: folder + "/jili.sqlite")
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var seen = ""
+        while !seen.contains("\nclock:") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        p.terminate()
+        p.waitUntilExit()
+        #expect(seen.contains("clock: started at 2026-11-29 12:00 Shanghai time (JILI_NOW), not the machine's date"), "\(seen)")
     }
 
     /// `jili pay`: the worked example's month settled from the database is the same as from the

@@ -9,28 +9,28 @@ import Vapor
 @Suite struct KeptSignInTests {
     @Test func aKeptValueLastsItsLifetimeAndNotASecondMore() {
         let kept = RecentReads<String, Int>(lifetime: 5, capacity: 3)
-        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        let t0 = ContinuousClock.now
         kept.keep("a", 1, now: t0)
         #expect(kept.fresh("a", now: t0) == 1)
-        #expect(kept.fresh("a", now: t0.addingTimeInterval(4.999)) == 1)
-        #expect(kept.fresh("a", now: t0.addingTimeInterval(5)) == nil)
+        #expect(kept.fresh("a", now: t0 + .milliseconds(4_999)) == 1)
+        #expect(kept.fresh("a", now: t0 + .seconds(5)) == nil)
         // A clock that went back does not make an old copy fresh.
-        #expect(kept.fresh("a", now: t0.addingTimeInterval(-1)) == nil)
+        #expect(kept.fresh("a", now: t0 + .seconds(-1)) == nil)
         kept.forget("a")
         #expect(kept.fresh("a", now: t0) == nil)
     }
 
     @Test func aFullCacheDropsWhatIsStaleFirst() {
         let kept = RecentReads<String, Int>(lifetime: 5, capacity: 3)
-        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        let t0 = ContinuousClock.now
         kept.keep("old", 1, now: t0)
-        kept.keep("b", 2, now: t0.addingTimeInterval(3))
-        kept.keep("c", 3, now: t0.addingTimeInterval(3))
-        kept.keep("d", 4, now: t0.addingTimeInterval(6))
+        kept.keep("b", 2, now: t0 + .seconds(3))
+        kept.keep("c", 3, now: t0 + .seconds(3))
+        kept.keep("d", 4, now: t0 + .seconds(6))
         #expect(kept.count == 3)
-        #expect(kept.fresh("old", now: t0.addingTimeInterval(6)) == nil)
-        #expect(kept.fresh("b", now: t0.addingTimeInterval(6)) == 2)
-        #expect(kept.fresh("d", now: t0.addingTimeInterval(6)) == 4)
+        #expect(kept.fresh("old", now: t0 + .seconds(6)) == nil)
+        #expect(kept.fresh("b", now: t0 + .seconds(6)) == 2)
+        #expect(kept.fresh("d", now: t0 + .seconds(6)) == 4)
     }
 
     @Test func aPageThatChangesNothingWritesNoSessionAndTheStoredOneIsReadWhenTheCopyIsGone() async throws {

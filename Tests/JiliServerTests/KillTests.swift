@@ -28,7 +28,8 @@ import Vapor
 
     func place() -> Place {
         let id = "k_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
-        var env = ["JILI_HOME": packageRoot, "PATH": "/usr/bin:/bin"]
+        // The process runs on the test's day, whatever the machine's date (the months it may change).
+        var env = ["JILI_HOME": packageRoot, "PATH": "/usr/bin:/bin", "JILI_NOW": testNowText].merging(fakedMachineClock) { $1 }
         if let url = ProcessInfo.processInfo.environment["JILI_TEST_DATABASE_URL"], !url.isEmpty {
             env["DATABASE_URL"] = url
             env["JILI_DB_SCHEMA"] = String(id)
@@ -40,9 +41,10 @@ import Vapor
     }
 
     func withApp<T>(_ place: Place, demo: Bool = false, _ body: (Application) async throws -> T) async throws -> T {
-        let app = try await Application.make(.testing)
+        let app = try await makeTestApplication()
         do {
-            try await configure(app, config: AppConfig(database: place.database, home: packageRoot, demo: demo, bcryptCost: 4))
+            try await configure(app, config: AppConfig(database: place.database, home: packageRoot, demo: demo, bcryptCost: 4),
+                                clock: JiliClock(now: { testNow }))
             let result = try await body(app)
             try await app.asyncShutdown()
             return result

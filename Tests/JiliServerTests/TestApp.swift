@@ -11,6 +11,12 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 /// 2026-11-29 12:00 in Shanghai: the demo team's orders run up to here.
 let testNow = Date(timeIntervalSince1970: 1_795_924_800)
+/// `testNow` as `JILI_NOW` gives it to a `jili` process a test starts (its clock starts there).
+let testNowText = "2026-11-29T12:00:00+08:00"
+
+/// The variables of a faked machine clock (`.ci/run` runs suites under libfaketime at month and year
+/// boundaries), passed on to the processes a test starts so that they see the same machine date.
+let fakedMachineClock: [String: String] = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("FAKETIME") || $0.key == "LD_PRELOAD" }
 
 /// Runs `body` with a fresh Jili: in-memory SQLite, or a schema of its own in the PostgreSQL
 /// database named by JILI_TEST_DATABASE_URL, dropped afterwards. The clock is fixed at `testNow`.
@@ -27,7 +33,7 @@ func withTestApp(demo: Bool = true, _ body: (Application) async throws -> Void) 
     let files = NSTemporaryDirectory() + "jili-test-files-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: files) }
     let config = AppConfig(database: database, home: packageRoot, demo: demo, bcryptCost: 4, files: files)
-    let app = try await Application.make(.testing)
+    let app = try await makeTestApplication()
     do {
         try await configure(app, config: config, clock: JiliClock(now: { testNow }))
         try await body(app)
@@ -38,6 +44,14 @@ func withTestApp(demo: Bool = true, _ body: (Application) async throws -> Void) 
     }
     await dropSchema(app, database)
     try await app.asyncShutdown()
+}
+
+/// An application for a test, logging warnings and errors only (every migration logs at `info`);
+/// `JILI_TEST_LOG=info` (or `debug`, `trace`) asks for more.
+func makeTestApplication() async throws -> Application {
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = ProcessInfo.processInfo.environment["JILI_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+    return app
 }
 
 private func dropSchema(_ app: Application, _ database: AppConfig.Database) async {

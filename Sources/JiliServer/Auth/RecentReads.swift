@@ -7,30 +7,32 @@ import Vapor
 /// read its session and its account again on every request. A change made on this instance is seen
 /// at once (the driver and the account middleware below keep the copy up to date); a change made on
 /// another instance of the same database (signing out there, a role changed there) is seen here at
-/// most `lifetime` seconds later.
+/// most `lifetime` seconds later. Ages are measured on the monotonic clock: a change of the machine's
+/// date neither keeps a copy longer nor drops it early.
 final class RecentReads<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    let lifetime: TimeInterval
+    typealias Instant = ContinuousClock.Instant
+    let lifetime: Duration
     let capacity: Int
-    private let box = NIOLockedValueBox<[Key: (at: Date, value: Value)]>([:])
+    private let box = NIOLockedValueBox<[Key: (at: Instant, value: Value)]>([:])
 
     init(lifetime: TimeInterval, capacity: Int = 100_000) {
-        self.lifetime = lifetime
+        self.lifetime = .milliseconds(Int64((lifetime * 1000).rounded()))
         self.capacity = capacity
     }
 
     /// The kept value when it was read less than `lifetime` ago.
-    func fresh(_ key: Key, now: Date = Date()) -> Value? {
+    func fresh(_ key: Key, now: Instant = .now) -> Value? {
         box.withLockedValue { kept in
             guard let k = kept[key] else { return nil }
-            let age = now.timeIntervalSince(k.at)
-            return age >= 0 && age < lifetime ? k.value : nil
+            let age = k.at.duration(to: now)
+            return age >= .zero && age < lifetime ? k.value : nil
         }
     }
 
-    func keep(_ key: Key, _ value: Value, now: Date = Date()) {
+    func keep(_ key: Key, _ value: Value, now: Instant = .now) {
         box.withLockedValue { kept in
             if kept.count >= capacity {
-                kept = kept.filter { now.timeIntervalSince($0.value.at) < lifetime }
+                kept = kept.filter { $0.value.at.duration(to: now) < lifetime }
                 if kept.count >= capacity { kept.removeAll(keepingCapacity: true) }
             }
             kept[key] = (now, value)

@@ -1,4 +1,5 @@
 import Foundation
+import JiliCore
 
 /// Everything Jili reads from its environment, read once at start. Problems are collected and
 /// reported together rather than one at a time.
@@ -23,15 +24,31 @@ public struct AppConfig: Sendable {
     /// the SQLite file (in the working directory with PostgreSQL; a folder of its own in the temporary
     /// directory for an in-memory database). Instances sharing a database must share this folder.
     public var files: String
+    /// `JILI_NOW`: the instant the clock starts from, for tests and demos (nil: the machine's clock).
+    public var clockStart: Date?
 
     public init(database: Database, home: String, demo: Bool, secureCookies: Bool = false, bcryptCost: Int = 12, files: String? = nil,
-                workingDirectory: String = FileManager.default.currentDirectoryPath) {
+                clockStart: Date? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.clockStart = clockStart
         self.database = database
         self.home = home
         self.demo = demo
         self.secureCookies = secureCookies
         self.bcryptCost = bcryptCost
         self.files = files ?? Self.defaultFiles(database, workingDirectory: workingDirectory)
+    }
+
+    /// The clock the app runs on: the machine's, or one running from `JILI_NOW`.
+    public var clock: JiliClock {
+        clockStart.map(JiliClock.running(from:)) ?? JiliClock()
+    }
+
+    /// Reads `JILI_NOW`: an RFC 3339 date-time with its offset, e.g. `2026-11-29T10:00:00+08:00`.
+    static func clockStart(_ text: String) -> Result<Date, ConfigError> {
+        guard let t = Timestamp(parsing: text), let offset = t.offsetSeconds else {
+            return .failure(ConfigError(problems: ["JILI_NOW: \"\(text.prefix(40))\" is not a date-time with an offset (e.g. 2026-11-29T10:00:00+08:00)"]))
+        }
+        return .success(Date(timeIntervalSince1970: Double(t.wallSeconds - Int64(offset))))
     }
 
     static func defaultFiles(_ database: Database, workingDirectory: String) -> String {
@@ -43,7 +60,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL` (and `JILI_DB_SCHEMA`, a PostgreSQL schema to keep the tables in),
-    /// `JILI_DATA`, `JILI_HOME`, `JILI_SECURE_COOKIES` and `JILI_FILES`.
+    /// `JILI_DATA`, `JILI_HOME`, `JILI_SECURE_COOKIES`, `JILI_FILES` and `JILI_NOW` (the clock's start,
+    /// meant for tests and demos; `jili serve` refuses it unless told `--allow-jili-now`).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        demo: Bool, workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfig {
         var problems: [String] = []
@@ -65,9 +83,17 @@ public struct AppConfig: Sendable {
             problems.append("JILI_HOME: no Resources/Views in \(home) (set JILI_HOME to the folder that holds Resources/ and Public/)")
         }
         let secure = ["1", "true", "yes"].contains(env["JILI_SECURE_COOKIES"]?.lowercased() ?? "")
+        var clockStart: Date?
+        if let now = env["JILI_NOW"], !now.isEmpty {
+            switch Self.clockStart(now) {
+            case .success(let start): clockStart = start
+            case .failure(let error): problems += error.problems
+            }
+        }
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         let files = env["JILI_FILES"].flatMap { $0.isEmpty ? nil : $0 }
-        return AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, workingDirectory: workingDirectory)
+        return AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, clockStart: clockStart,
+                         workingDirectory: workingDirectory)
     }
 
     /// The folder with Resources/: the working directory, or next to the executable and its parents.

@@ -26,7 +26,7 @@ struct M005CreateAuditLog: AsyncMigration {
 
 extension Migrations {
     /// Every migration of Jili, in order. Sessions live in the database (several instances share them).
-    func addJili() {
+    func addJili(clock: JiliClock) {
         add(SessionRecord.migration)
         add(M001CreateOrg())
         add(M002CreateMembers())
@@ -50,7 +50,7 @@ extension Migrations {
         add(M020CreateNominations())
         add(M021CreateWall())
         add(M022AddPrizeTitle())
-        add(M023CreateActivities())
+        add(M023CreateActivities(clock: clock))
         add(M024CreatePoints())
         add(M025CreateRewards())
         add(M026AddPrizePointsAndItems())

@@ -16,7 +16,7 @@ struct M012AddPayoutWithholding: AsyncMigration {
         try await db.schema(PayoutTransfer.schema)
             .field("month", .string, .required, .sql(.default("")))
             .update()
-        let clock = JiliClock()
+        let clock = JiliClock(now: { Date(timeIntervalSince1970: 0) })  // its time zone only
         for batch in try await PayoutBatch.query(on: db).all() {
             try await PayoutTransfer.query(on: db).filter(\.$batch.$id == batch.id!)
                 .set(\.$month, to: clock.period(of: batch.createdAt).description).update()

@@ -4,6 +4,8 @@ import SQLKit
 
 /// Counted activities, for goals on training completed or any activity the team counts.
 struct M023CreateActivities: AsyncMigration {
+    let clock: JiliClock
+
     func prepare(on db: any Database) async throws {
         try await db.schema(ActivityKind.schema)
             .field(.id, .int, .identifier(auto: true))
@@ -30,7 +32,7 @@ struct M023CreateActivities: AsyncMigration {
         let training = ActivityKind()
         training.code = "training"
         training.name = "培训完成"
-        training.createdAt = Date()
+        training.createdAt = clock.now()
         try await training.create(on: db)
     }
 
