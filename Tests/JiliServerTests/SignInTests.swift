@@ -74,8 +74,46 @@ import Vapor
 
     @Test func theNextPageIsOnlyEverOnThisSite() {
         #expect(SignInController.safeNext("/members?tier=vip") == "/members?tier=vip")
+        #expect(SignInController.safeNext("/members?q=%E5%BC%A0%20%E4%B8%89") == "/members?q=%E5%BC%A0%20%E4%B8%89")
         #expect(SignInController.safeNext("https://evil.example/") == "/dashboard")
         #expect(SignInController.safeNext("//evil.example/") == "/dashboard")
         #expect(SignInController.safeNext(nil) == "/dashboard")
+        // A tab is dropped by browsers (`/\t/host` is `//host`); CR/LF would split the header.
+        for bad in ["/\t/evil.example", "/%09/evil.example", "/%2F/evil.example", "/\\evil.example", "/%5Cevil.example",
+                    "/dashboard\r\nSet-Cookie: jili_session=planted", "/dashboard%0d%0aSet-Cookie:%20x=1", "/ /x", "/团队", "dashboard", ""] {
+            #expect(SignInController.safeNext(bad) == "/dashboard", "\(bad.debugDescription)")
+        }
+    }
+
+    /// The `next` of the sign-in form reaches the `Location` header only as a path on this site.
+    @Test func aSignInLinkCannotSetCookiesOrLeaveTheSite() async throws {
+        try await withTestApp { app in
+            for next in ["/dashboard\r\nSet-Cookie: planted=1", "/\t/evil.example", "/%09/evil.example"] {
+                var v = Visitor(app)
+                let token = try await v.get("/signin").csrf ?? ""
+                let page = try await v.request(.POST, "/signin", form: ["_csrf": token, "login": "agent", "password": DemoTeam.password, "next": next])
+                #expect(page.status == .seeOther && page.location == "/dashboard", "\(next.debugDescription) → \(page.location ?? "nil")")
+                #expect(!page.headers[.setCookie].contains { $0.contains("planted") })
+            }
+        }
+    }
+
+    /// Five wrong passwords lock the account, whichever of its names is typed: the right password
+    /// typed as its phone number waits too, and the phone does not get five guesses of its own.
+    @Test func attemptsAreCountedPerAccountWhateverNameIsTyped() async throws {
+        try await withTestApp { app in
+            let agent = try #require(try await Account.query(on: app.db).filter(\.$username == "agent").first())
+            let phone = try #require(agent.phone)
+            var v = Visitor(app)
+            for i in 0..<SignInController.perAccount {
+                _ = try await v.signIn(i % 2 == 0 ? "agent" : phone, password: "guess")
+            }
+            #expect(try await v.signIn(phone).status == .tooManyRequests)
+            // A login that names no account is counted as typed, and does not lock anyone else.
+            var w = Visitor(app)
+            for _ in 0..<SignInController.perAccount { _ = try await w.signIn("nobody", password: "guess") }
+            #expect(try await w.signIn("nobody", password: "guess").status == .tooManyRequests)
+            #expect(try await w.signIn("manager").location == "/dashboard")
+        }
     }
 }

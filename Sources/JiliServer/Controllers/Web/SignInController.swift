@@ -53,14 +53,17 @@ struct SignInController: RouteCollection {
             try await req.view.render("signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: login, next: next, error: error))
                 .encodeResponse(status: status, for: req)
         }
-        let accountFailures = try await failures("account:\(login.lowercased())")
+        // Counted per account whatever name was typed (its username or its phone number), so that
+        // each name does not get guesses of its own; a login that names no account is counted as typed.
+        let account = try await Account.query(on: req.db)
+            .group(.or) { $0.filter(\.$username == login).filter(\.$phone == login) }
+            .first()
+        let accountKey = account.map { "account:\($0.id!)" } ?? "login:\(login.lowercased())"
+        let accountFailures = try await failures(accountKey)
         let addressFailures = try await failures("address:\(address)")
         if accountFailures >= Self.perAccount || addressFailures >= Self.perAddress {
             return try await page(req.t("signin_too_many", ["minutes": "\(Int(Self.window / 60))"]), .tooManyRequests)
         }
-        let account = try await Account.query(on: req.db)
-            .group(.or) { $0.filter(\.$username == login).filter(\.$phone == login) }
-            .first()
         let ok: Bool
         if let account {
             ok = try await req.password.async.verify(form.password, created: account.passwordHash)
@@ -69,7 +72,7 @@ struct SignInController: RouteCollection {
             _ = try? await req.password.async.hash(form.password)
             ok = false
         }
-        for key in ["account:\(login.lowercased())", "address:\(address)"] {
+        for key in [accountKey, "address:\(address)"] {
             try await SignInAttempt(key: key, at: now, succeeded: ok).save(on: req.db)
         }
         guard ok, let account else { return try await page(req.t("signin_failed"), .unauthorized) }
@@ -168,9 +171,20 @@ struct SignInController: RouteCollection {
         req.session.data = SessionData()
     }
 
-    /// Only paths on this site: never an absolute URL (no open redirect).
+    /// Only paths on this site: never an absolute URL (no open redirect), and nothing a header
+    /// could be split with. A path of printable ASCII (no space, tab, CR or LF — a browser drops a
+    /// tab, so `/\t/host` would become `//host`), that starts with one `/`, has no `\`, and stays so
+    /// once its percent-escapes are decoded; anything else goes to the dashboard.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/dashboard" }
+        let fallback = "/dashboard"
+        guard let next, !next.isEmpty, next.utf8.count <= 2_048,
+              next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return fallback }
+        let decoded = next.removingPercentEncoding ?? ""
+        for form in [next, decoded] {
+            guard form.hasPrefix("/"), !form.hasPrefix("//"), !form.contains("\\"),
+                  form.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return fallback }
+        }
+        guard let parts = URLComponents(string: next), parts.scheme == nil, parts.host == nil, parts.path.hasPrefix("/") else { return fallback }
         return next
     }
 }
