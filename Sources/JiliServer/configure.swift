@@ -70,12 +70,13 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
     app.catalog = try Catalog(folder: config.home + "/Resources/Locales")
 
     app.middleware = Middlewares()
-    app.middleware.use(ErrorPages())
+    // Outermost, so that error pages (404, 403, 429, 500, the API's errors) carry them too.
     app.middleware.use(SecurityHeaders())
+    app.middleware.use(ErrorPages())
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
     // After the sessions: the error page of a refused file path (`../`) shows the frame, which needs one.
-    app.middleware.use(FileMiddleware(publicDirectory: config.home + "/Public/"))
+    app.middleware.use(PublicFiles(folder: config.home + "/Public/"))
 
     try routes(app)
 

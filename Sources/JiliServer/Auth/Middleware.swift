@@ -92,6 +92,22 @@ struct SecurityHeaders: AsyncMiddleware {
     }
 }
 
+/// The files of Public/ (the style sheet). A path with a part longer than a file name can be (255
+/// bytes) is no file: it goes on to the routes, which answer 404, instead of the file system's
+/// "file name too long" becoming a 500.
+struct PublicFiles: AsyncMiddleware {
+    let files: FileMiddleware
+
+    init(folder: String) { files = FileMiddleware(publicDirectory: folder) }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.url.path.split(separator: "/").contains(where: { $0.utf8.count > 255 }) {
+            return try await next.respond(to: request)
+        }
+        return try await files.respond(to: request, chainingTo: next)
+    }
+}
+
 /// Errors as a page in the visitor's language, or as JSON `{code, message}` under /api.
 struct ErrorPages: AsyncMiddleware {
     struct APIError: Content {
@@ -116,8 +132,15 @@ struct ErrorPages: AsyncMiddleware {
             if message == key { message = request.t("error_other") }
             if reason == "csrf" { message = request.t("error_csrf") }
             let page = ErrorPage(layout: Layout(request, title: message), status: Int(status.code), message: message)
-            let response = try await request.view.render("error", page).encodeResponse(status: status, for: request)
-            return response
+            do {
+                return try await request.view.render("error", page).encodeResponse(status: status, for: request)
+            } catch {
+                // The page itself could not be made: the message alone, still an answer of this site.
+                request.logger.report(error: error)
+                let response = Response(status: status, body: .init(string: message))
+                response.headers.contentType = .plainText
+                return response
+            }
         }
     }
 
