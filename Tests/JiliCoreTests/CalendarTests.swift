@@ -67,6 +67,18 @@ import Testing
         #expect(Period(parsing: "2026-01")!.previous.description == "2025-12")
     }
 
+    /// A month is four digits of a year of this century and two of a month (`0874-09` was read back
+    /// as `874-09`).
+    @Test func monthsAreFourDigitYearsInASaneRange() {
+        for bad in ["0874-09", "1999-12", "2100-01", "+202-11", "２０２６-11", "2026-+1", "-2026-11", "2026--11", "10000-01"] {
+            #expect(Period(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(Period(parsing: "2000-01")?.description == "2000-01")
+        #expect(Period(parsing: "2099-12")?.description == "2099-12")
+        for bad in ["0874", "0874-Q1", "2100", "+202"] { #expect(GoalWindow(parsing: bad) == nil, "\(bad)") }
+        #expect(GoalWindow(parsing: "2026")?.description == "2026")
+    }
+
     @Test func civilDatesRoundTrip() {
         for days in stride(from: Int64(-800_000), through: 800_000, by: 997) {
             let d = CivilDate.date(days: days)

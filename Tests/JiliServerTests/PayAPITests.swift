@@ -27,6 +27,11 @@ import Vapor
             let (created, made) = try await call(app, .POST, "/api/v1/plans", finance, json: good)
             #expect(created == .created)
             let id = try #require(((made as? [String: Any])?["version"] as? [String: Any])?["id"] as? Int)
+            // A month is four digits of a year in range (`0874-09` was taken and read back as `874-09`).
+            for bad in ["0874-09", "874-09", "2026-13"] {
+                let (status, body) = try await call(app, .POST, "/api/v1/plans/\(id)/activate", finance, json: #"{"from": "\#(bad)"}"#)
+                #expect(status == .unprocessableEntity && (body as? [String: Any])?["message"] as? String == "from: a month such as 2026-12", "\(bad)")
+            }
             let (activated, after) = try await call(app, .POST, "/api/v1/plans/\(id)/activate", finance, json: #"{"from": "2026-12"}"#)
             #expect(activated == .ok && ((after as? [String: Any])?["version"] as? [String: Any])?["effective_from"] as? String == "2026-12")
             // November: computed, read with its result, approved once.
@@ -82,7 +87,9 @@ import Vapor
         try await withTestApp { app in
             let finance = try await token(app, as: "finance")
             let owed = try await PayoutService(db: app.db, clock: JiliClock(now: { testNow })).owed()
-            let (created, batch) = try await call(app, .POST, "/api/v1/payouts", finance, json: #"{"withhold_tax": true}"#)
+            // Without `withhold_tax` the API withholds, as the page does by default.
+            let (created, batch) = try await call(app, .POST, "/api/v1/payouts", finance, json: #"{"minimum": "0.01"}"#)
+            #expect((batch as? [String: Any])?["withholds_tax"] as? Bool == true)
             #expect(created == .created)
             let transfers = try #require((batch as? [String: Any])?["transfers"] as? [[String: Any]])
             #expect(transfers.count == owed.count)

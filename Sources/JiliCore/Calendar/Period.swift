@@ -10,13 +10,23 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var month: Int { Int(index) % 12 + 1 }
     public var quarter: Int { (month - 1) / 3 + 1 }
 
-    /// Parses `YYYY-MM`.
+    /// The years a month may be written in: a team's months are this century's (`0874-09` is a
+    /// typing mistake, not a month to settle).
+    public static let years = 2000...2099
+
+    /// Parses `YYYY-MM`: four digits of a year in ``years``, two of a month.
     public init?(parsing text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), y >= 1, (1...12).contains(m)
+        guard parts.count == 2, let y = Self.year(parts[0]), parts[1].count == 2, parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let m = Int(parts[1]), (1...12).contains(m)
         else { return nil }
         self.init(year: y, month: m)
+    }
+
+    /// Four ASCII digits of a year in ``years``.
+    static func year(_ text: Substring) -> Int? {
+        guard text.count == 4, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let y = Int(text), years.contains(y) else { return nil }
+        return y
     }
 
     public var description: String {
@@ -76,10 +86,10 @@ public struct GoalWindow: Hashable, Sendable, CustomStringConvertible {
     /// Parses `2026-11`, `2026-Q4` or `2026`.
     public init?(parsing raw: String) {
         let text = raw.trimmingASCIISpaces()
-        if text.count == 4, let y = Int(text), y >= 1 {
+        if let y = Period.year(Substring(text)) {
             self.init(kind: .year, lastMonth: Period(year: y, month: 12))
         } else if text.count == 7, text.dropFirst(4).hasPrefix("-Q") || text.dropFirst(4).hasPrefix("-q"),
-                  let y = Int(text.prefix(4)), y >= 1, let q = Int(text.suffix(1)), (1...4).contains(q) {
+                  let y = Period.year(text.prefix(4)), let q = Int(text.suffix(1)), (1...4).contains(q) {
             self.init(kind: .quarter, lastMonth: Period(year: y, month: q * 3))
         } else if let p = Period(parsing: text) {
             self.init(kind: .month, lastMonth: p)

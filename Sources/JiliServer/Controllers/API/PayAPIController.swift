@@ -233,7 +233,7 @@ struct PayAPIController: RouteCollection {
             minimum = fen
         }
         do {
-            let b = try await PayoutService(db: req.db, clock: clock(req)).createBatch(minimumFen: minimum, withholdTax: input.withhold_tax ?? false, by: try actor(req))
+            let b = try await PayoutService(db: req.db, clock: clock(req)).createBatch(minimumFen: minimum, withholdTax: input.withhold_tax ?? true, by: try actor(req))
             return try await PayoutBatchDTO(b, transfers: try await b.$transfers.get(on: req.db)).encodeResponse(status: .created, for: req)
         } catch let r as PayoutService.Refusal {
             throw refused(r, req)

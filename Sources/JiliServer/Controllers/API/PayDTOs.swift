@@ -216,6 +216,7 @@ struct PayoutBatchDTO: Content {
 struct NewPayoutBatchDTO: Content {
     /// Pay only members owed at least this (yuan); everyone owed anything when absent.
     var minimum: String?
+    /// Withhold 劳务报酬 tax; as on the page, it does unless told `false`.
     var withhold_tax: Bool?
 }
 
