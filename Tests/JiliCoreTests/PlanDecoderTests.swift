@@ -43,7 +43,7 @@ import Testing
           {"id": "o", "type": "override", "rates": ["0.03"], "colour": "red"},
           {"id": "cap", "type": "commission", "rate": "0.1"},
           {"id": "s", "type": "sameLevel", "rate": "0.1", "tiers": ["boss"], "generations": 0},
-          {"id": "g", "type": "goalBonus", "window": "week", "thresholds": [{"attainment": "1.2", "amount": "10"}, {"attainment": "1.0", "amount": "5"}]},
+          {"id": "g", "type": "goalBonus", "window": "week", "thresholds": [{"attainment": "1.2", "amount": "10"}, {"attainment": "1.0", "amount": "5"}, {"attainment": "1.20", "amount": "7"}]},
           {"id": "r", "type": "rankBonus", "prizes": [{"rank": 1, "amount": "10"}, {"rank": 1, "amount": "5"}, {"rank": 0, "amount": "1"}]},
           {"id": "c2", "type": "commission"}
          ]}
@@ -67,7 +67,7 @@ import Testing
             "rules[5].generations: must be at least 1, not 0",
             #"rules[5].tiers[0]: unknown tier "boss""#,
             #"rules[6].window: "week" is not one of month, quarter, year"#,
-            "rules[6].thresholds[1].attainment: thresholds must ascend: 1 is not above 1.2",
+            "rules[6].thresholds[2].attainment: attainment 1.2 has two thresholds (see thresholds[0])",
             "rules[7].prizes[1].rank: rank 1 has two prizes",
             "rules[7].prizes[2].rank: must be at least 1, not 0",
             "rules[8].rates: missing (or give one rate for every tier)",

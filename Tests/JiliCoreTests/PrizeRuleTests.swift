@@ -15,6 +15,15 @@ import Testing
         #expect(try s.settle("2026-11").rule("goal") == (expected.map { ["C": $0] } ?? [:]))
     }
 
+    /// The contract pays "the highest threshold with attainment reached", in whatever order the
+    /// thresholds are written (they were refused unless ascending).
+    @Test(arguments: [("999.99", nil), ("1000", "200.00"), ("1499.99", "200.00"), ("1500", "500.00"), ("2000", "800.00")])
+    func thresholdsInAnyOrderPayTheHighestReached(volume: String, expected: String?) throws {
+        let rule = #"{"id": "goal", "type": "goalBonus", "thresholds": [{"attainment": "1.5", "amount": "500"}, {"attainment": "2", "amount": "800"}, {"attainment": "1.0", "amount": "200"}]}"#
+        let s = Scenario(plan: plan(rule), members: team, orders: orders("o1,C,2026-11-02,\(volume)"), goals: goals("C,2026-11,1000"))
+        #expect(try s.settle("2026-11").rule("goal") == (expected.map { ["C": $0] } ?? [:]))
+    }
+
     @Test func goalOfAnInactiveMemberOrWithoutAGoalPaysNothing() throws {
         let s = Scenario(plan: goalPlan("month"), members: team,
                          orders: orders("o1,E,2026-11-02,5000", "o2,D,2026-11-02,5000"), goals: goals("E,2026-11,1000"))

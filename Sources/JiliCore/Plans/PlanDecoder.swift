@@ -234,11 +234,14 @@ public struct PlanDecoder {
             let amount = required(t["amount"], path: "\(p).amount").flatMap { money($0, path: "\(p).amount") }
             guard let a, let amount else { continue }
             if a.millionths <= 0 { problem("\(p).attainment", "must be above 0") }
-            if let last = thresholds.last, a <= last.attainment {
-                problem("\(p).attainment", "thresholds must ascend: \(a) is not above \(last.attainment)")
+            // Any order (the contract pays the highest threshold reached); one amount per attainment.
+            if let first = thresholds.firstIndex(where: { $0.attainment == a }) {
+                problem("\(p).attainment", "attainment \(a) has two thresholds (see thresholds[\(first)])")
             }
             thresholds.append(.init(attainment: a, amount: amount))
         }
+        // Kept ascending by attainment, as the rule reads them.
+        thresholds.sort { $0.attainment < $1.attainment }
         return .goalBonus(GoalBonusRule(window: window, thresholds: thresholds))
     }
 
