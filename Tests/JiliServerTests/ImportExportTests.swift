@@ -186,4 +186,43 @@ import Vapor
             #expect(try await agent.get("/import").status == .forbidden)
         }
     }
+
+    /// Excel on a Chinese Windows saves "CSV (逗号分隔)" in GBK, and "Unicode text" as UTF-16 with
+    /// tabs: both are read with their names intact. A picture or a workbook is "not a CSV file",
+    /// once, instead of six lines of "missing column"; nothing is written.
+    @Test func filesSavedByExcelAreReadInTheirEncodingAndOtherFilesAreNotCSV() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            func upload(_ bytes: [UInt8], name: String) async throws -> Visitor.Page {
+                try await leader.upload("/import", ["kind": "members"], file: ("file", name, "text/csv", bytes), from: "/import")
+            }
+            let csv = "id,name,sponsor_id,tier,joined_at,status\r\nq1,欧阳娜娜,m10,vip,2026-11-01,active\r\n"
+            let gbk = try #require(csv.data(using: String.Encoding(rawValue: 0x8000_0632)))
+            #expect(!gbk.isEmpty && String(data: gbk, encoding: .utf8) == nil)
+            let fromGBK = try await upload(Array(gbk), name: "团队.csv")
+            #expect(fromGBK.status == .ok, "\(fromGBK.body.visibleText.prefix(600))")
+            #expect(try await Member.query(on: app.db).filter(\.$code == "q1").first()?.name == "欧阳娜娜")
+
+            let tsv = "id\tname\tsponsor_id\ttier\tjoined_at\tstatus\r\nq2\t\"李, 雷\"\tq1\tvip\t2026-11-02\tactive\r\n"
+            let utf16 = [0xFF, 0xFE] + Array(try #require(tsv.data(using: .utf16LittleEndian)))
+            let fromUTF16 = try await upload(utf16, name: "team.txt")
+            #expect(fromUTF16.status == .ok, "\(fromUTF16.body.visibleText.prefix(600))")
+            let q2 = try #require(try await Member.query(on: app.db).filter(\.$code == "q2").with(\.$sponsor).first())
+            #expect(q2.name == "李, 雷" && q2.sponsor?.code == "q1")
+
+            let before = try await Member.query(on: app.db).count()
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]
+            let picture = try await upload(png, name: "photo.csv")
+            #expect(picture.status == .unprocessableEntity)
+            #expect(picture.body.visibleText.contains("photo.csv: 不是 CSV 文件，而是PNG 图片：请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”，再上传保存的文件"))
+            #expect(!picture.body.visibleText.contains("缺少列"))
+            let workbook = try await upload([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0x06, 0], name: "team.xlsx")
+            #expect(workbook.status == .unprocessableEntity)
+            #expect(workbook.body.visibleText.contains("team.xlsx: 不是 CSV 文件，而是Excel 工作簿（.xlsx）或其他 ZIP 压缩文件"))
+            let garbled = try await upload(Array("id,name\n".utf8) + [0x71, 0x33, 0x2C, 0xFF, 0xFF, 0x0A], name: "odd.csv")
+            #expect(garbled.status == .unprocessableEntity)
+            #expect(garbled.body.visibleText.contains("odd.csv: 文件的文字编码无法识别"))
+            #expect(try await Member.query(on: app.db).count() == before)
+        }
+    }
 }

@@ -38,21 +38,23 @@ public struct SettlementFiles: Sendable {
         case .failure(let problems): return .failure(problems)
         }
         var reader = InputReader(plan: plan)
-        var missing: [String] = []
+        var unreadable: [String] = []
         func read(_ path: String?, _ body: (inout InputReader, UnsafeBufferPointer<UInt8>, String) -> Void) {
             guard let path else { return }
             let name = (path as NSString).lastPathComponent
             do {
-                try InputReader.withFile(path) { body(&reader, $0, name) }
+                // UTF-8, GB18030 or UTF-16 text; an image or a workbook is refused as not a CSV file.
+                let read = try InputReader.withFile(path) { raw in CSVText.withUTF8(raw, file: name) { body(&reader, $0, name) } }
+                if case .failure(let refused) = read { unreadable.append(refused.description) }
             } catch {
-                missing.append("\(name): cannot read the file \(path)")
+                unreadable.append("\(name): cannot read the file \(path)")
             }
         }
         read(members) { $0.readMembers($1, file: $2) }
         read(orders) { $0.readOrders($1, file: $2) }
         read(refunds) { $0.readRefunds($1, file: $2) }
         read(goals) { $0.readGoals($1, file: $2) }
-        if !missing.isEmpty { return .failure(ProblemList(missing)) }
+        if !unreadable.isEmpty { return .failure(ProblemList(unreadable)) }
         switch reader.result() {
         case .success(let input): return .success((plan, input))
         case .failure(let errors): return .failure(ProblemList(errors.problems.map(\.description)))

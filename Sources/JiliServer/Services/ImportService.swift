@@ -47,18 +47,28 @@ struct ImportService {
         var reader = CSVReader(file: file)
         var columns: CSVColumns?
         var found: [InputProblem] = []
-        bytes.withUnsafeBufferPointer { b in
-            reader.read(b, problem: { found.append($0) }, header: { names in
-                columns = CSVColumns(header: names, required: required, optional: optional, file: file, problem: { found.append($0) })
-                return columns != nil
-            }, row: { r in
-                var fields: [String: String] = [:]
-                for name in required + optional where columns![name] >= 0 { fields[name] = r.string(columns![name]) }
-                out.append((r.line, fields))
-            })
+        // UTF-8, GB18030 (Excel's CSV on a Chinese Windows) or UTF-16 ("Unicode text"); an image or
+        // a workbook is refused as not a CSV file.
+        let read = bytes.withUnsafeBufferPointer { raw in
+            CSVText.withUTF8(raw, file: file) { b in
+                reader.read(b, problem: { found.append($0) }, header: { names in
+                    columns = CSVColumns(header: names, required: required, optional: optional, file: file, problem: { found.append($0) })
+                    return columns != nil
+                }, row: { r in
+                    var fields: [String: String] = [:]
+                    for name in required + optional where columns![name] >= 0 { fields[name] = r.string(columns![name]) }
+                    out.append((r.line, fields))
+                })
+            }
         }
+        if case .failure(let refused) = read { found.append(refused) }
         // The reader's own problems (the file's shape) in the same language as the others.
-        problems += found.map { p in p.key.map { problem(p.file, p.line, "import_" + $0, p.values) } ?? p }
+        // (A file that is not CSV names its kind by a code: the kind is said in the same language too.)
+        problems += found.map { p in
+            var values = p.values
+            if let kind = values["kind"] { values["kind"] = text["import_file_kind_" + kind] ?? kind }
+            return p.key.map { problem(p.file, p.line, "import_" + $0, values) } ?? p
+        }
         return out
     }
 
