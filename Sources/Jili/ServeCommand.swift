@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Run on the clock JILI_NOW gives (tests and demos only: a team's server keeps the real date).") var allowJiliNow = false
 
     func run() async throws {
-        let config = try Self.config(demo: !noDemo)
+        let config = try Self.config(demo: !noDemo, serving: true)
         if config.clockStart != nil, !allowJiliNow {
             throw Failure(lines: ["JILI_NOW is set: a server for a team runs on the real date. Unset JILI_NOW, or pass --allow-jili-now for a test or a demo."])
         }
@@ -22,9 +22,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The configuration from the environment; its problems are printed one per line (exit 2).
-    static func config(demo: Bool) throws -> AppConfig {
+    /// Only `serve` needs the views; the other commands need the texts.
+    static func config(demo: Bool, serving: Bool = false) throws -> AppConfig {
         do {
-            return try AppConfig.fromEnvironment(demo: demo)
+            return try AppConfig.fromEnvironment(demo: demo, serving: serving)
         } catch let error as ConfigError {
             throw Failure(lines: error.problems)
         }

@@ -57,6 +57,23 @@ import Testing
         #expect(stdout.out == written)
     }
 
+    /// The example's members saved by Excel on a Chinese Windows (GBK) settle as the UTF-8 file does;
+    /// a picture given as the members file is refused as not a CSV file.
+    @Test func aMembersFileInGBKSettlesTheSameAndAPictureIsNotCSV() throws {
+        let dir = try temporaryFolder()
+        let members = try String(contentsOfFile: exampleFolder + "/members.csv", encoding: .utf8)
+        try #require(members.data(using: String.Encoding(rawValue: 0x8000_0632))).write(to: URL(fileURLWithPath: dir + "/members.csv"))
+        var arguments = exampleArguments()
+        arguments[arguments.firstIndex(of: exampleFolder + "/members.csv")!] = dir + "/members.csv"
+        let gbk = try jili(arguments)
+        #expect(gbk.status == 0, "\(gbk.err)")
+        #expect(gbk.out == (try jili(exampleArguments())).out)
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]).write(to: URL(fileURLWithPath: dir + "/members.csv"))
+        let picture = try jili(arguments)
+        #expect(picture.status == 2)
+        #expect(picture.err == "members.csv: not a CSV file: it is a PNG image; save the table as \"CSV UTF-8\" and try again\n")
+    }
+
     @Test func badInputExitsTwoWithEveryProblemAndWritesNothing() throws {
         let dir = try temporaryFolder()
         let orders = dir + "/orders.csv"
@@ -219,6 +236,49 @@ import Testing
         p.terminate()
         p.waitUntilExit()
         #expect(seen.contains("clock: started at 2026-11-29 12:00 Shanghai time (JILI_NOW), not the machine's date"), "\(seen)")
+    }
+
+    /// A release put elsewhere: the commands that render nothing need only Resources/Locales beside
+    /// the executable (or in JILI_HOME); only `serve` needs the views.
+    @Test func commandsRunOutsideTheCheckoutWithTheTextsBesideTheExecutable() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-install-\(UUID().uuidString)").path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: CommandLineTests.binary, toPath: folder + "/bin/jili")
+        func run(_ arguments: [String]) throws -> CommandLineTests.Run {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: folder + "/bin/jili")
+            p.arguments = arguments
+            p.currentDirectoryURL = URL(fileURLWithPath: folder)
+            p.environment = environment(data: folder + "/jili.sqlite")
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return .init(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        }
+        // Settling from files needs nothing beside it.
+        #expect(try run(["settle", "--plan", exampleFolder + "/plan.json", "--members", exampleFolder + "/members.csv",
+                         "--orders", exampleFolder + "/orders.csv", "--period", "2026-11"]).status == 0)
+        let bare = try run(["migrate"])
+        #expect(bare.status == 2)
+        #expect(bare.err.hasPrefix("JILI_HOME: no Resources/Locales in \(folder)"), "\(bare.err)")
+        try fm.createDirectory(atPath: folder + "/bin/Resources", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: packageRoot + "/Resources/Locales", toPath: folder + "/bin/Resources/Locales")
+        let migrate = try run(["migrate"])
+        #expect(migrate.status == 0 && migrate.out.contains("database up to date"), "\(migrate.err)")
+        let imported = try run(["import", "members", exampleFolder + "/members.csv"])
+        #expect(imported.status == 0 && imported.out.contains("5 added, 0 unchanged"), "\(imported.err)")
+        let export = try run(["export", "members"])
+        #expect(export.status == 0 && export.out.contains("E,陈静,D,vip,2025-08-15,inactive"))
+        // The web app needs its views and its style sheet.
+        let serve = try run(["serve", "--no-demo", "--allow-jili-now"])
+        #expect(serve.status == 2)
+        #expect(serve.err.contains("JILI_HOME: no Resources/Views in \(folder)/bin"), "\(serve.err)")
+        #expect(serve.err.contains("JILI_HOME: no Public in \(folder)/bin"))
+        try? fm.removeItem(atPath: folder)
     }
 
     /// `jili pay`: the worked example's month settled from the database is the same as from the

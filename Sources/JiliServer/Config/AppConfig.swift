@@ -62,8 +62,11 @@ public struct AppConfig: Sendable {
     /// Reads `DATABASE_URL` (and `JILI_DB_SCHEMA`, a PostgreSQL schema to keep the tables in),
     /// `JILI_DATA`, `JILI_HOME`, `JILI_SECURE_COOKIES`, `JILI_FILES` and `JILI_NOW` (the clock's start,
     /// meant for tests and demos; `jili serve` refuses it unless told `--allow-jili-now`).
+    /// `serving`: the web app needs Resources/Views and Public/; the other commands only the texts
+    /// of Resources/Locales.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
-                                       demo: Bool, workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfig {
+                                       demo: Bool, serving: Bool = true,
+                                       workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfig {
         var problems: [String] = []
         let database: Database
         if let url = env["DATABASE_URL"], !url.isEmpty {
@@ -78,9 +81,10 @@ public struct AppConfig: Sendable {
         } else {
             database = .sqlite(path: env["JILI_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory + "/jili.sqlite")
         }
-        let home = env["JILI_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.findHome(workingDirectory)
-        if !FileManager.default.fileExists(atPath: home + "/Resources/Views") {
-            problems.append("JILI_HOME: no Resources/Views in \(home) (set JILI_HOME to the folder that holds Resources/ and Public/)")
+        let needed = serving ? ["Resources/Locales", "Resources/Views", "Public"] : ["Resources/Locales"]
+        let home = env["JILI_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.findHome(workingDirectory, needing: needed[0])
+        for folder in needed where !FileManager.default.fileExists(atPath: home + "/" + folder) {
+            problems.append("JILI_HOME: no \(folder) in \(home) (set JILI_HOME to the folder that holds Resources/ and Public/, or put them beside the jili executable)")
         }
         let secure = ["1", "true", "yes"].contains(env["JILI_SECURE_COOKIES"]?.lowercased() ?? "")
         var clockStart: Date?
@@ -97,14 +101,14 @@ public struct AppConfig: Sendable {
     }
 
     /// The folder with Resources/: the working directory, or next to the executable and its parents.
-    static func findHome(_ workingDirectory: String) -> String {
+    static func findHome(_ workingDirectory: String, needing needed: String = "Resources/Views") -> String {
         var candidates = [workingDirectory]
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(folder.path)
             folder = folder.deletingLastPathComponent()
         }
-        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/Resources/Views") } ?? workingDirectory
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/" + needed) } ?? workingDirectory
     }
 }
 
