@@ -207,6 +207,27 @@ import Vapor
         #expect(used.count > 70) // the scan found the messages
     }
 
+    /// A key made from a value (`req.t("reward_status_\(r.status)")`) has messages for its prefix,
+    /// in both languages.
+    @Test func everyInterpolatedKeyHasMessages() throws {
+        let catalog = try Catalog(folder: packageRoot + "/Resources/Locales")
+        let regex = try NSRegularExpression(pattern: #"t\("([a-z_0-9]+_)\\\("#)
+        var prefixes = Set<String>()
+        let root = packageRoot + "/Sources/JiliServer"
+        for case let file as String in FileManager.default.enumerator(atPath: root)! where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                prefixes.insert(String(text[Range(m.range(at: 1), in: text)!]))
+            }
+        }
+        #expect(prefixes.count > 30, "the scan found \(prefixes.count)")
+        for language in ["zh-CN", "en"] {
+            let keys = catalog.table(language).keys
+            let without = prefixes.filter { p in !keys.contains { $0.hasPrefix(p) } }
+            #expect(without.isEmpty, "\(language): no messages for \(without.sorted())")
+        }
+    }
+
     /// Templates hold no text of their own: every word comes from the catalogues.
     @Test func templatesHaveNoChineseOrEnglishProse() throws {
         let root = packageRoot + "/Resources/Views"
