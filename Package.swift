@@ -39,11 +39,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(
-            name: "JiliCoreTests",
-            // Jili is listed so that the command-line tests find the built `jili` beside the tests.
-            dependencies: ["JiliCore", "Jili"]
-        ),
+        // The engine's tests build JiliCore alone (no Vapor).
+        .testTarget(name: "JiliCoreTests", dependencies: ["JiliCore"]),
+        // `jili` run as a user runs it: the built executable beside the tests.
+        .testTarget(name: "JiliCommandLineTests", dependencies: ["Jili"]),
         .testTarget(
             name: "JiliServerTests",
             // Jili is listed so that the tests that kill a real process find the built `jili`.

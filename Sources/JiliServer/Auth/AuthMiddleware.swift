@@ -1,0 +1,80 @@
+import Fluent
+import Vapor
+
+extension Account: ModelSessionAuthenticatable {}
+
+/// Pages for signed-in people only: others are sent to the sign-in page (401 JSON under /api).
+struct RequireAccount: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.has(Account.self) else {
+            if request.url.path.hasPrefix("/api/") { throw Abort(.unauthorized) }
+            let next = request.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"
+            return request.redirect(to: "/signin?next=\(next)")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// A form that changes something must carry the session's CSRF token in `_csrf`.
+struct CSRFProtection: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.method != .GET && request.method != .HEAD {
+            // A body that came in more than one piece is still streaming when the middlewares run
+            // (the route collects it later): collect it here, or the token is not found. The limit is
+            // the route's: a form that uploads takes its own, every other form the default.
+            if request.body.data == nil {
+                let limit = Self.uploadLimit(request.url.path) ?? request.application.routes.defaultMaxBodySize
+                _ = try await request.body.collect(max: limit.value).get()
+            }
+            let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
+            guard let expected = request.session.data["csrf"], let sent, constantTimeEqual(sent, expected) else {
+                throw Abort(.forbidden, reason: "csrf")
+            }
+        }
+        return try await next.respond(to: request)
+    }
+
+    /// The forms that upload files and the most each may send (their routes collect with the same
+    /// limit); `*` stands for one path component.
+    static let uploadLimits: [(path: [Substring], limit: ByteCount)] = [
+        ("/import", ImportExportController.maxUpload), ("/goals/import", ImportExportController.maxUpload),
+        ("/activities/import", ImportExportController.maxUpload), ("/wall", WallController.maxForm),
+        ("/training/courses/*/lessons", TrainingController.maxLessonForm), ("/training/claims", StudyController.maxClaimForm),
+    ].map { ($0.0.split(separator: "/"), $0.1) }
+
+    static func uploadLimit(_ path: String) -> ByteCount? {
+        let parts = path.split(separator: "/")
+        return uploadLimits.first { $0.path.count == parts.count && zip($0.path, parts).allSatisfy { $0 == "*" || $0 == $1 } }?.limit
+    }
+
+    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// The session's CSRF token, created on first use.
+    func csrfToken() -> String {
+        if let token = session.data["csrf"] { return token }
+        let token = [UInt8].random(count: 24).base64.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "+", with: "-")
+        session.data["csrf"] = token
+        return token
+    }
+
+    /// The signed-in account (only on routes behind ``RequireAccount``).
+    var account: Account {
+        get throws {
+            guard let a = auth.get(Account.self) else { throw Abort(.unauthorized) }
+            return a
+        }
+    }
+
+    /// The signed-in account when its role may do what is asked; 403 otherwise.
+    func account(if allowed: (Role) -> Bool) throws -> Account {
+        let a = try account
+        guard allowed(a.roleValue) else { throw Abort(.forbidden) }
+        return a
+    }
+}

@@ -1,0 +1,190 @@
+import Fluent
+import Vapor
+
+/// Sign in with a username or phone number and a password; sign out; on an empty database, the
+/// first visit creates the leader's account.
+struct SignInController: RouteCollection {
+    /// Failed attempts allowed per account and per address in `window`.
+    static let perAccount = 5
+    static let perAddress = 20
+    static let window: TimeInterval = 15 * 60
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("signin", use: form)
+        routes.post("signin", use: signIn)
+        routes.post("signout", use: signOut)
+        routes.get("setup", use: setupForm)
+        routes.post("setup", use: setup)
+    }
+
+    struct SignInPage: Encodable {
+        let layout: Layout
+        let login: String
+        let next: String
+        let error: String?
+    }
+
+    struct SignInForm: Content {
+        var login: String
+        var password: String
+        var next: String?
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        if try await Account.query(on: req.db).count() == 0 { return req.redirect(to: "/setup") }
+        if req.auth.has(Account.self) { return req.redirect(to: "/dashboard") }
+        let next = Self.safeNext(req.query[String.self, at: "next"])
+        return try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: "", next: next, error: nil))
+            .encodeResponse(for: req)
+    }
+
+    @Sendable func signIn(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignInForm.self)
+        let login = form.login.trimmingCharacters(in: .whitespaces)
+        let next = Self.safeNext(form.next)
+        let now = req.application.jiliClock.now()
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let since = now.addingTimeInterval(-Self.window)
+        func failures(_ key: String) async throws -> Int {
+            try await SignInAttempt.query(on: req.db).filter(\.$key == key).filter(\.$at >= since)
+                .filter(\.$succeeded == false).count()
+        }
+        func page(_ error: String, _ status: HTTPResponseStatus) async throws -> Response {
+            try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: login, next: next, error: error))
+                .encodeResponse(status: status, for: req)
+        }
+        // Counted per account whatever name was typed (its username or its phone number), so that
+        // each name does not get guesses of its own; a login that names no account is counted as typed.
+        let account = try await Account.query(on: req.db)
+            .group(.or) { $0.filter(\.$username == login).filter(\.$phone == login) }
+            .first()
+        let accountKey = account.map { "account:\($0.id!)" } ?? "login:\(login.lowercased())"
+        let accountFailures = try await failures(accountKey)
+        let addressFailures = try await failures("address:\(address)")
+        if accountFailures >= Self.perAccount || addressFailures >= Self.perAddress {
+            return try await page(req.t("signin_too_many", ["minutes": "\(Int(Self.window / 60))"]), .tooManyRequests)
+        }
+        let ok: Bool
+        if let account {
+            ok = try await req.password.async.verify(form.password, created: account.passwordHash)
+        } else {
+            // Spend the same time as a real check, so that timing does not tell which logins exist.
+            _ = try? await req.password.async.hash(form.password)
+            ok = false
+        }
+        for key in [accountKey, "address:\(address)"] {
+            try await SignInAttempt(key: key, at: now, succeeded: ok).save(on: req.db)
+        }
+        guard ok, let account else { return try await page(req.t("signin_failed"), .unauthorized) }
+        Self.startNewSession(req)
+        req.auth.login(account)
+        return req.redirect(to: next)
+    }
+
+    @Sendable func signOut(req: Request) async throws -> Response {
+        req.auth.logout(Account.self)
+        req.session.destroy()
+        return req.redirect(to: "/signin")
+    }
+
+    struct SetupPage: Encodable {
+        let layout: Layout
+        let error: String?
+        /// When members were imported before the first visit: the leader is one of them (the
+        /// first member at the top of the tree, unless another id is given).
+        let existingMember: String?
+    }
+
+    /// The first member at the top of the tree, when there are members already.
+    static func firstRoot(_ db: any Database) async throws -> Member? {
+        try await Member.query(on: db).filter(\.$sponsor.$id == nil).sort(\.$id).first()
+    }
+
+    struct SetupForm: Content {
+        var name: String
+        var username: String
+        var phone: String?
+        var password: String
+        /// The leader's member id, when the team was imported before.
+        var member: String?
+    }
+
+    @Sendable func setupForm(req: Request) async throws -> Response {
+        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
+        return try await req.view.render("auth/setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: nil,
+                                                            existingMember: try await Self.firstRoot(req.db)?.code)).encodeResponse(for: req)
+    }
+
+    /// Creates the leader (a member at the root and an account) in one transaction.
+    @Sendable func setup(req: Request) async throws -> Response {
+        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
+        let form = try req.content.decode(SetupForm.self)
+        let name = form.name.trimmingCharacters(in: .whitespaces)
+        let username = form.username.trimmingCharacters(in: .whitespaces)
+        let root = try await Self.firstRoot(req.db)
+        func refuse(_ key: String) async throws -> Response {
+            try await req.view.render("auth/setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: req.t(key), existingMember: root?.code))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        guard !name.isEmpty, !username.isEmpty, form.password.count >= 8 else { return try await refuse("setup_invalid") }
+        // With members imported already, the leader is one of them; otherwise a new member m1.
+        var found: Member?
+        if let root {
+            let code = (form.member ?? "").trimmingCharacters(in: .whitespaces)
+            guard let m = try await Member.query(on: req.db).filter(\.$code == (code.isEmpty ? root.code : code)).first() else {
+                return try await refuse("setup_unknown_member")
+            }
+            found = m
+        }
+        let existing = found
+        let hash = try await req.password.async.hash(form.password)
+        let now = req.application.jiliClock.now()
+        let account = try await req.db.transaction { db -> Account in
+            let member: Member
+            if let existing {
+                member = existing
+            } else {
+                member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: "active", joinedAt: now)
+                try await member.create(on: db)
+                member.path = Member.path(sponsorPath: nil, id: member.id!)
+                try await member.save(on: db)
+            }
+            let account = Account(username: username, phone: form.phone?.isEmpty == false ? form.phone : nil,
+                                  passwordHash: hash, role: .leader, memberID: member.id)
+            try await account.create(on: db)
+            try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "account", id: "\(account.id!)",
+                                   before: nil, after: ["username": username, "role": "leader"])
+            return account
+        }
+        Self.startNewSession(req)
+        req.auth.login(account)
+        return req.redirect(to: "/dashboard")
+    }
+
+    /// A new session id on signing in, so that a session id planted before cannot be used after
+    /// (session fixation). The old session is deleted.
+    static func startNewSession(_ req: Request) {
+        if let old = req.session.id {
+            _ = req.application.sessions.driver.deleteSession(old, for: req)
+        }
+        req.session.id = nil
+        req.session.data = SessionData()
+    }
+
+    /// Only paths on this site: never an absolute URL (no open redirect), and nothing a header
+    /// could be split with. A path of printable ASCII (no space, tab, CR or LF — a browser drops a
+    /// tab, so `/\t/host` would become `//host`), that starts with one `/`, has no `\`, and stays so
+    /// once its percent-escapes are decoded; anything else goes to the dashboard.
+    static func safeNext(_ next: String?) -> String {
+        let fallback = "/dashboard"
+        guard let next, !next.isEmpty, next.utf8.count <= 2_048,
+              next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return fallback }
+        let decoded = next.removingPercentEncoding ?? ""
+        for form in [next, decoded] {
+            guard form.hasPrefix("/"), !form.hasPrefix("//"), !form.contains("\\"),
+                  form.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return fallback }
+        }
+        guard let parts = URLComponents(string: next), parts.scheme == nil, parts.host == nil, parts.path.hasPrefix("/") else { return fallback }
+        return next
+    }
+}

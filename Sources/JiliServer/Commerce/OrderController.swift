@@ -1,0 +1,257 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// The order list (by month, member or subtree, with totals), an order's page with its refunds,
+/// entering an order, and refunding.
+struct OrderController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("orders", use: list)
+        routes.get("orders", "new", use: newForm)
+        routes.post("orders", use: create)
+        routes.get("orders", ":code", use: show)
+        routes.post("orders", ":code", "refunds", use: refund)
+    }
+
+    static func scope(_ req: Request) async throws -> (MemberScope, Member?, Account) {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        guard let scope = Permissions.orderScope(account, member: me) else { throw Abort(.forbidden) }
+        return (scope, me, account)
+    }
+
+    struct Row: Encodable {
+        let code: String
+        let paid: String
+        let seller: String
+        let sellerCode: String
+        let amount: String
+        let refunded: String?
+        let net: String
+    }
+
+    struct ListPage: Encodable {
+        let layout: Layout
+        let month: String
+        let member: String
+        let subtree: Bool
+        let rows: [Row]
+        let count: Int
+        let amount: String
+        let refunded: String
+        let net: String
+        let canEnter: Bool
+        let page: Int
+        let pages: Int
+        let previous: String?
+        let next: String?
+    }
+
+    @Sendable func list(req: Request) async throws -> View {
+        let (scope, me, account) = try await Self.scope(req)
+        let clock = req.application.jiliClock
+        let monthText = req.query[String.self, at: "month"] ?? clock.currentPeriod.description
+        guard let month = Period(parsing: monthText) else { throw Abort(.badRequest, reason: "month") }
+        let memberCode = (req.query[String.self, at: "member"] ?? "").trimmingCharacters(in: .whitespaces)
+        let subtree = req.query[String.self, at: "subtree"] == "1"
+        let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 1_000_000)
+
+        var member: Member?
+        if !memberCode.isEmpty {
+            guard let m = try await Member.query(on: req.db).filter(\.$code == memberCode).first(), scope.contains(m) else { throw Abort(.notFound) }
+            member = m
+        }
+        let query = Order.query(on: req.db).filter(\.$period == month.description)
+            .join(Member.self, on: \Order.$member.$id == \Member.$id)
+        let all = Self.restrict(query, scope: scope, member: member, subtree: subtree)
+        let (total, amount, refunded) = try await TeamQueries(db: req.db).orderTotals(period: month.description, scope: scope, member: member, subtree: subtree)
+        let perPage = 50
+        let orders = try await all.sort(\.$paidAt, .descending).range(((page - 1) * perPage)..<(page * perPage)).all()
+        let rows = try orders.map { o in
+            let seller = try o.joined(Member.self)
+            return Row(code: o.code, paid: clock.format(o.paidAt, "MM-dd HH:mm"), seller: seller.name, sellerCode: seller.code,
+                       amount: Money(fen: o.amountFen).display, refunded: o.refundedFen > 0 ? Money(fen: o.refundedFen).display : nil,
+                       net: Money(fen: o.amountFen - o.refundedFen).display)
+        }
+        let pages = max(1, (total + perPage - 1) / perPage)
+        func link(_ p: Int) -> String {
+            "/orders?month=\(month)&page=\(p)" + (memberCode.isEmpty ? "" : "&member=\(memberCode)") + (subtree ? "&subtree=1" : "")
+        }
+        return try await req.view.render("commerce/orders", ListPage(
+            layout: Layout(req, title: req.t("orders_title")), month: month.description, member: memberCode, subtree: subtree,
+            rows: rows, count: total, amount: Money(fen: amount).display, refunded: Money(fen: refunded).display,
+            net: Money(fen: amount - refunded).display,
+            canEnter: me.map { Permissions.canEnterOrder(account, me: me, seller: $0) } ?? (account.roleValue == .customerService),
+            page: page, pages: pages, previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil))
+    }
+
+    /// Limits orders (joined with their seller) to the viewer's scope, and to one member or their subtree.
+    static func restrict(_ query: QueryBuilder<Order>, scope: MemberScope, member: Member?, subtree: Bool) -> QueryBuilder<Order> {
+        var q = query
+        switch scope {
+        case .all: break
+        case .department(let id): q = q.filter(Member.self, \.$department.$id == id)
+        case .subtree(let path), .selfAndDownlineSummary(let path): q = q.filter(Member.self, \.$path =~ path)
+        }
+        if let member {
+            q = subtree ? q.filter(Member.self, \.$path =~ member.path) : q.filter(\.$member.$id == member.id!)
+        }
+        return q
+    }
+
+    struct LineRow: Encodable {
+        let product: String
+        let quantity: Int
+        let price: String
+        let total: String
+    }
+
+    struct RefundRow: Encodable {
+        let code: String
+        let at: String
+        let amount: String
+    }
+
+    struct OrderPage: Encodable {
+        let layout: Layout
+        let code: String
+        let paid: String
+        let seller: String
+        let sellerCode: String
+        let customer: String?
+        let lines: [LineRow]
+        let amount: String
+        let refunded: String
+        let left: String
+        let refunds: [RefundRow]
+        let canRefund: Bool
+        let leftYuan: String
+        let error: String?
+    }
+
+    @Sendable func show(req: Request) async throws -> View {
+        try await renderOrder(req, error: nil)
+    }
+
+    func renderOrder(_ req: Request, error: String?, status: HTTPStatus = .ok) async throws -> View {
+        let (scope, _, account) = try await Self.scope(req)
+        let code = req.parameters.get("code") ?? ""
+        guard let order = try await Order.query(on: req.db).filter(\.$code == code).with(\.$member).with(\.$customer)
+            .with(\.$lines) { $0.with(\.$product) }.first(), scope.contains(order.member) else { throw Abort(.notFound) }
+        let refunds = try await Refund.query(on: req.db).filter(\.$order.$id == order.id!).sort(\.$refundedAt).all()
+        let clock = req.application.jiliClock
+        let left = order.amountFen - order.refundedFen
+        return try await req.view.render("commerce/order", OrderPage(
+            layout: Layout(req, title: "\(req.t("order_title")) \(order.code)"), code: order.code,
+            paid: clock.format(order.paidAt), seller: order.member.name, sellerCode: order.member.code,
+            customer: order.customer?.name,
+            lines: order.lines.map { LineRow(product: $0.product.name, quantity: $0.quantity, price: Money(fen: $0.priceFen).display,
+                                             total: Money(fen: $0.priceFen * Int64($0.quantity)).display) },
+            amount: Money(fen: order.amountFen).display, refunded: Money(fen: order.refundedFen).display, left: Money(fen: left).display,
+            refunds: refunds.map { RefundRow(code: $0.code, at: clock.format($0.refundedAt), amount: Money(fen: $0.amountFen).display) },
+            canRefund: Permissions.canRefund(account.roleValue) && left > 0, leftYuan: Money(fen: left).description, error: error))
+    }
+
+    struct RefundForm: Content {
+        var amount: String
+    }
+
+    @Sendable func refund(req: Request) async throws -> Response {
+        let (scope, _, account) = try await Self.scope(req)
+        guard Permissions.canRefund(account.roleValue) else { throw Abort(.forbidden) }
+        let code = req.parameters.get("code") ?? ""
+        guard let order = try await Order.query(on: req.db).filter(\.$code == code).with(\.$member).first(),
+              scope.contains(order.member) else { throw Abort(.notFound) }
+        let form = try req.content.decode(RefundForm.self)
+        guard case .success(let fen) = FixedPoint.parse(form.amount, scale: 2) else {
+            return try await renderOrder(req, error: req.t("refund_error_not_amount", ["value": form.amount]), status: .unprocessableEntity)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        do {
+            _ = try await OrderService(db: req.db, clock: req.application.jiliClock).refund(order: order, amountFen: fen, at: nil, code: nil, by: .account(account))
+        } catch let refusal as OrderService.Refusal {
+            return try await renderOrder(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        return req.redirect(to: "/orders/\(order.code)")
+    }
+
+    struct ProductOption: Encodable {
+        let id: Int
+        let label: String
+    }
+
+    struct SellerOption: Encodable {
+        let code: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct NewPage: Encodable {
+        let layout: Layout
+        let sellers: [SellerOption]
+        let customers: [ProductOption]
+        let products: [ProductOption]
+        let slots: [Int]
+        let error: String?
+    }
+
+    @Sendable func newForm(req: Request) async throws -> View {
+        try await renderNew(req, error: nil)
+    }
+
+    func renderNew(_ req: Request, error: String?) async throws -> View {
+        let (scope, me, account) = try await Self.scope(req)
+        let sellers: [Member]
+        switch account.roleValue {
+        case .agent: sellers = me.map { [$0] } ?? []
+        case .finance, .trainer, .warehouse: throw Abort(.forbidden)
+        default: sellers = try await scope.apply(to: Member.query(on: req.db)).filter(\.$status != "left").sort(\.$id).limit(500).all()
+        }
+        guard !sellers.isEmpty else { throw Abort(.forbidden) }
+        let products = try await Product.query(on: req.db).filter(\.$status == "active").sort(\.$id).all()
+        let customers = try await Self.customers(req, scope: scope)
+        return try await req.view.render("commerce/order-new", NewPage(
+            layout: Layout(req, title: req.t("order_new_title")),
+            sellers: sellers.map { SellerOption(code: $0.code, label: "\($0.name) (\($0.code))", selected: $0.id == me?.id) },
+            customers: customers.map { ProductOption(id: $0.id!, label: $0.name + ($0.phone.map { " · \($0.suffix(4))" } ?? "")) },
+            products: products.map { ProductOption(id: $0.id!, label: "\($0.name) · \(Money(fen: $0.priceFen).display)") },
+            slots: [0, 1, 2], error: error))
+    }
+
+    /// The customers looked after by members in the viewer's scope.
+    static func customers(_ req: Request, scope: MemberScope) async throws -> [Customer] {
+        let all = try await Customer.query(on: req.db).with(\.$member).sort(\.$id).limit(2000).all()
+        return all.filter { c in c.member.map { scope.contains($0) } ?? (scope == .all) }.prefix(500).map { $0 }
+    }
+
+    struct NewOrderForm: Content {
+        var seller: String
+        /// Empty when no customer is chosen.
+        var customer: String?
+        var product: [Int]?
+        var quantity: [String]?
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let (_, me, account) = try await Self.scope(req)
+        let form = try req.content.decode(NewOrderForm.self)
+        guard let seller = try await Member.query(on: req.db).filter(\.$code == form.seller).first(),
+              Permissions.canEnterOrder(account, me: me, seller: seller) else { throw Abort(.forbidden) }
+        let products = form.product ?? []
+        let quantities = (form.quantity ?? []).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
+        let lines = zip(products, quantities).map { OrderService.LineInput(productID: $0, quantity: $1) }
+        // A customer outside the viewer's scope is not theirs to choose.
+        let customerID = form.customer.flatMap { Int($0) }
+        if let c = customerID {
+            let (scope, _, _) = try await Self.scope(req)
+            guard try await Self.customers(req, scope: scope).contains(where: { $0.id == c }) else { throw Abort(.forbidden) }
+        }
+        do {
+            let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
+                .create(code: nil, seller: seller, customerID: customerID, lines: lines, paidAt: nil, by: .account(account))
+            return req.redirect(to: "/orders/\(order.code)")
+        } catch let refusal as OrderService.Refusal {
+            return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// The first page after signing in: one's own numbers and one's team's.
+struct DashboardController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("dashboard", use: dashboard)
+        routes.get { req in req.redirect(to: req.auth.has(Account.self) ? "/dashboard" : "/signin") }
+    }
+
+    struct Figure: Encodable {
+        let label: String
+        let value: String
+    }
+
+    struct TopMember: Encodable {
+        let code: String
+        let name: String
+        let tier: String
+        let volume: String
+    }
+
+    struct DashboardPage: Encodable {
+        let layout: Layout
+        let greeting: String
+        let period: String
+        let mine: [Figure]
+        let team: [Figure]
+        let top: [TopMember]
+        /// Progress bars: one's own goals and those of the teams one belongs to, for the windows
+        /// that hold this month.
+        let goals: [GoalController.Row]
+        /// Unread notices (a prize, a champion's place, a goal reached).
+        var notices: [NoticeController.Row] = []
+    }
+
+    @Sendable func dashboard(req: Request) async throws -> View {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let period = req.application.jiliClock.currentPeriod
+        let queries = TeamQueries(db: req.db)
+        var mine: [Figure] = []
+        var team: [Figure] = []
+        var top: [TopMember] = []
+        let scope = Permissions.memberScope(account, member: me)
+
+        let windows = WindowKind.allCases.map { GoalWindow.holding(period, kind: $0).description }
+        let goals = try await GoalController.rows(req, account: account, me: me, windows: windows, selection: .mine)
+
+        if let me {
+            let this = try await queries.volume(of: me, period: period.description)
+            let last = try await queries.volume(of: me, period: period.previous.description)
+            mine = [
+                Figure(label: req.t("dashboard_my_sales_this_month"), value: Money(fen: this).display),
+                Figure(label: req.t("dashboard_my_sales_last_month"), value: Money(fen: last).display),
+                Figure(label: req.t("dashboard_my_tier"), value: req.t("tier_\(me.tier)")),
+            ]
+            // This month so far, marked as an estimate: the open month settled now.
+            if try await PayRun.query(on: req.db).filter(\.$period == period.description).filter(\.$status == "approved").first() == nil,
+               let estimate = try await req.application.estimates.total(of: me.code, period: period, db: req.db, clock: req.application.jiliClock) {
+                mine.append(Figure(label: req.t("dashboard_estimate"), value: Money(fen: estimate).display))
+            }
+        }
+        // The team: one's subtree for members, everyone for those who see everyone.
+        let path: String?
+        switch scope {
+        case .some(.all): path = nil
+        case .some(.subtree(let p)), .some(.selfAndDownlineSummary(let p)): path = p
+        case .some(.department), .none: path = me?.path
+        }
+        if path != nil || scope == .all {
+            var members = Member.query(on: req.db)
+            if let path { members = members.filter(\.$path =~ path) }
+            let headcount = try await members.count()
+            let activeQuery = Member.query(on: req.db).filter(\.$status == "active")
+            let active = try await (path.map { activeQuery.filter(\.$path =~ $0) } ?? activeQuery).count()
+            let volumes = try await queries.monthVolumes(period: period.description, pathPrefix: path)
+            let lastVolumes = try await queries.monthVolumes(period: period.previous.description, pathPrefix: path)
+            team = [
+                Figure(label: req.t("dashboard_team_headcount"), value: "\(headcount)"),
+                Figure(label: req.t("dashboard_team_active"), value: "\(active)"),
+                Figure(label: req.t("dashboard_team_sales_this_month"), value: Money(fen: volumes.values.reduce(0, +)).display),
+                Figure(label: req.t("dashboard_team_sales_last_month"), value: Money(fen: lastVolumes.values.reduce(0, +)).display),
+            ]
+            // The best sellers of the month among the direct downline (members) or everyone (staff).
+            let candidates: [Member]
+            if let me, path != nil {
+                candidates = try await Member.query(on: req.db).filter(\.$sponsor.$id == me.id!).all()
+            } else {
+                let ids = volumes.sorted { $0.value > $1.value }.prefix(5).map(\.key)
+                candidates = try await Member.query(on: req.db).filter(\.$id ~~ ids).all()
+            }
+            let ranked: [(member: Member, volume: Int64)] = candidates.map { ($0, volumes[$0.id!] ?? 0) }
+                .sorted { a, b in a.volume != b.volume ? a.volume > b.volume : a.member.id! < b.member.id! }
+            top = ranked.prefix(5).map { entry in
+                TopMember(code: entry.member.code, name: entry.member.name, tier: req.t("tier_\(entry.member.tier)"),
+                          volume: Money(fen: entry.volume).display)
+            }
+        }
+        let name = me?.name ?? account.username
+        var unread: [Notice] = []
+        if let me { unread = try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).filter(\.$readAt == nil).sort(\.$id, .descending).limit(5).all() }
+        return try await req.view.render("home/dashboard", DashboardPage(
+            layout: Layout(req, title: req.t("dashboard_title")),
+            greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,
+            mine: mine, team: team, top: top, goals: goals,
+            notices: NoticeController.rows(unread, req)))
+    }
+}

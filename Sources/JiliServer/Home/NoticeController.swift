@@ -1,0 +1,51 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// A member's notices (通知): prizes won, champions' places, goals reached — newest first; reading
+/// the page marks them read.
+struct NoticeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("notices", use: list)
+    }
+
+    struct Row: Encodable {
+        let text: String
+        let link: String
+        let at: String
+        let unread: Bool
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let rows: [Row]
+    }
+
+    /// A notice in the reader's language.
+    static func text(_ n: Notice, _ req: Request) -> String {
+        var values = Notices.values(n)
+        for (k, v) in values where k.hasSuffix("_key") { values[k] = req.t(v) }
+        if let kind = values["kind"] { values["kind"] = req.t("champion_\(kind)") }
+        if let metric = values["metric"] {
+            if metric == "volume", let t = values["target"], case .success(let fen) = FixedPoint.parse(t, scale: 2) { values["target"] = Money(fen: fen).display }
+            values["metric"] = values["activity"] ?? req.t("goal_metric_\(metric)")
+        }
+        return req.t(n.message, values)
+    }
+
+    static func rows(_ notices: [Notice], _ req: Request) -> [Row] {
+        let clock = req.application.jiliClock
+        return notices.map { Row(text: text($0, req), link: $0.link, at: clock.format($0.createdAt), unread: $0.readAt == nil) }
+    }
+
+    @Sendable func list(req: Request) async throws -> View {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else {
+            return try await req.view.render("home/notices", Page(layout: Layout(req, title: req.t("notices_title")), rows: []))
+        }
+        let notices = try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).sort(\.$id, .descending).limit(100).all()
+        let page = Page(layout: Layout(req, title: req.t("notices_title")), rows: Self.rows(notices, req))
+        try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).filter(\.$readAt == nil).set(\.$readAt, to: req.application.jiliClock.now()).update()
+        return try await req.view.render("home/notices", page)
+    }
+}

@@ -1,0 +1,217 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// The rewards catalogue (`/rewards`, 积分兑换): members redeem and follow their redemptions; the leader
+/// and the operations director add items; `/rewards/redemptions` is the queue of those who approve
+/// (the leader, the director, managers for their scope) and hand over (the warehouse products and
+/// prizes, finance cash, the leader and the director anything).
+struct RewardController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("rewards", use: catalogue)
+        routes.post("rewards", use: create)
+        routes.post("rewards", ":id", "redeem", use: redeem)
+        routes.get("rewards", "redemptions", use: queue)
+        routes.post("rewards", "redemptions", ":id", "approve", use: approve)
+        routes.post("rewards", "redemptions", ":id", "decline", use: decline)
+        routes.post("rewards", "redemptions", ":id", "hand-over", use: handOver)
+        routes.post("rewards", "redemptions", ":id", "cancel", use: cancel)
+    }
+
+    static func mayEdit(_ role: Role) -> Bool { [.leader, .director].contains(role) }
+    static func mayApproveAny(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
+    static func mayHandOver(_ role: Role, kind: String) -> Bool {
+        switch role {
+        case .leader, .director: true
+        case .warehouse: ["product", "prize"].contains(kind)
+        case .finance: kind == "cash"
+        default: false
+        }
+    }
+    static func maySeeQueue(_ role: Role) -> Bool { mayApproveAny(role) || [.warehouse, .finance].contains(role) }
+
+    func service(_ req: Request) -> RewardService { RewardService(db: req.db, clock: req.application.jiliClock) }
+
+    struct ItemRow: Encodable {
+        let id: Int
+        let name: String
+        let kind: String
+        /// nil when empty: Leaf's `#if` is true for an empty string.
+        let text: String?
+        let price: Int64
+        let left: String?
+        let soldOut: Bool
+        let affordable: Bool
+        let approval: Bool
+    }
+
+    struct RedemptionRow: Encodable {
+        let id: Int
+        let item: String
+        let member: String
+        let points: Int64
+        let status: String
+        let at: String
+        let canCancel: Bool
+        let canApprove: Bool
+        let canHandOver: Bool
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let balance: Int64?
+        let items: [ItemRow]
+        let mine: [RedemptionRow]
+        let canEdit: Bool
+        let canQueue: Bool
+        let error: String?
+        let notice: String?
+    }
+
+    func row(_ r: Redemption, account: Account, me: Member?, _ req: Request) -> RedemptionRow {
+        let clock = req.application.jiliClock
+        let open = ["requested", "approved"].contains(r.status)
+        let inScope = Permissions.memberScope(account, member: me)?.contains(r.member) ?? false
+        return RedemptionRow(id: r.id!, item: r.item.name, member: "\(r.member.name) (\(r.member.code))", points: r.points,
+                             status: req.t("reward_status_\(r.status)"), at: clock.format(r.createdAt),
+                             canCancel: open && r.$member.id == me?.id,
+                             canApprove: r.status == "requested" && Self.mayApproveAny(account.roleValue) && inScope,
+                             canHandOver: r.status == "approved" && Self.mayHandOver(account.roleValue, kind: r.item.kind))
+    }
+
+    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        var balance: Int64?
+        if let me {
+            var points = try await PointsLedger(db: req.db, clock: req.application.jiliClock).account(me.id!)
+            points.expire(upTo: PointsLedger.instant(req.application.jiliClock.now()))
+            balance = points.balance
+        }
+        var items = try await RewardItem.query(on: req.db).filter(\.$active == true).sort(\.$price).all()
+        // Ordered by what motivates the member most (then by price), when they have said.
+        if let me, let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first() {
+            items = items.enumerated().sorted { (profile.score(ofRewardKind: $1.element.kind), $0.offset) < (profile.score(ofRewardKind: $0.element.kind), $1.offset) }.map(\.element)
+        }
+        let mine = me == nil ? [] : try await Redemption.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$item).with(\.$member)
+            .sort(\.$id, .descending).limit(50).all()
+        return try await req.view.render("points/catalogue", Page(
+            layout: Layout(req, title: req.t("rewards_title")), balance: balance,
+            items: items.map { i in
+                ItemRow(id: i.id!, name: i.name, kind: req.t("reward_kind_\(i.kind)"), text: i.text.isEmpty ? nil : i.text, price: i.price,
+                        left: i.available.map { req.t("rewards_left", ["count": "\($0)"]) }, soldOut: (i.available ?? 1) <= 0,
+                        affordable: (balance ?? 0) >= i.price, approval: i.needsApproval)
+            },
+            mine: mine.map { row($0, account: account, me: me, req) }, canEdit: Self.mayEdit(account.roleValue),
+            canQueue: Self.maySeeQueue(account.roleValue), error: error, notice: notice)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func catalogue(req: Request) async throws -> Response { try await render(req) }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayEdit)
+        let f = try req.content.decode([String: String].self)
+        do {
+            let item = try await service(req).create(.init(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
+                                                           stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
+                                                           cash: f["cash"] ?? "", days: f["days"] ?? "",
+                                                           trainingPriority: f["training_priority"] != nil), by: .account(account))
+            return try await render(req, notice: req.t("rewards_added", ["name": item.name]))
+        } catch let r as RewardService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func redeem(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        do {
+            let r = try await service(req).redeem(item, for: me, by: .account(account))
+            return try await render(req, notice: req.t(r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name]))
+        } catch let r as RewardService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    // MARK: The queue
+
+    struct QueuePage: Encodable {
+        let layout: Layout
+        let rows: [RedemptionRow]
+        let error: String?
+    }
+
+    func renderQueue(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account(if: Self.maySeeQueue)
+        let me = try await account.$member.get(on: req.db)
+        var query = Redemption.query(on: req.db).filter(\.$status ~~ ["requested", "approved"]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
+        if [.salesManager, .departmentManager].contains(account.roleValue), let scope = Permissions.memberScope(account, member: me) {
+            switch scope {
+            case .department(let d): query = query.filter(Member.self, \.$department.$id == d)
+            case .subtree(let path), .selfAndDownlineSummary(let path): query = query.filter(Member.self, \.$path =~ path)
+            case .all: break
+            }
+        }
+        let rows = try await query.with(\.$item).with(\.$member).sort(\.$id).limit(200).all().map { row($0, account: account, me: me, req) }
+        return try await req.view.render("points/redemptions", QueuePage(layout: Layout(req, title: req.t("rewards_queue_title")), rows: rows, error: error))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func queue(req: Request) async throws -> Response { try await renderQueue(req) }
+
+    func redemption(_ req: Request) async throws -> Redemption {
+        guard let r = try await Redemption.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$item).with(\.$member).first() else {
+            throw Abort(.notFound)
+        }
+        return r
+    }
+
+    /// Runs a step of the queue and shows the queue again, or the refusal.
+    func step(_ req: Request, _ change: () async throws -> Void) async throws -> Response {
+        do {
+            try await change()
+            return req.redirect(to: "/rewards/redemptions")
+        } catch let r as RewardService.Refusal {
+            return try await renderQueue(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    func mayApprove(_ req: Request, _ r: Redemption) async throws -> Account {
+        let account = try req.account(if: Self.mayApproveAny)
+        let me = try await account.$member.get(on: req.db)
+        guard Permissions.memberScope(account, member: me)?.contains(r.member) ?? false else { throw Abort(.notFound) }
+        return account
+    }
+
+    @Sendable func approve(req: Request) async throws -> Response {
+        let r = try await redemption(req)
+        let account = try await mayApprove(req, r)
+        return try await step(req) { try await service(req).approve(r, by: .account(account)) }
+    }
+
+    @Sendable func decline(req: Request) async throws -> Response {
+        let r = try await redemption(req)
+        let account = try await mayApprove(req, r)
+        return try await step(req) { try await service(req).undo(r, to: "declined", by: .account(account)) }
+    }
+
+    @Sendable func handOver(req: Request) async throws -> Response {
+        let r = try await redemption(req)
+        let account = try req.account { Self.mayHandOver($0, kind: r.item.kind) }
+        return try await step(req) { try await service(req).handOver(r, by: .account(account)) }
+    }
+
+    /// The member cancels their own redemption before it is handed over.
+    @Sendable func cancel(req: Request) async throws -> Response {
+        let account = try req.account
+        let r = try await redemption(req)
+        guard let me = try await account.$member.get(on: req.db), r.$member.id == me.id else { throw Abort(.notFound) }
+        do {
+            try await service(req).undo(r, to: "cancelled", by: .account(account))
+            return try await render(req, notice: req.t("rewards_cancelled", ["name": r.item.name]))
+        } catch let refusal as RewardService.Refusal {
+            return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Fluent
+import Vapor
+
+/// Counted activities (活动记录): the records one may see (one's own as an agent; one's scope as a
+/// manager; everyone's for the roles that see everyone), a form and a CSV upload to record them, and
+/// the leader's list of kinds. Goals may be set on any kind (`/goals`).
+struct ActivityController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("activities", use: list)
+        routes.post("activities", use: record)
+        routes.post("activities", "kinds", use: defineKind)
+        routes.on(.POST, "activities", "import", body: .collect(maxSize: ImportExportController.maxUpload), use: upload)
+    }
+
+    static func mayRecordAny(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager, .trainer].contains(role) }
+    static func mayDefine(_ role: Role) -> Bool { role == .leader }
+
+    /// Whether `account` may record `kind` for `member`: the leader and the operations director for
+    /// anyone, managers for their scope, trainers the training of anyone.
+    static func mayRecord(_ account: Account, me: Member?, _ member: Member, kind: String) -> Bool {
+        switch account.roleValue {
+        case .leader, .director: return true
+        case .salesManager, .departmentManager: return Permissions.memberScope(account, member: me)?.contains(member) ?? false
+        case .trainer: return kind == "training"
+        default: return false
+        }
+    }
+
+    func service(_ req: Request) -> ActivityService { ActivityService(db: req.db, clock: req.application.jiliClock) }
+
+    struct Row: Encodable {
+        let member: String
+        let kind: String
+        let day: String
+        let count: Int
+        /// nil when empty: Leaf's `#if` is true for an empty string.
+        let note: String?
+        let by: String
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let rows: [Row]
+        let kinds: [SelectOption]
+        let canRecord: Bool
+        let canDefine: Bool
+        let today: String
+        let error: String?
+        let notice: String?
+    }
+
+    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        var query = Activity.query(on: req.db).join(Member.self, on: \Activity.$member.$id == \Member.$id)
+        switch Permissions.memberScope(account, member: me) {
+        case .all?: break
+        case .department(let d)?: query = query.filter(Member.self, \.$department.$id == d)
+        case .subtree(let path)?: query = query.filter(Member.self, \.$path =~ path)
+        // An agent's records are their own (their downline's are summaries elsewhere).
+        case .selfAndDownlineSummary?: query = query.filter(\.$member.$id == (me?.id ?? -1))
+        case nil: query = query.filter(\.$id == -1)
+        }
+        let records = try await query.sort(\.$day, .descending).sort(\.$id, .descending).limit(100).with(\.$member).all()
+        let kinds = try await service(req).kinds()
+        let names = Dictionary(kinds.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let clock = req.application.jiliClock
+        return try await req.view.render("recognition/activities", Page(
+            layout: Layout(req, title: req.t("activities_title")),
+            rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note.isEmpty ? nil : $0.note, by: $0.recordedBy) },
+            kinds: kinds.map { SelectOption(value: $0.code, label: $0.name) },
+            canRecord: Self.mayRecordAny(account.roleValue), canDefine: Self.mayDefine(account.roleValue),
+            today: clock.format(clock.now(), "yyyy-MM-dd"), error: error, notice: notice)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    struct RecordForm: Content {
+        var member: String
+        var kind: String
+        var day: String
+        var count: String
+        var note: String?
+    }
+
+    @Sendable func record(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayRecordAny)
+        let me = try await account.$member.get(on: req.db)
+        let form = try req.content.decode(RecordForm.self)
+        do {
+            let code = form.member.trimmingCharacters(in: .whitespaces)
+            guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+                throw ActivityService.Refusal(key: "activity_error_member", values: ["value": code])
+            }
+            guard Self.mayRecord(account, me: me, member, kind: form.kind) else { throw ActivityService.Refusal(key: "activity_error_not_yours", values: ["member": code]) }
+            guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
+                throw ActivityService.Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
+            }
+            try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
+            return try await render(req, notice: req.t("activities_recorded", ["member": "\(member.name) (\(member.code))"]))
+        } catch let r as ActivityService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func defineKind(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayDefine)
+        let code = (try? req.content.get(String.self, at: "code")) ?? "", name = (try? req.content.get(String.self, at: "name")) ?? ""
+        do {
+            let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
+            return try await render(req, notice: req.t("activities_kind_added", ["name": kind.name]))
+        } catch let r as ActivityService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    struct Upload: Content {
+        var file: File
+    }
+
+    @Sendable func upload(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayRecordAny)
+        let me = try await account.$member.get(on: req.db)
+        guard let file = try? req.content.decode(Upload.self).file else { return try await render(req, error: req.t("import_no_file"), status: .unprocessableEntity) }
+        let name = file.filename.isEmpty ? "activities.csv" : file.filename
+        let importer = ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))
+        let outcome = try await importer.activities(Array(file.data.readableBytesView), file: name, service: service(req), by: .account(account)) { member, kind in
+            Self.mayRecord(account, me: me, member, kind: kind)
+        }
+        if !outcome.ok {
+            return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)
+        }
+        return try await render(req, notice: req.t("activities_imported", ["count": "\(outcome.added)"]))
+    }
+}

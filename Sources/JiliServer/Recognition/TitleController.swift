@@ -1,0 +1,150 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// Honor titles (荣誉称号): everyone sees them and who holds them; the leader defines them and gives them
+/// by hand with a reason; the rule titles are given by `jili jobs`.
+struct TitleController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("titles", use: list)
+        routes.post("titles", use: define)
+        routes.post("titles", "grant", use: grant)
+        routes.post("titles", "nominate", use: nominate)
+        routes.post("titles", "nominations", ":id", "confirm", use: confirm)
+        routes.post("titles", "nominations", ":id", "decline", use: decline)
+    }
+
+    func service(_ req: Request) -> TitleService { TitleService(db: req.db, clock: req.application.jiliClock) }
+
+    struct Holder: Encodable {
+        let code: String
+        let name: String
+        let when: String
+        /// nil when empty: Leaf's `#if` is true for an empty string.
+        let reason: String?
+    }
+
+    struct Row: Encodable {
+        let id: Int
+        let icon: String
+        let name: String
+        let rule: String
+        let privilege: String?
+        let holders: [Holder]
+    }
+
+    struct Nomination: Encodable {
+        let id: Int
+        let text: String
+        let reason: String
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let rows: [Row]
+        let canEdit: Bool
+        let canNominate: Bool
+        /// Waiting for the leader (shown to the leader).
+        let nominations: [Nomination]
+        let titles: [SelectOption]
+        let error: String?
+    }
+
+    /// Managers and the operations director nominate; the leader gives titles directly.
+    static func mayNominate(_ role: Role) -> Bool { [.director, .departmentManager, .salesManager].contains(role) }
+
+    static func ruleText(_ t: Title, _ req: Request) -> String {
+        req.t("title_rule_\(t.rule)", ["amount": Money(fen: t.threshold).display])
+    }
+
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let titles = try await Title.query(on: req.db).sort(\.$id).all()
+        let honors = try await Honor.query(on: req.db).filter(\.$kind == "title").with(\.$member).sort(\.$id, .descending).limit(500).all()
+        let clock = req.application.jiliClock
+        let rows = titles.map { t in
+            Row(id: t.id!, icon: t.icon, name: t.name, rule: Self.ruleText(t, req),
+                privilege: t.privilege.isEmpty ? nil : req.t("title_privilege", ["privilege": t.privilege, "days": "\(t.privilegeDays)"]),
+                holders: honors.filter { $0.$title.id == t.id }.prefix(20).map {
+                    Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason.isEmpty ? nil : $0.reason)
+                })
+        }
+        let pending = account.roleValue == .leader
+            ? try await TitleNomination.query(on: req.db).filter(\.$status == "pending").with(\.$title).with(\.$member).sort(\.$id).all() : []
+        return try await req.view.render("recognition/titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
+                                                        canEdit: account.roleValue == .leader, canNominate: Self.mayNominate(account.roleValue),
+                                                        nominations: pending.map {
+                                                            Nomination(id: $0.id!, text: req.t("titles_nomination", ["title": "\($0.title.icon) \($0.title.name)",
+                                                                "member": "\($0.member.name) (\($0.member.code))", "by": $0.nominatedBy]), reason: $0.reason)
+                                                        },
+                                                        titles: titles.filter { $0.rule == "manual" }.map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") },
+                                                        error: error)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    @Sendable func define(req: Request) async throws -> Response {
+        let account = try req.account(if: { $0 == .leader })
+        let f = try req.content.decode([String: String].self)
+        do {
+            _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
+                                              privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
+                                              by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    /// The title and the member a form names, or a refusal naming what is wrong.
+    func titleAndMember(_ f: [String: String], _ req: Request) async throws -> (Title, Member) {
+        guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
+        let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+            throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
+        }
+        return (title, member)
+    }
+
+    @Sendable func grant(req: Request) async throws -> Response {
+        let account = try req.account(if: { $0 == .leader })
+        let f = try req.content.decode([String: String].self)
+        do {
+            let (title, member) = try await titleAndMember(f, req)
+            try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func nominate(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayNominate)
+        let me = try await account.$member.get(on: req.db)
+        let f = try req.content.decode([String: String].self)
+        do {
+            let (title, member) = try await titleAndMember(f, req)
+            guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {
+                throw TitleService.Refusal(key: "goal_error_not_yours", values: ["member": member.code])
+            }
+            _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    func decide(_ req: Request, confirm: Bool) async throws -> Response {
+        let account = try req.account(if: { $0 == .leader })
+        guard let n = try await TitleNomination.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        do {
+            try await service(req).decide(n, confirm: confirm, by: .account(account))
+            return req.redirect(to: "/titles")
+        } catch let r as TitleService.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func confirm(req: Request) async throws -> Response { try await decide(req, confirm: true) }
+    @Sendable func decline(req: Request) async throws -> Response { try await decide(req, confirm: false) }
+}

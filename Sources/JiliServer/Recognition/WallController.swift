@@ -1,0 +1,224 @@
+import Fluent
+import Vapor
+
+/// The praise wall (认可与表扬), for every signed-in person: pinned posts first, then the newest, 20 at a
+/// time. Everyone posts praise and stories (with a photo), reacts and comments; moderators (the leader,
+/// the operations director and the managers) hide posts and comments with a reason and show them
+/// again; the leader pins.
+struct WallController: RouteCollection {
+    static let perPage = 20
+    static let maxForm: ByteCount = "6mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("wall", use: list)
+        routes.on(.POST, "wall", body: .collect(maxSize: Self.maxForm), use: create)
+        routes.get("wall", "photos", ":name", use: photo)
+        routes.post("wall", ":id", "react", use: react)
+        routes.post("wall", ":id", "comments", use: comment)
+        routes.post("wall", ":id", "hide", use: hide)
+        routes.post("wall", ":id", "restore", use: restore)
+        routes.post("wall", ":id", "pin", use: pin)
+        routes.post("wall", ":id", "unpin", use: unpin)
+        routes.post("wall", "comments", ":id", "hide", use: hideComment)
+    }
+
+    static func mayModerate(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
+    static func mayPin(_ role: Role) -> Bool { role == .leader }
+
+    func wall(_ req: Request) -> PraiseWall {
+        PraiseWall(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
+    }
+
+    // MARK: Reading
+
+    struct ReactionButton: Encodable {
+        let kind: String
+        let label: String
+        let count: Int
+        let mine: Bool
+    }
+
+    struct CommentRow: Encodable {
+        let id: Int
+        let author: String
+        let text: String
+        let at: String
+        let hidden: String?
+    }
+
+    struct PostRow: Encodable {
+        let id: Int
+        let kind: String
+        let author: String
+        let about: String?
+        let text: String
+        let link: String?
+        let photo: String?
+        let at: String
+        let pinned: Bool
+        /// For moderators: why it is hidden, by whom.
+        let hidden: String?
+        let reactions: [ReactionButton]
+        let comments: [CommentRow]
+    }
+
+    struct Page: Encodable {
+        let layout: Layout
+        let posts: [PostRow]
+        let more: Int?
+        let canModerate: Bool
+        let canPin: Bool
+        let error: String?
+        let draft: [String: String]
+    }
+
+    /// A post by Jili in the reader's language: values named `…_key` are catalogue keys themselves.
+    static func text(_ p: WallPost, _ req: Request) -> String {
+        guard !p.message.isEmpty else { return p.text }
+        var values = (try? JSONSerialization.jsonObject(with: Data(p.values.utf8))) as? [String: String] ?? [:]
+        for (k, v) in values where k.hasSuffix("_key") { values[k] = req.t(v) }
+        return req.t(p.message, values)
+    }
+
+    func render(_ req: Request, error: String? = nil, draft: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let moderator = Self.mayModerate(account.roleValue)
+        let before = req.query[Int.self, at: "before"]
+        func visible(_ q: QueryBuilder<WallPost>) -> QueryBuilder<WallPost> { moderator ? q : q.filter(\.$hiddenAt == nil) }
+        var posts: [WallPost] = []
+        if before == nil {
+            posts = try await visible(WallPost.query(on: req.db)).filter(\.$pinned == true).sort(\.$id, .descending).with(\.$member).all()
+        }
+        var newest = visible(WallPost.query(on: req.db)).filter(\.$pinned == false).sort(\.$id, .descending).with(\.$member)
+        if let before { newest = newest.filter(\.$id < before) }
+        let page = try await newest.limit(Self.perPage + 1).all()
+        posts += page.prefix(Self.perPage)
+        let more = page.count > Self.perPage ? page[Self.perPage - 1].id : nil
+
+        let ids = posts.compactMap(\.id)
+        let reactions = ids.isEmpty ? [] : try await WallReaction.query(on: req.db).filter(\.$post.$id ~~ ids).all()
+        var comments = ids.isEmpty ? [] : try await WallComment.query(on: req.db).filter(\.$post.$id ~~ ids).sort(\.$id).all()
+        if !moderator { comments = comments.filter { $0.hiddenAt == nil } }
+        let clock = req.application.jiliClock
+        func hiddenNote(_ at: Date?, _ by: String?, _ why: String?) -> String? {
+            guard moderator, let at else { return nil }
+            return req.t("wall_hidden_note", ["by": by ?? "", "at": clock.format(at), "reason": why ?? ""])
+        }
+        let rows = posts.map { p in
+            let mine = reactions.filter { $0.$post.id == p.id }
+            return PostRow(
+                id: p.id!, kind: req.t("wall_kind_\(p.kind)"), author: p.authorLabel.isEmpty ? req.t("wall_by_jili") : p.authorLabel,
+                about: p.kind == "praise" ? p.member.map { "\($0.name) (\($0.code))" } : nil,
+                text: Self.text(p, req), link: p.link.isEmpty ? nil : p.link, photo: p.photo, at: clock.format(p.createdAt), pinned: p.pinned,
+                hidden: hiddenNote(p.hiddenAt, p.hiddenBy, p.hiddenReason),
+                reactions: PraiseWall.reactions.map { kind in
+                    ReactionButton(kind: kind, label: req.t("wall_reaction_\(kind)"), count: mine.filter { $0.kind == kind }.count,
+                                   mine: mine.contains { $0.kind == kind && $0.$account.id == account.id })
+                },
+                comments: comments.filter { $0.$post.id == p.id }.map {
+                    CommentRow(id: $0.id!, author: $0.authorLabel, text: $0.text, at: clock.format($0.createdAt), hidden: hiddenNote($0.hiddenAt, $0.hiddenBy, $0.hiddenReason))
+                })
+        }
+        return try await req.view.render("recognition/wall", Page(layout: Layout(req, title: req.t("wall_title")), posts: rows, more: more,
+                                                      canModerate: moderator, canPin: Self.mayPin(account.roleValue), error: error, draft: draft))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    /// A photo, only for those who may see its post (a hidden post's photo for moderators only).
+    @Sendable func photo(req: Request) async throws -> Response {
+        let account = try req.account
+        let name = req.parameters.get("name") ?? ""
+        guard Uploads.isName(name), let post = try await WallPost.query(on: req.db).filter(\.$photo == name).first(),
+              post.hiddenAt == nil || Self.mayModerate(account.roleValue),
+              let response = Uploads.wall(files: req.application.jiliConfig.files).response(name) else { throw Abort(.notFound) }
+        return response
+    }
+
+    // MARK: Writing
+
+    struct PostForm: Content {
+        var kind: String?
+        var member: String?
+        var text: String?
+        var photo: File?
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let account = try req.account
+        let form = try req.content.decode(PostForm.self)
+        let draft = ["kind": form.kind ?? "praise", "member": form.member ?? "", "text": form.text ?? ""]
+        do {
+            let bytes = form.photo.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
+            let post = try await wall(req).post(by: account, kind: form.kind ?? "praise", about: form.member ?? "", text: form.text ?? "", photo: bytes)
+            return req.redirect(to: "/wall#p\(post.id!)")
+        } catch let r as PraiseWall.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
+        } catch let r as Uploads.Refusal {
+            return try await render(req, error: req.t(r.key, ["max": r.max]), draft: draft, status: .unprocessableEntity)
+        }
+    }
+
+    func post(_ req: Request) async throws -> WallPost {
+        guard let p = try await WallPost.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        return p
+    }
+
+    /// Runs `change` and goes back to the post, or shows the wall with the refusal.
+    func act(_ req: Request, _ id: Int?, _ change: () async throws -> Void) async throws -> Response {
+        do {
+            try await change()
+            return req.redirect(to: "/wall" + (id.map { "#p\($0)" } ?? ""))
+        } catch let r as PraiseWall.Refusal {
+            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func react(req: Request) async throws -> Response {
+        let account = try req.account
+        let p = try await post(req)
+        let kind = (try? req.content.get(String.self, at: "kind")) ?? ""
+        return try await act(req, p.id) { try await wall(req).react(p, kind: kind, by: account) }
+    }
+
+    @Sendable func comment(req: Request) async throws -> Response {
+        let account = try req.account
+        let p = try await post(req)
+        guard p.hiddenAt == nil || Self.mayModerate(account.roleValue) else { throw Abort(.notFound) }
+        let text = (try? req.content.get(String.self, at: "text")) ?? ""
+        return try await act(req, p.id) { _ = try await wall(req).comment(on: p, text: text, by: account) }
+    }
+
+    @Sendable func hide(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayModerate)
+        let p = try await post(req)
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        return try await act(req, p.id) { try await wall(req).hide(p, reason: reason, by: .account(account)) }
+    }
+
+    @Sendable func restore(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayModerate)
+        let p = try await post(req)
+        return try await act(req, p.id) { try await wall(req).restore(p, by: .account(account)) }
+    }
+
+    @Sendable func pin(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayPin)
+        let p = try await post(req)
+        return try await act(req, p.id) { try await wall(req).pin(p, true, by: .account(account)) }
+    }
+
+    @Sendable func unpin(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayPin)
+        let p = try await post(req)
+        return try await act(req, p.id) { try await wall(req).pin(p, false, by: .account(account)) }
+    }
+
+    @Sendable func hideComment(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayModerate)
+        guard let c = try await WallComment.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
+        return try await act(req, c.$post.id) { try await wall(req).hide(c, reason: reason, by: .account(account)) }
+    }
+}
