@@ -1,5 +1,6 @@
 import Foundation
 import Fluent
+import FluentPostgresDriver
 import SQLKit
 import Testing
 import Vapor
@@ -18,32 +19,160 @@ let testNowText = "2026-11-29T12:00:00+08:00"
 /// boundaries), passed on to the processes a test starts so that they see the same machine date.
 let fakedMachineClock: [String: String] = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("FAKETIME") || $0.key == "LD_PRELOAD" }
 
-/// Runs `body` with a fresh Jili: in-memory SQLite, or a schema of its own in the PostgreSQL
-/// database named by JILI_TEST_DATABASE_URL, dropped afterwards. The clock is fixed at `testNow`.
+/// Runs `body` with a fresh Jili on SQLite, or on PostgreSQL in a database of its own when
+/// JILI_TEST_DATABASE_URL names one; dropped afterwards. The clock is fixed at `testNow`. With `demo`,
+/// the demo team (300 members, three months settled) is built once per test run and each test gets
+/// a copy of it (a file copy on SQLite, a database made from it as a template on PostgreSQL).
 func withTestApp(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
-    let env = ProcessInfo.processInfo.environment
-    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-    let database: AppConfig.Database
-    if let url = env["JILI_TEST_DATABASE_URL"], !url.isEmpty {
-        database = .postgres(url: url, schema: String(schema))
-    } else {
-        database = .sqlite(path: ":memory:")
-    }
+    let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    let place = try await TestDatabase.make(id: String(id), demo: demo)
     // Uploaded files in a folder of the test's own, removed afterwards.
     let files = NSTemporaryDirectory() + "jili-test-files-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: files) }
-    let config = AppConfig(database: database, home: packageRoot, demo: demo, bcryptCost: 4, files: files)
+    let config = AppConfig(database: place.database, home: packageRoot, demo: demo, bcryptCost: 4, files: files)
     let app = try await makeTestApplication()
     do {
         try await configure(app, config: config, clock: JiliClock(now: { testNow }))
         try await body(app)
     } catch {
-        await dropSchema(app, database)
         try? await app.asyncShutdown()
+        await place.drop()
         throw error
     }
-    await dropSchema(app, database)
     try await app.asyncShutdown()
+    await place.drop()
+}
+
+/// The database of one test, and how it is dropped.
+struct TestDatabase: Sendable {
+    let database: AppConfig.Database
+    let drop: @Sendable () async -> Void
+
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["JILI_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A database for a test: empty, or a copy of the demo template.
+    static func make(id: String, demo: Bool) async throws -> TestDatabase {
+        if let url = postgresURL {
+            let name = "t_\(id)"
+            let template = demo ? try await DemoTemplate.shared.postgresDatabase() : nil
+            try await Postgres.run(url, "CREATE DATABASE \"\(name)\"" + (template.map { " TEMPLATE \"\($0)\"" } ?? ""))
+            return TestDatabase(database: .postgres(url: Postgres.url(url, database: name))) {
+                try? await Postgres.run(url, "DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+            }
+        }
+        let path = NSTemporaryDirectory() + "jili-test-\(id).sqlite"
+        if demo { try FileManager.default.copyItem(atPath: try await DemoTemplate.shared.sqliteFile(), toPath: path) }
+        return TestDatabase(database: .sqlite(path: path)) {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+}
+
+/// The demo team, built once per test process through the app itself, to be copied per test.
+actor DemoTemplate {
+    static let shared = DemoTemplate()
+    private var sqlite: Task<String, any Error>?
+    private var postgres: Task<String, any Error>?
+
+    /// Whether the process that made a template (its id is in the name) is gone.
+    static func leftBehind(_ name: String, prefix: String) -> Bool {
+        guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isNumber }) else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// An SQLite file holding the demo team, checkpointed and closed.
+    func sqliteFile() async throws -> String {
+        if sqlite == nil {
+            sqlite = Task {
+                // The templates of earlier runs that ended (a template is kept to the end of its run).
+                let folder = NSTemporaryDirectory()
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where Self.leftBehind(name, prefix: "jili-test-demo-") {
+                    try? FileManager.default.removeItem(atPath: folder + name)
+                }
+                let path = NSTemporaryDirectory() + "jili-test-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8)).sqlite"
+                try await DemoTemplate.build(on: .sqlite(path: path))
+                // Nothing left in a write-ahead log: the file alone is the database.
+                for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                return path
+            }
+        }
+        return try await sqlite!.value
+    }
+
+    /// A PostgreSQL database holding the demo team, with no one connected (a template must not be).
+    func postgresDatabase() async throws -> String {
+        if postgres == nil {
+            postgres = Task {
+                let url = TestDatabase.postgresURL!
+                for old in try await Postgres.databases(url, like: "jili_demo_%") where Self.leftBehind(old, prefix: "jili_demo_") {
+                    try? await Postgres.run(url, "DROP DATABASE IF EXISTS \"\(old)\" WITH (FORCE)")
+                }
+                let name = "jili_demo_\(ProcessInfo.processInfo.processIdentifier)_\(UUID().uuidString.prefix(8).lowercased())"
+                try await Postgres.run(url, "CREATE DATABASE \"\(name)\"")
+                try await DemoTemplate.build(on: .postgres(url: Postgres.url(url, database: name)))
+                return name
+            }
+        }
+        return try await postgres!.value
+    }
+
+    static func build(on database: AppConfig.Database) async throws {
+        let app = try await makeTestApplication()
+        do {
+            let files = NSTemporaryDirectory() + "jili-test-files-" + UUID().uuidString
+            try await configure(app, config: AppConfig(database: database, home: packageRoot, demo: true, bcryptCost: 4, files: files),
+                                clock: JiliClock(now: { testNow }))
+            if case .sqlite = database, let sql = app.db as? any SQLDatabase {
+                try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            }
+            try? FileManager.default.removeItem(atPath: files)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+/// Statements on the PostgreSQL server of the tests, outside any test's database.
+enum Postgres {
+    static func run(_ url: String, _ statement: String) async throws {
+        let config = try SQLPostgresConfiguration(url: url)
+        let connection = try await PostgresConnection.connect(configuration: config.coreConfiguration, id: 1, logger: Logger(label: "jili-test-admin"))
+        do {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "jili-test-admin"))
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
+    /// The names of the server's databases that match a LIKE pattern.
+    static func databases(_ url: String, like pattern: String) async throws -> [String] {
+        let config = try SQLPostgresConfiguration(url: url)
+        let logger = Logger(label: "jili-test-admin")
+        let connection = try await PostgresConnection.connect(configuration: config.coreConfiguration, id: 1, logger: logger)
+        var names: [String] = []
+        do {
+            let rows = try await connection.query("SELECT datname FROM pg_database WHERE datname LIKE \(pattern)", logger: logger)
+            for try await (name) in rows.decode(String.self) { names.append(name) }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        return names
+    }
+
+    /// The same server and credentials, another database.
+    static func url(_ url: String, database: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        parts.path = "/" + database
+        return parts.string ?? url
+    }
 }
 
 /// An application for a test, logging warnings and errors only (every migration logs at `info`);
@@ -54,11 +183,6 @@ func makeTestApplication() async throws -> Application {
     return app
 }
 
-private func dropSchema(_ app: Application, _ database: AppConfig.Database) async {
-    if case .postgres(_, let schema?) = database, let sql = app.db as? any SQLDatabase {
-        try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
-    }
-}
 
 /// A visitor with a cookie jar: signs in through the form as a person would, with the CSRF token.
 struct Visitor {
