@@ -17,8 +17,24 @@ struct Layout: Encodable {
     let userName: String?
     let roleLabel: String?
     let nav: [NavItem]
+    /// The message kept for this page (``Flash``): a change made, or why a form was refused.
+    let flashNotice: String?
+    let flashError: String?
+    /// A refused form's action, field, reason and typed values (JSON), which app.js puts back.
+    let kept: String?
 
     init(_ req: Request, title: String) {
+        let flash = req.takeFlash()
+        flashNotice = flash?.notice
+        flashError = flash?.error
+        if let flash, let form = flash.form {
+            let back: [String: String?] = ["form": form, "field": flash.field, "message": flash.error]
+            var object = back.compactMapValues { $0 } as [String: Any]
+            object["values"] = flash.kept ?? [:]
+            kept = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+        } else {
+            kept = nil
+        }
         lang = req.language
         otherLang = lang == "en" ? "zh-CN" : "en"
         otherLangLabel = lang == "en" ? "中文" : "English"

@@ -75,6 +75,7 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
     app.middleware.use(ErrorPages())
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(Refusals())
     // After the sessions: the error page of a refused file path (`../`) shows the frame, which needs one.
     app.middleware.use(PublicFiles(folder: config.home + "/Public/"))
 

@@ -68,12 +68,12 @@ extension JiliServer {
             do {
                 // A plan refused by its compliance check is not even kept as a draft.
                 if let plan = try? PlanDecoder.decode(Array(json.utf8)), ComplianceReport(plan: plan).refused {
-                    throw PayService.Refusal(key: "pay_error_refused_plan")
+                    throw Refusal(key: "pay_error_refused_plan")
                 }
                 let version = try await pay.createVersion(name: name, json: json, by: .system)
                 try await pay.activate(version, from: period, by: .system)
                 return ["plan version \(version.id!) \"\(version.name)\" is in force from \(period)"]
-            } catch let r as PayService.Refusal {
+            } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }
         }
@@ -91,7 +91,7 @@ extension JiliServer {
                 }
                 let members = try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).count()
                 return lines + ["\(period): draft computed, \(members) members paid, total \(Money(fen: run.totalFen)), sales \(Money(fen: run.salesFen))"]
-            } catch let r as PayService.Refusal {
+            } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }
         }
@@ -103,7 +103,7 @@ extension JiliServer {
             do {
                 try await PayService(db: app.db, clock: app.jiliClock).approve(month, by: .system)
                 return ["\(month): approved"]
-            } catch let r as PayService.Refusal {
+            } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }
         }
@@ -115,7 +115,7 @@ public struct CommandRefusal: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 
-    init(_ r: OrderService.Refusal, _ app: Application) { message = r.english(app) }
+    init(_ r: Refusal, _ app: Application) { message = r.english(app) }
 }
 
 extension JiliServer {

@@ -14,7 +14,7 @@ extension JiliServer {
             do {
                 let warnings = try await PromotionService(db: app.db, clock: app.jiliClock).publish(ladder, by: .system)
                 return ["ladder published"] + warnings.map { "warning: \($0.description)" }
-            } catch let r as PromotionService.Refusal {
+            } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }
         }
@@ -32,7 +32,7 @@ extension JiliServer {
                 let d = ContinuousClock.now - start
                 let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
                 return [String(format: "%@: %d member(s) evaluated, %d proposal(s) (%@) in %.2f s", e.period, e.evaluated, e.proposed, e.status, seconds)]
-            } catch let r as PromotionService.Refusal {
+            } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }
         }

@@ -65,7 +65,7 @@ struct APIController: RouteCollection {
         return { key, values in values.reduce(table[key] ?? key) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
     }
 
-    func refused(_ r: OrderService.Refusal, _ req: Request) -> Abort {
+    func refused(_ r: Refusal, _ req: Request) -> Abort {
         Abort(.unprocessableEntity, reason: r.english(req.application))
     }
 
@@ -111,7 +111,7 @@ struct APIController: RouteCollection {
                 name: input.name, phone: input.phone, sponsorCode: input.sponsor_id, tier: input.tier, status: input.status ?? "active",
                 departmentID: nil, positionID: nil), by: try actor(req))
             return try await dto(m, codes: m.$sponsor.id.map { [$0: input.sponsor_id ?? ""] } ?? [:]).encodeResponse(status: .created, for: req)
-        } catch let r as OrderService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
     }
@@ -207,7 +207,7 @@ struct APIController: RouteCollection {
             for line in order.lines { try await line.$product.load(on: req.db) }
             let owner = order.$member.id == seller.id ? seller.code : (try await Member.find(order.$member.id, on: req.db))?.code ?? ""
             return try await dto(order, seller: owner).encodeResponse(status: created ? .created : .ok, for: req)
-        } catch let r as OrderService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
     }
@@ -250,7 +250,7 @@ struct APIController: RouteCollection {
             let r = try await OrderService(db: req.db, clock: req.application.jiliClock)
                 .refund(order: order, amountFen: fen, at: input.refunded_at, code: input.id, by: try actor(req))
             return try await dto(r, order: order.code).encodeResponse(status: existed == nil ? .created : .ok, for: req)
-        } catch let r as OrderService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
     }

@@ -169,7 +169,7 @@ struct OrderController: RouteCollection {
         }
         do {
             _ = try await OrderService(db: req.db, clock: req.application.jiliClock).refund(order: order, amountFen: fen, at: nil, code: nil, by: .account(account))
-        } catch let refusal as OrderService.Refusal {
+        } catch let refusal as Refusal {
             return try await renderOrder(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
         }
         return req.redirect(to: "/orders/\(order.code)")
@@ -250,7 +250,7 @@ struct OrderController: RouteCollection {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
                 .create(code: nil, seller: seller, customerID: customerID, lines: lines, paidAt: nil, by: .account(account))
             return req.redirect(to: "/orders/\(order.code)")
-        } catch let refusal as OrderService.Refusal {
+        } catch let refusal as Refusal {
             return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
         }
     }

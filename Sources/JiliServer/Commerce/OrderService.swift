@@ -18,18 +18,6 @@ struct OrderService {
         var quantity: Int
     }
 
-    /// A refused order or refund: the message key and its values, shown to the person.
-    struct Refusal: Error {
-        var key: String
-        var values: [String: String] = [:]
-
-        /// In English, for the API and the command line.
-        func english(_ app: Application) -> String {
-            let text = app.catalog.table("en")[key] ?? key
-            return values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
-        }
-    }
-
     /// Creates an order, or returns the existing one when `code` is already taken (the code is the
     /// idempotency key). Returns the order and whether it was created.
     func create(code: String?, seller: Member, customerID: Int?, lines: [LineInput], paidAt: Date?,

@@ -25,12 +25,8 @@ struct DisputeController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         let period = req.parameters.get("period") ?? ""
         let form = try req.content.decode(RaiseForm.self)
-        do {
-            _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, message: form.message, by: .account(account))
-        } catch let r as DisputeService.Refusal {
-            throw Abort(.unprocessableEntity, reason: req.t(r.key, r.values))
-        }
-        return req.redirect(to: "/statements/\(period)")
+        _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, message: form.message, by: .account(account))
+        return req.redirect(to: "/statements/\(period)", notice: "dispute_raised_notice")
     }
 
     struct Row: Encodable {
@@ -75,15 +71,11 @@ struct DisputeController: RouteCollection {
         let text = (form.adjustment ?? "").trimmingCharacters(in: .whitespaces)
         if !text.isEmpty {
             guard case .success(let value) = FixedPoint.parse(text, scale: 2) else {
-                throw Abort(.unprocessableEntity, reason: req.t("refund_error_not_amount", ["value": text]))
+                throw Refusal(key: "refund_error_not_amount", values: ["value": text], field: "adjustment")
             }
             fen = value
         }
-        do {
-            try await service(req).answer(d, text: form.answer, adjustmentFen: fen, by: .account(account))
-        } catch let r as DisputeService.Refusal {
-            throw Abort(.unprocessableEntity, reason: req.t(r.key, r.values))
-        }
-        return req.redirect(to: "/disputes")
+        try await service(req).answer(d, text: form.answer, adjustmentFen: fen, by: .account(account))
+        return req.redirect(to: "/disputes", notice: "dispute_answered_notice")
     }
 }

@@ -9,11 +9,9 @@ struct DisputeService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     func raise(member: String, period: String, rule: String, message: String, by actor: Actor) async throws -> Dispute {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message") }
+        guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message", field: "message") }
         guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == "approved").first() != nil else {
             throw Refusal(key: "dispute_error_month")
         }
@@ -37,7 +35,7 @@ struct DisputeService {
     func answer(_ d: Dispute, text: String, adjustmentFen: Int64, by actor: Actor) async throws {
         let answer = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard d.status == "open" else { throw Refusal(key: "dispute_error_closed") }
-        guard !answer.isEmpty else { throw Refusal(key: "dispute_error_message") }
+        guard !answer.isEmpty else { throw Refusal(key: "dispute_error_message", field: "answer") }
         guard abs(adjustmentFen) <= OrderService.maximumFen else { throw Refusal(key: "dispute_error_message") }
         let now = clock.now()
         try await db.transaction { db in

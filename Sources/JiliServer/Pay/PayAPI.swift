@@ -31,7 +31,7 @@ struct PayAPIController: RouteCollection {
     func runner(_ req: Request) throws -> Account { try account(req) { PayController.mayRun($0.roleValue) } }
     func payer(_ req: Request) throws -> Account { try account(req) { PayoutController.mayPay($0.roleValue) } }
     func actor(_ req: Request) throws -> Actor { try APIController().actor(req) }
-    func refused(_ r: OrderService.Refusal, _ req: Request) -> Abort { APIController().refused(r, req) }
+    func refused(_ r: Refusal, _ req: Request) -> Abort { APIController().refused(r, req) }
     var clock: (Request) -> JiliClock { { $0.application.jiliClock } }
 
     /// 422 with every problem of a plan, each at its JSON path.
@@ -92,7 +92,7 @@ struct PayAPIController: RouteCollection {
         guard let month = Period(parsing: input.from) else { throw Abort(.unprocessableEntity, reason: "from: a month such as 2026-12") }
         do {
             try await PayService(db: req.db, clock: clock(req)).activate(v, from: month, by: try actor(req))
-        } catch let r as PayService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
         return try detail(v)
@@ -120,7 +120,7 @@ struct PayAPIController: RouteCollection {
         do {
             let r = try await PayService(db: req.db, clock: clock(req)).draft(month, by: try actor(req))
             return try await RunDTO(r).encodeResponse(status: .created, for: req)
-        } catch let r as PayService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
     }
@@ -132,7 +132,7 @@ struct PayAPIController: RouteCollection {
         guard try await PayRun.query(on: req.db).filter(\.$period == period).first() != nil else { throw Abort(.notFound) }
         do {
             try await PayService(db: req.db, clock: clock(req)).approve(period, by: try actor(req))
-        } catch let r as PayService.Refusal {
+        } catch let r as Refusal {
             throw Abort(.conflict, reason: refused(r, req).reason)
         }
         return RunDTO(try await PayRun.query(on: req.db).filter(\.$period == period).first()!)
@@ -187,7 +187,7 @@ struct PayAPIController: RouteCollection {
             let d = try await DisputeService(db: req.db, clock: clock(req)).raise(member: me.code, period: input.period, rule: input.rule,
                                                                                   message: input.message, by: try actor(req))
             return try await DisputeDTO(d).encodeResponse(status: .created, for: req)
-        } catch let r as DisputeService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
     }
@@ -203,7 +203,7 @@ struct PayAPIController: RouteCollection {
         }
         do {
             try await DisputeService(db: req.db, clock: clock(req)).answer(d, text: input.answer, adjustmentFen: fen, by: try actor(req))
-        } catch let r as DisputeService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
         return DisputeDTO(d)
@@ -235,7 +235,7 @@ struct PayAPIController: RouteCollection {
         do {
             let b = try await PayoutService(db: req.db, clock: clock(req)).createBatch(minimumFen: minimum, withholdTax: input.withhold_tax ?? true, by: try actor(req))
             return try await PayoutBatchDTO(b, transfers: try await b.$transfers.get(on: req.db)).encodeResponse(status: .created, for: req)
-        } catch let r as PayoutService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
     }
@@ -246,7 +246,7 @@ struct PayAPIController: RouteCollection {
         do {
             try await PayoutService(db: req.db, clock: clock(req)).recordReference(transferID: id, reference: try req.content.decode(ReferenceDTO.self).reference,
                                                                                     by: try actor(req))
-        } catch let r as PayoutService.Refusal {
+        } catch let r as Refusal {
             throw refused(r, req)
         }
         return TransferDTO(try await PayoutTransfer.find(id, on: req.db)!)

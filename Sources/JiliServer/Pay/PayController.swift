@@ -134,7 +134,7 @@ struct PayController: RouteCollection {
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
         do {
             try await service(req).activate(v, from: month, by: .account(account))
-        } catch let r as PayService.Refusal {
+        } catch let r as Refusal {
             return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
         return req.redirect(to: "/pay/versions/\(v.id!)")
@@ -145,7 +145,7 @@ struct PayController: RouteCollection {
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
         do {
             _ = try await service(req).draft(month, by: .account(account))
-        } catch let r as PayService.Refusal {
+        } catch let r as Refusal {
             return try await renderOverview(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
         return req.redirect(to: "/pay/runs/\(month)")
@@ -242,10 +242,12 @@ struct PayController: RouteCollection {
         let period = req.parameters.get("period") ?? ""
         do {
             try await service(req).approve(period, by: .account(account))
-        } catch let r as PayService.Refusal {
-            throw Abort(.conflict, reason: req.t(r.key, r.values))
+        } catch var r as Refusal {
+            // A month approved already, or with a newer plan: the state forbids it.
+            r.status = .conflict
+            throw r
         }
-        return req.redirect(to: "/pay/runs/\(period)")
+        return req.redirect(to: "/pay/runs/\(period)", notice: "pay_approved_notice", ["period": period])
     }
 
     struct ChangeRow: Encodable {
@@ -278,7 +280,7 @@ struct PayController: RouteCollection {
         let w: WhatIf
         do {
             w = try await service(req).whatIf(v, period: month)
-        } catch let r as PayService.Refusal {
+        } catch let r as Refusal {
             return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
         let signed = Self.signed

@@ -9,8 +9,6 @@ struct PayService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     /// A new draft version; a plan that does not decode is refused with every problem.
     func createVersion(name: String, json: String, by actor: Actor) async throws -> PlanVersion {
         do {

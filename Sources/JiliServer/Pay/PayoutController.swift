@@ -71,7 +71,7 @@ struct PayoutController: RouteCollection {
         do {
             let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, by: .account(account))
             return req.redirect(to: "/payouts/\(batch.id!)")
-        } catch let r as PayoutService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -118,8 +118,8 @@ struct PayoutController: RouteCollection {
         guard let id = req.parameters.get("id", as: Int.self), let t = try await PayoutTransfer.find(id, on: req.db) else { throw Abort(.notFound) }
         do {
             try await service(req).recordReference(transferID: id, reference: try req.content.decode(ReferenceForm.self).reference, by: .account(account))
-        } catch is PayoutService.Refusal {
-            throw Abort(.unprocessableEntity, reason: req.t("payout_error_reference"))
+        } catch is Refusal {
+            throw Refusal(key: "payout_error_reference", field: "reference")
         }
         return req.redirect(to: "/payouts/\(t.$batch.id)")
     }

@@ -10,8 +10,6 @@ struct PayoutService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     /// What the ledger owes each member (payable balances below zero), by member code.
     func owed() async throws -> [String: Int64] {
         guard let sql = db as? any SQLDatabase else { return [:] }

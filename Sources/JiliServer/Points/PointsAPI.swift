@@ -115,7 +115,7 @@ struct RewardAPIController: RouteCollection {
             let r = try await RewardService(db: req.db, clock: req.application.jiliClock).redeem(item, for: me, by: try APIController().actor(req))
             r.$member.value = me
             return try await dto(r).encodeResponse(status: .created, for: req)
-        } catch let r as RewardService.Refusal {
+        } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
     }
@@ -128,7 +128,7 @@ struct RewardAPIController: RouteCollection {
         do {
             try await RewardService(db: req.db, clock: req.application.jiliClock).undo(r, to: "cancelled", by: try APIController().actor(req))
             return dto(r)
-        } catch let refusal as RewardService.Refusal {
+        } catch let refusal as Refusal {
             throw APIController().refused(refusal, req)
         }
     }

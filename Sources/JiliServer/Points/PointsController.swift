@@ -109,12 +109,12 @@ struct PointsController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         let trigger = form["trigger"] ?? ""
         do {
-            guard try await triggers(req).contains(where: { $0.0 == trigger }) else { throw PointsRules.Refusal(key: "points_error_trigger", values: ["value": trigger]) }
+            guard try await triggers(req).contains(where: { $0.0 == trigger }) else { throw Refusal(key: "points_error_trigger", values: ["value": trigger]) }
             try await PointsRules(db: req.db, clock: req.application.jiliClock).set(
                 trigger: trigger, points: form["points"] ?? "", unitYuan: form["unit"] ?? "", cap: form["cap"] ?? "", days: form["days"] ?? "",
                 active: form["active"] != nil, by: .account(account))
             return req.redirect(to: "/points/rules")
-        } catch let r as PointsRules.Refusal {
+        } catch let r as Refusal {
             return try await renderRules(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

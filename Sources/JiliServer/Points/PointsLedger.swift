@@ -63,7 +63,7 @@ struct PointsLedger {
     /// Runs `transaction` again when another change got there first (a version moved, a row was
     /// created at the same moment, the database was busy) — up to ten times, waiting a little longer
     /// each time — and throws at once the errors that are answers: refusals of the points engine and
-    /// of the services (one type, `OrderService.Refusal`: sold out, already handled…).
+    /// of the services (one type, `Refusal`: sold out, already handled…).
     static func retrying<T: Sendable>(_ transaction: () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
@@ -72,7 +72,7 @@ struct PointsLedger {
                 return try await transaction()
             } catch let refusal as PointsAccount.Refusal {
                 throw refusal
-            } catch let refusal as OrderService.Refusal {
+            } catch let refusal as Refusal {
                 throw refusal
             } catch {
                 if attempt >= 10 { throw error }

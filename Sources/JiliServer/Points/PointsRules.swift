@@ -8,8 +8,6 @@ struct PointsRules {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     @discardableResult
     func set(trigger: String, points pointsText: String, unitYuan: String, cap capText: String, days daysText: String, active: Bool,
              by actor: Actor) async throws -> PointsRule {

@@ -74,7 +74,7 @@ struct ProfitController: RouteCollection {
                 name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
                 weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? ""), by: .account(account))
             return try await render(req, notice: req.t("profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display]))
-        } catch let r as ProfitService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

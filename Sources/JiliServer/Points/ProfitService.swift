@@ -12,8 +12,6 @@ struct ProfitService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     struct Input {
         var name: String
         var window: String

@@ -117,7 +117,7 @@ struct RewardController: RouteCollection {
                                                            cash: f["cash"] ?? "", days: f["days"] ?? "",
                                                            trainingPriority: f["training_priority"] != nil), by: .account(account))
             return try await render(req, notice: req.t("rewards_added", ["name": item.name]))
-        } catch let r as RewardService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -129,7 +129,7 @@ struct RewardController: RouteCollection {
         do {
             let r = try await service(req).redeem(item, for: me, by: .account(account))
             return try await render(req, notice: req.t(r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name]))
-        } catch let r as RewardService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -172,7 +172,7 @@ struct RewardController: RouteCollection {
         do {
             try await change()
             return req.redirect(to: "/rewards/redemptions")
-        } catch let r as RewardService.Refusal {
+        } catch let r as Refusal {
             return try await renderQueue(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -210,7 +210,7 @@ struct RewardController: RouteCollection {
         do {
             try await service(req).undo(r, to: "cancelled", by: .account(account))
             return try await render(req, notice: req.t("rewards_cancelled", ["name": r.item.name]))
-        } catch let refusal as RewardService.Refusal {
+        } catch let refusal as Refusal {
             return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
     }

@@ -14,8 +14,6 @@ struct RewardService {
 
     static let kinds = ["product", "prize", "cash", "privilege", "leave"]
 
-    typealias Refusal = OrderService.Refusal
-
     struct ItemInput {
         var name: String
         var kind: String

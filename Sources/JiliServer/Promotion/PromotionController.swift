@@ -367,7 +367,7 @@ struct PromotionController: RouteCollection {
                                           warnings: warnings.map { req.t($0.code, ["tier": req.t("tier_\($0.values["tier"] ?? "")")]) })
         } catch let e as FieldError {
             return try await renderLadder(req, form: f, error: req.t(e.key, e.values), status: .unprocessableEntity)
-        } catch let r as PromotionService.Refusal {
+        } catch let r as Refusal {
             var values = r.values
             if let tier = values["tier"] { values["tier"] = req.t("tier_\(tier)") }
             if let kind = values["kind"] { values["field"] = req.t("ladder_field_\(kind)") }
@@ -390,7 +390,7 @@ struct PromotionController: RouteCollection {
     @Sendable func openCase(req: Request) async throws -> Response {
         let (account, member) = try await caseMember(req)
         let summary = String(((try? req.content.get(String.self, at: "summary")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))
-        guard !summary.isEmpty else { throw Abort(.unprocessableEntity, reason: req.t("case_error_summary")) }
+        guard !summary.isEmpty else { throw Refusal(key: "case_error_summary", field: "summary") }
         let now = req.application.jiliClock.now()
         try await req.db.transaction { db in
             let c = ComplianceCase()

@@ -10,8 +10,6 @@ import Vapor
 struct PromotionService {
     let db: any Database
     let clock: JiliClock
-
-    typealias Refusal = OrderService.Refusal
     static let batch = 5_000
 
     // MARK: The ladder

@@ -90,15 +90,15 @@ struct ActivityController: RouteCollection {
         do {
             let code = form.member.trimmingCharacters(in: .whitespaces)
             guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
-                throw ActivityService.Refusal(key: "activity_error_member", values: ["value": code])
+                throw Refusal(key: "activity_error_member", values: ["value": code])
             }
-            guard Self.mayRecord(account, me: me, member, kind: form.kind) else { throw ActivityService.Refusal(key: "activity_error_not_yours", values: ["member": code]) }
+            guard Self.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }
             guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
-                throw ActivityService.Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
+                throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
             }
             try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
             return try await render(req, notice: req.t("activities_recorded", ["member": "\(member.name) (\(member.code))"]))
-        } catch let r as ActivityService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -109,7 +109,7 @@ struct ActivityController: RouteCollection {
         do {
             let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
             return try await render(req, notice: req.t("activities_kind_added", ["name": kind.name]))
-        } catch let r as ActivityService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

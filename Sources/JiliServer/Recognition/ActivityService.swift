@@ -12,8 +12,6 @@ struct ActivityService {
 
     static let maxCount = 10_000
 
-    typealias Refusal = OrderService.Refusal
-
     static func isCode(_ code: String) -> Bool {
         (2...30).contains(code.count) && code.first!.isLetter && code.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" }
     }

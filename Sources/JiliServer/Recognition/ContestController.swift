@@ -74,13 +74,13 @@ struct ContestController: RouteCollection {
                 guard !text.isEmpty || !cashText.isEmpty || title != nil || item != nil || !pointsText.isEmpty else { continue }
                 var points: Int64 = 0
                 if !pointsText.isEmpty {
-                    guard let p = Int64(pointsText) else { throw ContestService.Refusal(key: "contest_error_prize_points") }
+                    guard let p = Int64(pointsText) else { throw Refusal(key: "contest_error_prize_points") }
                     points = p
                 }
                 var cash: Int64 = 0
                 if !cashText.isEmpty {
                     guard case .success(let fen) = FixedPoint.parse(cashText, scale: 2), fen >= 0 else {
-                        throw ContestService.Refusal(key: "contest_error_prize_cash")
+                        throw Refusal(key: "contest_error_prize_cash")
                     }
                     cash = fen
                 }
@@ -92,7 +92,7 @@ struct ContestController: RouteCollection {
                                                         startsOn: form["starts"] ?? "", endsOn: form["ends"] ?? "", tiers: tiers, teams: teams,
                                                         prizes: prizes, by: .account(account))
             return req.redirect(to: "/contests/\(contest.id!)")
-        } catch let r as ContestService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -208,13 +208,9 @@ struct ContestController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db),
               let choice = try await PrizeChoice.query(on: req.db).filter(\.$id == id).filter(\.$member.$id == me.id!)
                 .filter(\.$contest.$id == (req.parameters.get("id", as: Int.self) ?? -1)).first() else { throw Abort(.notFound) }
-        do {
-            try await service(req).choose(choice, option: (try? req.content.get(String.self, at: "option")) ?? "", by: .account(account))
-            await req.application.leaderboards.forget(choice.$contest.id)
-            return req.redirect(to: "/contests/\(choice.$contest.id)")
-        } catch let r as ContestService.Refusal {
-            throw Abort(.unprocessableEntity, reason: req.t(r.key, r.values))
-        }
+        try await service(req).choose(choice, option: (try? req.content.get(String.self, at: "option")) ?? "", by: .account(account))
+        await req.application.leaderboards.forget(choice.$contest.id)
+        return req.redirect(to: "/contests/\(choice.$contest.id)")
     }
 
     @Sendable func board(req: Request) async throws -> View {

@@ -10,8 +10,6 @@ struct ContestService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     enum Kind: String, CaseIterable { case individual, department, subtree }
     enum Metric: String, CaseIterable { case volume, orders, new_customers, growth }
 

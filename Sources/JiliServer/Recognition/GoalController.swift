@@ -161,16 +161,16 @@ struct GoalController: RouteCollection {
 
     /// The subject a form names, or a refusal naming what is wrong.
     func subject(_ req: Request, scope: String, member: String?, department: Int?) async throws -> GoalService.Subject {
-        guard let s = GoalService.Scope(rawValue: scope) else { throw GoalService.Refusal(key: "goal_error_scope") }
+        guard let s = GoalService.Scope(rawValue: scope) else { throw Refusal(key: "goal_error_scope") }
         switch s {
         case .member, .subtree:
             let code = (member ?? "").trimmingCharacters(in: .whitespaces)
             guard let m = try await Member.query(on: req.db).filter(\.$code == code).first() else {
-                throw GoalService.Refusal(key: "goal_error_member", values: ["value": code])
+                throw Refusal(key: "goal_error_member", values: ["value": code])
             }
             return .init(scope: s, member: m)
         case .department:
-            guard let d = try await Department.find(department, on: req.db) else { throw GoalService.Refusal(key: "goal_error_department") }
+            guard let d = try await Department.find(department, on: req.db) else { throw Refusal(key: "goal_error_department") }
             return .init(scope: s, department: d)
         case .team:
             return .init(scope: s)
@@ -184,13 +184,13 @@ struct GoalController: RouteCollection {
         do {
             let subject = try await subject(req, scope: form.scope, member: form.member, department: form.department.flatMap { Int($0) })
             guard Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
-            guard let metric = GoalService.Metric(rawValue: form.metric) else { throw GoalService.Refusal(key: "goal_error_metric") }
+            guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
             guard let target = GoalService.target(form.target, metric: metric) else {
-                throw GoalService.Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
+                throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
             }
             try await service(req).set(subject, window: form.period, metric: metric, target: target, by: .account(account))
             return req.redirect(to: "/goals?period=\(GoalWindow(parsing: form.period)?.description ?? "")")
-        } catch let r as GoalService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -211,16 +211,16 @@ struct GoalController: RouteCollection {
         let form = try req.content.decode(RaiseForm.self)
         do {
             let parts = form.group.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw GoalService.Refusal(key: "goal_error_scope") }
+            guard parts.count == 2 else { throw Refusal(key: "goal_error_scope") }
             let subject = try await subject(req, scope: parts[0], member: parts[1], department: Int(parts[1]))
             guard subject.scope == .department || subject.scope == .subtree, Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
-            guard let window = GoalWindow(parsing: form.period) else { throw GoalService.Refusal(key: "goal_error_period", values: ["value": form.period]) }
-            guard let metric = GoalService.Metric(rawValue: form.metric) else { throw GoalService.Refusal(key: "goal_error_metric") }
+            guard let window = GoalWindow(parsing: form.period) else { throw Refusal(key: "goal_error_period", values: ["value": form.period]) }
+            guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
             guard let percent = Int64(form.percent.trimmingCharacters(in: .whitespaces)) else {
-                throw GoalService.Refusal(key: "goal_error_percent", values: ["value": form.percent])
+                throw Refusal(key: "goal_error_percent", values: ["value": form.percent])
             }
             guard let minimum = GoalService.target(form.minimum, metric: metric) else {
-                throw GoalService.Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.minimum])
+                throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.minimum])
             }
             var members = Member.query(on: req.db).filter(\.$status == "active")
             if let d = subject.department { members = members.filter(\.$department.$id == d.id) }
@@ -228,7 +228,7 @@ struct GoalController: RouteCollection {
             let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,
                                                      minimum: minimum, by: .account(account))
             return try await render(req, notice: req.t("goals_raised", ["count": "\(count)"]))
-        } catch let r as GoalService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

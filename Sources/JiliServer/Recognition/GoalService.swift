@@ -9,8 +9,6 @@ struct GoalService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     enum Scope: String, CaseIterable { case member, subtree, department, team }
     /// What a goal counts: net sales, orders, new customers, or a counted activity (`activity:training`).
     enum Metric: Hashable {

@@ -91,17 +91,17 @@ struct TitleController: RouteCollection {
                                               privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
                                               by: .account(account))
             return req.redirect(to: "/titles")
-        } catch let r as TitleService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
 
     /// The title and the member a form names, or a refusal naming what is wrong.
     func titleAndMember(_ f: [String: String], _ req: Request) async throws -> (Title, Member) {
-        guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw TitleService.Refusal(key: "title_error_title") }
+        guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw Refusal(key: "title_error_title") }
         let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
-            throw TitleService.Refusal(key: "goal_error_member", values: ["value": code])
+            throw Refusal(key: "goal_error_member", values: ["value": code])
         }
         return (title, member)
     }
@@ -113,7 +113,7 @@ struct TitleController: RouteCollection {
             let (title, member) = try await titleAndMember(f, req)
             try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
             return req.redirect(to: "/titles")
-        } catch let r as TitleService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -125,11 +125,11 @@ struct TitleController: RouteCollection {
         do {
             let (title, member) = try await titleAndMember(f, req)
             guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {
-                throw TitleService.Refusal(key: "goal_error_not_yours", values: ["member": member.code])
+                throw Refusal(key: "goal_error_not_yours", values: ["member": member.code])
             }
             _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
             return req.redirect(to: "/titles")
-        } catch let r as TitleService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -140,7 +140,7 @@ struct TitleController: RouteCollection {
         do {
             try await service(req).decide(n, confirm: confirm, by: .account(account))
             return req.redirect(to: "/titles")
-        } catch let r as TitleService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

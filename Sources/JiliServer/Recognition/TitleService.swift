@@ -9,8 +9,6 @@ import JiliCore
 struct TitleService {
     let db: any Database
     let clock: JiliClock
-
-    typealias Refusal = OrderService.Refusal
     static let rules = ["manual", "progress_star", "milestone"]
 
     func define(name: String, icon: String, rule: String, threshold: String, privilege: String, days: String, trainingPriority: Bool = false, by actor: Actor) async throws -> Title {

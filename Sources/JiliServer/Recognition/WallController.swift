@@ -153,10 +153,8 @@ struct WallController: RouteCollection {
             let bytes = form.photo.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
             let post = try await wall(req).post(by: account, kind: form.kind ?? "praise", about: form.member ?? "", text: form.text ?? "", photo: bytes)
             return req.redirect(to: "/wall#p\(post.id!)")
-        } catch let r as PraiseWall.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
-        } catch let r as Uploads.Refusal {
-            return try await render(req, error: req.t(r.key, ["max": r.max]), draft: draft, status: .unprocessableEntity)
         }
     }
 
@@ -170,7 +168,7 @@ struct WallController: RouteCollection {
         do {
             try await change()
             return req.redirect(to: "/wall" + (id.map { "#p\($0)" } ?? ""))
-        } catch let r as PraiseWall.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

@@ -15,8 +15,6 @@ struct PraiseWall {
     static let maxReason = 200
     static let reactions = ["like", "applause", "flower"]
 
-    typealias Refusal = OrderService.Refusal
-
     /// How an account is named on the wall: its member's name, or its username.
     static func label(_ account: Account, on db: any Database) async throws -> String {
         try await account.$member.get(on: db)?.name ?? account.username

@@ -15,7 +15,7 @@ enum StatusStep {
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
             let moved = try await sql.raw("UPDATE \(ident: table) SET status = \(bind: to) WHERE id = \(bind: id) AND status IN (\(binds: from)) RETURNING id").all()
-            guard moved.count == 1 else { throw OrderService.Refusal(key: refusal) }
+            guard moved.count == 1 else { throw Refusal(key: refusal) }
             try await set(db, sql, now)
             try await Audit.record(on: db, at: now, actor: audit.actor, action: to, entity: audit.entity, id: "\(id)", before: ["status": audit.before], after: after)
         }

@@ -44,11 +44,6 @@ struct Uploads {
         }
     }
 
-    struct Refusal: Error, Equatable {
-        let key: String
-        let max: String
-    }
-
     /// The kind of `bytes` by its signature, nil for anything else.
     static func kind(of bytes: [UInt8]) -> Kind? {
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpg }
@@ -73,9 +68,9 @@ struct Uploads {
     /// Checks and stores `bytes`; returns the new name. Written to a temporary name first and renamed,
     /// so a file is either whole or absent.
     func store(_ bytes: [UInt8]) throws -> String {
-        guard !bytes.isEmpty else { throw Refusal(key: typeKey, max: maxLabel) }
-        guard bytes.count <= maxBytes else { throw Refusal(key: sizeKey, max: maxLabel) }
-        guard let kind = Self.kind(of: bytes), kinds.contains(kind) else { throw Refusal(key: typeKey, max: maxLabel) }
+        guard !bytes.isEmpty else { throw Refusal(key: typeKey, values: ["max": maxLabel]) }
+        guard bytes.count <= maxBytes else { throw Refusal(key: sizeKey, values: ["max": maxLabel]) }
+        guard let kind = Self.kind(of: bytes), kinds.contains(kind) else { throw Refusal(key: typeKey, values: ["max": maxLabel]) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let name = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined() + "." + kind.rawValue
         let temporary = folder + "/." + name + ".part"

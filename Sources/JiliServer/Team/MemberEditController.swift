@@ -70,7 +70,7 @@ struct MemberEditController: RouteCollection {
         do {
             let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: form.code, form.changes, by: .account(account))
             return req.redirect(to: "/members/\(m.code)")
-        } catch let refusal as MemberService.Refusal {
+        } catch let refusal as Refusal {
             return try await page(req, action: "/members", isNew: true, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
     }
@@ -91,7 +91,7 @@ struct MemberEditController: RouteCollection {
         do {
             try await MemberService(db: req.db, clock: req.application.jiliClock).update(m, form.changes, by: .account(account))
             return req.redirect(to: "/members/\(m.code)")
-        } catch let refusal as MemberService.Refusal {
+        } catch let refusal as Refusal {
             return try await page(req, action: "/members/\(m.code)", isNew: false, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
     }

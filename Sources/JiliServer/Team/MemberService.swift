@@ -20,8 +20,6 @@ struct MemberService {
         var positionID: Int?
     }
 
-    typealias Refusal = OrderService.Refusal
-
     func validate(_ c: Changes) async throws -> (sponsor: Member?, Changes) {
         var c = c
         c.name = c.name.trimmingCharacters(in: .whitespaces)

@@ -80,7 +80,7 @@ struct OrgEditController: RouteCollection {
 
     func name(_ form: NameForm) throws -> String {
         let name = form.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 40 else { throw OrderService.Refusal(key: "org_error_name") }
+        guard !name.isEmpty, name.count <= 40 else { throw Refusal(key: "org_error_name") }
         return name
     }
 
@@ -89,7 +89,7 @@ struct OrgEditController: RouteCollection {
         let account = try leader(req)
         do {
             try await body(account)
-        } catch let refusal as OrderService.Refusal {
+        } catch let refusal as Refusal {
             return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
         return req.redirect(to: "/org/edit")
@@ -98,10 +98,10 @@ struct OrgEditController: RouteCollection {
     /// The parent a department may take: none, or another department that is not below it.
     func parent(_ text: String?, for id: Int?, on db: any Database) async throws -> Int? {
         guard let text, let parentID = Int(text) else { return nil }
-        guard try await Department.find(parentID, on: db) != nil else { throw OrderService.Refusal(key: "org_error_parent") }
+        guard try await Department.find(parentID, on: db) != nil else { throw Refusal(key: "org_error_parent") }
         var cursor: Int? = parentID
         while let c = cursor {
-            if c == id { throw OrderService.Refusal(key: "org_error_parent") }
+            if c == id { throw Refusal(key: "org_error_parent") }
             cursor = try await Department.find(c, on: db)?.$parent.id
         }
         return parentID
@@ -139,7 +139,7 @@ struct OrgEditController: RouteCollection {
             let people = try await Member.query(on: req.db).filter(\.$department.$id == d.id!).count()
             let positions = try await Position.query(on: req.db).filter(\.$department.$id == d.id!).count()
             let children = try await Department.query(on: req.db).filter(\.$parent.$id == d.id!).count()
-            guard people == 0, positions == 0, children == 0 else { throw OrderService.Refusal(key: "org_error_not_empty", values: ["name": d.name]) }
+            guard people == 0, positions == 0, children == 0 else { throw Refusal(key: "org_error_not_empty", values: ["name": d.name]) }
             try await req.db.transaction { db in
                 try await d.delete(on: db)
                 try await audit(req, account, "delete", "department", d.id!, ["name": d.name], nil, on: db)
@@ -150,7 +150,7 @@ struct OrgEditController: RouteCollection {
     @Sendable func addPosition(req: Request) async throws -> Response {
         try await change(req) { account in
             let form = try req.content.decode(NameForm.self)
-            guard let department = form.department, try await Department.find(department, on: req.db) != nil else { throw OrderService.Refusal(key: "org_error_parent") }
+            guard let department = form.department, try await Department.find(department, on: req.db) != nil else { throw Refusal(key: "org_error_parent") }
             let p = Position(name: try name(form), departmentID: department,
                              sort: (try await Position.query(on: req.db).filter(\.$department.$id == department).max(\.$sort) ?? 0) + 1)
             try await req.db.transaction { db in
@@ -167,7 +167,7 @@ struct OrgEditController: RouteCollection {
             let before = ["name": p.name, "department": "\(p.$department.id)"]
             p.name = try name(form)
             if let department = form.department {
-                guard try await Department.find(department, on: req.db) != nil else { throw OrderService.Refusal(key: "org_error_parent") }
+                guard try await Department.find(department, on: req.db) != nil else { throw Refusal(key: "org_error_parent") }
                 p.$department.id = department
             }
             try await req.db.transaction { db in
@@ -183,7 +183,7 @@ struct OrgEditController: RouteCollection {
         try await change(req) { account in
             guard let p = try await Position.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
             guard try await Member.query(on: req.db).filter(\.$position.$id == p.id!).count() == 0 else {
-                throw OrderService.Refusal(key: "org_error_not_empty", values: ["name": p.name])
+                throw Refusal(key: "org_error_not_empty", values: ["name": p.name])
             }
             try await req.db.transaction { db in
                 try await p.delete(on: db)

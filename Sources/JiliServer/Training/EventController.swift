@@ -103,7 +103,7 @@ struct EventController: RouteCollection {
                                                   endsOn: f["ends_on"] ?? "", applyBy: f["apply_by"] ?? "", link: f["link"] ?? "", summary: f["summary"] ?? "",
                                                   by: .account(account))
             return try await render(req, notice: req.t("event_created", ["name": e.name]))
-        } catch let r as EventService.Refusal {
+        } catch let r as Refusal {
             var values = r.values
             if let field = values["field"] { values["field"] = req.t("event_\(field)") }
             return try await render(req, error: req.t(r.key, values), status: .unprocessableEntity)
@@ -117,7 +117,7 @@ struct EventController: RouteCollection {
         do {
             _ = try await service(req).apply(e, member: me, reason: (try? req.content.get(String.self, at: "reason")) ?? "", by: .account(account))
             return try await render(req, notice: req.t("event_applied", ["name": e.name]))
-        } catch let r as EventService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -137,7 +137,7 @@ struct EventController: RouteCollection {
         do {
             try await service(req).decide(a, approve: approve, note: (try? req.content.get(String.self, at: "note")) ?? "", by: .account(account))
             return try await render(req, notice: req.t(approve ? "event_application_approved" : "event_application_declined", ["member": a.member.name, "name": a.event.name]))
-        } catch let r as EventService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -149,7 +149,7 @@ struct EventController: RouteCollection {
         do {
             try await service(req).withdraw(a, by: .account(account))
             return try await render(req, notice: req.t("event_withdrawn"))
-        } catch let r as EventService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -161,7 +161,7 @@ struct EventController: RouteCollection {
         do {
             try await service(req).attendance(a, attended: came, by: .account(account))
             return try await render(req, notice: req.t(came ? "event_attended_saved" : "event_absent_saved", ["member": a.member.name]))
-        } catch let r as EventService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }

@@ -13,8 +13,6 @@ struct EventService {
     let db: any Database
     let clock: JiliClock
 
-    typealias Refusal = OrderService.Refusal
-
     var today: Int64 { ContestService.day(clock.format(clock.now(), "yyyy-MM-dd"))! }
 
     func create(name: String, organizer: String, place: String, startsOn: String, endsOn: String, applyBy: String, link: String, summary: String,

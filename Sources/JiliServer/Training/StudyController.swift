@@ -149,14 +149,14 @@ struct StudyController: RouteCollection {
             var event: IndustryEvent?
             if let id = Int(f.event ?? "") {
                 guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
-                    .filter(\.$status == "approved").with(\.$event).first() else { throw StudyService.Refusal(key: "claim_error_event") }
+                    .filter(\.$status == "approved").with(\.$event).first() else { throw Refusal(key: "claim_error_event") }
                 event = a.event
             }
             let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
             let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
                                                  receipt: bytes, event: event, by: .account(account))
             return try await render(req, notice: req.t("claim_submitted", ["amount": Money(fen: c.amountFen).display]))
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
         }
     }
@@ -195,7 +195,7 @@ struct StudyController: RouteCollection {
         do {
             if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
             return try await render(req, notice: req.t("claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display]))
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -210,7 +210,7 @@ struct StudyController: RouteCollection {
         do {
             try await service(req).refuse(c, reason: reason, by: .account(account))
             return try await render(req, notice: req.t("claim_refused_notice", ["member": c.member.name]))
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -223,7 +223,7 @@ struct StudyController: RouteCollection {
         do {
             try await service(req).withdraw(c, by: .account(account))
             return try await render(req, notice: req.t("claim_withdrawn_notice"))
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
     }
@@ -249,7 +249,7 @@ struct StudyController: RouteCollection {
         do {
             try await service(req).setLimits(amounts, tiers: Tiers.ids, by: .account(account))
             return try await render(req, notice: req.t("claims_limits_saved"))
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             var values = r.values
             if let t = values["tier"] { values["tier"] = Self.scopeLabel(t == "*" ? "" : t, req) }
             return try await render(req, error: req.t(r.key, values), status: .unprocessableEntity)

@@ -12,8 +12,6 @@ struct StudyService {
     let db: any Database
     let clock: JiliClock
     var files: String = ""
-
-    typealias Refusal = OrderService.Refusal
     static let kinds = ["course", "conference", "book", "other"]
     /// Statuses that hold part of the year's limit.
     static let holding = ["submitted", "manager_approved", "approved"]
@@ -115,7 +113,7 @@ struct StudyService {
         try await checkLimit(member, year: year, adding: fen, on: db)
         let store = Uploads.receipts(files: files)
         let stored: String
-        do { stored = try store.store(bytes) } catch let r as Uploads.Refusal { throw Refusal(key: r.key, values: ["max": r.max]) }
+        stored = try store.store(bytes)
         let c = StudyClaim()
         c.$member.id = member.id!
         c.kind = kind

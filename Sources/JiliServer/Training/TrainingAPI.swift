@@ -183,7 +183,7 @@ struct TrainingAPIController: RouteCollection {
         do {
             let e = try await TrainingService(db: req.db, clock: req.application.jiliClock).enroll(s, member: me, by: try APIController().actor(req))
             return EnrollmentDTO(session_id: s.id!, course: s.course.title, starts_at: s.startsAt, status: e.status, priority: e.priority)
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
     }
@@ -230,7 +230,7 @@ struct TrainingAPIController: RouteCollection {
                 .claim(by: me, kind: input.kind, title: input.title, spentOn: input.spent_on, amount: input.amount, receipt: Array(receipt), event: event,
                        by: try APIController().actor(req))
             return dto(c, code: me.code)
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
     }
@@ -252,7 +252,7 @@ struct TrainingAPIController: RouteCollection {
             } else {
                 try await study.approveAsFinance(c, by: account)
             }
-        } catch let r as StudyService.Refusal {
+        } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
         return dto(try await StudyClaim.find(c.id, on: req.db) ?? c, code: c.member.code)
@@ -277,7 +277,7 @@ struct TrainingAPIController: RouteCollection {
         do {
             let a = try await EventService(db: req.db, clock: req.application.jiliClock).apply(e, member: me, reason: input.reason ?? "", by: try APIController().actor(req))
             return ApplicationDTO(id: a.id!, event_id: e.id!, status: a.status)
-        } catch let r as EventService.Refusal {
+        } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
     }

@@ -30,7 +30,7 @@ struct TrainingController: RouteCollection {
         TrainingService(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
     }
 
-    func refusal(_ req: Request, _ r: TrainingService.Refusal) -> String { req.t(r.key, r.values) }
+    func refusal(_ req: Request, _ r: Refusal) -> String { req.t(r.key, r.values) }
 
     // MARK: The calendar
 
@@ -173,7 +173,7 @@ struct TrainingController: RouteCollection {
             let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
                                                         passMark: f["pass_mark"] ?? "", by: .account(account))
             return req.redirect(to: "/training/courses/\(c.id!)")
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -201,7 +201,7 @@ struct TrainingController: RouteCollection {
             _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
                                                      trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
             return try await renderCalendar(req, notice: req.t("session_created", ["course": course.title]))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -220,7 +220,7 @@ struct TrainingController: RouteCollection {
         do {
             let e = try await service(req).enroll(s, member: me, by: .account(account))
             return try await renderCalendar(req, notice: req.t("enrolled_\(e.status)", ["course": s.course.title]))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -231,11 +231,11 @@ struct TrainingController: RouteCollection {
         let s = try await sessionOf(req)
         do {
             guard let e = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$member.$id == me.id!).first() else {
-                throw TrainingService.Refusal(key: "session_error_cancel")
+                throw Refusal(key: "session_error_cancel")
             }
             try await service(req).cancel(e, session: s, by: .account(account))
             return try await renderCalendar(req, notice: req.t("enrollment_cancelled_notice", ["course": s.course.title]))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -297,7 +297,7 @@ struct TrainingController: RouteCollection {
         do {
             let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
             return try await renderSession(req, s, notice: req.t("attendance_saved", ["n": "\(n)"]))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderSession(req, s, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -394,7 +394,7 @@ struct TrainingController: RouteCollection {
             let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
             _ = try await service(req).addLesson(to: c, title: f.title ?? "", kind: f.kind ?? "", body: f.body ?? "", upload: bytes, fileName: f.file?.filename ?? "")
             return try await renderCourse(req, c, notice: req.t("lesson_added"))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -407,7 +407,7 @@ struct TrainingController: RouteCollection {
             _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
                                                    answer: f["answer"] ?? "")
             return try await renderCourse(req, c, notice: req.t("question_added"))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
         }
     }
@@ -421,7 +421,7 @@ struct TrainingController: RouteCollection {
         do {
             let outcome = try await service(req).attempt(c, by: me, answers: answers)
             return try await renderCourse(req, c, notice: req.t(outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"]))
-        } catch let r as TrainingService.Refusal {
+        } catch let r as Refusal {
             return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
         }
     }

@@ -13,8 +13,6 @@ struct TrainingService {
     let clock: JiliClock
     /// The files folder (lesson images and files, receipts); only what uploads needs it.
     var files: String = ""
-
-    typealias Refusal = OrderService.Refusal
     static let categories = ["product", "sales", "compliance", "other"]
 
     // MARK: Courses
@@ -55,11 +53,7 @@ struct TrainingService {
         var stored: String?
         if ["image", "file"].contains(kind) {
             guard let bytes = upload, !bytes.isEmpty else { throw Refusal(key: "lesson_error_file") }
-            do {
-                stored = try Uploads.lessons(files: files, images: kind == "image").store(bytes)
-            } catch let r as Uploads.Refusal {
-                throw Refusal(key: r.key, values: ["max": r.max])
-            }
+            stored = try Uploads.lessons(files: files, images: kind == "image").store(bytes)
         }
         let l = Lesson()
         l.$course.id = course.id!

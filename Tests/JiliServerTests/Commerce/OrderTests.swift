@@ -92,7 +92,7 @@ import Vapor
         try await withTestApp { app in
             let order = try #require(try await Order.query(on: app.db).filter(\.$refundedFen == 0).sort(\.$id).first())
             let service = OrderService(db: app.db, clock: JiliClock(now: { testNow }))
-            await #expect(throws: OrderService.Refusal.self) {
+            await #expect(throws: Refusal.self) {
                 _ = try await service.refund(order: order, amountFen: 100, at: order.paidAt.addingTimeInterval(-1), code: nil, by: .system)
             }
             let refund = try await service.refund(order: order, amountFen: 100, at: order.paidAt, code: "r-same-time", by: .system)

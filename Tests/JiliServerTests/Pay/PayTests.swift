@@ -71,18 +71,18 @@ import Vapor
             #expect(try await pay.versionInForce(Period(parsing: "2026-11")!)?.id == second.id)
             #expect(try await pay.versionInForce(Period(parsing: "2026-07")!) == nil)
             // An active version is not activated again (nor edited): a change is a new version.
-            await #expect(throws: OrderService.Refusal.self) { try await pay.activate(first, from: Period(parsing: "2026-12")!, by: .system) }
+            await #expect(throws: Refusal.self) { try await pay.activate(first, from: Period(parsing: "2026-12")!, by: .system) }
             // A refused plan (3 override generations, default maxDepth 2) cannot be activated.
             let refused = try await pay.createVersion(name: "deep", json: """
                 {"id": "deep", "tiers": [{"id": "vip"}, {"id": "agent"}, {"id": "general"}, {"id": "director"}],
                  "rules": [{"id": "team", "type": "override", "rates": ["0.03", "0.02", "0.01"]}]}
                 """, by: .system)
-            await #expect(throws: OrderService.Refusal.self) { try await pay.activate(refused, from: Period(parsing: "2026-12")!, by: .system) }
+            await #expect(throws: Refusal.self) { try await pay.activate(refused, from: Period(parsing: "2026-12")!, by: .system) }
             // A plan that does not decode is refused with its problems.
             do {
                 _ = try await pay.createVersion(name: "bad", json: #"{"id": "x", "tiers": [], "rules": []}"#, by: .system)
                 Issue.record("a bad plan was accepted")
-            } catch let refusal as OrderService.Refusal {
+            } catch let refusal as Refusal {
                 #expect(refusal.values["problems"]?.contains("tiers: a plan needs at least one tier") == true)
             }
         }
@@ -97,11 +97,11 @@ import Vapor
             #expect(again.id == draft.id && again.totalFen == draft.totalFen)
             try await pay.approve("2026-11", by: .system)
             // Approving twice: the second is refused; computing an approved month is refused.
-            await #expect(throws: OrderService.Refusal.self) { try await pay.approve("2026-11", by: .system) }
-            await #expect(throws: OrderService.Refusal.self) { _ = try await pay.draft(november, by: .system) }
+            await #expect(throws: Refusal.self) { try await pay.approve("2026-11", by: .system) }
+            await #expect(throws: Refusal.self) { _ = try await pay.draft(november, by: .system) }
             // No new version may start in a closed month.
             let v2 = try await pay.createVersion(name: "v2", json: DemoGenerator.planJSON, by: .system)
-            await #expect(throws: OrderService.Refusal.self) { try await pay.activate(v2, from: november, by: .system) }
+            await #expect(throws: Refusal.self) { try await pay.activate(v2, from: november, by: .system) }
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
             #expect(run.status == "approved" && run.totalFen == draft.totalFen)
             // Three demo months and this one.
@@ -130,7 +130,7 @@ import Vapor
             let posted = entries.first?.lines.filter { $0.account.hasPrefix("payable:") }.reduce(Int64(0)) { $0 - $1.amountFen }
             #expect(posted == run.totalFen)
             // Once approved, computing again is refused and changes nothing.
-            await #expect(throws: PayService.Refusal.self) { try await pay.draft(month, by: .system) }
+            await #expect(throws: Refusal.self) { try await pay.draft(month, by: .system) }
             #expect(try await PayRun.find(run.id, on: app.db)?.result == run.result)
         }
     }

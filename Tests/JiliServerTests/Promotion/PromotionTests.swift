@@ -62,7 +62,7 @@ import Vapor
             _ = try await service.evaluate(period: Period(year: 2026, month: 10))
             #expect(try await PromotionProposal.query(on: app.db).count() == before.count)
             // A month that has not ended cannot be evaluated.
-            await #expect(throws: PromotionService.Refusal.self) { _ = try await service.evaluate(period: Period(year: 2026, month: 11)) }
+            await #expect(throws: Refusal.self) { _ = try await service.evaluate(period: Period(year: 2026, month: 11)) }
         }
     }
 

@@ -63,7 +63,7 @@ import Vapor
             let m10 = try await member("m10", app)
             #expect(try await Notice.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$message == "notice_claim_approved").count() == 1)
             // A second approval changes nothing.
-            await #expect(throws: StudyService.Refusal.self) {
+            await #expect(throws: Refusal.self) {
                 try await StudyService(db: app.db, clock: JiliClock(now: { testNow })).approveAsFinance(done, by: try #require(try await Account.query(on: app.db).filter(\.$username == "leader").first()))
             }
             #expect(try await JournalEntry.query(on: app.db).filter(\.$kind == "study").count() == 1)
@@ -205,12 +205,12 @@ import Vapor
             try await onTheDay.attendance(try #require(try await EventApplication.find(application.id, on: app.db)), attended: true, by: .account(leader))
             let activity = try await Activity.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$kind == "training").filter(\.$day == "2026-12-10").first()
             #expect(activity?.count == 1 && activity?.note == "社群运营峰会")
-            await #expect(throws: EventService.Refusal.self) {
+            await #expect(throws: Refusal.self) {
                 try await onTheDay.attendance(try #require(try await EventApplication.find(application.id, on: app.db)), attended: true, by: .account(leader))
             }
             // Too late to apply after the day to apply by.
             let m11 = try await member("m11", app)
-            let late = await #expect(throws: EventService.Refusal.self) { _ = try await onTheDay.apply(event, member: m11, reason: "", by: .system) }
+            let late = await #expect(throws: Refusal.self) { _ = try await onTheDay.apply(event, member: m11, reason: "", by: .system) }
             #expect(late?.key == "event_error_closed")
             // The event's cost can now be claimed against it.
             let claim = try await Self.claim(&agent, ["kind": "conference", "title": "峰会门票", "spent_on": "2026-11-28", "amount": "299", "event": "\(event.id!)"])

@@ -41,7 +41,7 @@ import Vapor
             // After the close a newcomer waits at once; a second request is refused.
             let m13 = try await member("m13", app)
             #expect(try await closed.enroll(session, member: m13, by: .system).status == "waiting")
-            await #expect(throws: TrainingService.Refusal.self) { _ = try await closed.enroll(session, member: m13, by: .system) }
+            await #expect(throws: Refusal.self) { _ = try await closed.enroll(session, member: m13, by: .system) }
             // A privilege redeemed from the catalogue counts too, for its days.
             let privilege = try #require(try await RewardItem.query(on: app.db).filter(\.$kind == "privilege").first())
             let p13 = try await training.hasPriority(m13)
@@ -51,7 +51,7 @@ import Vapor
             let later = TrainingService(db: app.db, clock: JiliClock(now: { testNow.addingTimeInterval(Double(privilege.days + 1) * 86_400) }))
             #expect(!(try await later.hasPriority(m13)))
             // Bad sessions are refused with what is wrong.
-            let zero = await #expect(throws: TrainingService.Refusal.self) {
+            let zero = await #expect(throws: Refusal.self) {
                 _ = try await training.createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(60), place: "A", seats: "0", trainer: nil, seatsAt: nil, by: .system)
             }
             #expect(zero?.key == "session_error_seats" && zero?.values == ["value": "0"])
@@ -108,7 +108,7 @@ import Vapor
             #expect(try await CoursePass.query(on: app.db).filter(\.$course.$id == course.id!).all().map(\.$member.id) == [m10.id!])
             #expect(try await CoursePass.query(on: app.db).filter(\.$course.$id == course.id!).first()?.via == "attendance")
             // Before the start nothing is recorded.
-            let early = await #expect(throws: TrainingService.Refusal.self) { _ = try await before.attendance(session, present: [], by: .system) }
+            let early = await #expect(throws: Refusal.self) { _ = try await before.attendance(session, present: [], by: .system) }
             #expect(early?.key == "session_error_not_started")
             // The trainer's page lists the seats; another trainer's session is not theirs.
             var trainer = try await Visitor.signedIn(app, "trainer")

@@ -1,0 +1,75 @@
+import Foundation
+import Vapor
+
+/// A message shown once, on the next page: after a change ("已提交"), or a refusal sent back to the
+/// form it came from with what was typed. It lives in the session until a page shows it.
+struct Flash: Codable, Equatable {
+    /// A change that was made, in the visitor's language.
+    var notice: String?
+    /// Why a form was refused, in the visitor's language.
+    var error: String?
+    /// The form a refusal is about (its `action`), the field, and what was typed into it.
+    var form: String?
+    var field: String?
+    var kept: [String: String]?
+
+    static let sessionKey = "flash"
+}
+
+extension Request {
+    /// After a change: back to `path` (303, so a reload asks again and posts nothing), with a notice.
+    func redirect(to path: String, notice key: String, _ values: [String: String] = [:]) -> Response {
+        keepFlash(Flash(notice: t(key, values)))
+        return redirect(to: path)
+    }
+
+    func keepFlash(_ flash: Flash) {
+        if let data = try? JSONEncoder().encode(flash) { session.data[Flash.sessionKey] = String(decoding: data, as: UTF8.self) }
+    }
+
+    /// The message kept for this page, taken out of the session (it is shown once).
+    func takeFlash() -> Flash? {
+        guard hasSession, let text = session.data[Flash.sessionKey] else { return nil }
+        session.data[Flash.sessionKey] = nil
+        return try? JSONDecoder().decode(Flash.self, from: Data(text.utf8))
+    }
+
+    /// A refused form, sent back to the page it was filled in on: the reason, its field and the
+    /// fields as typed (never a password or the CSRF token; a file cannot be kept). Nil when the
+    /// form did not come from a page of this site.
+    func sendBack(_ refusal: Refusal) -> Response? {
+        guard method == .POST, let back = headers.first(name: .referer).flatMap(pathOnThisSite) else { return nil }
+        var kept: [String: String] = [:]
+        for (name, value) in formFields where name != "_csrf" && !name.lowercased().contains("password") && value.utf8.count <= 10_000 {
+            kept[name] = value
+        }
+        keepFlash(Flash(error: refusal.text(self), form: url.path, field: refusal.field, kept: kept.isEmpty ? nil : kept))
+        return redirect(to: back)
+    }
+
+    /// The fields of a URL-encoded form by the names its inputs have (`lines[0][quantity]` as it is),
+    /// the last value of a repeated name; none for another kind of body (a file upload).
+    var formFields: [(String, String)] {
+        guard let type = headers.contentType, type.type == "application", type.subType == "x-www-form-urlencoded",
+              let body = body.string else { return [] }
+        return body.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ s: Substring) -> String? { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = parts.first.flatMap(decoded), !name.isEmpty else { return nil }
+            return (name, parts.count > 1 ? decoded(parts[1]) ?? "" : "")
+        }
+    }
+
+    /// The path (and query) of a Referer on this site, or nil: another host, or anything odd.
+    func pathOnThisSite(_ referer: String) -> String? {
+        guard let parts = URLComponents(string: referer), parts.user == nil, parts.password == nil else { return nil }
+        if let host = parts.host {
+            let given = parts.port.map { "\(host):\($0)" } ?? host
+            guard let ours = headers.first(name: .host), ours.lowercased() == given.lowercased() else { return nil }
+        }
+        var path = parts.percentEncodedPath
+        if let query = parts.percentEncodedQuery { path += "?" + query }
+        let next = SignInController.safeNext(path)
+        return next == path ? path : nil
+    }
+}

@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import JiliServer
+
+/// A refusal reaches the person: back on the form they filled in, with the reason and what they
+/// typed, once; said on a page when there is no form to go back to; in the API as JSON.
+@Suite struct RefusalTests {
+    /// The kept form of a page (`data-kept`), decoded.
+    func kept(_ page: Visitor.Page) throws -> [String: Any]? {
+        guard let r = page.body.range(of: "data-kept=\"") else { return nil }
+        let raw = String(page.body[r.upperBound...].prefix { $0 != "\"" })
+        let json = raw.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    }
+
+    @Test func aRefusedFormGoesBackToItsPageWithTheReasonAndWhatWasTyped() async throws {
+        try await withTestApp { app in
+            var agent = try await Visitor.signedIn(app, "agent")
+            let token = try await agent.get("/statements/2026-10").csrf ?? ""
+            let refused = try await agent.request(.POST, "/statements/2026-10/disputes",
+                                                  form: ["_csrf": token, "rule": "retail", "message": "   "],
+                                                  headers: [("Referer", "http://localhost/statements/2026-10"), ("Host", "localhost")])
+            #expect(refused.status == .seeOther && refused.location == "/statements/2026-10")
+            let back = try await agent.get("/statements/2026-10")
+            #expect(back.body.visibleText.contains("请填写内容（不超过 1000 字）。"))
+            let form = try #require(try kept(back), "\(back.body.components(separatedBy: "<main>").last?.prefix(400) ?? "")")
+            #expect(form["form"] as? String == "/statements/2026-10/disputes")
+            #expect(form["field"] as? String == "message")
+            #expect((form["values"] as? [String: String]) == ["rule": "retail", "message": "   "])
+            // Shown once: a reload shows the page as it is, and posts nothing.
+            let reload = try await agent.get("/statements/2026-10")
+            let keptOnReload = try kept(reload)
+            #expect(!reload.body.visibleText.contains("请填写内容") && keptOnReload == nil)
+            #expect(try await Dispute.query(on: app.db).count() == 0)
+            // Taken: back to the statement with a notice, once.
+            let sent = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "零售佣金少了一笔"], from: "/statements/2026-10")
+            #expect(sent.status == .seeOther)
+            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("已提交。答复后会显示在这份结算单上。"))
+            #expect(!(try await agent.get("/statements/2026-10")).body.visibleText.contains("已提交。"))
+        }
+    }
+
+    /// "2026-11 already approved" was "出错了，请稍后再试" on the page.
+    @Test func aRefusalWithNoFormToGoBackToIsSaidOnThePage() async throws {
+        try await withTestApp { app in
+            var finance = try await Visitor.signedIn(app, "finance")
+            #expect(try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay").status == .seeOther)
+            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .seeOther)
+            let again = try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11")
+            #expect(again.status == .conflict)
+            #expect(again.body.visibleText.contains("2026-11 已审批，不能再改变。"))
+            #expect(!again.body.visibleText.contains("出错了"))
+            #expect(again.headers.first(name: "X-Frame-Options") == "DENY")
+            // A Referer of another site is not followed.
+            let token = try await finance.get("/pay/runs/2026-11").csrf ?? ""
+            let elsewhere = try await finance.request(.POST, "/pay/runs/2026-11/approve", form: ["_csrf": token],
+                                                      headers: [("Referer", "https://evil.example/pay"), ("Host", "localhost")])
+            #expect(elsewhere.status == .conflict && elsewhere.location == nil)
+        }
+    }
+}
