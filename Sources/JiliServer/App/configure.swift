@@ -22,14 +22,16 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
         if path != ":memory:" {
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .longReads, isDefault: false)
             // Write-ahead logging: a long read does not hold up writers, nor a writer the readers.
-            if let sql = app.db as? any SQLDatabase { try await sql.raw("PRAGMA journal_mode=WAL").run() }
+            let sql = app.db.sql
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
         }
     case .postgres(let url, let schema):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let schema { postgres.searchPath = [schema] }
         app.databases.use(.postgres(configuration: postgres), as: .psql)
         app.databases.use(.postgres(configuration: postgres), as: .longReads, isDefault: false)
-        if let schema, let sql = app.db as? any SQLDatabase {
+        if let schema {
+            let sql = app.db.sql
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         }
     }

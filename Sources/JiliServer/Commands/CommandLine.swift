@@ -35,8 +35,8 @@ extension JiliServer {
     /// instances on one PostgreSQL, run it once before starting them).
     public static func migrate(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
-            let sql = app.db as? any SQLDatabase
-            let applied = try await sql?.select().column(SQLRaw("COUNT(*)"), as: "n").from("_fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+            let sql = app.db.sql
+            let applied = try await sql.select().column(SQLRaw("COUNT(*)"), as: "n").from("_fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
             return ["database up to date: \(applied) migrations applied"]
         }
     }

@@ -87,12 +87,7 @@ struct OrderController: RouteCollection {
 
     /// Limits orders (joined with their seller) to the viewer's scope, and to one member or their subtree.
     static func restrict(_ query: QueryBuilder<Order>, scope: MemberScope, member: Member?, subtree: Bool) -> QueryBuilder<Order> {
-        var q = query
-        switch scope {
-        case .all: break
-        case .department(let id): q = q.filter(Member.self, \.$department.$id == id)
-        case .subtree(let path), .selfAndDownlineSummary(let path): q = q.filter(Member.self, \.$path =~ path)
-        }
+        var q = scope.apply(joined: query)
         if let member {
             q = subtree ? q.filter(Member.self, \.$path =~ member.path) : q.filter(\.$member.$id == member.id!)
         }

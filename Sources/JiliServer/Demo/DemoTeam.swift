@@ -367,7 +367,8 @@ struct DemoTeam {
     /// After rows were inserted with their ids given, PostgreSQL's id sequences must move past
     /// them (SQLite's AUTOINCREMENT follows the largest id by itself).
     static func advanceSequences(on db: any Database, tables: [String]) async throws {
-        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        let sql = db.sql
+        guard sql.dialect.name == "postgresql" else { return }
         for table in tables {
             try await sql.raw("SELECT setval(pg_get_serial_sequence(\(literal: table), 'id'), (SELECT COALESCE(MAX(id), 1) FROM \(ident: table)))").run()
         }

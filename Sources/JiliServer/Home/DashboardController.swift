@@ -62,30 +62,23 @@ struct DashboardController: RouteCollection {
                 mine.append(Figure(label: req.t("dashboard_estimate"), value: Money(fen: estimate).display))
             }
         }
-        // The team: one's subtree for members, everyone for those who see everyone.
-        let path: String?
-        switch scope {
-        case .some(.all): path = nil
-        case .some(.subtree(let p)), .some(.selfAndDownlineSummary(let p)): path = p
-        case .some(.department), .none: path = me?.path
-        }
-        if path != nil || scope == .all {
-            var members = Member.query(on: req.db)
-            if let path { members = members.filter(\.$path =~ path) }
-            let headcount = try await members.count()
-            let activeQuery = Member.query(on: req.db).filter(\.$status == "active")
-            let active = try await (path.map { activeQuery.filter(\.$path =~ $0) } ?? activeQuery).count()
-            let volumes = try await queries.monthVolumes(period: period.description, pathPrefix: path)
-            let lastVolumes = try await queries.monthVolumes(period: period.previous.description, pathPrefix: path)
+        // The team: the viewer's scope — their subtree, their department, or everyone.
+        if let scope {
+            let headcount = try await scope.apply(to: Member.query(on: req.db)).count()
+            let active = try await scope.apply(to: Member.query(on: req.db).filter(\.$status == "active")).count()
+            let volumes = try await queries.monthVolumes(period: period.description, scope: scope)
+            let lastVolumes = try await queries.monthVolumes(period: period.previous.description, scope: scope)
             team = [
                 Figure(label: req.t("dashboard_team_headcount"), value: "\(headcount)"),
                 Figure(label: req.t("dashboard_team_active"), value: "\(active)"),
                 Figure(label: req.t("dashboard_team_sales_this_month"), value: Money(fen: volumes.values.reduce(0, +)).display),
                 Figure(label: req.t("dashboard_team_sales_last_month"), value: Money(fen: lastVolumes.values.reduce(0, +)).display),
             ]
-            // The best sellers of the month among the direct downline (members) or everyone (staff).
+            // The best sellers of the month among the direct downline (a subtree) or the whole scope.
             let candidates: [Member]
-            if let me, path != nil {
+            if let me, case .subtree = scope {
+                candidates = try await Member.query(on: req.db).filter(\.$sponsor.$id == me.id!).all()
+            } else if let me, case .selfAndDownlineSummary = scope {
                 candidates = try await Member.query(on: req.db).filter(\.$sponsor.$id == me.id!).all()
             } else {
                 let ids = volumes.sorted { $0.value > $1.value }.prefix(5).map(\.key)

@@ -39,12 +39,7 @@ struct ExportService {
     }
 
     func orders(scope: MemberScope, period: String) async throws -> [UInt8] {
-        var query = Order.query(on: db).filter(\.$period == period).join(Member.self, on: \Order.$member.$id == \Member.$id)
-        switch scope {
-        case .all: break
-        case .department(let id): query = query.filter(Member.self, \.$department.$id == id)
-        case .subtree(let path), .selfAndDownlineSummary(let path): query = query.filter(Member.self, \.$path =~ path)
-        }
+        let query = scope.apply(joined: Order.query(on: db).filter(\.$period == period).join(Member.self, on: \Order.$member.$id == \Member.$id))
         let orders = try await query.sort(\.$paidAt).with(\.$lines) { $0.with(\.$product) }.all()
         return Self.csv(["id", "member_id", "paid_at", "amount", "cost", "category", "product_id", "quantity", "refunded"], try orders.map { o in
             let seller = try o.joined(Member.self)

@@ -18,10 +18,9 @@ struct M002CreateMembers: AsyncMigration {
             .field("position_id", .int, .references(Position.schema, .id))
             .unique(on: "code")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "members_path").on(Member.schema).column("path").run()
-            try await sql.create(index: "members_sponsor").on(Member.schema).column("sponsor_id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "members_path").on(Member.schema).column("path").run()
+        try await sql.create(index: "members_sponsor").on(Member.schema).column("sponsor_id").run()
     }
 
     func revert(on db: any Database) async throws {

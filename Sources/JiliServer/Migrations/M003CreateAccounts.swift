@@ -22,9 +22,8 @@ struct M003CreateAccounts: AsyncMigration {
             .field("at", .datetime, .required)
             .field("succeeded", .bool, .required)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "sign_in_attempts_key_at").on(SignInAttempt.schema).column("key").column("at").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "sign_in_attempts_key_at").on(SignInAttempt.schema).column("key").column("at").run()
     }
 
     func revert(on db: any Database) async throws {

@@ -49,12 +49,11 @@ struct M004CreateCommerce: AsyncMigration {
             .field("amount_fen", .int64, .required)
             .unique(on: "code")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "orders_period_member").on(Order.schema).column("period").column("member_id").run()
-            try await sql.create(index: "orders_member").on(Order.schema).column("member_id").run()
-            try await sql.create(index: "order_lines_order").on(OrderLine.schema).column("order_id").run()
-            try await sql.create(index: "refunds_order").on(Refund.schema).column("order_id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "orders_period_member").on(Order.schema).column("period").column("member_id").run()
+        try await sql.create(index: "orders_member").on(Order.schema).column("member_id").run()
+        try await sql.create(index: "order_lines_order").on(OrderLine.schema).column("order_id").run()
+        try await sql.create(index: "refunds_order").on(Refund.schema).column("order_id").run()
     }
 
     func revert(on db: any Database) async throws {

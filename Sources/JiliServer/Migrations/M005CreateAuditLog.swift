@@ -14,9 +14,8 @@ struct M005CreateAuditLog: AsyncMigration {
             .field("before", .string)
             .field("after", .string)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "audit_log_entity").on(AuditEntry.schema).column("entity").column("entity_id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "audit_log_entity").on(AuditEntry.schema).column("entity").column("entity_id").run()
     }
 
     func revert(on db: any Database) async throws {

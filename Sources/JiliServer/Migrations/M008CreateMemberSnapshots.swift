@@ -11,9 +11,8 @@ struct M008CreateMemberSnapshots: AsyncMigration {
             .field("status", .string, .required)
             .field("valid_until", .datetime, .required)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "member_snapshots_until").on(MemberSnapshot.schema).column("valid_until").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "member_snapshots_until").on(MemberSnapshot.schema).column("valid_until").run()
     }
 
     func revert(on db: any Database) async throws {

@@ -17,9 +17,8 @@ struct M009CreateLedger: AsyncMigration {
             .field("account", .string, .required)
             .field("amount_fen", .int64, .required)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "journal_lines_account").on(JournalLine.schema).column("account").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "journal_lines_account").on(JournalLine.schema).column("account").run()
     }
 
     func revert(on db: any Database) async throws {

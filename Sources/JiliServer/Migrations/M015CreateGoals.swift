@@ -16,14 +16,14 @@ struct M015CreateGoals: AsyncMigration {
             .field("created_at", .datetime, .required)
             .unique(on: "key")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "goals_period").on(Goal.schema).column("period").run()
-            try await sql.create(index: "orders_customer").on(Order.schema).column("customer_id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "goals_period").on(Goal.schema).column("period").run()
+        try await sql.create(index: "orders_customer").on(Order.schema).column("customer_id").run()
     }
 
     func revert(on db: any Database) async throws {
-        if let sql = db as? any SQLDatabase { try await sql.drop(index: "orders_customer").run() }
+        let sql = db.sql
+        try await sql.drop(index: "orders_customer").run()
         try await db.schema(Goal.schema).delete()
     }
 }

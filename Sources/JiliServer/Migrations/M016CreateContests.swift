@@ -38,13 +38,13 @@ struct M016CreateContests: AsyncMigration {
             .field("rank", .int, .required)
             .unique(on: "contest_id", "subject")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "orders_paid_at").on(Order.schema).column("paid_at").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "orders_paid_at").on(Order.schema).column("paid_at").run()
     }
 
     func revert(on db: any Database) async throws {
-        if let sql = db as? any SQLDatabase { try await sql.drop(index: "orders_paid_at").run() }
+        let sql = db.sql
+        try await sql.drop(index: "orders_paid_at").run()
         for schema in [ContestResult.schema, ContestTeam.schema, ContestPrize.schema, Contest.schema] { try await db.schema(schema).delete() }
     }
 }

@@ -41,11 +41,10 @@ struct M021CreateWall: AsyncMigration {
             .field("hidden_by", .string)
             .field("hidden_reason", .string)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "wall_posts_member").on(WallPost.schema).column("member_id").run()
-            try await sql.create(index: "wall_reactions_post").on(WallReaction.schema).column("post_id").run()
-            try await sql.create(index: "wall_comments_post").on(WallComment.schema).column("post_id").column("id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "wall_posts_member").on(WallPost.schema).column("member_id").run()
+        try await sql.create(index: "wall_reactions_post").on(WallReaction.schema).column("post_id").run()
+        try await sql.create(index: "wall_comments_post").on(WallComment.schema).column("post_id").column("id").run()
     }
 
     func revert(on db: any Database) async throws {

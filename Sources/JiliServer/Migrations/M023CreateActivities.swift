@@ -26,9 +26,8 @@ struct M023CreateActivities: AsyncMigration {
             .field("recorded_at", .datetime, .required)
             .unique(on: "member_id", "kind", "day")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "activities_kind_period").on(Activity.schema).column("kind").column("period").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "activities_kind_period").on(Activity.schema).column("kind").column("period").run()
         let training = ActivityKind()
         training.code = "training"
         training.name = "培训完成"

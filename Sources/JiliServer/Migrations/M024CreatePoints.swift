@@ -48,11 +48,10 @@ struct M024CreatePoints: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "trigger")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "points_movements_member").on(PointsMovementRow.schema).column("member_id").column("id").run()
-            try await sql.create(index: "points_lots_expiry").on(PointsLotRow.schema).column("expires_at").run()
-            try await sql.create(index: "points_lots_event").on(PointsLotRow.schema).column("event").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "points_movements_member").on(PointsMovementRow.schema).column("member_id").column("id").run()
+        try await sql.create(index: "points_lots_expiry").on(PointsLotRow.schema).column("expires_at").run()
+        try await sql.create(index: "points_lots_event").on(PointsLotRow.schema).column("event").run()
     }
 
     func revert(on db: any Database) async throws {

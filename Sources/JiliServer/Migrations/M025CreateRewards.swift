@@ -31,10 +31,9 @@ struct M025CreateRewards: AsyncMigration {
             .field("handed_by", .string)
             .field("handed_at", .datetime)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "redemptions_member").on(Redemption.schema).column("member_id").run()
-            try await sql.create(index: "redemptions_status").on(Redemption.schema).column("status").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "redemptions_member").on(Redemption.schema).column("member_id").run()
+        try await sql.create(index: "redemptions_status").on(Redemption.schema).column("status").run()
     }
 
     func revert(on db: any Database) async throws {

@@ -37,10 +37,9 @@ struct M028CreateProfitSharing: AsyncMigration {
             .field("status", .string, .required)
             .field("settled_at", .datetime)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "profit_installments_due").on(ProfitInstallment.schema).column("status").column("due").run()
-            try await sql.create(index: "profit_installments_member").on(ProfitInstallment.schema).column("member_id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "profit_installments_due").on(ProfitInstallment.schema).column("status").column("due").run()
+        try await sql.create(index: "profit_installments_member").on(ProfitInstallment.schema).column("member_id").run()
     }
 
     func revert(on db: any Database) async throws {

@@ -55,11 +55,10 @@ struct M030CreatePromotion: AsyncMigration {
             .field("closed_at", .datetime)
             .field("resolution", .string, .required)
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "promotion_proposals_status").on(PromotionProposal.schema).column("period").column("status").run()
-            try await sql.create(index: "tier_changes_member").on(TierChange.schema).column("member_id").run()
-            try await sql.create(index: "compliance_cases_member").on(ComplianceCase.schema).column("member_id").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "promotion_proposals_status").on(PromotionProposal.schema).column("period").column("status").run()
+        try await sql.create(index: "tier_changes_member").on(TierChange.schema).column("member_id").run()
+        try await sql.create(index: "compliance_cases_member").on(ComplianceCase.schema).column("member_id").run()
     }
 
     func revert(on db: any Database) async throws {

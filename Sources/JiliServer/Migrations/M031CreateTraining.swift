@@ -69,11 +69,10 @@ struct M031CreateTraining: AsyncMigration {
             .field("attended", .bool)
             .unique(on: "session_id", "member_id")
             .create()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "course_passes_member").on(CoursePass.schema).column("member_id").run()
-            try await sql.create(index: "enrollments_member").on(Enrollment.schema).column("member_id").run()
-            try await sql.create(index: "training_sessions_starts").on(TrainingSession.schema).column("starts_at").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "course_passes_member").on(CoursePass.schema).column("member_id").run()
+        try await sql.create(index: "enrollments_member").on(Enrollment.schema).column("member_id").run()
+        try await sql.create(index: "training_sessions_starts").on(TrainingSession.schema).column("starts_at").run()
     }
 
     func revert(on db: any Database) async throws {

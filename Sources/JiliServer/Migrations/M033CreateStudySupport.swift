@@ -60,10 +60,9 @@ struct M033CreateStudySupport: AsyncMigration {
         try await db.schema(PayoutTransfer.schema)
             .field("untaxed_fen", .int64, .required, .sql(.default(0)))
             .update()
-        if let sql = db as? any SQLDatabase {
-            try await sql.create(index: "study_claims_member_year").on(StudyClaim.schema).column("member_id").column("year").run()
-            try await sql.create(index: "study_claims_status").on(StudyClaim.schema).column("status").run()
-        }
+        let sql = db.sql
+        try await sql.create(index: "study_claims_member_year").on(StudyClaim.schema).column("member_id").column("year").run()
+        try await sql.create(index: "study_claims_status").on(StudyClaim.schema).column("status").run()
     }
 
     func revert(on db: any Database) async throws {

@@ -197,7 +197,7 @@ enum RunLines {
     /// Replaces the run's lines (a draft computed again), in batches, on `db` — inside the run's transaction.
     static func replace(run: Int, with result: SettlementResult, on db: any Database) async throws {
         try await PayRunMember.query(on: db).filter(\.$run.$id == run).delete()
-        guard let sql = db as? any SQLDatabase else { return }
+        let sql = db.sql
         for chunk in stride(from: 0, to: result.members.count, by: 400) {
             let part = result.members[chunk..<min(result.members.count, chunk + 400)]
             var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line")

@@ -12,7 +12,7 @@ struct PayoutService {
 
     /// What the ledger owes each member (payable balances below zero), by member code.
     func owed() async throws -> [String: Int64] {
-        guard let sql = db as? any SQLDatabase else { return [:] }
+        let sql = db.sql
         struct Row: Decodable { let account: String; let total: Int64 }
         // Summed by the database, one row per member (not every line of every month read back).
         var out: [String: Int64] = [:]
@@ -27,7 +27,7 @@ struct PayoutService {
     /// What of each member's payable is study claims paid back and not yet paid out (not income,
     /// never taxed): every approved claim the ledger owes them, less what earlier transfers paid of them.
     func reimbursements(on db: any Database) async throws -> [String: Int64] {
-        guard let sql = db as? any SQLDatabase else { return [:] }
+        let sql = db.sql
         struct Row: Decodable { let account: String; let total: Int64 }
         var out: [String: Int64] = [:]
         for r in try await sql.raw("""

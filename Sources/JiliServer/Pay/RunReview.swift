@@ -65,12 +65,11 @@ struct RunReview {
         var people: [String: Row] = [:]
         var byID: [String: Row] = [:]
         var departments: [Int: String] = [:]
-        if let sql = db as? any SQLDatabase {
-            for row in try await sql.select().columns("id", "code", "name", "path", "department_id").from(Member.schema).all() {
-                let r = try row.decode(model: Row.self)
-                people[r.code] = r
-                byID[String(try row.decode(column: "id", as: Int.self))] = r
-            }
+        let sql = db.sql
+        for row in try await sql.select().columns("id", "code", "name", "path", "department_id").from(Member.schema).all() {
+            let r = try row.decode(model: Row.self)
+            people[r.code] = r
+            byID[String(try row.decode(column: "id", as: Int.self))] = r
         }
         for d in try await Department.query(on: db).all() { departments[d.id!] = d.name }
         var department: [String: Group] = [:]

@@ -19,7 +19,7 @@ struct SettlementSource {
     /// end of the month (undoing the changes made since, from their snapshots). Read as plain
     /// columns (no models): a million orders load in seconds.
     func input(for plan: Plan, period: Period) async throws -> SettlementInput {
-        guard let sql = db as? any SQLDatabase else { throw UnknownTier(member: "?", tier: "no SQL database") }
+        let sql = db.sql
         var input = SettlementInput()
         let clock = PlanClock(timeZone: plan.timeZone)
         let monthEnd = Date(timeIntervalSince1970: Double(clock.instant(fromWall: CivilDate.days(year: period.next.year, month: period.next.month, day: 1) * 86_400)))

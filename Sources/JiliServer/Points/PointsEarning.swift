@@ -79,7 +79,7 @@ struct PointsEarning {
 
     /// What each event of `months` is worth under `rule`.
     func dues(_ rule: PointsRule, months: [Period]) async throws -> [Due] {
-        guard let sql = db as? any SQLDatabase else { return [] }
+        let sql = db.sql
         let names = months.map(\.description)
         switch rule.trigger {
         case "sales":

@@ -138,7 +138,7 @@ struct PointsLedger {
                     try await row.save(on: db)
                 }
             }
-            guard let sql = db as? any SQLDatabase else { throw Conflict() }
+            let sql = db.sql
             let won = try await sql.raw("""
                 UPDATE points_accounts SET debt = \(bind: account.debt), version = version + 1
                 WHERE id = \(bind: balance.id!) AND version = \(bind: balance.version) RETURNING id

@@ -69,7 +69,7 @@ struct ProfitService {
             throw Refusal(key: "profit_error_exists", values: ["name": name, "window": window.description])
         }
         // The window's figures: net sales and their cost, and the pay of its approved runs.
-        guard let sql = db as? any SQLDatabase else { throw Refusal(key: "profit_error_basis") }
+        let sql = db.sql
         let names = window.months.map(\.description)
         let row = try await sql.select().column(SQLRaw("CAST(COALESCE(SUM(amount_fen - refunded_fen), 0) AS BIGINT)"), as: "sales")
             .column(SQLRaw("CAST(COALESCE(SUM(cost_fen), 0) AS BIGINT)"), as: "cost").from("orders").where("period", .in, SQLBind.group(names)).first()
@@ -137,7 +137,7 @@ struct ProfitService {
         for part in due {
             let left = part.member.status == MemberStatus.left.rawValue
             let moved = try await db.transaction { db -> Bool in
-                guard let sql = db as? any SQLDatabase else { return false }
+                let sql = db.sql
                 let won = try await sql.raw("""
                     UPDATE profit_installments SET status = \(bind: left ? "forfeited" : "paid"), settled_at = \(bind: now)
                     WHERE id = \(bind: part.id!) AND status = 'pending' RETURNING id

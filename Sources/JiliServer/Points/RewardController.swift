@@ -147,11 +147,7 @@ struct RewardController: RouteCollection {
         let me = try await account.$member.get(on: req.db)
         var query = Redemption.query(on: req.db).filter(\.$status ~~ ["requested", "approved"]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
         if [.salesManager, .departmentManager].contains(account.roleValue), let scope = Permissions.memberScope(account, member: me) {
-            switch scope {
-            case .department(let d): query = query.filter(Member.self, \.$department.$id == d)
-            case .subtree(let path), .selfAndDownlineSummary(let path): query = query.filter(Member.self, \.$path =~ path)
-            case .all: break
-            }
+            query = scope.apply(joined: query)
         }
         let rows = try await query.with(\.$item).with(\.$member).sort(\.$id).limit(200).all().map { row($0, account: account, me: me, req) }
         return try await req.view.render("points/redemptions", QueuePage(layout: Layout(req, title: req.t("rewards_queue_title")), rows: rows, error: error))

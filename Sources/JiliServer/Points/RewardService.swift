@@ -102,7 +102,7 @@ struct RewardService {
         do {
             return try await PointsLedger.retrying {
                 try await db.transaction { db in
-                    guard let sql = db as? any SQLDatabase else { throw PointsLedger.Conflict() }
+                    let sql = db.sql
                     if item.stock != nil {
                         let reserved = try await sql.raw("""
                             UPDATE reward_items SET reserved = reserved + 1
@@ -142,7 +142,8 @@ struct RewardService {
     /// the stock is short (the prize is owed; members then find the item sold out until it is restocked).
     func award(_ item: RewardItem, to member: Member, reference: String, by actor: Actor) async throws {
         let now = clock.now()
-        if item.stock != nil, let sql = db as? any SQLDatabase {
+        if item.stock != nil {
+            let sql = db.sql
             try await sql.raw("UPDATE reward_items SET reserved = reserved + 1 WHERE id = \(bind: item.id!)").run()
         }
         let r = Redemption()
@@ -167,7 +168,8 @@ struct RewardService {
         let item = try await r.$item.get(on: db)
         let member = try await r.$member.get(on: db)
         try await move(r, from: ["approved"], to: "handed_over", by: actor) { db, now in
-            if item.stock != nil, let sql = db as? any SQLDatabase {
+            if item.stock != nil {
+                let sql = db.sql
                 try await sql.raw("UPDATE reward_items SET stock = stock - 1, reserved = reserved - 1 WHERE id = \(bind: item.id!)").run()
             }
             if item.kind == "cash" {
@@ -185,7 +187,8 @@ struct RewardService {
         let ledger = PointsLedger(db: db, clock: clock)
         let memberID = r.$member.id
         try await move(r, from: ["requested", "approved"], to: status, by: actor) { db, now in
-            if item.stock != nil, let sql = db as? any SQLDatabase {
+            if item.stock != nil {
+                let sql = db.sql
                 try await sql.raw("UPDATE reward_items SET reserved = reserved - 1 WHERE id = \(bind: item.id!)").run()
             }
             let key = status == "declined" ? "points_reason_declined" : "points_reason_cancelled"

@@ -159,12 +159,7 @@ struct PromotionController: RouteCollection {
         switch account.roleValue {
         case .leader, .director: break
         case .salesManager, .departmentManager:
-            switch Permissions.memberScope(account, member: me) {
-            case .department(let id)?: q = q.filter(Member.self, \.$department.$id == id)
-            case .subtree(let path)?, .selfAndDownlineSummary(let path)?: q = q.filter(Member.self, \.$path =~ path)
-            case .all?: break
-            case nil: q = q.filter(\.$id == -1)
-            }
+            if let scope = Permissions.memberScope(account, member: me) { q = scope.apply(joined: q) } else { q = q.filter(\.$id == -1) }
             if let me { q = q.filter(Member.self, \.$id != me.id!) }
         default: q = q.filter(\.$id == -1)
         }

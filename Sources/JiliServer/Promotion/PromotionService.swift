@@ -58,7 +58,7 @@ struct PromotionService {
 
     /// Everyone's values for the window ending with `period`, read in a few grouped queries.
     func roster(period: Period, months: Int) async throws -> Roster {
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let sql = db.sql
         struct Row: Decodable { var id: Int; var sponsor_id: Int?; var tier: String; var status: String; var joined_at: Date }
         let rows = try await sql.select().columns("id", "sponsor_id", "tier", "status", "joined_at").from(Member.schema).orderBy("id").all(decoding: Row.self)
         var index: [Int: Int] = [:]
@@ -98,7 +98,7 @@ struct PromotionService {
     /// One member's values over the window ending with `period` (the current month for progress),
     /// read for that member alone.
     func values(of member: Member, period: Period, months: Int) async throws -> MemberValues {
-        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let sql = db.sql
         let window = Self.window(period, months: months)
         let slot = Dictionary(uniqueKeysWithValues: window.enumerated().map { ($1, $0) })
         struct Sale: Decodable { var member_id: Int; var period: String; var n: Int64 }
@@ -277,7 +277,7 @@ struct PromotionService {
         var decided = 0
         for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min(ids.count, $0 + 200)]) }) {
             decided += try await db.transaction { db in
-                guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+                let sql = db.sql
                 var count = 0
                 let now = clock.now()
                 for p in try await PromotionProposal.query(on: db).filter(\.$id ~~ chunk).filter(\.$status == "pending").filter(\.$period == open).with(\.$member).all() {

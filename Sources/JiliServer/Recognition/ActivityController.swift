@@ -54,11 +54,9 @@ struct ActivityController: RouteCollection {
         let me = try await account.$member.get(on: req.db)
         var query = Activity.query(on: req.db).join(Member.self, on: \Activity.$member.$id == \Member.$id)
         switch Permissions.memberScope(account, member: me) {
-        case .all?: break
-        case .department(let d)?: query = query.filter(Member.self, \.$department.$id == d)
-        case .subtree(let path)?: query = query.filter(Member.self, \.$path =~ path)
         // An agent's records are their own (their downline's are summaries elsewhere).
         case .selfAndDownlineSummary?: query = query.filter(\.$member.$id == (me?.id ?? -1))
+        case let scope?: query = scope.apply(joined: query)
         case nil: query = query.filter(\.$id == -1)
         }
         let records = try await query.sort(\.$day, .descending).sort(\.$id, .descending).limit(100).with(\.$member).all()

@@ -15,7 +15,7 @@ struct ChampionService {
 
     /// Net sales by member code over the window's months, active members only.
     func sales(_ window: GoalWindow) async throws -> [(code: String, id: Int, value: Int64)] {
-        guard let sql = db as? any SQLDatabase else { return [] }
+        let sql = db.sql
         let rows = try await SalesSQL.activeSellers(SalesSQL.inMonths(SalesSQL.orders(sql, measure: .volume), window.months.map(\.description)))
             .column(SQLColumn("code", table: "m"), as: "code").column(SQLColumn("id", table: "m"), as: "id")
             .groupBy(SQLColumn("code", table: "m")).groupBy(SQLColumn("id", table: "m"))

@@ -159,7 +159,7 @@ struct ContestService {
 
     /// The metric by subject over [from, to): members, departments or teams.
     private func measure(_ c: Contest, kind: Kind, metric: Metric, from: Date, to: Date, labels: inout [String: String]) async throws -> [String: Int64] {
-        guard let sql = db as? any SQLDatabase else { return [:] }
+        let sql = db.sql
         func base() -> SQLSelectBuilder {
             let measure: SalesSQL.Measure = switch metric { case .orders: .orders; case .new_customers: .newCustomers; default: .volume }
             return SalesSQL.activeSellers(SalesSQL.orders(sql, measure: measure))
@@ -309,7 +309,7 @@ struct ContestService {
         let pointsDays = try await PointsRule.query(on: db).filter(\.$trigger == "contest").first()?.validDays
         let id = choice.id!
         try await db.transaction { db in
-            guard let sql = db as? any SQLDatabase else { throw Refusal(key: "contest_error_choice") }
+            let sql = db.sql
             let won = try await sql.raw("""
                 UPDATE prize_choices SET status = 'chosen', chosen = \(bind: option), chosen_at = \(bind: now)
                 WHERE id = \(bind: id) AND status = 'open' RETURNING id

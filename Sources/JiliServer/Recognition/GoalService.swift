@@ -97,7 +97,7 @@ struct GoalService {
 
     /// What a scope did on a metric over a window's months (net of refunds for volume).
     func actual(scope: Scope, member: Member?, departmentID: Int?, window: GoalWindow, metric: Metric) async throws -> Int64 {
-        guard let sql = db as? any SQLDatabase else { return 0 }
+        let sql = db.sql
         let months = window.months.map(\.description)
         var q: SQLSelectBuilder = switch metric {
         case .volume: SalesSQL.inMonths(SalesSQL.orders(sql, measure: .volume), months)

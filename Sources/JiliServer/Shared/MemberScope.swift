@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Which members someone may see. One place decides it for every page and endpoint.
@@ -36,6 +37,34 @@ enum MemberScope: Equatable, Sendable {
         case .department(let id): return query.filter(\.$department.$id == id)
         case .subtree(let path), .selfAndDownlineSummary(let path): return query.filter(\.$path =~ path)
         }
+    }
+
+    /// Limits a query of another model joined with its members (`join(Member.self, …)`) to the scope.
+    func apply<M: Model>(joined query: QueryBuilder<M>) -> QueryBuilder<M> {
+        switch self {
+        case .all: return query
+        case .department(let id): return query.filter(Member.self, \.$department.$id == id)
+        case .subtree(let path), .selfAndDownlineSummary(let path): return query.filter(Member.self, \.$path =~ path)
+        }
+    }
+
+    /// The scope as an SQL condition on the members table (or its alias) of an SQLKit query; nil for
+    /// everyone. The one scope → SQL rule: every read that is limited to a scope goes through it.
+    func condition(members table: String = "members") -> (any SQLExpression)? {
+        switch self {
+        case .all: return nil
+        case .department(let id): return SQLBinaryExpression(SQLColumn("department_id", table: table), .equal, SQLBind(id))
+        case .subtree(let path), .selfAndDownlineSummary(let path):
+            return SQLBinaryExpression(SQLColumn("path", table: table), .like, SQLBind(path + "%"))
+        }
+    }
+}
+
+extension SQLSelectBuilder {
+    /// Only the rows whose member (the members table, or its alias) is in `scope`.
+    func within(_ scope: MemberScope, members table: String = "members") -> Self {
+        guard let condition = scope.condition(members: table) else { return self }
+        return self.where(condition)
     }
 }
 

@@ -13,7 +13,7 @@ enum StatusStep {
                      set: @escaping @Sendable (any Database, any SQLDatabase, Date) async throws -> Void) async throws {
         let after = audit.after.merging(["status": to]) { $1 }
         try await db.transaction { db in
-            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            let sql = db.sql
             let moved = try await sql.raw("UPDATE \(ident: table) SET status = \(bind: to) WHERE id = \(bind: id) AND status IN (\(binds: from)) RETURNING id").all()
             guard moved.count == 1 else { throw Refusal(key: refusal) }
             try await set(db, sql, now)

@@ -89,7 +89,7 @@ struct MemberService {
                 member.path = Member.path(sponsorPath: sponsor?.path, id: member.id!)
                 try await member.save(on: db)
                 // Everyone below moves with the member: replace the old path prefix by the new one.
-                guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+                let sql = db.sql
                 try await sql.raw("""
                     UPDATE members SET path = CAST(\(bind: member.path) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
                     WHERE path LIKE \(bind: oldPath + "%") AND id <> \(bind: member.id!)

@@ -159,7 +159,7 @@ struct TeamController: RouteCollection {
         let thisMonth = try await queries.volume(of: m, period: period.description)
         let lastMonth = try await queries.volume(of: m, period: period.previous.description)
         let children = try await Member.query(on: req.db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
-        let volumes = try await queries.monthVolumes(period: period.description, pathPrefix: m.path)
+        let volumes = try await queries.monthVolumes(period: period.description, scope: .subtree(path: m.path))
         let account = try req.account
         let showsMotivation = Permissions.canReadPersonal(account, me: me, of: m)
         let profile = showsMotivation ? try await MotivationProfile.query(on: req.db).filter(\.$member.$id == m.id!).first() : nil

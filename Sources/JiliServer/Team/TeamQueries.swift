@@ -14,8 +14,8 @@ struct TeamQueries {
 
     /// Net sales (amount less refunds so far) per member id in a month, for the members whose path
     /// starts with `pathPrefix` (all when nil).
-    func monthVolumes(period: String, pathPrefix: String? = nil) async throws -> [Int: Int64] {
-        guard let sql = db as? any SQLDatabase else { return [:] }
+    func monthVolumes(period: String, scope: MemberScope = .all) async throws -> [Int: Int64] {
+        let sql = db.sql
         var query = sql.select()
             .column(SQLColumn("member_id", table: "orders"), as: "member_id")
             // SUM of a bigint is numeric in PostgreSQL: cast back to a 64-bit integer (fen).
@@ -23,9 +23,8 @@ struct TeamQueries {
             .from("orders")
             .where(SQLColumn("period", table: "orders"), .equal, SQLBind(period))
             .groupBy(SQLColumn("member_id", table: "orders"))
-        if let pathPrefix {
-            query = query.join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders"))
-                .where(SQLColumn("path", table: "members"), .like, SQLBind(pathPrefix + "%"))
+        if scope != .all {
+            query = query.join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders")).within(scope)
         }
         var out: [Int: Int64] = [:]
         for row in try await query.all() {
@@ -37,7 +36,7 @@ struct TeamQueries {
     /// Count, amount and refunds of the orders of a month whose seller is in `scope` (and is
     /// `member`, or in `member`'s subtree when `subtree`).
     func orderTotals(period: String, scope: MemberScope, member: Member?, subtree: Bool) async throws -> (count: Int, amount: Int64, refunded: Int64) {
-        guard let sql = db as? any SQLDatabase else { return (0, 0, 0) }
+        let sql = db.sql
         var query = sql.select()
             .column(SQLRaw("COUNT(*)"), as: "n")
             // SUM of a bigint is numeric in PostgreSQL: cast back to a 64-bit integer (fen).
@@ -46,12 +45,7 @@ struct TeamQueries {
             .from("orders")
             .join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders"))
             .where(SQLColumn("period", table: "orders"), .equal, SQLBind(period))
-        switch scope {
-        case .all: break
-        case .department(let id): query = query.where(SQLColumn("department_id", table: "members"), .equal, SQLBind(id))
-        case .subtree(let path), .selfAndDownlineSummary(let path):
-            query = query.where(SQLColumn("path", table: "members"), .like, SQLBind(path + "%"))
-        }
+        query = query.within(scope)
         if let member {
             query = subtree ? query.where(SQLColumn("path", table: "members"), .like, SQLBind(member.path + "%"))
                 : query.where(SQLColumn("member_id", table: "orders"), .equal, SQLBind(member.id!))
@@ -78,11 +72,11 @@ struct TeamQueries {
     /// Every member below `root` (and it), with branch totals for `period`. Only ids, sponsors and
     /// paths are read (100,000 members in a fraction of a second); pages load the members they show.
     func subtree(root: Member, period: String) async throws -> [Int: Branch] {
-        guard let sql = db as? any SQLDatabase else { return [:] }
+        let sql = db.sql
         struct Row: Decodable { let id: Int; let sponsor_id: Int?; let path: String }
         let members = try await sql.select().column("id").column("sponsor_id").column("path").from(Member.schema)
             .where("path", .like, SQLBind(root.path + "%")).all(decoding: Row.self)
-        let volumes = try await monthVolumes(period: period, pathPrefix: root.path)
+        let volumes = try await monthVolumes(period: period, scope: .subtree(path: root.path))
         var nodes: [Int: Branch] = [:]
         nodes.reserveCapacity(members.count)
         for m in members { nodes[m.id] = Branch(id: m.id, ownVolume: volumes[m.id] ?? 0) }

@@ -110,7 +110,7 @@ struct EventService {
         let member = try await a.$member.get(on: db)
         let now = clock.now()
         try await db.transaction { db in
-            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            let sql = db.sql
             let won = try await sql.raw("""
                 UPDATE event_applications SET attended = \(bind: attended) WHERE id = \(bind: a.id!) AND status = 'approved' AND attended IS NULL RETURNING id
                 """).all()

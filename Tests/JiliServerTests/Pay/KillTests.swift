@@ -59,7 +59,7 @@ import Vapor
         case .sqlite(let path): try? FileManager.default.removeItem(atPath: path)
         case .postgres(_, let schema):
             try await withApp(Place(database: .postgres(url: place.environment["DATABASE_URL"]!, schema: nil), environment: [:])) { app in
-                try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema!) CASCADE").run()
+                try await app.db.sql.raw("DROP SCHEMA IF EXISTS \(ident: schema!) CASCADE").run()
             }
         }
     }

@@ -181,7 +181,7 @@ import Vapor
             for code in ["m2", "m3"] {
                 let head = try #require(try await Member.query(on: app.db).filter(\.$code == code).first())
                 let subtree = try await Member.query(on: app.db).filter(\.$path =~ head.path).filter(\.$status == "active").all().compactMap(\.id)
-                let volumes = try await queries.monthVolumes(period: "2026-11", pathPrefix: head.path)
+                let volumes = try await queries.monthVolumes(period: "2026-11", scope: .subtree(path: head.path))
                 #expect(standings.first { $0.subject == "subtree:\(code)" }?.value == subtree.reduce(0) { $0 + (volumes[$1] ?? 0) })
             }
             let departments = try await contests.compute(try await contests.create(name: "部门赛", kind: "department", metric: "orders",

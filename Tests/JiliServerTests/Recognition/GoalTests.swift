@@ -21,7 +21,7 @@ import Vapor
             // A team's quarter: the subtree's months added up.
             let team = try await goals.set(.init(scope: .subtree, member: m3), window: "2026-Q4", metric: .volume, target: 5_000_000, by: .system)
             var quarter: Int64 = 0
-            for month in ["2026-10", "2026-11", "2026-12"] { quarter += try await queries.monthVolumes(period: month, pathPrefix: m3.path).values.reduce(0, +) }
+            for month in ["2026-10", "2026-11", "2026-12"] { quarter += try await queries.monthVolumes(period: month, scope: .subtree(path: m3.path)).values.reduce(0, +) }
             #expect(try await goals.progress(team).actual == quarter && quarter > volume)
             // Orders counted; a customer's first order makes them new, for its seller.
             let orders = try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .orders, target: 10, by: .system)

@@ -124,7 +124,8 @@ actor DemoTemplate {
             let files = NSTemporaryDirectory() + "jili-test-files-" + UUID().uuidString
             try await configure(app, config: AppConfig(database: database, home: packageRoot, demo: true, bcryptCost: 4, files: files),
                                 clock: JiliClock(now: { testNow }))
-            if case .sqlite = database, let sql = app.db as? any SQLDatabase {
+            if case .sqlite = database {
+                let sql = app.db.sql
                 try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
             }
             try? FileManager.default.removeItem(atPath: files)
