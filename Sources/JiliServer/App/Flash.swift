@@ -1,4 +1,5 @@
 import Foundation
+import MultipartKit
 import Vapor
 
 /// A message shown once, on the next page: after a change ("已提交"), or a refusal sent back to the
@@ -50,14 +51,41 @@ extension Request {
     /// The fields of a URL-encoded form by the names its inputs have (`lines[0][quantity]` as it is),
     /// the last value of a repeated name; none for another kind of body (a file upload).
     var formFields: [(String, String)] {
-        guard let type = headers.contentType, type.type == "application", type.subType == "x-www-form-urlencoded",
-              let body = body.string else { return [] }
+        guard let type = headers.contentType, let data = body.data else { return [] }
+        if type.type == "multipart", type.subType == "form-data", let boundary = type.parameters["boundary"] {
+            return Self.textParts(data, boundary: boundary)
+        }
+        guard type.type == "application", type.subType == "x-www-form-urlencoded", let body = body.string else { return [] }
         return body.split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ s: Substring) -> String? { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
             guard let name = parts.first.flatMap(decoded), !name.isEmpty else { return nil }
             return (name, parts.count > 1 ? decoded(parts[1]) ?? "" : "")
         }
+    }
+
+    /// The text fields of a multipart form (a file's part is left out: a browser cannot be given it back).
+    static func textParts(_ body: ByteBuffer, boundary: String) -> [(String, String)] {
+        let parser = MultipartParser(boundary: boundary)
+        var fields: [(String, String)] = []
+        var name: String?
+        var isFile = false
+        var value = ByteBuffer()
+        parser.onHeader = { field, header in
+            guard field.lowercased() == "content-disposition" else { return }
+            isFile = header.contains("filename=")
+            name = header.split(separator: ";").lazy.map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("name=") }.map { String($0.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        parser.onBody = { chunk in value.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            if let n = name, !isFile { fields.append((n, value.readString(length: value.readableBytes) ?? "")) }
+            name = nil
+            isFile = false
+            value.clear()
+        }
+        do { try parser.execute(body) } catch { return [] }
+        return fields
     }
 
     /// The path (and query) of a Referer on this site, or nil: another host, or anything odd.

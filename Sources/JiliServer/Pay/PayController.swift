@@ -132,22 +132,14 @@ struct PayController: RouteCollection {
         let account = try runner(req)
         guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
-        do {
-            try await service(req).activate(v, from: month, by: .account(account))
-        } catch let r as Refusal {
-            return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        try await service(req).activate(v, from: month, by: .account(account))
         return req.redirect(to: "/pay/versions/\(v.id!)")
     }
 
     @Sendable func compute(req: Request) async throws -> Response {
         let account = try runner(req)
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
-        do {
-            _ = try await service(req).draft(month, by: .account(account))
-        } catch let r as Refusal {
-            return try await renderOverview(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        _ = try await service(req).draft(month, by: .account(account))
         return req.redirect(to: "/pay/runs/\(month)")
     }
 
@@ -278,11 +270,7 @@ struct PayController: RouteCollection {
         guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         guard let month = Period(parsing: req.query[String.self, at: "month"] ?? "") else { throw Abort(.badRequest) }
         let w: WhatIf
-        do {
-            w = try await service(req).whatIf(v, period: month)
-        } catch let r as Refusal {
-            return try await renderVersion(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        w = try await service(req).whatIf(v, period: month)
         let signed = Self.signed
         return try await req.view.render("pay/whatif", WhatIfPage(
             layout: Layout(req, title: "\(req.t("pay_whatif")) · \(v.name)"), id: v.id!, name: v.name, period: month.description,

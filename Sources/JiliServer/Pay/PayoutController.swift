@@ -68,12 +68,8 @@ struct PayoutController: RouteCollection {
             }
             minimum = fen
         }
-        do {
-            let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, by: .account(account))
-            return req.redirect(to: "/payouts/\(batch.id!)")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, by: .account(account))
+        return req.redirect(to: "/payouts/\(batch.id!)")
     }
 
     struct TransferRow: Encodable {

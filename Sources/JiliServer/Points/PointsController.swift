@@ -108,14 +108,10 @@ struct PointsController: RouteCollection {
         let account = try req.account(if: Self.mayEditRules)
         let form = try req.content.decode([String: String].self)
         let trigger = form["trigger"] ?? ""
-        do {
-            guard try await triggers(req).contains(where: { $0.0 == trigger }) else { throw Refusal(key: "points_error_trigger", values: ["value": trigger]) }
-            try await PointsRules(db: req.db, clock: req.application.jiliClock).set(
-                trigger: trigger, points: form["points"] ?? "", unitYuan: form["unit"] ?? "", cap: form["cap"] ?? "", days: form["days"] ?? "",
-                active: form["active"] != nil, by: .account(account))
-            return req.redirect(to: "/points/rules")
-        } catch let r as Refusal {
-            return try await renderRules(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        guard try await triggers(req).contains(where: { $0.0 == trigger }) else { throw Refusal(key: "points_error_trigger", values: ["value": trigger]) }
+        try await PointsRules(db: req.db, clock: req.application.jiliClock).set(
+            trigger: trigger, points: form["points"] ?? "", unitYuan: form["unit"] ?? "", cap: form["cap"] ?? "", days: form["days"] ?? "",
+            active: form["active"] != nil, by: .account(account))
+        return req.redirect(to: "/points/rules")
     }
 }

@@ -69,13 +69,9 @@ struct ProfitController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayCreate)
         let f = try req.content.decode([String: String].self)
-        do {
-            let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(.init(
-                name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
-                weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? ""), by: .account(account))
-            return try await render(req, notice: req.t("profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(.init(
+            name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
+            weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? ""), by: .account(account))
+        return try await render(req, notice: req.t("profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display]))
     }
 }

@@ -111,27 +111,19 @@ struct RewardController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayEdit)
         let f = try req.content.decode([String: String].self)
-        do {
-            let item = try await service(req).create(.init(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
-                                                           stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
-                                                           cash: f["cash"] ?? "", days: f["days"] ?? "",
-                                                           trainingPriority: f["training_priority"] != nil), by: .account(account))
-            return try await render(req, notice: req.t("rewards_added", ["name": item.name]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        let item = try await service(req).create(.init(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
+                                                       stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
+                                                       cash: f["cash"] ?? "", days: f["days"] ?? "",
+                                                       trainingPriority: f["training_priority"] != nil), by: .account(account))
+        return try await render(req, notice: req.t("rewards_added", ["name": item.name]))
     }
 
     @Sendable func redeem(req: Request) async throws -> Response {
         let account = try req.account
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
-        do {
-            let r = try await service(req).redeem(item, for: me, by: .account(account))
-            return try await render(req, notice: req.t(r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        let r = try await service(req).redeem(item, for: me, by: .account(account))
+        return try await render(req, notice: req.t(r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name]))
     }
 
     // MARK: The queue
@@ -165,12 +157,8 @@ struct RewardController: RouteCollection {
 
     /// Runs a step of the queue and shows the queue again, or the refusal.
     func step(_ req: Request, _ change: () async throws -> Void) async throws -> Response {
-        do {
-            try await change()
-            return req.redirect(to: "/rewards/redemptions")
-        } catch let r as Refusal {
-            return try await renderQueue(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        try await change()
+        return req.redirect(to: "/rewards/redemptions")
     }
 
     func mayApprove(_ req: Request, _ r: Redemption) async throws -> Account {

@@ -85,31 +85,23 @@ struct ActivityController: RouteCollection {
         let account = try req.account(if: Self.mayRecordAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(RecordForm.self)
-        do {
-            let code = form.member.trimmingCharacters(in: .whitespaces)
-            guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
-                throw Refusal(key: "activity_error_member", values: ["value": code])
-            }
-            guard Self.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }
-            guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
-                throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
-            }
-            try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
-            return try await render(req, notice: req.t("activities_recorded", ["member": "\(member.name) (\(member.code))"]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        let code = form.member.trimmingCharacters(in: .whitespaces)
+        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+            throw Refusal(key: "activity_error_member", values: ["value": code])
         }
+        guard Self.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }
+        guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
+            throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
+        }
+        try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
+        return try await render(req, notice: req.t("activities_recorded", ["member": "\(member.name) (\(member.code))"]))
     }
 
     @Sendable func defineKind(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayDefine)
         let code = (try? req.content.get(String.self, at: "code")) ?? "", name = (try? req.content.get(String.self, at: "name")) ?? ""
-        do {
-            let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
-            return try await render(req, notice: req.t("activities_kind_added", ["name": kind.name]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
+        return try await render(req, notice: req.t("activities_kind_added", ["name": kind.name]))
     }
 
     struct Upload: Content {

@@ -65,36 +65,32 @@ struct ContestController: RouteCollection {
         let account = try req.account(if: Self.mayCreate)
         let form = try req.content.decode([String: String].self)
         var prizes: [ContestService.PrizeInput] = []
-        do {
-            for rank in 1...3 {
-                let text = (form["prize\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
-                let cashText = (form["cash\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
-                let title = Int(form["title\(rank)"] ?? ""), item = Int(form["item\(rank)"] ?? "")
-                let pointsText = (form["points\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
-                guard !text.isEmpty || !cashText.isEmpty || title != nil || item != nil || !pointsText.isEmpty else { continue }
-                var points: Int64 = 0
-                if !pointsText.isEmpty {
-                    guard let p = Int64(pointsText) else { throw Refusal(key: "contest_error_prize_points") }
-                    points = p
-                }
-                var cash: Int64 = 0
-                if !cashText.isEmpty {
-                    guard case .success(let fen) = FixedPoint.parse(cashText, scale: 2), fen >= 0 else {
-                        throw Refusal(key: "contest_error_prize_cash")
-                    }
-                    cash = fen
-                }
-                prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title, points: points, itemID: item, choice: form["choice\(rank)"] != nil))
+        for rank in 1...3 {
+            let text = (form["prize\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
+            let cashText = (form["cash\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
+            let title = Int(form["title\(rank)"] ?? ""), item = Int(form["item\(rank)"] ?? "")
+            let pointsText = (form["points\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty || !cashText.isEmpty || title != nil || item != nil || !pointsText.isEmpty else { continue }
+            var points: Int64 = 0
+            if !pointsText.isEmpty {
+                guard let p = Int64(pointsText) else { throw Refusal(key: "contest_error_prize_points") }
+                points = p
             }
-            let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
-            let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
-            let contest = try await service(req).create(name: form["name"] ?? "", kind: form["kind"] ?? "", metric: form["metric"] ?? "",
-                                                        startsOn: form["starts"] ?? "", endsOn: form["ends"] ?? "", tiers: tiers, teams: teams,
-                                                        prizes: prizes, by: .account(account))
-            return req.redirect(to: "/contests/\(contest.id!)")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+            var cash: Int64 = 0
+            if !cashText.isEmpty {
+                guard case .success(let fen) = FixedPoint.parse(cashText, scale: 2), fen >= 0 else {
+                    throw Refusal(key: "contest_error_prize_cash")
+                }
+                cash = fen
+            }
+            prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title, points: points, itemID: item, choice: form["choice\(rank)"] != nil))
         }
+        let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
+        let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
+        let contest = try await service(req).create(name: form["name"] ?? "", kind: form["kind"] ?? "", metric: form["metric"] ?? "",
+                                                    startsOn: form["starts"] ?? "", endsOn: form["ends"] ?? "", tiers: tiers, teams: teams,
+                                                    prizes: prizes, by: .account(account))
+        return req.redirect(to: "/contests/\(contest.id!)")
     }
 
     struct StandingRow: Encodable {

@@ -181,18 +181,14 @@ struct GoalController: RouteCollection {
         let account = try req.account(if: Self.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(GoalForm.self)
-        do {
-            let subject = try await subject(req, scope: form.scope, member: form.member, department: form.department.flatMap { Int($0) })
-            guard Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
-            guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
-            guard let target = GoalService.target(form.target, metric: metric) else {
-                throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
-            }
-            try await service(req).set(subject, window: form.period, metric: metric, target: target, by: .account(account))
-            return req.redirect(to: "/goals?period=\(GoalWindow(parsing: form.period)?.description ?? "")")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        let subject = try await subject(req, scope: form.scope, member: form.member, department: form.department.flatMap { Int($0) })
+        guard Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
+        guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
+        guard let target = GoalService.target(form.target, metric: metric) else {
+            throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
         }
+        try await service(req).set(subject, window: form.period, metric: metric, target: target, by: .account(account))
+        return req.redirect(to: "/goals?period=\(GoalWindow(parsing: form.period)?.description ?? "")")
     }
 
     struct RaiseForm: Content {
@@ -209,28 +205,24 @@ struct GoalController: RouteCollection {
         let account = try req.account(if: Self.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(RaiseForm.self)
-        do {
-            let parts = form.group.split(separator: ":", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw Refusal(key: "goal_error_scope") }
-            let subject = try await subject(req, scope: parts[0], member: parts[1], department: Int(parts[1]))
-            guard subject.scope == .department || subject.scope == .subtree, Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
-            guard let window = GoalWindow(parsing: form.period) else { throw Refusal(key: "goal_error_period", values: ["value": form.period]) }
-            guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
-            guard let percent = Int64(form.percent.trimmingCharacters(in: .whitespaces)) else {
-                throw Refusal(key: "goal_error_percent", values: ["value": form.percent])
-            }
-            guard let minimum = GoalService.target(form.minimum, metric: metric) else {
-                throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.minimum])
-            }
-            var members = Member.query(on: req.db).filter(\.$status == "active")
-            if let d = subject.department { members = members.filter(\.$department.$id == d.id) }
-            if let m = subject.member { members = members.filter(\.$path =~ m.path) }
-            let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,
-                                                     minimum: minimum, by: .account(account))
-            return try await render(req, notice: req.t("goals_raised", ["count": "\(count)"]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        let parts = form.group.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { throw Refusal(key: "goal_error_scope") }
+        let subject = try await subject(req, scope: parts[0], member: parts[1], department: Int(parts[1]))
+        guard subject.scope == .department || subject.scope == .subtree, Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
+        guard let window = GoalWindow(parsing: form.period) else { throw Refusal(key: "goal_error_period", values: ["value": form.period]) }
+        guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
+        guard let percent = Int64(form.percent.trimmingCharacters(in: .whitespaces)) else {
+            throw Refusal(key: "goal_error_percent", values: ["value": form.percent])
         }
+        guard let minimum = GoalService.target(form.minimum, metric: metric) else {
+            throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.minimum])
+        }
+        var members = Member.query(on: req.db).filter(\.$status == "active")
+        if let d = subject.department { members = members.filter(\.$department.$id == d.id) }
+        if let m = subject.member { members = members.filter(\.$path =~ m.path) }
+        let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,
+                                                 minimum: minimum, by: .account(account))
+        return try await render(req, notice: req.t("goals_raised", ["count": "\(count)"]))
     }
 
     struct GoalUpload: Content { var file: File }

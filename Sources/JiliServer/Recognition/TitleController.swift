@@ -86,14 +86,10 @@ struct TitleController: RouteCollection {
     @Sendable func define(req: Request) async throws -> Response {
         let account = try req.account(if: { $0 == .leader })
         let f = try req.content.decode([String: String].self)
-        do {
-            _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
-                                              privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
-                                              by: .account(account))
-            return req.redirect(to: "/titles")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
+                                          privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
+                                          by: .account(account))
+        return req.redirect(to: "/titles")
     }
 
     /// The title and the member a form names, or a refusal naming what is wrong.
@@ -109,40 +105,28 @@ struct TitleController: RouteCollection {
     @Sendable func grant(req: Request) async throws -> Response {
         let account = try req.account(if: { $0 == .leader })
         let f = try req.content.decode([String: String].self)
-        do {
-            let (title, member) = try await titleAndMember(f, req)
-            try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
-            return req.redirect(to: "/titles")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        let (title, member) = try await titleAndMember(f, req)
+        try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
+        return req.redirect(to: "/titles")
     }
 
     @Sendable func nominate(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayNominate)
         let me = try await account.$member.get(on: req.db)
         let f = try req.content.decode([String: String].self)
-        do {
-            let (title, member) = try await titleAndMember(f, req)
-            guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {
-                throw Refusal(key: "goal_error_not_yours", values: ["member": member.code])
-            }
-            _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
-            return req.redirect(to: "/titles")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
+        let (title, member) = try await titleAndMember(f, req)
+        guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {
+            throw Refusal(key: "goal_error_not_yours", values: ["member": member.code])
         }
+        _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
+        return req.redirect(to: "/titles")
     }
 
     func decide(_ req: Request, confirm: Bool) async throws -> Response {
         let account = try req.account(if: { $0 == .leader })
         guard let n = try await TitleNomination.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
-        do {
-            try await service(req).decide(n, confirm: confirm, by: .account(account))
-            return req.redirect(to: "/titles")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        try await service(req).decide(n, confirm: confirm, by: .account(account))
+        return req.redirect(to: "/titles")
     }
 
     @Sendable func confirm(req: Request) async throws -> Response { try await decide(req, confirm: true) }

@@ -69,7 +69,6 @@ struct WallController: RouteCollection {
         let canModerate: Bool
         let canPin: Bool
         let error: String?
-        let draft: [String: String]
     }
 
     /// A post by Jili in the reader's language: values named `…_key` are catalogue keys themselves.
@@ -80,7 +79,7 @@ struct WallController: RouteCollection {
         return req.t(p.message, values)
     }
 
-    func render(_ req: Request, error: String? = nil, draft: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let moderator = Self.mayModerate(account.roleValue)
         let before = req.query[Int.self, at: "before"]
@@ -120,7 +119,7 @@ struct WallController: RouteCollection {
                 })
         }
         return try await req.view.render("recognition/wall", Page(layout: Layout(req, title: req.t("wall_title")), posts: rows, more: more,
-                                                      canModerate: moderator, canPin: Self.mayPin(account.roleValue), error: error, draft: draft))
+                                                      canModerate: moderator, canPin: Self.mayPin(account.roleValue), error: error))
             .encodeResponse(status: status, for: req)
     }
 
@@ -148,14 +147,9 @@ struct WallController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account
         let form = try req.content.decode(PostForm.self)
-        let draft = ["kind": form.kind ?? "praise", "member": form.member ?? "", "text": form.text ?? ""]
-        do {
-            let bytes = form.photo.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
-            let post = try await wall(req).post(by: account, kind: form.kind ?? "praise", about: form.member ?? "", text: form.text ?? "", photo: bytes)
-            return req.redirect(to: "/wall#p\(post.id!)")
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
-        }
+        let bytes = form.photo.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
+        let post = try await wall(req).post(by: account, kind: form.kind ?? "praise", about: form.member ?? "", text: form.text ?? "", photo: bytes)
+        return req.redirect(to: "/wall#p\(post.id!)")
     }
 
     func post(_ req: Request) async throws -> WallPost {
@@ -165,12 +159,8 @@ struct WallController: RouteCollection {
 
     /// Runs `change` and goes back to the post, or shows the wall with the refusal.
     func act(_ req: Request, _ id: Int?, _ change: () async throws -> Void) async throws -> Response {
-        do {
-            try await change()
-            return req.redirect(to: "/wall" + (id.map { "#p\($0)" } ?? ""))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        try await change()
+        return req.redirect(to: "/wall" + (id.map { "#p\($0)" } ?? ""))
     }
 
     @Sendable func react(req: Request) async throws -> Response {

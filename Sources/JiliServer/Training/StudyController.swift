@@ -54,9 +54,6 @@ struct StudyController: RouteCollection {
     }
 
     /// What was typed in the claim form, shown again with its error.
-    struct Draft: Encodable {
-        var kind = "course", title = "", spent_on = "", amount = ""
-    }
 
     struct Page: Encodable {
         let layout: Layout
@@ -74,7 +71,6 @@ struct StudyController: RouteCollection {
         let limits: [LimitRow]
         let canSetLimits: Bool
         let today: String
-        let draft: Draft
         let error: String?
         let notice: String?
     }
@@ -90,7 +86,7 @@ struct StudyController: RouteCollection {
                         steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw)
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, draft: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
@@ -116,14 +112,12 @@ struct StudyController: RouteCollection {
             pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
             mine: mine.map { row($0, req, canWithdraw: ["submitted", "manager_approved"].contains($0.status)) },
             toDecide: toDecide, decides: decides, recent: recent,
-            events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn, selected: draft["event"] == "\($0.event.id!)") },
+            events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn) },
             limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in
                 LimitRow(field: "limit_" + (scope.isEmpty ? "all" : scope.replacingOccurrences(of: "member:", with: "member_")), label: Self.scopeLabel(scope, req),
                          value: limits[scope].map { FixedPoint.format($0, scale: 2, minimumDecimals: 2) } ?? "")
             },
             canSetLimits: Self.maySetLimits(account.roleValue), today: clock.format(clock.now(), "yyyy-MM-dd"),
-            draft: Draft(kind: draft["kind"].flatMap { $0.isEmpty ? nil : $0 } ?? "course", title: draft["title"] ?? "", spent_on: draft["spent_on"] ?? "",
-                         amount: draft["amount"] ?? ""),
             error: error, notice: notice)
         return try await req.view.render("training/claims", page).encodeResponse(status: status, for: req)
     }
@@ -143,22 +137,17 @@ struct StudyController: RouteCollection {
         let account = try req.account
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         let f = try req.content.decode(ClaimForm.self)
-        let draft = ["kind": f.kind ?? "", "title": f.title ?? "", "spent_on": f.spent_on ?? "", "amount": f.amount ?? "", "event": f.event ?? ""]
-        do {
-            // Only an event the member was approved to attend may be named.
-            var event: IndustryEvent?
-            if let id = Int(f.event ?? "") {
-                guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
-                    .filter(\.$status == "approved").with(\.$event).first() else { throw Refusal(key: "claim_error_event") }
-                event = a.event
-            }
-            let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
-            let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
-                                                 receipt: bytes, event: event, by: .account(account))
-            return try await render(req, notice: req.t("claim_submitted", ["amount": Money(fen: c.amountFen).display]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), draft: draft, status: .unprocessableEntity)
+        // Only an event the member was approved to attend may be named.
+        var event: IndustryEvent?
+        if let id = Int(f.event ?? "") {
+            guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
+                .filter(\.$status == "approved").with(\.$event).first() else { throw Refusal(key: "claim_error_event") }
+            event = a.event
         }
+        let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
+        let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
+                                             receipt: bytes, event: event, by: .account(account))
+        return try await render(req, notice: req.t("claim_submitted", ["amount": Money(fen: c.amountFen).display]))
     }
 
     func claimOf(_ req: Request) async throws -> StudyClaim {
@@ -192,12 +181,8 @@ struct StudyController: RouteCollection {
             return try await render(req, error: req.t(c.status == "submitted" || c.status == "manager_approved" ? "claim_error_not_yours" : "claim_error_status"),
                                     status: .unprocessableEntity)
         }
-        do {
-            if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
-            return try await render(req, notice: req.t("claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
+        return try await render(req, notice: req.t("claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display]))
     }
 
     @Sendable func refuse(req: Request) async throws -> Response {
@@ -207,12 +192,8 @@ struct StudyController: RouteCollection {
         guard Self.maySee(c, account, me: me) else { throw Abort(.notFound) }
         guard Self.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
-        do {
-            try await service(req).refuse(c, reason: reason, by: .account(account))
-            return try await render(req, notice: req.t("claim_refused_notice", ["member": c.member.name]))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        try await service(req).refuse(c, reason: reason, by: .account(account))
+        return try await render(req, notice: req.t("claim_refused_notice", ["member": c.member.name]))
     }
 
     @Sendable func withdraw(req: Request) async throws -> Response {
@@ -220,12 +201,8 @@ struct StudyController: RouteCollection {
         let me = try await account.$member.get(on: req.db)
         let c = try await claimOf(req)
         guard c.$member.id == me?.id else { throw Abort(.notFound) }
-        do {
-            try await service(req).withdraw(c, by: .account(account))
-            return try await render(req, notice: req.t("claim_withdrawn_notice"))
-        } catch let r as Refusal {
-            return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
-        }
+        try await service(req).withdraw(c, by: .account(account))
+        return try await render(req, notice: req.t("claim_withdrawn_notice"))
     }
 
     @Sendable func receipt(req: Request) async throws -> Response {

@@ -7,15 +7,6 @@ import Vapor
 /// A refusal reaches the person: back on the form they filled in, with the reason and what they
 /// typed, once; said on a page when there is no form to go back to; in the API as JSON.
 @Suite struct RefusalTests {
-    /// The kept form of a page (`data-kept`), decoded.
-    func kept(_ page: Visitor.Page) throws -> [String: Any]? {
-        guard let r = page.body.range(of: "data-kept=\"") else { return nil }
-        let raw = String(page.body[r.upperBound...].prefix { $0 != "\"" })
-        let json = raw.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
-        return try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    }
-
     @Test func aRefusedFormGoesBackToItsPageWithTheReasonAndWhatWasTyped() async throws {
         try await withTestApp { app in
             var agent = try await Visitor.signedIn(app, "agent")
@@ -26,13 +17,13 @@ import Vapor
             #expect(refused.status == .seeOther && refused.location == "/statements/2026-10")
             let back = try await agent.get("/statements/2026-10")
             #expect(back.body.visibleText.contains("请填写内容（不超过 1000 字）。"))
-            let form = try #require(try kept(back), "\(back.body.components(separatedBy: "<main>").last?.prefix(400) ?? "")")
+            let form = try #require(back.kept, "\(back.body.components(separatedBy: "<main>").last?.prefix(400) ?? "")")
             #expect(form["form"] as? String == "/statements/2026-10/disputes")
             #expect(form["field"] as? String == "message")
             #expect((form["values"] as? [String: String]) == ["rule": "retail", "message": "   "])
             // Shown once: a reload shows the page as it is, and posts nothing.
             let reload = try await agent.get("/statements/2026-10")
-            let keptOnReload = try kept(reload)
+            let keptOnReload = reload.kept
             #expect(!reload.body.visibleText.contains("请填写内容") && keptOnReload == nil)
             #expect(try await Dispute.query(on: app.db).count() == 0)
             // Taken: back to the statement with a notice, once.

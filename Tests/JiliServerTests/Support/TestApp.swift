@@ -190,6 +190,9 @@ struct Visitor {
     let app: Application
     var cookies: [String: String] = [:]
     var language = "zh-CN"
+    /// Send the page a form came from as `Referer`, as a browser does: a refused form then comes
+    /// back to that page (303) with the reason and what was typed.
+    var sendsReferer = false
 
     init(_ app: Application) { self.app = app }
 
@@ -198,6 +201,16 @@ struct Visitor {
         let body: String
         let headers: HTTPHeaders
         var location: String? { headers.first(name: .location) }
+        /// A refused form sent back to this page (``Flash``): its action, field, reason and values.
+        var kept: [String: Any]? {
+            guard let r = body.range(of: "data-kept=\"") else { return nil }
+            let raw = String(body[r.upperBound...].prefix { $0 != "\"" })
+            let json = raw.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+            return (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        }
+        var keptValues: [String: String]? { kept?["values"] as? [String: String] }
+
         /// The CSRF token of the page's forms.
         var csrf: String? {
             guard let r = body.range(of: "name=\"_csrf\" value=\"") else { return nil }
@@ -233,7 +246,11 @@ struct Visitor {
         let token = try await get(from).csrf ?? ""
         var fields = form
         fields["_csrf"] = token
-        return try await request(.POST, path, form: fields)
+        return try await request(.POST, path, form: fields, headers: refererHeaders(from))
+    }
+
+    func refererHeaders(_ from: String) -> [(String, String)] {
+        sendsReferer ? [("Referer", "http://localhost" + from), ("Host", "localhost")] : []
     }
 
     /// Posts a multipart form as a browser does: `fields` with the CSRF token of `from`, and a file.
@@ -254,6 +271,7 @@ struct Visitor {
         var headers = HTTPHeaders()
         headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         headers.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        for (k, v) in refererHeaders(from) { headers.replaceOrAdd(name: k, value: v) }
         var page: Page?
         try await app.testing().test(.POST, path, headers: headers, body: body) { res in
             page = Page(status: res.status, body: res.body.string, headers: res.headers)
