@@ -451,7 +451,7 @@ def a_study_claim_is_approved_by_the_manager_then_finance(driver):
     driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
     Select(driver.find_element(By.NAME, "kind")).select_by_value("course")
     driver.find_element(By.NAME, "title").send_keys("直播带货实战课")
-    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.NAME, "spent_on"), time.strftime("%Y-%m-%d"))
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.NAME, "spent_on"), datetime.datetime.fromtimestamp(NOW, SHANGHAI).strftime("%Y-%m-%d"))
     driver.find_element(By.NAME, "amount").send_keys("680")
     driver.find_element(By.NAME, "receipt").send_keys(a_photo("/tmp/jili-journey-receipt.png"))
     fits_the_phone(driver)

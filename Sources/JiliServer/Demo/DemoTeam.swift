@@ -209,17 +209,17 @@ struct DemoTeam {
 
         let (departmentRows, positionRows, memberRows, orderRows, lineRows, refundRows, goalRows) = (departments, positions, members, orders, lines, refunds, goals)
         try await db.transaction { db in
-            try await Self.insertBatches(departmentRows, on: db)
-            try await Self.insertBatches(positionRows, on: db)
-            try await Self.insertBatches(memberRows, on: db)
-            try await Self.insertBatches(accounts, on: db)
-            try await Self.insertBatches(products, on: db)
-            try await Self.insertBatches(customers, on: db)
-            try await Self.insertBatches(orderRows, on: db)
-            try await Self.insertBatches(lineRows, on: db)
-            try await Self.insertBatches(refundRows, on: db)
-            try await Self.insertBatches(goalRows, on: db)
-            try await Self.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
+            try await BatchInsert.insert(departmentRows, on: db)
+            try await BatchInsert.insert(positionRows, on: db)
+            try await BatchInsert.insert(memberRows, on: db)
+            try await BatchInsert.insert(accounts, on: db)
+            try await BatchInsert.insert(products, on: db)
+            try await BatchInsert.insert(customers, on: db)
+            try await BatchInsert.insert(orderRows, on: db)
+            try await BatchInsert.insert(lineRows, on: db)
+            try await BatchInsert.insert(refundRows, on: db)
+            try await BatchInsert.insert(goalRows, on: db)
+            try await BatchInsert.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
                                                               Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema, Goal.schema])
             try await Audit.record(on: db, at: now, actor: .system, action: "create", entity: "demo", id: "demo-team", before: nil,
                                    after: ["members": "\(memberRows.count)", "orders": "\(orderRows.count)", "refunds": "\(refundRows.count)"])
@@ -354,23 +354,4 @@ struct DemoTeam {
                                         .init(.tenure, target: 12), .init(.clean, target: 0)]),
     ])
 
-    /// Inserts models in batches of 500 rows (one statement each).
-    static func insertBatches<M: Model>(_ models: [M], on db: any Database) async throws {
-        var start = 0
-        while start < models.count {
-            let end = min(models.count, start + 500)
-            try await Array(models[start..<end]).create(on: db)
-            start = end
-        }
-    }
-
-    /// After rows were inserted with their ids given, PostgreSQL's id sequences must move past
-    /// them (SQLite's AUTOINCREMENT follows the largest id by itself).
-    static func advanceSequences(on db: any Database, tables: [String]) async throws {
-        let sql = db.sql
-        guard sql.dialect.name == "postgresql" else { return }
-        for table in tables {
-            try await sql.raw("SELECT setval(pg_get_serial_sequence(\(literal: table), 'id'), (SELECT COALESCE(MAX(id), 1) FROM \(ident: table)))").run()
-        }
-    }
 }

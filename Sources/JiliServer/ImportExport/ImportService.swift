@@ -286,7 +286,7 @@ struct ImportService {
         let now = clock.now()
         let (refundRows, added, touched, unchangedRefunds) = (fresh, adding, orders.values.filter { adding[$0.id!] != nil }, outcome.unchanged)
         try await db.transaction { db in
-            try await DemoTeam.insertBatches(refundRows, on: db)
+            try await BatchInsert.insert(refundRows, on: db)
             for o in touched {
                 o.refundedFen += added[o.id!]!
                 try await o.save(on: db)

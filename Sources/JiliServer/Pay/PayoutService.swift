@@ -85,7 +85,7 @@ struct PayoutService {
                 taxTotal += t.taxFen
                 lines.append(("payable:\(code)", amount))
             }
-            try await DemoTeam.insertBatches(transfers, on: db)
+            try await BatchInsert.insert(transfers, on: db)
             lines += [("cash", -(total - taxTotal)), ("tax:iit_withheld", -taxTotal)]
             try await Ledger.post(on: db, at: now, kind: "payout", source: "payout:\(batch.id!)", memo: "payout batch \(batch.id!)", lines: lines)
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "payout_batch", id: "\(batch.id!)", before: nil,

@@ -102,7 +102,7 @@ struct PointsLedger {
                 return b
             }
             if !missing.isEmpty {
-                try await DemoTeam.insertBatches(missing, on: db)
+                try await BatchInsert.insert(missing, on: db)
                 for b in try await PointsBalance.query(on: db).filter(\.$member.$id ~~ missing.map { $0.$member.id }).all() { balances[b.$member.id] = b }
             }
             for r in try await PointsLotRow.query(on: db).filter(\.$member.$id ~~ part).all() { lotRows[r.$member.id, default: []].append(r) }
@@ -146,7 +146,7 @@ struct PointsLedger {
             guard won.count == 1 else { throw Conflict() }
         }
         // New lots together, then their ids (by member and source) for the history.
-        try await DemoTeam.insertBatches(fresh, on: db)
+        try await BatchInsert.insert(fresh, on: db)
         var ids: [String: Int] = [:]
         let freshMembers = Array(Set(fresh.map { $0.$member.id }))
         for chunk in stride(from: 0, to: freshMembers.count, by: 500) {
@@ -167,7 +167,7 @@ struct PointsLedger {
             row.values = String(decoding: try JSONSerialization.data(withJSONObject: reason.values, options: [.sortedKeys]), as: UTF8.self)
             return row
         }
-        try await DemoTeam.insertBatches(history, on: db)
+        try await BatchInsert.insert(history, on: db)
         await FaultPoint.reach("points-written")
         return results
     }

@@ -118,7 +118,7 @@ struct ProfitService {
                     part.status = "pending"
                     return part
                 }
-                try await DemoTeam.insertBatches(parts.filter { $0.amountFen > 0 }, on: db)
+                try await BatchInsert.insert(parts.filter { $0.amountFen > 0 }, on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "profit_pool", id: "\(pool.id!)", before: nil,
                                    after: ["name": name, "window": window.description, "total": Money(fen: total).description,

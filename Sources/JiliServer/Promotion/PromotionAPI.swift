@@ -112,7 +112,7 @@ struct PromotionAPIController: RouteCollection {
     }
 
     @Sendable func proposals(req: Request) async throws -> [ProposalDTO] {
-        let account = try APIController.account(req) { PromotionController.mayDecide($0.roleValue) }
+        let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) }
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
         try await PromotionService(db: req.db, clock: clock).lapse()
@@ -127,14 +127,14 @@ struct PromotionAPIController: RouteCollection {
     }
 
     @Sendable func decide(req: Request) async throws -> DecidedDTO {
-        let account = try APIController.account(req) { PromotionController.mayDecide($0.roleValue) }
+        let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) }
         let me = try await account.$member.get(on: req.db)
         let input = try req.content.decode(DecideDTO.self)
         guard ["approve", "reject"].contains(input.action) else { throw Abort(.unprocessableEntity, reason: "action: must be approve or reject") }
         guard !input.ids.isEmpty, input.ids.count <= 5_000 else { throw Abort(.unprocessableEntity, reason: "ids: give 1 to 5,000 proposal ids") }
         let note = String((input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let n = try await PromotionService(db: req.db, clock: req.application.jiliClock)
-            .decide(input.ids, approve: input.action == "approve", note: note, by: try APIController().actor(req)) { PromotionController.mayDecide(account, me: me, about: $0) }
+            .decide(input.ids, approve: input.action == "approve", note: note, by: try APIController().actor(req)) { PromotionPermissions.mayDecide(account, me: me, about: $0) }
         return DecidedDTO(decided: n)
     }
 }

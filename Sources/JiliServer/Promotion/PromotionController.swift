@@ -17,19 +17,6 @@ struct PromotionController: RouteCollection {
         routes.post("members", ":code", "cases", ":id", "close", use: closeCase)
     }
 
-    static func mayEditLadder(_ role: Role) -> Bool { [.leader, .director].contains(role) }
-    static func mayDecide(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
-
-    /// Whether `account` may decide a proposal about `member`: the leader and the operations director
-    /// for everyone, a manager for their scope but never for themselves.
-    static func mayDecide(_ account: Account, me: Member?, about member: Member) -> Bool {
-        switch account.roleValue {
-        case .leader, .director: return true
-        case .salesManager, .departmentManager:
-            return member.id != me?.id && (Permissions.memberScope(account, member: me)?.contains(member) ?? false)
-        default: return false
-        }
-    }
 
     struct StepRow: Encodable {
         let tier: String
@@ -97,7 +84,7 @@ struct PromotionController: RouteCollection {
         var progress: PromotionService.Progress?
         if let me { progress = try await service.progress(of: me) }
         let keep = progress?.keep ?? []
-        let canDecide = Self.mayDecide(account.roleValue)
+        let canDecide = PromotionPermissions.mayDecide(account.roleValue)
         var pending = 0
         if canDecide {
             try await service.lapse()
@@ -112,7 +99,7 @@ struct PromotionController: RouteCollection {
             measures: Self.rows(progress?.measures ?? [], req), keep: Self.rows(keep, req),
             keepWarning: keep.contains { !$0.met } ? LadderText.stillNeeded(keep, req.translate) : nil,
             history: me == nil ? [] : try await Self.history(of: me!, req), pending: pending, canDecide: canDecide,
-            canEdit: Self.mayEditLadder(account.roleValue)))
+            canEdit: PromotionPermissions.mayEditLadder(account.roleValue)))
     }
 
     // MARK: Proposals
@@ -167,7 +154,7 @@ struct PromotionController: RouteCollection {
     }
 
     func renderProposals(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let account = try req.account(if: Self.mayDecide)
+        let account = try req.account(if: PromotionPermissions.mayDecide)
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
         let service = PromotionService(db: req.db, clock: clock)
@@ -180,7 +167,7 @@ struct PromotionController: RouteCollection {
             .range(((pageNumber - 1) * Self.perPage)..<(pageNumber * Self.perPage)).with(\.$member).all()
         let decided = try await PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status != "pending")
             .sort(\.$decidedAt, .descending).limit(500).with(\.$member).all()
-            .filter { Self.mayDecide(account, me: me, about: $0.member) }.prefix(50)
+            .filter { PromotionPermissions.mayDecide(account, me: me, about: $0.member) }.prefix(50)
         func row(_ p: PromotionProposal) -> ProposalRow {
             ProposalRow(id: p.id!, member: p.member.name, code: p.member.code, from: req.t("tier_\(p.fromTier)"), to: req.t("tier_\(p.toTier)"),
                         promote: p.move == "promote",
@@ -198,14 +185,14 @@ struct PromotionController: RouteCollection {
                 req.t(e.status == "done" ? "promotion_evaluated" : "promotion_evaluating",
                       ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)", "at": clock.format(e.finishedAt ?? e.startedAt)])
             },
-            canEvaluate: Self.mayEditLadder(account.roleValue) && evaluation?.status != "done", error: error, notice: notice)
+            canEvaluate: PromotionPermissions.mayEditLadder(account.roleValue) && evaluation?.status != "done", error: error, notice: notice)
         return try await req.view.render("promotion/proposals", page).encodeResponse(status: status, for: req)
     }
 
     @Sendable func proposals(req: Request) async throws -> Response { try await renderProposals(req) }
 
     @Sendable func decide(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayDecide)
+        let account = try req.account(if: PromotionPermissions.mayDecide)
         let me = try await account.$member.get(on: req.db)
         struct Form: Content {
             var ids: [Int]?
@@ -222,12 +209,12 @@ struct PromotionController: RouteCollection {
         guard !ids.isEmpty else { return try await renderProposals(req, error: req.t("promotion_error_none"), status: .unprocessableEntity) }
         let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let count = try await PromotionService(db: req.db, clock: req.application.jiliClock)
-            .decide(ids, approve: form.action == "approve", note: note, by: .account(account)) { Self.mayDecide(account, me: me, about: $0) }
+            .decide(ids, approve: form.action == "approve", note: note, by: .account(account)) { PromotionPermissions.mayDecide(account, me: me, about: $0) }
         return try await renderProposals(req, notice: req.t(form.action == "approve" ? "promotion_approved" : "promotion_rejected", ["n": "\(count)"]))
     }
 
     @Sendable func evaluate(req: Request) async throws -> Response {
-        _ = try req.account(if: Self.mayEditLadder)
+        _ = try req.account(if: PromotionPermissions.mayEditLadder)
         let clock = req.application.jiliClock
         guard let e = try await PromotionService(db: req.db, clock: clock).evaluate(period: clock.currentPeriod.previous) else {
             return try await renderProposals(req, error: req.t("promotion_no_ladder"), status: .unprocessableEntity)
@@ -272,7 +259,7 @@ struct PromotionController: RouteCollection {
 
     func renderLadder(_ req: Request, form: [String: String]? = nil, error: String? = nil, notice: String? = nil, warnings: [String] = [],
                       status: HTTPStatus = .ok) async throws -> Response {
-        _ = try req.account(if: Self.mayEditLadder)
+        _ = try req.account(if: PromotionPermissions.mayEditLadder)
         let ladder = try await PromotionService(db: req.db, clock: req.application.jiliClock).current()?.ladder
         let values = form ?? Self.fields(of: ladder)
         let tiers = Tiers.ids.map { tier in
@@ -353,7 +340,7 @@ struct PromotionController: RouteCollection {
     @Sendable func ladderForm(req: Request) async throws -> Response { try await renderLadder(req) }
 
     @Sendable func saveLadder(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayEditLadder)
+        let account = try req.account(if: PromotionPermissions.mayEditLadder)
         let f = try req.content.decode([String: String].self)
         do {
             let ladder = try Self.ladder(from: f, req)
@@ -375,10 +362,10 @@ struct PromotionController: RouteCollection {
     /// The member named in the path, when the viewer may keep their compliance cases (404 otherwise:
     /// a member outside one's scope does not exist for them).
     func caseMember(_ req: Request) async throws -> (Account, Member) {
-        let account = try req.account(if: Self.mayDecide)
+        let account = try req.account(if: PromotionPermissions.mayDecide)
         let me = try await account.$member.get(on: req.db)
         guard let m = try await Member.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "")).first(),
-              Self.mayDecide(account, me: me, about: m) else { throw Abort(.notFound) }
+              PromotionPermissions.mayDecide(account, me: me, about: m) else { throw Abort(.notFound) }
         return (account, m)
     }
 

@@ -217,7 +217,7 @@ struct PromotionService {
             let cursor = roster.ids[end - 1], done = end == roster.ids.count, now = clock.now()
             let batch = proposals, counted = evaluated
             try await db.transaction { db in
-                try await DemoTeam.insertBatches(batch, on: db)
+                try await BatchInsert.insert(batch, on: db)
                 evaluation.cursor = cursor
                 evaluation.evaluated += counted
                 evaluation.proposed += batch.count

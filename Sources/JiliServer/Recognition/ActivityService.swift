@@ -42,8 +42,8 @@ struct ActivityService {
     /// Checks a record's values: the kind exists, the day is a date not after today, the count is 0…10,000.
     func check(kind: String, day: String, count: Int, known: Set<String>) -> Refusal? {
         guard known.contains(kind) else { return Refusal(key: "activity_error_kind", values: ["value": kind]) }
-        guard let d = ContestService.day(day) else { return Refusal(key: "activity_error_day", values: ["value": day]) }
-        let today = ContestService.day(clock.format(clock.now(), "yyyy-MM-dd"))!
+        guard let d = Dates.day(day) else { return Refusal(key: "activity_error_day", values: ["value": day]) }
+        let today = clock.today
         guard d <= today else { return Refusal(key: "activity_error_future", values: ["value": day]) }
         guard (0...Self.maxCount).contains(count) else { return Refusal(key: "activity_error_count", values: ["value": "\(count)", "max": "\(Self.maxCount)"]) }
         return nil

@@ -34,21 +34,11 @@ struct ContestService {
         var choice = false
     }
 
-    /// `2026-11-30` → days since 1970-01-01, when it is a real date written so (four, two and two
-    /// digits: not `-2026-11-30`, `2026--11-30` or `+202-11-30`).
-    static func day(_ text: String) -> Int64? {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), d >= 1, d <= CivilDate.daysInMonth(year: y, month: m) else { return nil }
-        return CivilDate.days(year: y, month: m, day: d)
-    }
-
     /// The contest's instants: from its first day's midnight to the midnight after its last day.
     func window(_ c: Contest) -> (start: Date, end: Date) {
         let cal = PlanClock(timeZone: clock.timeZone)
-        let start = cal.instant(fromWall: (Self.day(c.startsOn) ?? 0) * 86_400)
-        let end = cal.instant(fromWall: ((Self.day(c.endsOn) ?? 0) + 1) * 86_400)
+        let start = cal.instant(fromWall: (Dates.day(c.startsOn) ?? 0) * 86_400)
+        let end = cal.instant(fromWall: ((Dates.day(c.endsOn) ?? 0) + 1) * 86_400)
         return (Date(timeIntervalSince1970: Double(start)), Date(timeIntervalSince1970: Double(end)))
     }
 
@@ -58,8 +48,8 @@ struct ContestService {
         guard !title.isEmpty, title.count <= 100 else { throw Refusal(key: "contest_error_name") }
         guard let kind = Kind(rawValue: kind) else { throw Refusal(key: "contest_error_kind") }
         guard let metric = Metric(rawValue: metric) else { throw Refusal(key: "contest_error_metric") }
-        guard let first = Self.day(startsOn) else { throw Refusal(key: "contest_error_date", values: ["value": startsOn]) }
-        guard let last = Self.day(endsOn) else { throw Refusal(key: "contest_error_date", values: ["value": endsOn]) }
+        guard let first = Dates.day(startsOn) else { throw Refusal(key: "contest_error_date", values: ["value": startsOn]) }
+        guard let last = Dates.day(endsOn) else { throw Refusal(key: "contest_error_date", values: ["value": endsOn]) }
         guard last >= first else { throw Refusal(key: "contest_error_order", values: ["start": startsOn, "end": endsOn]) }
         guard last - first < 366 else { throw Refusal(key: "contest_error_length") }
         for t in tiers where !Tiers.ids.contains(t) { throw Refusal(key: "contest_error_tier", values: ["value": t]) }
@@ -224,7 +214,7 @@ struct ContestService {
                 r.rank = s.rank
                 rows.append(r)
             }
-            try await DemoTeam.insertBatches(rows, on: db)
+            try await BatchInsert.insert(rows, on: db)
             // Cash: to each member at a prized rank (a team's prize to the member who leads it);
             // departments have no one to pay, so their prizes are not cash.
             /// Who receives a standing's prize: the member, or the member who leads the team.

@@ -17,7 +17,7 @@ struct Ledger {
         let entry = JournalEntry(at: at, kind: kind, source: source, memo: memo)
         try await entry.create(on: db)
         // In batches: one INSERT has a limit on its values (SQLite: 250,000), a month can have 100,000 payables.
-        try await DemoTeam.insertBatches(kept.map { JournalLine(entryID: entry.id!, account: $0.0, amountFen: $0.1) }, on: db)
+        try await BatchInsert.insert(kept.map { JournalLine(entryID: entry.id!, account: $0.0, amountFen: $0.1) }, on: db)
     }
 
     /// The lines of an approved month: each member's payable credited with what the month gives

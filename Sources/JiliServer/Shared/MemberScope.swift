@@ -89,6 +89,21 @@ enum Permissions {
     /// Who may add members and change sponsor, tier, status, department and position.
     static func canEditMembers(_ role: Role) -> Bool { [.leader, .director].contains(role) }
 
+    /// Who decides for a team (promotions, study claims' first step, event applications): the leader,
+    /// the operations director and managers.
+    static func decidesForTeam(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
+
+    /// Whether `account` may decide something about `member`: the leader and the operations director
+    /// for everyone, a manager for their scope but never about themselves.
+    static func mayDecide(_ account: Account, me: Member?, about member: Member) -> Bool {
+        switch account.roleValue {
+        case .leader, .director: return true
+        case .salesManager, .departmentManager:
+            return member.id != me?.id && (memberScope(account, member: me)?.contains(member) ?? false)
+        default: return false
+        }
+    }
+
     /// Who may edit the org chart.
     static func canEditOrg(_ role: Role) -> Bool { role == .leader }
 }

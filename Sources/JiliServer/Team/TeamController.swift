@@ -206,7 +206,7 @@ struct TeamController: RouteCollection {
                 }
         }
         page.tierHistory = try await PromotionController.history(of: m, req)
-        if PromotionController.mayDecide(account, me: me, about: m) {
+        if Permissions.mayDecide(account, me: me, about: m) {
             page.keepsCases = true
             page.cases = try await ComplianceCase.query(on: req.db).filter(\.$member.$id == m.id!).sort(\.$id, .descending).all().map { c in
                 CaseRow(id: c.id!, summary: c.summary, opened: "\(c.openedBy) · \(clock.format(c.openedAt))",

@@ -78,12 +78,12 @@ struct EventController: RouteCollection {
                             canWithdraw: mine.map { ["requested", "approved"].contains($0.status) } ?? false && today < e.startsOn,
                             applicants: applications.filter { $0.$event.id == e.id && $0.status == "approved" }.count)
         }
-        let decider = PromotionController.mayDecide(account.roleValue)
+        let decider = PromotionPermissions.mayDecide(account.roleValue)
         func appRow(_ a: EventApplication) -> ApplicationRow {
             ApplicationRow(id: a.id!, member: a.member.name, code: a.member.code, event: a.event.name, days: days(a.event), reason: Self.some(a.reason),
                            status: req.t("application_\(a.status)"))
         }
-        let mine = applications.filter { decider && PromotionController.mayDecide(account, me: me, about: $0.member) }
+        let mine = applications.filter { decider && Permissions.mayDecide(account, me: me, about: $0.member) }
         let page = Page(
             layout: Layout(req, title: req.t("events_title")),
             upcoming: events.filter { $0.endsOn >= today }.map(row), past: events.filter { $0.endsOn < today }.reversed().map(row),
@@ -122,12 +122,12 @@ struct EventController: RouteCollection {
     func decidable(_ req: Request, _ account: Account) async throws -> EventApplication {
         let me = try await account.$member.get(on: req.db)
         guard let a = try await EventApplication.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).with(\.$event).first(),
-              PromotionController.mayDecide(account, me: me, about: a.member) else { throw Abort(.notFound) }
+              Permissions.mayDecide(account, me: me, about: a.member) else { throw Abort(.notFound) }
         return a
     }
 
     @Sendable func decide(req: Request) async throws -> Response {
-        let account = try req.account(if: PromotionController.mayDecide)
+        let account = try req.account(if: PromotionPermissions.mayDecide)
         let a = try await decidable(req, account)
         let approve = ((try? req.content.get(String.self, at: "action")) ?? "") == "approve"
         try await service(req).decide(a, approve: approve, note: (try? req.content.get(String.self, at: "note")) ?? "", by: .account(account))
@@ -143,7 +143,7 @@ struct EventController: RouteCollection {
     }
 
     @Sendable func attendance(req: Request) async throws -> Response {
-        let account = try req.account(if: PromotionController.mayDecide)
+        let account = try req.account(if: PromotionPermissions.mayDecide)
         let a = try await decidable(req, account)
         let came = ((try? req.content.get(String.self, at: "attended")) ?? "") == "yes"
         try await service(req).attendance(a, attended: came, by: .account(account))

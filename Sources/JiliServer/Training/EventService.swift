@@ -13,7 +13,7 @@ struct EventService {
     let db: any Database
     let clock: JiliClock
 
-    var today: Int64 { ContestService.day(clock.format(clock.now(), "yyyy-MM-dd"))! }
+    var today: Int64 { clock.today }
 
     func create(name: String, organizer: String, place: String, startsOn: String, endsOn: String, applyBy: String, link: String, summary: String,
                 by actor: Actor) async throws -> IndustryEvent {
@@ -23,9 +23,9 @@ struct EventService {
         guard host.count <= 80 else { throw Refusal(key: "event_error_organizer") }
         let where_ = place.trimmingCharacters(in: .whitespaces)
         guard !where_.isEmpty, where_.count <= 120 else { throw Refusal(key: "event_error_place") }
-        guard let start = ContestService.day(startsOn) else { throw Refusal(key: "event_error_day", values: ["field": "starts_on", "value": startsOn]) }
-        guard let end = ContestService.day(endsOn) else { throw Refusal(key: "event_error_day", values: ["field": "ends_on", "value": endsOn]) }
-        let last = applyBy.trimmingCharacters(in: .whitespaces).isEmpty ? start - 1 : ContestService.day(applyBy)
+        guard let start = Dates.day(startsOn) else { throw Refusal(key: "event_error_day", values: ["field": "starts_on", "value": startsOn]) }
+        guard let end = Dates.day(endsOn) else { throw Refusal(key: "event_error_day", values: ["field": "ends_on", "value": endsOn]) }
+        let last = applyBy.trimmingCharacters(in: .whitespaces).isEmpty ? start - 1 : Dates.day(applyBy)
         guard let last else { throw Refusal(key: "event_error_day", values: ["field": "apply_by", "value": applyBy]) }
         guard end >= start else { throw Refusal(key: "event_error_days") }
         guard start > today else { throw Refusal(key: "event_error_past") }
@@ -59,7 +59,7 @@ struct EventService {
 
     /// A member applies (again, after withdrawing or being declined) until the day to apply by.
     func apply(_ event: IndustryEvent, member: Member, reason: String, by actor: Actor) async throws -> EventApplication {
-        guard today <= ContestService.day(event.applyBy)! else { throw Refusal(key: "event_error_closed", values: ["day": event.applyBy]) }
+        guard today <= Dates.day(event.applyBy)! else { throw Refusal(key: "event_error_closed", values: ["day": event.applyBy]) }
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard why.count <= 500 else { throw Refusal(key: "event_error_reason") }
         return try await db.transaction { db in
@@ -98,7 +98,7 @@ struct EventService {
     /// The member withdraws before the event starts.
     func withdraw(_ a: EventApplication, by actor: Actor) async throws {
         let event = try await a.$event.get(on: db)
-        guard today < ContestService.day(event.startsOn)! else { throw Refusal(key: "event_error_started") }
+        guard today < Dates.day(event.startsOn)! else { throw Refusal(key: "event_error_started") }
         try await move(a, from: ["requested", "approved"], to: "withdrawn", by: actor) { _, _, _ in }
     }
 
@@ -106,7 +106,7 @@ struct EventService {
     /// adds one `training` activity on that day, in the same transaction.
     func attendance(_ a: EventApplication, attended: Bool, by actor: Actor) async throws {
         let event = try await a.$event.get(on: db)
-        guard today >= ContestService.day(event.startsOn)! else { throw Refusal(key: "event_error_not_started") }
+        guard today >= Dates.day(event.startsOn)! else { throw Refusal(key: "event_error_not_started") }
         let member = try await a.$member.get(on: db)
         let now = clock.now()
         try await db.transaction { db in

@@ -95,10 +95,10 @@ struct StudyController: RouteCollection {
         let allowance = me == nil ? nil : try await study.allowance(me!, year: year)
         let mine = me == nil ? [] : try await StudyClaim.query(on: req.db).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).limit(50).with(\.$member).all()
         // What this account decides: the manager's step for its scope, finance's step (one rule, `mayDecide`).
-        let decides = [.finance, .leader].contains(account.roleValue) || PromotionController.mayDecide(account.roleValue)
+        let decides = [.finance, .leader].contains(account.roleValue) || PromotionPermissions.mayDecide(account.roleValue)
         let toDecide = decides
             ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["submitted", "manager_approved"]).sort(\.$id).limit(1_000).with(\.$member).all()
-                .filter { Self.mayDecide($0, account, me: me) }.map { row($0, req) }
+                .filter { StudyPermissions.mayDecide($0, account, me: me) }.map { row($0, req) }
             : []
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
         let recent = Self.maySetLimits(account.roleValue)
@@ -157,27 +157,13 @@ struct StudyController: RouteCollection {
         return c
     }
 
-    /// Whether `account` may take the claim's next step (false when it may see the claim but not decide it).
-    static func mayDecide(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
-        switch c.status {
-        case "submitted": StudyService.mayApproveAsManager(account, me: me, about: c.member)
-        case "manager_approved": StudyService.mayApproveAsFinance(account, me: me, claim: c)
-        default: false
-        }
-    }
-
-    /// Who may see a claim and its receipt: its member, and whoever may decide or has decided it, or
-    /// pays (finance, the leader, the director for everyone; managers for their scope).
-    static func maySee(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
-        c.$member.id == me?.id || [.leader, .director, .finance].contains(account.roleValue) || PromotionController.mayDecide(account, me: me, about: c.member)
-    }
 
     @Sendable func approve(req: Request) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let c = try await claimOf(req)
-        guard Self.maySee(c, account, me: me) else { throw Abort(.notFound) }
-        guard Self.mayDecide(c, account, me: me) else {
+        guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        guard StudyPermissions.mayDecide(c, account, me: me) else {
             return try await render(req, error: req.t(c.status == "submitted" || c.status == "manager_approved" ? "claim_error_not_yours" : "claim_error_status"),
                                     status: .unprocessableEntity)
         }
@@ -189,8 +175,8 @@ struct StudyController: RouteCollection {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let c = try await claimOf(req)
-        guard Self.maySee(c, account, me: me) else { throw Abort(.notFound) }
-        guard Self.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
+        guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        guard StudyPermissions.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         try await service(req).refuse(c, reason: reason, by: .account(account))
         return try await render(req, notice: req.t("claim_refused_notice", ["member": c.member.name]))
@@ -209,7 +195,7 @@ struct StudyController: RouteCollection {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let c = try await claimOf(req)
-        guard Self.maySee(c, account, me: me),
+        guard StudyPermissions.maySee(c, account, me: me),
               let response = Uploads.receipts(files: req.application.jiliConfig.files).response(c.receipt) else { throw Abort(.notFound) }
         return response
     }

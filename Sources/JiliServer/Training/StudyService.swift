@@ -101,8 +101,8 @@ struct StudyService {
         guard Self.kinds.contains(kind) else { throw Refusal(key: "claim_error_kind") }
         let name = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 120 else { throw Refusal(key: "claim_error_title") }
-        let today = ContestService.day(clock.format(clock.now(), "yyyy-MM-dd"))!
-        guard let day = ContestService.day(spentOn) else { throw Refusal(key: "claim_error_day", values: ["value": spentOn]) }
+        let today = clock.today
+        guard let day = Dates.day(spentOn) else { throw Refusal(key: "claim_error_day", values: ["value": spentOn]) }
         guard day <= today, day >= today - 365 else { throw Refusal(key: "claim_error_day_range", values: ["value": spentOn]) }
         let text = amount.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
         guard case .success(let fen) = FixedPoint.parse(text, scale: 2), fen > 0, fen <= Self.maxFen else {
@@ -150,17 +150,6 @@ struct StudyService {
         }
     }
 
-    /// Who may take the manager's step for `member`: the leader and the operations director, a manager
-    /// for their scope — never about themselves.
-    static func mayApproveAsManager(_ account: Account, me: Member?, about member: Member) -> Bool {
-        PromotionController.mayDecide(account, me: me, about: member)
-    }
-
-    /// Who may take finance's step: finance and the leader, never about themselves, and never the
-    /// account that took the manager's step (two people see every claim paid).
-    static func mayApproveAsFinance(_ account: Account, me: Member?, claim: StudyClaim) -> Bool {
-        [.finance, .leader].contains(account.roleValue) && claim.$member.id != me?.id && claim.managerAccount != account.id
-    }
 
     /// The manager's approval: `submitted` → `manager_approved`.
     func approveAsManager(_ c: StudyClaim, by account: Account) async throws {

@@ -206,10 +206,10 @@ struct TrainingAPIController: RouteCollection {
 
     /// The claims waiting for the token's account: the manager's step for its scope, finance's step.
     @Sendable func waiting(req: Request) async throws -> [ClaimDTO] {
-        let account = try APIController.account(req) { PromotionController.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
+        let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
         let me = try await account.$member.get(on: req.db)
         return try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["submitted", "manager_approved"]).with(\.$member).sort(\.$id).limit(1_000).all()
-            .filter { StudyController.mayDecide($0, account, me: me) }
+            .filter { StudyPermissions.mayDecide($0, account, me: me) }
             .map { dto($0, code: $0.member.code) }
     }
 
@@ -236,13 +236,13 @@ struct TrainingAPIController: RouteCollection {
     }
 
     @Sendable func decide(req: Request) async throws -> ClaimDTO {
-        let account = try APIController.account(req) { PromotionController.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
+        let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
         let me = try await account.$member.get(on: req.db)
         let input = try req.content.decode(ClaimDecisionDTO.self)
         guard ["approve", "refuse"].contains(input.action) else { throw Abort(.unprocessableEntity, reason: "action: must be approve or refuse") }
         guard let c = try await StudyClaim.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first(),
-              StudyController.maySee(c, account, me: me) else { throw Abort(.notFound) }
-        guard StudyController.mayDecide(c, account, me: me) else { throw APIController().refused(.init(key: ["submitted", "manager_approved"].contains(c.status) ? "claim_error_not_yours" : "claim_error_status"), req) }
+              StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        guard StudyPermissions.mayDecide(c, account, me: me) else { throw APIController().refused(.init(key: ["submitted", "manager_approved"].contains(c.status) ? "claim_error_not_yours" : "claim_error_status"), req) }
         let study = StudyService(db: req.db, clock: req.application.jiliClock)
         do {
             if input.action == "refuse" {

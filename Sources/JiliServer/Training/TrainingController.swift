@@ -161,7 +161,7 @@ struct TrainingController: RouteCollection {
         }
         let today = clock.format(clock.now(), "yyyy-MM-dd")
         return byDay.keys.sorted().map { day in
-            let days = ContestService.day(day) ?? 0
+            let days = Dates.day(day) ?? 0
             return CalendarDay(day: String(day.suffix(5)), weekday: req.t("weekday_\((days + 4) % 7)"), today: day == today, entries: byDay[day]!)
         }
     }

@@ -255,7 +255,7 @@ import Vapor
                 p.note = ""
                 added.append(p)
             }
-            try await DemoTeam.insertBatches(added, on: app.db)
+            try await BatchInsert.insert(added, on: app.db)
             let all = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == "pending").with(\.$member).all()
             #expect(all.count > 2 * PromotionController.perPage)
             var leader = try await Visitor.signedIn(app, "leader")
