@@ -40,8 +40,12 @@ extension Request {
     /// form did not come from a page of this site.
     func sendBack(_ refusal: Refusal) -> Response? {
         guard method == .POST, let back = headers.first(name: .referer).flatMap(pathOnThisSite) else { return nil }
+        // What was typed, up to 64 KB in all (it lives in the session until the page shows it).
         var kept: [String: String] = [:]
-        for (name, value) in formFields where name != "_csrf" && !name.lowercased().contains("password") && value.utf8.count <= 10_000 {
+        var size = 0
+        for (name, value) in formFields where name != "_csrf" && !name.lowercased().contains("password") {
+            size += name.utf8.count + value.utf8.count
+            guard size <= 65_536 else { break }
             kept[name] = value
         }
         keepFlash(Flash(error: refusal.text(self), form: url.path, field: refusal.field, kept: kept.isEmpty ? nil : kept))

@@ -1,0 +1,212 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// The training calendar by month, and creating courses and sessions, enrolling and cancelling.
+extension TrainingController {
+    struct SessionRow: Encodable {
+        let id: Int
+        let day: String
+        let time: String
+        let course: String
+        let place: String
+        let seatsLeft: Int
+        let seats: Int
+        let status: String?
+        let canEnroll: Bool
+        let canCancel: Bool
+        let priority: Bool
+    }
+
+    struct CourseRow: Encodable {
+        let id: Int
+        let title: String
+        let category: String
+        let passed: Bool
+    }
+
+    struct CertificateRow: Encodable {
+        let number: String
+        let course: String
+        let at: String
+    }
+
+    /// A day of the month's calendar: its sessions and the industry events on it.
+    struct CalendarDay: Encodable {
+        let day: String
+        let weekday: String
+        let today: Bool
+        let entries: [CalendarEntry]
+    }
+
+    struct CalendarEntry: Encodable {
+        let time: String?
+        let title: String
+        let place: String
+        let link: String
+        let status: String?
+        let event: Bool
+    }
+
+    struct CalendarPage: Encodable {
+        let layout: Layout
+        let month: String
+        let previous: String
+        let next: String
+        let days: [CalendarDay]
+        let sessions: [SessionRow]
+        let courses: [CourseRow]
+        let certificates: [CertificateRow]
+        let canTeach: Bool
+        let isMember: Bool
+        let hasPriority: Bool
+        let courseOptions: [SelectOption]
+        let trainers: [SelectOption]
+        let error: String?
+        let notice: String?
+    }
+
+    func renderCalendar(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account
+        let me = try await account.$member.get(on: req.db)
+        let clock = req.application.jiliClock
+        let now = clock.now()
+        let sessions = try await TrainingSession.query(on: req.db).filter(\.$endsAt >= now).sort(\.$startsAt).limit(200).with(\.$course).all()
+        let ids = sessions.map { $0.id! }
+        let enrollments = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != "cancelled").all()
+        let passed = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$course).sort(\.$passedAt, .descending).all()
+        let courses = try await Course.query(on: req.db).sort(\.$id).all()
+        let teach = Self.mayTeach(account.roleValue)
+        let month = req.query[String.self, at: "month"].flatMap { Period(parsing: $0) } ?? clock.currentPeriod
+        let page = CalendarPage(
+            layout: Layout(req, title: req.t("training_title")),
+            month: month.description, previous: month.previous.description, next: month.next.description,
+            days: try await monthDays(req, month, me: me),
+            sessions: sessions.map { s in
+                let mine = enrollments.first { $0.$session.id == s.id && $0.$member.id == me?.id }
+                let taken = enrollments.filter { $0.$session.id == s.id && $0.status == "seated" }.count
+                return SessionRow(id: s.id!, day: clock.format(s.startsAt, "yyyy-MM-dd"), time: clock.format(s.startsAt, "HH:mm") + "–" + clock.format(s.endsAt, "HH:mm"),
+                                  course: s.course.title, place: s.place, seatsLeft: max(0, s.seats - taken), seats: s.seats,
+                                  status: mine.map { req.t("enrollment_\($0.status)") }, canEnroll: me != nil && mine == nil && s.startsAt > now,
+                                  canCancel: mine != nil && s.startsAt > now, priority: mine?.priority ?? false)
+            },
+            courses: courses.map { c in CourseRow(id: c.id!, title: c.title, category: req.t("course_category_\(c.category)"), passed: passed.contains { $0.$course.id == c.id }) },
+            certificates: passed.map { CertificateRow(number: $0.certificate, course: $0.course.title, at: clock.format($0.passedAt, "yyyy-MM-dd")) },
+            canTeach: teach, isMember: me != nil, hasPriority: me == nil ? false : try await service(req).hasPriority(me!),
+            courseOptions: courses.map { SelectOption(value: "\($0.id!)", label: $0.title) },
+            trainers: teach ? try await Account.query(on: req.db).filter(\.$role ~~ [Role.trainer.rawValue, Role.leader.rawValue, Role.director.rawValue]).sort(\.$username).all()
+                .map { SelectOption(value: "\($0.id!)", label: $0.username, selected: $0.id == account.id) } : [],
+            error: error, notice: notice)
+        return try await req.view.render("training/calendar", page).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func calendar(req: Request) async throws -> Response { try await renderCalendar(req) }
+
+    /// The month's days that have a session or an industry event, with one's own enrollment or
+    /// application on each.
+    func monthDays(_ req: Request, _ month: Period, me: Member?) async throws -> [CalendarDay] {
+        let clock = req.application.jiliClock
+        let sessions = try await TrainingSession.query(on: req.db).filter(\.$startsAt >= clock.start(of: month)).filter(\.$startsAt < clock.start(of: month.next))
+            .sort(\.$startsAt).limit(500).with(\.$course).all()
+        let first = String(format: "%04d-%02d-01", month.year, month.month)
+        let last = String(format: "%04d-%02d-%02d", month.year, month.month, CivilDate.daysInMonth(year: month.year, month: month.month))
+        let events = try await IndustryEvent.query(on: req.db).filter(\.$startsOn <= last).filter(\.$endsOn >= first).sort(\.$startsOn).limit(200).all()
+        let mine = me == nil || sessions.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$member.$id == me!.id!)
+            .filter(\.$session.$id ~~ sessions.map { $0.id! }).filter(\.$status != "cancelled").all()
+        let applied = me == nil || events.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!)
+            .filter(\.$event.$id ~~ events.map { $0.id! }).all()
+        var byDay: [String: [CalendarEntry]] = [:]
+        for s in sessions {
+            let status = mine.first { $0.$session.id == s.id }.map { req.t("enrollment_\($0.status)") }
+            byDay[clock.format(s.startsAt, "yyyy-MM-dd"), default: []].append(CalendarEntry(
+                time: clock.format(s.startsAt, "HH:mm") + "–" + clock.format(s.endsAt, "HH:mm"), title: s.course.title, place: s.place,
+                link: "/training/courses/\(s.course.id!)", status: status, event: false))
+        }
+        for e in events {
+            // An event of several days is listed on its first day in the month.
+            let day = max(e.startsOn, first)
+            let status = applied.first { $0.$event.id == e.id }.map { req.t("application_\($0.status)") }
+            byDay[day, default: []].append(CalendarEntry(time: e.startsOn == e.endsOn ? nil : e.startsOn.suffix(5) + " – " + e.endsOn.suffix(5),
+                                                         title: e.name, place: e.place, link: "/training/events#e\(e.id!)", status: status, event: true))
+        }
+        let today = clock.format(clock.now(), "yyyy-MM-dd")
+        return byDay.keys.sorted().map { day in
+            let days = Dates.day(day) ?? 0
+            return CalendarDay(day: String(day.suffix(5)), weekday: req.t("weekday_\((days + 4) % 7)"), today: day == today, entries: byDay[day]!)
+        }
+    }
+
+    @Sendable func createCourse(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        let f = try req.content.decode([String: String].self)
+        do {
+            let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
+                                                        passMark: f["pass_mark"] ?? "", by: .account(account))
+            return req.redirect(to: "/training/courses/\(c.id!)")
+        } catch let r as Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    /// `2026-12-05T14:00` (a datetime-local field) in the team's zone.
+    func instant(_ text: String?, _ req: Request) -> Date? {
+        guard let text, text.count >= 16 else { return nil }
+        let parts = text.prefix(16).split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard parts.count == 5, (1...12).contains(parts[1]), (1...31).contains(parts[2]), (0...23).contains(parts[3]), (0...59).contains(parts[4]) else { return nil }
+        let wall = CivilDate.days(year: parts[0], month: parts[1], day: parts[2]) * 86_400 + Int64(parts[3] * 3_600 + parts[4] * 60)
+        return Date(timeIntervalSince1970: Double(PlanClock(timeZone: req.application.jiliClock.timeZone).instant(fromWall: wall)))
+    }
+
+    @Sendable func createSession(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        let f = try req.content.decode([String: String].self)
+        guard let course = try await Course.find(Int(f["course"] ?? ""), on: req.db) else {
+            return try await renderCalendar(req, error: req.t("session_error_course"), status: .unprocessableEntity)
+        }
+        guard let starts = instant(f["starts"], req), let ends = instant(f["ends"], req) else {
+            return try await renderCalendar(req, error: req.t("session_error_when", ["value": f["starts"] ?? ""]), status: .unprocessableEntity)
+        }
+        let trainer = try await Account.find(Int(f["trainer"] ?? ""), on: req.db)
+        do {
+            _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
+                                                     trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
+            return try await renderCalendar(req, notice: req.t("session_created", ["course": course.title]))
+        } catch let r as Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    func sessionOf(_ req: Request) async throws -> TrainingSession {
+        guard let s = try await TrainingSession.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$course).first() else {
+            throw Abort(.notFound)
+        }
+        return s
+    }
+
+    @Sendable func enroll(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        let s = try await sessionOf(req)
+        do {
+            let e = try await service(req).enroll(s, member: me, by: .account(account))
+            return try await renderCalendar(req, notice: req.t("enrolled_\(e.status)", ["course": s.course.title]))
+        } catch let r as Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func cancel(req: Request) async throws -> Response {
+        let account = try req.account
+        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        let s = try await sessionOf(req)
+        do {
+            guard let e = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$member.$id == me.id!).first() else {
+                throw Refusal(key: "session_error_cancel")
+            }
+            try await service(req).cancel(e, session: s, by: .account(account))
+            return try await renderCalendar(req, notice: req.t("enrollment_cancelled_notice", ["course": s.course.title]))
+        } catch let r as Refusal {
+            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+}

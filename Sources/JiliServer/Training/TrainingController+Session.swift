@@ -1,0 +1,66 @@
+import Fluent
+import JiliCore
+import Vapor
+
+/// A session, for its trainer: the seats and the attendance.
+extension TrainingController {
+    struct SeatRow: Encodable {
+        let id: Int
+        let member: String
+        let code: String
+        let status: String
+        let priority: Bool
+        let attended: Bool
+        let seated: Bool
+    }
+
+    struct SessionPage: Encodable {
+        let layout: Layout
+        let id: Int
+        let course: String
+        let when: String
+        let place: String
+        let seats: Int
+        let trainer: String
+        let rows: [SeatRow]
+        let canRecord: Bool
+        let notice: String?
+        let error: String?
+    }
+
+    /// The session's trainer, the leader and the operations director.
+    func mayRun(_ s: TrainingSession, _ account: Account) -> Bool {
+        [.leader, .director].contains(account.roleValue) || (account.roleValue == .trainer && s.$trainer.id == account.id)
+    }
+
+    func renderSession(_ req: Request, _ s: TrainingSession, notice: String? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        guard mayRun(s, account) else { throw Abort(.forbidden) }
+        let clock = req.application.jiliClock
+        let rows = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$status != "cancelled").with(\.$member).all()
+            .sorted { ($0.status == "seated" ? 0 : 1, $0.priority ? 0 : 1, $0.requestedAt) < ($1.status == "seated" ? 0 : 1, $1.priority ? 0 : 1, $1.requestedAt) }
+        let trainer = try await s.$trainer.get(on: req.db)
+        return try await req.view.render("training/session", SessionPage(
+            layout: Layout(req, title: s.course.title), id: s.id!, course: s.course.title,
+            when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.username ?? "—",
+            rows: rows.map { SeatRow(id: $0.id!, member: $0.member.name, code: $0.member.code, status: req.t("enrollment_\($0.status)"), priority: $0.priority,
+                                     attended: $0.attended == true, seated: $0.status == "seated") },
+            canRecord: clock.now() >= s.startsAt, notice: notice, error: error)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func session(req: Request) async throws -> Response { try await renderSession(req, try await sessionOf(req)) }
+
+    @Sendable func attendance(req: Request) async throws -> Response {
+        let account = try req.account(if: Self.mayTeach)
+        let s = try await sessionOf(req)
+        guard mayRun(s, account) else { throw Abort(.forbidden) }
+        struct Form: Content { var present: [Int]? }
+        let form = try req.content.decode(Form.self)
+        do {
+            let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
+            return try await renderSession(req, s, notice: req.t("attendance_saved", ["n": "\(n)"]))
+        } catch let r as Refusal {
+            return try await renderSession(req, s, error: refusal(req, r), status: .unprocessableEntity)
+        }
+    }
+}
