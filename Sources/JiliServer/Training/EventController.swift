@@ -102,11 +102,11 @@ struct EventController: RouteCollection {
             let e = try await service(req).create(name: f["name"] ?? "", organizer: f["organizer"] ?? "", place: f["place"] ?? "", startsOn: f["starts_on"] ?? "",
                                                   endsOn: f["ends_on"] ?? "", applyBy: f["apply_by"] ?? "", link: f["link"] ?? "", summary: f["summary"] ?? "",
                                                   by: .account(account))
-            return try await render(req, notice: req.t("event_created", ["name": e.name]))
-        } catch let r as Refusal {
-            var values = r.values
-            if let field = values["field"] { values["field"] = req.t("event_\(field)") }
-            return try await render(req, error: req.t(r.key, values), status: .unprocessableEntity)
+            return req.redirect(to: "/training/events", notice: "event_created", ["name": e.name])
+        } catch var r as Refusal {
+            // The field named in the person's language; the refusal goes back to the form.
+            if let field = r.values["field"] { r.values["field"] = req.t("event_\(field)") }
+            throw r
         }
     }
 

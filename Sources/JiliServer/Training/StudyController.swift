@@ -211,11 +211,10 @@ struct StudyController: RouteCollection {
         if !code.isEmpty { amounts["member:" + code] = f["member_limit"] ?? "" }
         do {
             try await service(req).setLimits(amounts, tiers: Tiers.ids, by: .account(account))
-            return try await render(req, notice: req.t("claims_limits_saved"))
-        } catch let r as Refusal {
-            var values = r.values
-            if let t = values["tier"] { values["tier"] = Self.scopeLabel(t == "*" ? "" : t, req) }
-            return try await render(req, error: req.t(r.key, values), status: .unprocessableEntity)
+            return req.redirect(to: "/training/claims", notice: "claims_limits_saved")
+        } catch var r as Refusal {
+            if let t = r.values["tier"] { r.values["tier"] = Self.scopeLabel(t == "*" ? "" : t, req) }
+            throw r
         }
     }
 }

@@ -139,13 +139,9 @@ extension TrainingController {
     @Sendable func createCourse(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayTeach)
         let f = try req.content.decode([String: String].self)
-        do {
-            let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
-                                                        passMark: f["pass_mark"] ?? "", by: .account(account))
-            return req.redirect(to: "/training/courses/\(c.id!)")
-        } catch let r as Refusal {
-            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
+                                                    passMark: f["pass_mark"] ?? "", by: .account(account))
+        return req.redirect(to: "/training/courses/\(c.id!)")
     }
 
     /// `2026-12-05T14:00` (a datetime-local field) in the team's zone.
@@ -167,13 +163,9 @@ extension TrainingController {
             return try await renderCalendar(req, error: req.t("session_error_when", ["value": f["starts"] ?? ""]), status: .unprocessableEntity)
         }
         let trainer = try await Account.find(Int(f["trainer"] ?? ""), on: req.db)
-        do {
-            _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
-                                                     trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
-            return try await renderCalendar(req, notice: req.t("session_created", ["course": course.title]))
-        } catch let r as Refusal {
-            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
+                                                 trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
+        return try await renderCalendar(req, notice: req.t("session_created", ["course": course.title]))
     }
 
     func sessionOf(_ req: Request) async throws -> TrainingSession {
@@ -187,26 +179,18 @@ extension TrainingController {
         let account = try req.account
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         let s = try await sessionOf(req)
-        do {
-            let e = try await service(req).enroll(s, member: me, by: .account(account))
-            return try await renderCalendar(req, notice: req.t("enrolled_\(e.status)", ["course": s.course.title]))
-        } catch let r as Refusal {
-            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        let e = try await service(req).enroll(s, member: me, by: .account(account))
+        return try await renderCalendar(req, notice: req.t("enrolled_\(e.status)", ["course": s.course.title]))
     }
 
     @Sendable func cancel(req: Request) async throws -> Response {
         let account = try req.account
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         let s = try await sessionOf(req)
-        do {
-            guard let e = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$member.$id == me.id!).first() else {
-                throw Refusal(key: "session_error_cancel")
-            }
-            try await service(req).cancel(e, session: s, by: .account(account))
-            return try await renderCalendar(req, notice: req.t("enrollment_cancelled_notice", ["course": s.course.title]))
-        } catch let r as Refusal {
-            return try await renderCalendar(req, error: refusal(req, r), status: .unprocessableEntity)
+        guard let e = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$member.$id == me.id!).first() else {
+            throw Refusal(key: "session_error_cancel")
         }
+        try await service(req).cancel(e, session: s, by: .account(account))
+        return try await renderCalendar(req, notice: req.t("enrollment_cancelled_notice", ["course": s.course.title]))
     }
 }

@@ -90,26 +90,18 @@ extension TrainingController {
         _ = try req.account(if: Self.mayTeach)
         let c = try await courseOf(req)
         let f = try req.content.decode(LessonForm.self)
-        do {
-            let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
-            _ = try await service(req).addLesson(to: c, title: f.title ?? "", kind: f.kind ?? "", body: f.body ?? "", upload: bytes, fileName: f.file?.filename ?? "")
-            return try await renderCourse(req, c, notice: req.t("lesson_added"))
-        } catch let r as Refusal {
-            return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
+        _ = try await service(req).addLesson(to: c, title: f.title ?? "", kind: f.kind ?? "", body: f.body ?? "", upload: bytes, fileName: f.file?.filename ?? "")
+        return try await renderCourse(req, c, notice: req.t("lesson_added"))
     }
 
     @Sendable func addQuestion(req: Request) async throws -> Response {
         _ = try req.account(if: Self.mayTeach)
         let c = try await courseOf(req)
         let f = try req.content.decode([String: String].self)
-        do {
-            _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
-                                                   answer: f["answer"] ?? "")
-            return try await renderCourse(req, c, notice: req.t("question_added"))
-        } catch let r as Refusal {
-            return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
+                                               answer: f["answer"] ?? "")
+        return try await renderCourse(req, c, notice: req.t("question_added"))
     }
 
     @Sendable func takeQuiz(req: Request) async throws -> Response {
@@ -118,11 +110,7 @@ extension TrainingController {
         let f = try req.content.decode([String: String].self)
         var answers: [Int: Int] = [:]
         for (k, v) in f where k.hasPrefix("q") { if let id = Int(k.dropFirst()), let choice = Int(v) { answers[id] = choice } }
-        do {
-            let outcome = try await service(req).attempt(c, by: me, answers: answers)
-            return try await renderCourse(req, c, notice: req.t(outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"]))
-        } catch let r as Refusal {
-            return try await renderCourse(req, c, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        let outcome = try await service(req).attempt(c, by: me, answers: answers)
+        return try await renderCourse(req, c, notice: req.t(outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"]))
     }
 }

@@ -56,11 +56,7 @@ extension TrainingController {
         guard mayRun(s, account) else { throw Abort(.forbidden) }
         struct Form: Content { var present: [Int]? }
         let form = try req.content.decode(Form.self)
-        do {
-            let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
-            return try await renderSession(req, s, notice: req.t("attendance_saved", ["n": "\(n)"]))
-        } catch let r as Refusal {
-            return try await renderSession(req, s, error: refusal(req, r), status: .unprocessableEntity)
-        }
+        let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
+        return try await renderSession(req, s, notice: req.t("attendance_saved", ["n": "\(n)"]))
     }
 }
