@@ -25,6 +25,8 @@ struct OrderController: RouteCollection {
         let paid: String
         let seller: String
         let sellerCode: String
+        /// Whether the viewer may open the seller's page (the warehouse sees every order, no member).
+        let sellerLink: Bool
         let amount: String
         let refunded: String?
         let net: String
@@ -70,6 +72,7 @@ struct OrderController: RouteCollection {
         let rows = try orders.map { o in
             let seller = try o.joined(Member.self)
             return Row(code: o.code, paid: clock.format(o.paidAt, "MM-dd HH:mm"), seller: seller.name, sellerCode: seller.code,
+                       sellerLink: Permissions.memberScope(account, member: me)?.contains(seller) ?? false,
                        amount: Money(fen: o.amountFen).display, refunded: o.refundedFen > 0 ? Money(fen: o.refundedFen).display : nil,
                        net: Money(fen: o.amountFen - o.refundedFen).display)
         }
@@ -113,6 +116,7 @@ struct OrderController: RouteCollection {
         let paid: String
         let seller: String
         let sellerCode: String
+        let sellerLink: Bool
         let customer: String?
         let lines: [LineRow]
         let amount: String
@@ -139,6 +143,7 @@ struct OrderController: RouteCollection {
         return try await req.view.render("commerce/order", OrderPage(
             layout: Layout(req, title: "\(req.t("order_title")) \(order.code)"), code: order.code,
             paid: clock.format(order.paidAt), seller: order.member.name, sellerCode: order.member.code,
+            sellerLink: Permissions.memberScope(account, member: try await account.$member.get(on: req.db))?.contains(order.member) ?? false,
             customer: order.customer?.name,
             lines: order.lines.map { LineRow(product: $0.product.name, quantity: $0.quantity, price: Money(fen: $0.priceFen).display,
                                              total: Money(fen: $0.priceFen * Int64($0.quantity)).display) },

@@ -13,6 +13,8 @@ struct ChampionController: RouteCollection {
         let code: String
         let name: String
         let sales: String
+        /// Whether the viewer may open the champion's page.
+        let link: Bool
     }
 
     struct WindowRow: Encodable {
@@ -27,7 +29,8 @@ struct ChampionController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> View {
-        _ = try req.account
+        let account = try req.account
+        let scope = Permissions.memberScope(account, member: try await account.$member.get(on: req.db))
         let honors = try await Honor.query(on: req.db).filter(\.$kind == "champion").with(\.$member).sort(\.$window, .descending).sort(\.$rank).all()
         var order: [String] = []
         var byWindow: [String: [Honor]] = [:]
@@ -40,7 +43,8 @@ struct ChampionController: RouteCollection {
         let rows = order.compactMap { w -> (WindowKind, WindowRow)? in
             guard let window = GoalWindow(parsing: w) else { return nil }
             return (window.kind, WindowRow(window: w, kind: req.t("champion_\(window.kind.rawValue)"), winners: byWindow[w]!.map {
-                Winner(rank: $0.rank, code: $0.member.code, name: $0.member.name, sales: Money(fen: $0.value).display)
+                Winner(rank: $0.rank, code: $0.member.code, name: $0.member.name, sales: Money(fen: $0.value).display,
+                       link: scope?.contains($0.member) ?? false)
             }))
         }
         let sorted = kinds.flatMap { k in rows.filter { $0.0 == k }.map(\.1) }

@@ -22,6 +22,8 @@ struct TitleController: RouteCollection {
         let when: String
         /// nil when empty: Leaf's `#if` is true for an empty string.
         let reason: String?
+        /// Whether the viewer may open the holder's page.
+        let link: Bool
     }
 
     struct Row: Encodable {
@@ -59,6 +61,7 @@ struct TitleController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
+        let scope = Permissions.memberScope(account, member: try await account.$member.get(on: req.db))
         let titles = try await Title.query(on: req.db).sort(\.$id).all()
         let honors = try await Honor.query(on: req.db).filter(\.$kind == "title").with(\.$member).sort(\.$id, .descending).limit(500).all()
         let clock = req.application.jiliClock
@@ -66,7 +69,8 @@ struct TitleController: RouteCollection {
             Row(id: t.id!, icon: t.icon, name: t.name, rule: Self.ruleText(t, req),
                 privilege: t.privilege.isEmpty ? nil : req.t("title_privilege", ["privilege": t.privilege, "days": "\(t.privilegeDays)"]),
                 holders: honors.filter { $0.$title.id == t.id }.prefix(20).map {
-                    Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason.isEmpty ? nil : $0.reason)
+                    Holder(code: $0.member.code, name: $0.member.name, when: clock.format($0.awardedAt, "yyyy-MM-dd"), reason: $0.reason.isEmpty ? nil : $0.reason,
+                           link: scope?.contains($0.member) ?? false)
                 })
         }
         let pending = account.roleValue == .leader
