@@ -62,17 +62,17 @@ struct Layout: Encodable {
             if account.$member.id != nil { item("/points", "nav_points") }
             item("/rewards", "nav_rewards")
             if account.$member.id != nil { item("/motivation", "nav_motivation") }
-            if account.$member.id != nil || ProfitController.mayCreate(account.roleValue) { item("/profit", "nav_profit") }
-            if PayController.mayRun(account.roleValue) { item("/pay", "nav_pay") }
-            if PayoutController.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
-            if DisputeController.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }
+            if account.$member.id != nil || ProfitPermissions.mayCreate(account.roleValue) { item("/profit", "nav_profit") }
+            if PayPermissions.mayRun(account.roleValue) { item("/pay", "nav_pay") }
+            if PayPermissions.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
+            if PayPermissions.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }
             if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
                 item("/members", "nav_members")
                 item("/team", "nav_team")
             }
             if Permissions.orderScope(account, member: nil) != nil || account.$member.id != nil { item("/orders", "nav_orders") }
             item("/products", "nav_products")
-            if ImportService.Kind.allCases.contains(where: { ImportExportController.mayImport(account.roleValue, $0) }) { item("/import", "nav_import") }
+            if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item("/import", "nav_import") }
             item("/org", "nav_org")
             if account.roleValue == .leader { item("/tokens", "nav_tokens") }
             if [.leader, .director, .finance].contains(account.roleValue) { item("/audit", "nav_audit") }

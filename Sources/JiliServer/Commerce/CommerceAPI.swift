@@ -104,7 +104,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createMember(req: Request) async throws -> Response {
-        _ = try Self.account(req, { ImportExportController.mayImport($0.roleValue, .members) })
+        _ = try Self.account(req, { ImportExportPermissions.mayImport($0.roleValue, .members) })
         let input = try req.content.decode(NewMemberDTO.self)
         do {
             let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: input.id, .init(
@@ -184,7 +184,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createOrder(req: Request) async throws -> Response {
-        _ = try Self.account(req, { ImportExportController.mayImport($0.roleValue, .orders) || $0.roleValue == .customerService })
+        _ = try Self.account(req, { ImportExportPermissions.mayImport($0.roleValue, .orders) || $0.roleValue == .customerService })
         let input = try req.content.decode(NewOrderDTO.self)
         guard let seller = try await Member.query(on: req.db).filter(\.$code == input.member_id).first() else {
             throw Abort(.unprocessableEntity, reason: "member_id: no member \(input.member_id)")

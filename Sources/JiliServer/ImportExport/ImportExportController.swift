@@ -14,13 +14,6 @@ struct ImportExportController: RouteCollection {
         routes.get("export", ":file", use: export)
     }
 
-    /// Who may import what: members by the leader and the director; orders and refunds by finance too.
-    static func mayImport(_ role: Role, _ kind: ImportService.Kind) -> Bool {
-        switch kind {
-        case .members: return [.leader, .director].contains(role)
-        case .orders, .refunds: return [.leader, .director, .finance].contains(role)
-        }
-    }
 
     struct Page: Encodable {
         let layout: Layout
@@ -34,7 +27,7 @@ struct ImportExportController: RouteCollection {
 
     func page(_ req: Request, file: String? = nil, outcome: ImportService.Outcome? = nil) throws -> Page {
         let role = try req.account.roleValue
-        let kinds = ImportService.Kind.allCases.filter { Self.mayImport(role, $0) }
+        let kinds = ImportService.Kind.allCases.filter { ImportExportPermissions.mayImport(role, $0) }
         guard !kinds.isEmpty else { throw Abort(.forbidden) }
         return Page(layout: Layout(req, title: req.t("import_title")),
                     kinds: kinds.map { SelectOption(value: $0.rawValue, label: req.t("import_kind_\($0.rawValue)")) },
@@ -53,9 +46,9 @@ struct ImportExportController: RouteCollection {
 
     @Sendable func upload(req: Request) async throws -> Response {
         let account = try req.account
-        guard ImportService.Kind.allCases.contains(where: { Self.mayImport(account.roleValue, $0) }) else { throw Abort(.forbidden) }
+        guard ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) else { throw Abort(.forbidden) }
         let upload = try req.content.decode(Upload.self)
-        guard let kind = ImportService.Kind(rawValue: upload.kind), Self.mayImport(account.roleValue, kind) else { throw Abort(.forbidden) }
+        guard let kind = ImportService.Kind(rawValue: upload.kind), ImportExportPermissions.mayImport(account.roleValue, kind) else { throw Abort(.forbidden) }
         let name = upload.file.filename.isEmpty ? "\(kind.rawValue).csv" : upload.file.filename
         let outcome = try await ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))
             .run(kind, bytes: Array(buffer: upload.file.data), file: name, by: .account(account))

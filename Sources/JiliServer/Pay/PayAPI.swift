@@ -28,8 +28,8 @@ struct PayAPIController: RouteCollection {
     }
 
     func account(_ req: Request, _ allowed: (Account) -> Bool = { _ in true }) throws -> Account { try APIController.account(req, allowed) }
-    func runner(_ req: Request) throws -> Account { try account(req) { PayController.mayRun($0.roleValue) } }
-    func payer(_ req: Request) throws -> Account { try account(req) { PayoutController.mayPay($0.roleValue) } }
+    func runner(_ req: Request) throws -> Account { try account(req) { PayPermissions.mayRun($0.roleValue) } }
+    func payer(_ req: Request) throws -> Account { try account(req) { PayPermissions.mayPay($0.roleValue) } }
     func actor(_ req: Request) throws -> Actor { try APIController().actor(req) }
     func refused(_ r: Refusal, _ req: Request) -> Abort { APIController().refused(r, req) }
     var clock: (Request) -> JiliClock { { $0.application.jiliClock } }
@@ -171,7 +171,7 @@ struct PayAPIController: RouteCollection {
     @Sendable func disputes(req: Request) async throws -> [DisputeDTO] {
         let account = try account(req)
         var query = Dispute.query(on: req.db)
-        if !DisputeController.mayAnswer(account.roleValue) {
+        if !PayPermissions.mayAnswer(account.roleValue) {
             guard let me = try await account.$member.get(on: req.db) else { return [] }
             query = query.filter(\.$memberCode == me.code)
         }
@@ -193,7 +193,7 @@ struct PayAPIController: RouteCollection {
     }
 
     @Sendable func answer(req: Request) async throws -> DisputeDTO {
-        _ = try account(req) { DisputeController.mayAnswer($0.roleValue) }
+        _ = try account(req) { PayPermissions.mayAnswer($0.roleValue) }
         guard let d = try await Dispute.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let input = try req.content.decode(DisputeAnswerDTO.self)
         var fen: Int64 = 0

@@ -15,9 +15,8 @@ struct PayController: RouteCollection {
         routes.post("pay", "runs", ":period", "approve", use: approve)
     }
 
-    static func mayRun(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
 
-    func runner(_ req: Request) throws -> Account { try req.account(if: Self.mayRun) }
+    func runner(_ req: Request) throws -> Account { try req.account(if: PayPermissions.mayRun) }
 
     func service(_ req: Request) -> PayService { PayService(db: req.db, clock: req.application.jiliClock) }
 

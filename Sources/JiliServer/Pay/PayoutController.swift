@@ -11,9 +11,8 @@ struct PayoutController: RouteCollection {
         routes.post("payouts", "transfers", ":id", use: reference)
     }
 
-    static func mayPay(_ role: Role) -> Bool { [.leader, .finance].contains(role) }
 
-    func payer(_ req: Request) throws -> Account { try req.account(if: Self.mayPay) }
+    func payer(_ req: Request) throws -> Account { try req.account(if: PayPermissions.mayPay) }
 
     func service(_ req: Request) -> PayoutService { PayoutService(db: req.db, clock: req.application.jiliClock) }
 

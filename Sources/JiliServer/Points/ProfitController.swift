@@ -10,7 +10,6 @@ struct ProfitController: RouteCollection {
         routes.post("profit", use: create)
     }
 
-    static func mayCreate(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
 
     struct PoolRow: Encodable {
         let name: String
@@ -42,7 +41,7 @@ struct ProfitController: RouteCollection {
     func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
-        let canCreate = Self.mayCreate(account.roleValue)
+        let canCreate = ProfitPermissions.mayCreate(account.roleValue)
         var pools: [PoolRow] = []
         if canCreate {
             for p in try await ProfitPool.query(on: req.db).sort(\.$id, .descending).limit(50).all() {
@@ -67,7 +66,7 @@ struct ProfitController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response { try await render(req) }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayCreate)
+        let account = try req.account(if: ProfitPermissions.mayCreate)
         let f = try req.content.decode([String: String].self)
         let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(.init(
             name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
