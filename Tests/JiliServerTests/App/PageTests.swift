@@ -191,7 +191,8 @@ import Vapor
             let root = packageRoot + folder
             for case let file as String in fm.enumerator(atPath: root)! where file.hasSuffix(".leaf") || file.hasSuffix(".swift") {
                 let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
-                for pattern in [#"#t\("([a-z_0-9]+)"\)"#, #"req\.t\("([a-z_0-9]+)""#] {
+                for pattern in [#"#t\("([a-z_0-9]+)"\)"#, #"req\.t\("([a-z_0-9]+)""#, #"notice: "([a-z_0-9]+)""#, #"notice: [^"\n]*\? "([a-z_0-9]+)""#,
+                                #"notice: [^"\n]*\? "[a-z_0-9]+" : "([a-z_0-9]+)""#] {
                     let regex = try NSRegularExpression(pattern: pattern)
                     for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                         used.insert(String(text[Range(m.range(at: 1), in: text)!]))
