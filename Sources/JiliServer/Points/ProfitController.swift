@@ -71,6 +71,6 @@ struct ProfitController: RouteCollection {
         let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(.init(
             name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
             weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? ""), by: .account(account))
-        return try await render(req, notice: req.t("profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display]))
+        return req.redirect(to: "/profit", notice: "profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display])
     }
 }

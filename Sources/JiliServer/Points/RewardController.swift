@@ -115,7 +115,7 @@ struct RewardController: RouteCollection {
                                                        stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
                                                        cash: f["cash"] ?? "", days: f["days"] ?? "",
                                                        trainingPriority: f["training_priority"] != nil), by: .account(account))
-        return try await render(req, notice: req.t("rewards_added", ["name": item.name]))
+        return req.redirect(to: "/rewards", notice: "rewards_added", ["name": item.name])
     }
 
     @Sendable func redeem(req: Request) async throws -> Response {
@@ -123,7 +123,7 @@ struct RewardController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let r = try await service(req).redeem(item, for: me, by: .account(account))
-        return try await render(req, notice: req.t(r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name]))
+        return req.redirect(to: "/rewards", notice: r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
     }
 
     // MARK: The queue
@@ -193,7 +193,7 @@ struct RewardController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db), r.$member.id == me.id else { throw Abort(.notFound) }
         do {
             try await service(req).undo(r, to: "cancelled", by: .account(account))
-            return try await render(req, notice: req.t("rewards_cancelled", ["name": r.item.name]))
+            return req.redirect(to: "/rewards", notice: "rewards_cancelled", ["name": r.item.name])
         } catch let refusal as Refusal {
             return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }

@@ -94,14 +94,14 @@ struct ActivityController: RouteCollection {
             throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
         }
         try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
-        return try await render(req, notice: req.t("activities_recorded", ["member": "\(member.name) (\(member.code))"]))
+        return req.redirect(to: "/activities", notice: "activities_recorded", ["member": "\(member.name) (\(member.code))"])
     }
 
     @Sendable func defineKind(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayDefine)
         let code = (try? req.content.get(String.self, at: "code")) ?? "", name = (try? req.content.get(String.self, at: "name")) ?? ""
         let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
-        return try await render(req, notice: req.t("activities_kind_added", ["name": kind.name]))
+        return req.redirect(to: "/activities", notice: "activities_kind_added", ["name": kind.name])
     }
 
     struct Upload: Content {
@@ -120,6 +120,6 @@ struct ActivityController: RouteCollection {
         if !outcome.ok {
             return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)
         }
-        return try await render(req, notice: req.t("activities_imported", ["count": "\(outcome.added)"]))
+        return req.redirect(to: "/activities", notice: "activities_imported", ["count": "\(outcome.added)"])
     }
 }

@@ -57,7 +57,7 @@ struct MotivationController: RouteCollection {
         profile.family = values["family"]!
         profile.updatedAt = req.application.jiliClock.now()
         try await profile.save(on: req.db)
-        return try await render(req, notice: req.t("motivation_saved"))
+        return req.redirect(to: "/motivation", notice: "motivation_saved")
     }
 
     /// "收入 5 · 家庭 4 · …" and a suggestion per motive, most important first: for the member's page.

@@ -115,7 +115,7 @@ struct EventController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         guard let e = try await IndustryEvent.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         _ = try await service(req).apply(e, member: me, reason: (try? req.content.get(String.self, at: "reason")) ?? "", by: .account(account))
-        return try await render(req, notice: req.t("event_applied", ["name": e.name]))
+        return req.redirect(to: "/training/events", notice: "event_applied", ["name": e.name])
     }
 
     /// The application named in the path, when `account` may decide about its member (404 otherwise).
@@ -131,7 +131,7 @@ struct EventController: RouteCollection {
         let a = try await decidable(req, account)
         let approve = ((try? req.content.get(String.self, at: "action")) ?? "") == "approve"
         try await service(req).decide(a, approve: approve, note: (try? req.content.get(String.self, at: "note")) ?? "", by: .account(account))
-        return try await render(req, notice: req.t(approve ? "event_application_approved" : "event_application_declined", ["member": a.member.name, "name": a.event.name]))
+        return req.redirect(to: "/training/events", notice: approve ? "event_application_approved" : "event_application_declined", ["member": a.member.name, "name": a.event.name])
     }
 
     @Sendable func withdraw(req: Request) async throws -> Response {
@@ -139,7 +139,7 @@ struct EventController: RouteCollection {
         let me = try await account.$member.get(on: req.db)
         guard let a = try await EventApplication.find(req.parameters.get("id", as: Int.self), on: req.db), a.$member.id == me?.id else { throw Abort(.notFound) }
         try await service(req).withdraw(a, by: .account(account))
-        return try await render(req, notice: req.t("event_withdrawn"))
+        return req.redirect(to: "/training/events", notice: "event_withdrawn")
     }
 
     @Sendable func attendance(req: Request) async throws -> Response {
@@ -147,6 +147,6 @@ struct EventController: RouteCollection {
         let a = try await decidable(req, account)
         let came = ((try? req.content.get(String.self, at: "attended")) ?? "") == "yes"
         try await service(req).attendance(a, attended: came, by: .account(account))
-        return try await render(req, notice: req.t(came ? "event_attended_saved" : "event_absent_saved", ["member": a.member.name]))
+        return req.redirect(to: "/training/events", notice: came ? "event_attended_saved" : "event_absent_saved", ["member": a.member.name])
     }
 }

@@ -147,7 +147,7 @@ struct StudyController: RouteCollection {
         let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
         let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
                                              receipt: bytes, event: event, by: .account(account))
-        return try await render(req, notice: req.t("claim_submitted", ["amount": Money(fen: c.amountFen).display]))
+        return req.redirect(to: "/training/claims", notice: "claim_submitted", ["amount": Money(fen: c.amountFen).display])
     }
 
     func claimOf(_ req: Request) async throws -> StudyClaim {
@@ -168,7 +168,7 @@ struct StudyController: RouteCollection {
                                     status: .unprocessableEntity)
         }
         if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
-        return try await render(req, notice: req.t("claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display]))
+        return req.redirect(to: "/training/claims", notice: "claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display])
     }
 
     @Sendable func refuse(req: Request) async throws -> Response {
@@ -179,7 +179,7 @@ struct StudyController: RouteCollection {
         guard StudyPermissions.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         try await service(req).refuse(c, reason: reason, by: .account(account))
-        return try await render(req, notice: req.t("claim_refused_notice", ["member": c.member.name]))
+        return req.redirect(to: "/training/claims", notice: "claim_refused_notice", ["member": c.member.name])
     }
 
     @Sendable func withdraw(req: Request) async throws -> Response {
@@ -188,7 +188,7 @@ struct StudyController: RouteCollection {
         let c = try await claimOf(req)
         guard c.$member.id == me?.id else { throw Abort(.notFound) }
         try await service(req).withdraw(c, by: .account(account))
-        return try await render(req, notice: req.t("claim_withdrawn_notice"))
+        return req.redirect(to: "/training/claims", notice: "claim_withdrawn_notice")
     }
 
     @Sendable func receipt(req: Request) async throws -> Response {

@@ -12,7 +12,7 @@ import Vapor
     @Test func aFixedPoolIsSplitByTierAndVestsMonthByMonth() async throws {
         try await withTestApp { app in
             var finance = try await Visitor.signedIn(app, "finance")
-            let page = try await finance.post("/profit", ["name": "三季度分红", "window": "2026-Q3", "basis": "fixed", "fixed": "10000", "weight": "tier",
+            let page = try await finance.submit("/profit", ["name": "三季度分红", "window": "2026-Q3", "basis": "fixed", "fixed": "10000", "weight": "tier",
                                                          "tier_general": "on", "tier_director": "on", "months": "3"], from: "/profit")
             #expect(page.status == .ok && page.body.visibleText.contains("已建立分红池“三季度分红”：共 ¥10,000.00。"))
             let pool = try #require(try await ProfitPool.query(on: app.db).first())

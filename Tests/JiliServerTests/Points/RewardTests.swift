@@ -24,7 +24,7 @@ import Vapor
             var agent = try await Visitor.signedIn(app, "agent")
             let sample = try await item(app, "护肤小样套装")
             let before = try await balance(app, "m10")
-            let page = try await agent.post("/rewards/\(sample.id!)/redeem", [:], from: "/rewards")
+            let page = try await agent.submit("/rewards/\(sample.id!)/redeem", [:], from: "/rewards")
             #expect(page.status == .ok && page.body.visibleText.contains("已兑换“护肤小样套装”，等待发放。"))
             #expect(try await balance(app, "m10") == before - 500)
             let reserved = try await item(app, "护肤小样套装")
@@ -51,7 +51,7 @@ import Vapor
             var agent = try await Visitor.signedIn(app, "agent")
             let before = try await balance(app, "m10")
             let demo = try #require(try await Redemption.query(on: app.db).first())
-            #expect(try await agent.post("/rewards/redemptions/\(demo.id!)/cancel", [:], from: "/rewards").body.visibleText.contains("已取消兑换“护肤小样套装”，积分已退回。"))
+            #expect(try await agent.submit("/rewards/redemptions/\(demo.id!)/cancel", [:], from: "/rewards").body.visibleText.contains("已取消兑换“护肤小样套装”，积分已退回。"))
             #expect(try await balance(app, "m10") == before + 500)
             #expect(try await item(app, "护肤小样套装").reserved == 0)
             // Someone else's: it does not exist for them.
@@ -70,7 +70,7 @@ import Vapor
             var agent = try await Visitor.signedIn(app, "agent")
             let phones = try await item(app, "蓝牙耳机")
             let before = try await balance(app, "m10")
-            #expect(try await agent.post("/rewards/\(phones.id!)/redeem", [:], from: "/rewards").body.visibleText.contains("等待审批"))
+            #expect(try await agent.submit("/rewards/\(phones.id!)/redeem", [:], from: "/rewards").body.visibleText.contains("等待审批"))
             let r = try #require(try await Redemption.query(on: app.db).filter(\.$item.$id == phones.id!).first())
             #expect(r.status == "requested")
             // The warehouse cannot hand over what is not approved; a manager outside the member's team cannot approve.

@@ -33,14 +33,14 @@ import Vapor
             let before = try await count(app, "m10", "customer_visit")
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
             let existing = try await Activity.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$kind == "customer_visit").filter(\.$day == "2026-11-28").first()?.count ?? 0
-            #expect(try await manager.post("/activities", ["member": "m10", "kind": "customer_visit", "day": "2026-11-28", "count": "5", "note": "电话回访"],
+            #expect(try await manager.submit("/activities", ["member": "m10", "kind": "customer_visit", "day": "2026-11-28", "count": "5", "note": "电话回访"],
                                            from: "/activities").body.visibleText.contains("已记录"))
             #expect(try await count(app, "m10", "customer_visit") == before - existing + 5)
             let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$entity == "activity").filter(\.$entityID == "m10:customer_visit:2026-11-28").sort(\.$id, .descending).first())
             #expect(entry.actor == "manager" && entry.after == #"{"count":"5"}"#)
             // A trainer records training for anyone, and nothing else.
             var trainer = try await Visitor.signedIn(app, "trainer")
-            #expect(try await trainer.post("/activities", ["member": "m1", "kind": "training", "day": "2026-11-27", "count": "1"], from: "/activities").status == .ok)
+            #expect(try await trainer.submit("/activities", ["member": "m1", "kind": "training", "day": "2026-11-27", "count": "1"], from: "/activities").status == .ok)
             #expect(try await trainer.post("/activities", ["member": "m1", "kind": "live_stream", "day": "2026-11-27", "count": "1"], from: "/activities").status == .unprocessableEntity)
         }
     }
@@ -62,7 +62,7 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             #expect(try await leader.post("/activities/kinds", ["code": "Moments", "name": "朋友圈"], from: "/activities").body.visibleText.contains("活动代码“Moments”无效"))
             #expect(try await leader.post("/activities/kinds", ["code": "training", "name": "培训"], from: "/activities").body.visibleText.contains("活动代码“training”已存在。"))
-            #expect(try await leader.post("/activities/kinds", ["code": "moments", "name": "朋友圈"], from: "/activities").status == .ok)
+            #expect(try await leader.submit("/activities/kinds", ["code": "moments", "name": "朋友圈"], from: "/activities").status == .ok)
             #expect(try await ActivityKind.query(on: app.db).filter(\.$code == "moments").first()?.name == "朋友圈")
             // Goals may now be set on it.
             #expect(try await leader.get("/goals").body.contains(#"<option value="activity:moments">朋友圈</option>"#))
@@ -98,7 +98,7 @@ import Vapor
         try await withTestApp { app in
             var manager = try await Visitor.signedIn(app, "manager")
             func upload(_ csv: String) async throws -> Visitor.Page {
-                try await manager.upload("/activities/import", [:], file: ("file", "visits.csv", "text/csv", Array(csv.utf8)), from: "/activities")
+                try await manager.following(try await manager.upload("/activities/import", [:], file: ("file", "visits.csv", "text/csv", Array(csv.utf8)), from: "/activities"))
             }
             let records = try await Activity.query(on: app.db).count()
             let bad = try await upload("member_id,day,kind,count\nm10,2026-11-02,live_stream,1\nm1,2026-11-02,live_stream,1\nm10,2026-11-02,live_stream,2\nm10,2026-12-01,live_stream,1\n")

@@ -17,7 +17,7 @@ import Vapor
             let bad = try await agent.post("/motivation", ["income": "2", "recognition": "3", "growth": "3", "time": "4", "family": "9"], from: "/motivation")
             #expect(bad.status == .unprocessableEntity && bad.body.visibleText.contains("请为“家庭”选择 1 到 5 分。"))
             #expect(try await MotivationProfile.query(on: app.db).count() == 0)
-            let saved = try await agent.post("/motivation", ["income": "2", "recognition": "3", "growth": "1", "time": "4", "family": "5"], from: "/motivation")
+            let saved = try await agent.submit("/motivation", ["income": "2", "recognition": "3", "growth": "1", "time": "4", "family": "5"], from: "/motivation")
             #expect(saved.status == .ok && saved.body.visibleText.contains("已保存您的激励偏好。"))
             // Family first: leave comes first in the catalogue, then prizes (recognition), then income, then growth.
             #expect(names(try await agent.get("/rewards").body) == ["带薪家庭日", "蓝牙耳机", "护肤小样套装", "现金红包 50 元", "优先参加培训"])

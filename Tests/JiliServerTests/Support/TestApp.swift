@@ -249,6 +249,20 @@ struct Visitor {
         return try await request(.POST, path, form: fields, headers: refererHeaders(from))
     }
 
+    /// Posts a form as a person does and reads the page it leads to: after a change the 303's
+    /// target (with its one-time notice), or the page the answer is when there is no redirect.
+    mutating func submit(_ path: String, _ form: [String: String], from: String = "/dashboard") async throws -> Page {
+        let answer = try await post(path, form, from: from)
+        guard answer.status == .seeOther, let location = answer.location else { return answer }
+        return try await get(location)
+    }
+
+    /// Reads the page a 303 leads to, as a browser does; any other answer as it is.
+    mutating func following(_ answer: Page) async throws -> Page {
+        guard answer.status == .seeOther, let location = answer.location else { return answer }
+        return try await get(location)
+    }
+
     func refererHeaders(_ from: String) -> [(String, String)] {
         sendsReferer ? [("Referer", "http://localhost" + from), ("Host", "localhost")] : []
     }

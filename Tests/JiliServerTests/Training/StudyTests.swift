@@ -15,7 +15,7 @@ import Vapor
     }
 
     static func claim(_ v: inout Visitor, _ fields: [String: String], receipt: (String, String, [UInt8])? = ("发票.png", "image/png", png)) async throws -> Visitor.Page {
-        try await v.upload("/training/claims", fields, file: receipt.map { ("receipt", $0.0, $0.1, $0.2) }, from: "/training/claims")
+        try await v.following(try await v.upload("/training/claims", fields, file: receipt.map { ("receipt", $0.0, $0.1, $0.2) }, from: "/training/claims"))
     }
 
     @Test func aClaimIsApprovedByTheManagerThenFinanceAndPaidUntaxedWithTheNextPayout() async throws {
@@ -44,7 +44,7 @@ import Vapor
                 var v = try await Visitor.signedIn(app, other)
                 #expect(try await v.get("/training/claims/\(claim.id!)/receipt").status == .notFound, "\(other)")
             }
-            let step1 = try await manager.post("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            let step1 = try await manager.submit("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
             #expect(step1.body.visibleText.contains("的报销 ¥800.50。"))
             #expect(try await StudyClaim.find(claim.id, on: app.db)?.status == "manager_approved")
             // The manager cannot take finance's step too.
@@ -53,7 +53,7 @@ import Vapor
 
             // Finance approves: the ledger owes m10 ¥800.50 (study expense debited), m10 is told.
             let before = try await Ledger(db: app.db).balance("payable:m10")
-            let step2 = try await finance.post("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            let step2 = try await finance.submit("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
             #expect(step2.status == .ok)
             let done = try #require(try await StudyClaim.find(claim.id, on: app.db))
             #expect(done.status == "approved" && done.managerBy == "manager" && done.financeBy == "finance")
@@ -126,7 +126,7 @@ import Vapor
             let over = try await Self.claim(&agent, with(["amount": "1500"]))
             #expect(over.body.visibleText.contains("已用 ¥2,000.00（含审批中），本次最多可报 ¥1,000.00。"))
             let first = try #require(try await StudyClaim.query(on: app.db).first())
-            #expect(try await agent.post("/training/claims/\(first.id!)/withdraw", [:], from: "/training/claims").body.visibleText.contains("报销申请已撤回。"))
+            #expect(try await agent.submit("/training/claims/\(first.id!)/withdraw", [:], from: "/training/claims").body.visibleText.contains("报销申请已撤回。"))
             #expect(try await Self.claim(&agent, with(["amount": "1500"])).status == .ok)
 
             // A tier's own limit; bad limits are refused and change nothing.
@@ -185,7 +185,7 @@ import Vapor
             let event = try #require(try await IndustryEvent.query(on: app.db).filter(\.$name == "社群运营峰会").first())
 
             var agent = try await Visitor.signedIn(app, "agent")
-            let applied = try await agent.post("/training/events/\(event.id!)/apply", ["reason": "学习社群转化"], from: "/training/events")
+            let applied = try await agent.submit("/training/events/\(event.id!)/apply", ["reason": "学习社群转化"], from: "/training/events")
             #expect(applied.body.visibleText.contains("已报名“社群运营峰会”，等待审批。"))
             #expect(try await agent.post("/training/events/\(event.id!)/apply", [:], from: "/training/events").body.visibleText.contains("您已经报名了。"))
             let application = try #require(try await EventApplication.query(on: app.db).filter(\.$event.$id == event.id!).first())
