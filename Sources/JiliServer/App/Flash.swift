@@ -52,8 +52,8 @@ extension Request {
         return redirect(to: back)
     }
 
-    /// The fields of a URL-encoded form by the names its inputs have (`lines[0][quantity]` as it is),
-    /// the last value of a repeated name; none for another kind of body (a file upload).
+    /// The text fields of a form (URL-encoded, or multipart without its files) by the names its inputs
+    /// have (`lines[0][quantity]` as it is); a repeated name keeps its last value.
     var formFields: [(String, String)] {
         guard let type = headers.contentType, let data = body.data else { return [] }
         if type.type == "multipart", type.subType == "form-data", let boundary = type.parameters["boundary"] {
