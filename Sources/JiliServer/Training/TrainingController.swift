@@ -29,6 +29,4 @@ struct TrainingController: RouteCollection {
     func service(_ req: Request) -> TrainingService {
         TrainingService(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
     }
-
-    func refusal(_ req: Request, _ r: Refusal) -> String { req.t(r.key, r.values) }
 }
