@@ -7,6 +7,8 @@ import Vapor
 struct Flash: Codable, Equatable {
     /// A change that was made, in the visitor's language.
     var notice: String?
+    /// What the change's author should know about it (a ladder published with a tier nobody can reach).
+    var warnings: [String]?
     /// Why a form was refused, in the visitor's language.
     var error: String?
     /// The form a refusal is about (its `action`), the field, and what was typed into it.
@@ -19,9 +21,15 @@ struct Flash: Codable, Equatable {
 
 extension Request {
     /// After a change: back to `path` (303, so a reload asks again and posts nothing), with a notice.
-    func redirect(to path: String, notice key: String, _ values: [String: String] = [:]) -> Response {
-        keepFlash(Flash(notice: t(key, values)))
+    func redirect(to path: String, notice key: String, _ values: [String: String] = [:], warnings: [String] = []) -> Response {
+        keepFlash(Flash(notice: t(key, values), warnings: warnings.isEmpty ? nil : warnings))
         return redirect(to: path)
+    }
+
+    /// After a change made from more than one page (a seat taken from the calendar or from the
+    /// session's page): back to the page of this site the form was on, else to `fallback`.
+    func redirect(back fallback: String, notice key: String, _ values: [String: String] = [:]) -> Response {
+        redirect(to: headers.first(name: .referer).flatMap(pathOnThisSite) ?? fallback, notice: key, values)
     }
 
     func keepFlash(_ flash: Flash) {

@@ -20,6 +20,7 @@ struct Layout: Encodable {
     /// The message kept for this page (``Flash``): a change made, or why a form was refused.
     let flashNotice: String?
     let flashError: String?
+    let flashWarnings: [String]
     /// A refused form's action, field, reason and typed values (JSON), which app.js puts back.
     let kept: String?
 
@@ -27,6 +28,7 @@ struct Layout: Encodable {
         let flash = req.takeFlash()
         flashNotice = flash?.notice
         flashError = flash?.error
+        flashWarnings = flash?.warnings ?? []
         if let flash, let form = flash.form {
             let back: [String: String?] = ["form": form, "field": flash.field, "message": flash.error]
             var object = back.compactMapValues { $0 } as [String: Any]

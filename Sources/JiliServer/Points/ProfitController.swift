@@ -35,10 +35,9 @@ struct ProfitController: RouteCollection {
         let vested: String?
         let parts: [PartRow]
         let error: String?
-        let notice: String?
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let canCreate = ProfitPermissions.mayCreate(account.roleValue)
@@ -60,7 +59,7 @@ struct ProfitController: RouteCollection {
             accrued: me == nil ? nil : Money(fen: accrued).display, vested: me == nil ? nil : Money(fen: vested).display,
             parts: parts.map { PartRow(pool: "\($0.share.pool.name) (\($0.share.pool.window))", due: $0.due, amount: Money(fen: $0.amountFen).display,
                                        status: req.t("profit_status_\($0.status)")) },
-            error: error, notice: notice)).encodeResponse(status: status, for: req)
+            error: error)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func page(req: Request) async throws -> Response { try await render(req) }

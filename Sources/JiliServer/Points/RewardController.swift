@@ -65,7 +65,6 @@ struct RewardController: RouteCollection {
         let canEdit: Bool
         let canQueue: Bool
         let error: String?
-        let notice: String?
     }
 
     func row(_ r: Redemption, account: Account, me: Member?, _ req: Request) -> RedemptionRow {
@@ -79,7 +78,7 @@ struct RewardController: RouteCollection {
                              canHandOver: r.status == "approved" && Self.mayHandOver(account.roleValue, kind: r.item.kind))
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         var balance: Int64?
@@ -103,7 +102,7 @@ struct RewardController: RouteCollection {
                         affordable: (balance ?? 0) >= i.price, approval: i.needsApproval)
             },
             mine: mine.map { row($0, account: account, me: me, req) }, canEdit: Self.mayEdit(account.roleValue),
-            canQueue: Self.maySeeQueue(account.roleValue), error: error, notice: notice)).encodeResponse(status: status, for: req)
+            canQueue: Self.maySeeQueue(account.roleValue), error: error)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func catalogue(req: Request) async throws -> Response { try await render(req) }

@@ -30,14 +30,11 @@ extension PromotionController {
         let layout: Layout
         let tiers: [TierForm]
         let error: String?
-        let notice: String?
-        let warnings: [String]
     }
 
     static let kinds = Ladder.Criterion.Kind.allCases
 
-    func renderLadder(_ req: Request, form: [String: String]? = nil, error: String? = nil, notice: String? = nil, warnings: [String] = [],
-                      status: HTTPStatus = .ok) async throws -> Response {
+    func renderLadder(_ req: Request, form: [String: String]? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         _ = try req.account(if: PromotionPermissions.mayEditLadder)
         let ladder = try await PromotionService(db: req.db, clock: req.application.jiliClock).current()?.ladder
         let values = form ?? Self.fields(of: ladder)
@@ -53,8 +50,7 @@ extension PromotionController {
                 })
             })
         }
-        return try await req.view.render("promotion/ladder", LadderPage(layout: Layout(req, title: req.t("ladder_title")), tiers: tiers,
-                                                                         error: error, notice: notice, warnings: warnings))
+        return try await req.view.render("promotion/ladder", LadderPage(layout: Layout(req, title: req.t("ladder_title")), tiers: tiers, error: error))
             .encodeResponse(status: status, for: req)
     }
 
@@ -124,8 +120,8 @@ extension PromotionController {
         do {
             let ladder = try Self.ladder(from: f, req)
             let warnings = try await PromotionService(db: req.db, clock: req.application.jiliClock).publish(ladder, by: .account(account))
-            return try await renderLadder(req, notice: req.t("ladder_published"),
-                                          warnings: warnings.map { req.t($0.code, ["tier": req.t("tier_\($0.values["tier"] ?? "")")]) })
+            return req.redirect(to: "/promotion/ladder", notice: "ladder_published",
+                                warnings: warnings.map { req.t($0.code, ["tier": req.t("tier_\($0.values["tier"] ?? "")")]) })
         } catch let e as FieldError {
             return try await renderLadder(req, form: f, error: req.t(e.key, e.values), status: .unprocessableEntity)
         } catch let r as Refusal {

@@ -130,8 +130,6 @@ struct PromotionController: RouteCollection {
         let next: String?
         let evaluated: String?
         let canEvaluate: Bool
-        let error: String?
-        let notice: String?
     }
 
     /// Proposals per page: a phone can take them.
@@ -153,7 +151,7 @@ struct PromotionController: RouteCollection {
         return q
     }
 
-    func renderProposals(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func renderProposals(_ req: Request) async throws -> Response {
         let account = try req.account(if: PromotionPermissions.mayDecide)
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
@@ -185,8 +183,8 @@ struct PromotionController: RouteCollection {
                 req.t(e.status == "done" ? "promotion_evaluated" : "promotion_evaluating",
                       ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)", "at": clock.format(e.finishedAt ?? e.startedAt)])
             },
-            canEvaluate: PromotionPermissions.mayEditLadder(account.roleValue) && evaluation?.status != "done", error: error, notice: notice)
-        return try await req.view.render("promotion/proposals", page).encodeResponse(status: status, for: req)
+            canEvaluate: PromotionPermissions.mayEditLadder(account.roleValue) && evaluation?.status != "done")
+        return try await req.view.render("promotion/proposals", page).encodeResponse(for: req)
     }
 
     @Sendable func proposals(req: Request) async throws -> Response { try await renderProposals(req) }
@@ -206,20 +204,20 @@ struct PromotionController: RouteCollection {
         let ids = form.scope == "all"
             ? try await Self.decidable(req, account, me: me, period: req.application.jiliClock.currentPeriod.previous.description).all(\.$id)
             : form.ids ?? []
-        guard !ids.isEmpty else { return try await renderProposals(req, error: req.t("promotion_error_none"), status: .unprocessableEntity) }
+        guard !ids.isEmpty else { throw Refusal(key: "promotion_error_none", field: "ids") }
         let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let count = try await PromotionService(db: req.db, clock: req.application.jiliClock)
             .decide(ids, approve: form.action == "approve", note: note, by: .account(account)) { PromotionPermissions.mayDecide(account, me: me, about: $0) }
-        return try await renderProposals(req, notice: req.t(form.action == "approve" ? "promotion_approved" : "promotion_rejected", ["n": "\(count)"]))
+        return req.redirect(back: "/promotion/proposals", notice: form.action == "approve" ? "promotion_approved" : "promotion_rejected", ["n": "\(count)"])
     }
 
     @Sendable func evaluate(req: Request) async throws -> Response {
         _ = try req.account(if: PromotionPermissions.mayEditLadder)
         let clock = req.application.jiliClock
         guard let e = try await PromotionService(db: req.db, clock: clock).evaluate(period: clock.currentPeriod.previous) else {
-            return try await renderProposals(req, error: req.t("promotion_no_ladder"), status: .unprocessableEntity)
+            throw Refusal(key: "promotion_no_ladder", status: .conflict)
         }
-        return try await renderProposals(req, notice: req.t("promotion_evaluated", ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)",
-                                                                                   "at": clock.format(e.finishedAt ?? clock.now())]))
+        return req.redirect(to: "/promotion/proposals", notice: "promotion_evaluated", ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)",
+                                                                                      "at": clock.format(e.finishedAt ?? clock.now())])
     }
 }

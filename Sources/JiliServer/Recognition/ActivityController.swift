@@ -46,10 +46,9 @@ struct ActivityController: RouteCollection {
         let canDefine: Bool
         let today: String
         let error: String?
-        let notice: String?
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         var query = Activity.query(on: req.db).join(Member.self, on: \Activity.$member.$id == \Member.$id)
@@ -68,7 +67,7 @@ struct ActivityController: RouteCollection {
             rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note.isEmpty ? nil : $0.note, by: $0.recordedBy) },
             kinds: kinds.map { SelectOption(value: $0.code, label: $0.name) },
             canRecord: Self.mayRecordAny(account.roleValue), canDefine: Self.mayDefine(account.roleValue),
-            today: clock.format(clock.now(), "yyyy-MM-dd"), error: error, notice: notice)).encodeResponse(status: status, for: req)
+            today: clock.format(clock.now(), "yyyy-MM-dd"), error: error)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }

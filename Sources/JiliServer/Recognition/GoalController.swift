@@ -125,10 +125,9 @@ struct GoalController: RouteCollection {
         let canSet: Bool
         let departments: [SelectOption]
         let error: String?
-        let notice: String?
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let current = req.application.jiliClock.currentPeriod
@@ -144,7 +143,7 @@ struct GoalController: RouteCollection {
             rows: try await Self.rows(req, account: account, me: me, windows: [window]),
             canSet: Self.maySetAny(account.roleValue),
             departments: try await Department.query(on: req.db).sort(\.$name).all().map { SelectOption(value: "\($0.id!)", label: $0.name) },
-            error: error, notice: notice)).encodeResponse(status: status, for: req)
+            error: error)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
@@ -222,7 +221,7 @@ struct GoalController: RouteCollection {
         if let m = subject.member { members = members.filter(\.$path =~ m.path) }
         let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,
                                                  minimum: minimum, by: .account(account))
-        return try await render(req, notice: req.t("goals_raised", ["count": "\(count)"]))
+        return req.redirect(to: "/goals?period=\(window.description)", notice: "goals_raised", ["count": "\(count)"])
     }
 
     struct GoalUpload: Content { var file: File }
@@ -240,6 +239,6 @@ struct GoalController: RouteCollection {
         if !outcome.ok {
             return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)
         }
-        return try await render(req, notice: req.t("goals_imported", ["count": "\(outcome.added)"]))
+        return req.redirect(to: "/goals", notice: "goals_imported", ["count": "\(outcome.added)"])
     }
 }

@@ -20,10 +20,9 @@ struct MotivationController: RouteCollection {
         let layout: Layout
         let questions: [Question]
         let error: String?
-        let notice: String?
     }
 
-    func render(_ req: Request, values: [String: Int]? = nil, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, values: [String: Int]? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.notFound) }
         let saved = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first()
@@ -31,7 +30,7 @@ struct MotivationController: RouteCollection {
             Question(motive: m, label: req.t("motivation_\(m)"), value: values?[m] ?? saved?.score(m) ?? 3)
         }
         return try await req.view.render("recognition/motivation", Page(layout: Layout(req, title: req.t("motivation_title")), questions: questions,
-                                                           error: error, notice: notice)).encodeResponse(status: status, for: req)
+                                                           error: error)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func form(req: Request) async throws -> Response { try await render(req) }

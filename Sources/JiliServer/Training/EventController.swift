@@ -55,10 +55,9 @@ struct EventController: RouteCollection {
         let isMember: Bool
         let canCreate: Bool
         let error: String?
-        let notice: String?
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let s = service(req)
@@ -89,7 +88,7 @@ struct EventController: RouteCollection {
             upcoming: events.filter { $0.endsOn >= today }.map(row), past: events.filter { $0.endsOn < today }.reversed().map(row),
             toDecide: mine.filter { $0.status == "requested" && today <= $0.event.endsOn }.map(appRow),
             toRecord: mine.filter { $0.status == "approved" && $0.attended == nil && today >= $0.event.startsOn }.map(appRow),
-            isMember: me != nil, canCreate: TrainingController.mayTeach(account.roleValue), error: error, notice: notice)
+            isMember: me != nil, canCreate: TrainingController.mayTeach(account.roleValue), error: error)
         return try await req.view.render("training/events", page).encodeResponse(status: status, for: req)
     }
 

@@ -72,7 +72,6 @@ struct StudyController: RouteCollection {
         let canSetLimits: Bool
         let today: String
         let error: String?
-        let notice: String?
     }
 
     func row(_ c: StudyClaim, _ req: Request, canWithdraw: Bool = false) -> ClaimRow {
@@ -86,7 +85,7 @@ struct StudyController: RouteCollection {
                         steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw)
     }
 
-    func render(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
@@ -118,7 +117,7 @@ struct StudyController: RouteCollection {
                          value: limits[scope].map { FixedPoint.format($0, scale: 2, minimumDecimals: 2) } ?? "")
             },
             canSetLimits: Self.maySetLimits(account.roleValue), today: clock.format(clock.now(), "yyyy-MM-dd"),
-            error: error, notice: notice)
+            error: error)
         return try await req.view.render("training/claims", page).encodeResponse(status: status, for: req)
     }
 

@@ -62,11 +62,9 @@ extension TrainingController {
         let hasPriority: Bool
         let courseOptions: [SelectOption]
         let trainers: [SelectOption]
-        let error: String?
-        let notice: String?
     }
 
-    func renderCalendar(_ req: Request, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func renderCalendar(_ req: Request) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
@@ -95,9 +93,8 @@ extension TrainingController {
             canTeach: teach, isMember: me != nil, hasPriority: me == nil ? false : try await service(req).hasPriority(me!),
             courseOptions: courses.map { SelectOption(value: "\($0.id!)", label: $0.title) },
             trainers: teach ? try await Account.query(on: req.db).filter(\.$role ~~ [Role.trainer.rawValue, Role.leader.rawValue, Role.director.rawValue]).sort(\.$username).all()
-                .map { SelectOption(value: "\($0.id!)", label: $0.username, selected: $0.id == account.id) } : [],
-            error: error, notice: notice)
-        return try await req.view.render("training/calendar", page).encodeResponse(status: status, for: req)
+                .map { SelectOption(value: "\($0.id!)", label: $0.username, selected: $0.id == account.id) } : [])
+        return try await req.view.render("training/calendar", page).encodeResponse(for: req)
     }
 
     @Sendable func calendar(req: Request) async throws -> Response { try await renderCalendar(req) }
@@ -157,15 +154,15 @@ extension TrainingController {
         let account = try req.account(if: Self.mayTeach)
         let f = try req.content.decode([String: String].self)
         guard let course = try await Course.find(Int(f["course"] ?? ""), on: req.db) else {
-            return try await renderCalendar(req, error: req.t("session_error_course"), status: .unprocessableEntity)
+            throw Refusal(key: "session_error_course", field: "course")
         }
         guard let starts = instant(f["starts"], req), let ends = instant(f["ends"], req) else {
-            return try await renderCalendar(req, error: req.t("session_error_when", ["value": f["starts"] ?? ""]), status: .unprocessableEntity)
+            throw Refusal(key: "session_error_when", values: ["value": f["starts"] ?? ""], field: "starts")
         }
         let trainer = try await Account.find(Int(f["trainer"] ?? ""), on: req.db)
         _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
                                                  trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
-        return try await renderCalendar(req, notice: req.t("session_created", ["course": course.title]))
+        return req.redirect(back: "/training", notice: "session_created", ["course": course.title])
     }
 
     func sessionOf(_ req: Request) async throws -> TrainingSession {
@@ -180,7 +177,7 @@ extension TrainingController {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         let s = try await sessionOf(req)
         let e = try await service(req).enroll(s, member: me, by: .account(account))
-        return try await renderCalendar(req, notice: req.t("enrolled_\(e.status)", ["course": s.course.title]))
+        return req.redirect(back: "/training", notice: "enrolled_\(e.status)", ["course": s.course.title])
     }
 
     @Sendable func cancel(req: Request) async throws -> Response {
@@ -191,6 +188,6 @@ extension TrainingController {
             throw Refusal(key: "session_error_cancel")
         }
         try await service(req).cancel(e, session: s, by: .account(account))
-        return try await renderCalendar(req, notice: req.t("enrollment_cancelled_notice", ["course": s.course.title]))
+        return req.redirect(back: "/training", notice: "enrollment_cancelled_notice", ["course": s.course.title])
     }
 }

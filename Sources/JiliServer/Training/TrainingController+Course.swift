@@ -44,11 +44,9 @@ extension TrainingController {
         let lastScore: Int?
         let isMember: Bool
         let canTeach: Bool
-        let error: String?
-        let notice: String?
     }
 
-    func renderCourse(_ req: Request, _ c: Course, error: String? = nil, notice: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func renderCourse(_ req: Request, _ c: Course) async throws -> Response {
         let account = try req.account
         let me = try await account.$member.get(on: req.db)
         let clock = req.application.jiliClock
@@ -68,8 +66,8 @@ extension TrainingController {
                 QuestionRow(id: q.id!, n: i + 1, prompt: q.prompt, choices: TrainingService.choices(q).enumerated().map { SelectOption(value: "\($0)", label: $1) })
             },
             passed: pass.map { CertificateRow(number: $0.certificate, course: c.title, at: clock.format($0.passedAt, "yyyy-MM-dd")) },
-            lastScore: last?.score, isMember: me != nil, canTeach: Self.mayTeach(account.roleValue), error: error, notice: notice))
-            .encodeResponse(status: status, for: req)
+            lastScore: last?.score, isMember: me != nil, canTeach: Self.mayTeach(account.roleValue)))
+            .encodeResponse(for: req)
     }
 
     func courseOf(_ req: Request) async throws -> Course {
@@ -92,7 +90,7 @@ extension TrainingController {
         let f = try req.content.decode(LessonForm.self)
         let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
         _ = try await service(req).addLesson(to: c, title: f.title ?? "", kind: f.kind ?? "", body: f.body ?? "", upload: bytes, fileName: f.file?.filename ?? "")
-        return try await renderCourse(req, c, notice: req.t("lesson_added"))
+        return req.redirect(to: "/training/courses/\(c.id!)", notice: "lesson_added")
     }
 
     @Sendable func addQuestion(req: Request) async throws -> Response {
@@ -101,7 +99,7 @@ extension TrainingController {
         let f = try req.content.decode([String: String].self)
         _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
                                                answer: f["answer"] ?? "")
-        return try await renderCourse(req, c, notice: req.t("question_added"))
+        return req.redirect(to: "/training/courses/\(c.id!)", notice: "question_added")
     }
 
     @Sendable func takeQuiz(req: Request) async throws -> Response {
@@ -111,6 +109,6 @@ extension TrainingController {
         var answers: [Int: Int] = [:]
         for (k, v) in f where k.hasPrefix("q") { if let id = Int(k.dropFirst()), let choice = Int(v) { answers[id] = choice } }
         let outcome = try await service(req).attempt(c, by: me, answers: answers)
-        return try await renderCourse(req, c, notice: req.t(outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"]))
+        return req.redirect(to: "/training/courses/\(c.id!)", notice: outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"])
     }
 }

@@ -24,8 +24,6 @@ extension TrainingController {
         let trainer: String
         let rows: [SeatRow]
         let canRecord: Bool
-        let notice: String?
-        let error: String?
     }
 
     /// The session's trainer, the leader and the operations director.
@@ -33,7 +31,7 @@ extension TrainingController {
         [.leader, .director].contains(account.roleValue) || (account.roleValue == .trainer && s.$trainer.id == account.id)
     }
 
-    func renderSession(_ req: Request, _ s: TrainingSession, notice: String? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+    func renderSession(_ req: Request, _ s: TrainingSession) async throws -> Response {
         let account = try req.account(if: Self.mayTeach)
         guard mayRun(s, account) else { throw Abort(.forbidden) }
         let clock = req.application.jiliClock
@@ -45,7 +43,7 @@ extension TrainingController {
             when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.username ?? "—",
             rows: rows.map { SeatRow(id: $0.id!, member: $0.member.name, code: $0.member.code, status: req.t("enrollment_\($0.status)"), priority: $0.priority,
                                      attended: $0.attended == true, seated: $0.status == "seated") },
-            canRecord: clock.now() >= s.startsAt, notice: notice, error: error)).encodeResponse(status: status, for: req)
+            canRecord: clock.now() >= s.startsAt)).encodeResponse(for: req)
     }
 
     @Sendable func session(req: Request) async throws -> Response { try await renderSession(req, try await sessionOf(req)) }
@@ -57,6 +55,6 @@ extension TrainingController {
         struct Form: Content { var present: [Int]? }
         let form = try req.content.decode(Form.self)
         let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
-        return try await renderSession(req, s, notice: req.t("attendance_saved", ["n": "\(n)"]))
+        return req.redirect(to: "/training/sessions/\(s.id!)", notice: "attendance_saved", ["n": "\(n)"])
     }
 }

@@ -85,7 +85,7 @@ import Vapor
             #expect(mine.allSatisfy { page.contains($0.member.code) } && others.allSatisfy { !page.contains(" \($0.member.code) ") })
             var form = ["action": "approve", "note": "继续加油"]
             for (i, p) in (mine + others).enumerated() { form["ids[\(i)]"] = "\(p.id!)" }
-            let done = try await manager.post("/promotion/proposals", form, from: "/promotion/proposals")
+            let done = try await manager.submit("/promotion/proposals", form, from: "/promotion/proposals")
             #expect(done.status == .ok && done.body.visibleText.contains("已批准 \(mine.count) 条。"))
             for p in mine {
                 let m = try #require(try await Member.find(p.$member.id, on: app.db))
@@ -98,7 +98,7 @@ import Vapor
             for p in others { #expect(try await Member.find(p.$member.id, on: app.db)?.tier == "vip") }
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "promotion").count() == mine.count)
             // The same form again decides nothing more.
-            let again = try await manager.post("/promotion/proposals", form, from: "/promotion/proposals")
+            let again = try await manager.submit("/promotion/proposals", form, from: "/promotion/proposals")
             #expect(again.body.visibleText.contains("已批准 0 条。"))
 
             // October (evaluated) is settled with the old tier; November (approved in) with the new.
@@ -118,7 +118,7 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             var rest = ["action": "reject", "note": "下月再评"]
             for (i, p) in others.enumerated() { rest["ids[\(i)]"] = "\(p.id!)" }
-            #expect(try await leader.post("/promotion/proposals", rest, from: "/promotion/proposals").body.visibleText.contains("已驳回 \(others.count) 条。"))
+            #expect(try await leader.submit("/promotion/proposals", rest, from: "/promotion/proposals").body.visibleText.contains("已驳回 \(others.count) 条。"))
             let history = try await leader.get("/members/\(promoted)").body.visibleText
             #expect(history.contains("晋升：VIP → 代理（达到公开条件，manager 批准）"))
         }
@@ -143,14 +143,14 @@ import Vapor
             try await PromotionProposal.query(on: app.db).filter(\.$member.$id == m3.id!).delete()
             let own = try await propose(m3, period: "2026-10")
             var manager = try await Visitor.signedIn(app, "manager")
-            #expect(try await manager.post("/promotion/proposals", ["action": "approve", "ids[0]": "\(own.id!)"], from: "/promotion/proposals")
+            #expect(try await manager.submit("/promotion/proposals", ["action": "approve", "ids[0]": "\(own.id!)"], from: "/promotion/proposals")
                 .body.visibleText.contains("已批准 0 条。"))
             #expect(try await Member.find(m3.id, on: app.db)?.tier == m3.tier)
             // September's proposal was for October, which has passed: it lapses, and cannot be approved.
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
             let old = try await propose(m10, period: "2026-09")
             var leader = try await Visitor.signedIn(app, "leader")
-            #expect(try await leader.post("/promotion/proposals", ["action": "approve", "ids[0]": "\(old.id!)"], from: "/promotion/proposals")
+            #expect(try await leader.submit("/promotion/proposals", ["action": "approve", "ids[0]": "\(old.id!)"], from: "/promotion/proposals")
                 .body.visibleText.contains("已批准 0 条。"))
             #expect(try await PromotionProposal.find(old.id, on: app.db)?.status == "lapsed")
             #expect(try await Member.find(m10.id, on: app.db)?.tier == m10.tier)
@@ -223,7 +223,7 @@ import Vapor
             #expect(window.status == .unprocessableEntity && window.body.visibleText.contains("统计月数须为 1–12。"))
             #expect(try await LadderVersion.query(on: app.db).count() == versions)
             // Recruits beside sales: published, with the 拉人头 warning, audited.
-            let ok = try await leader.post("/promotion/ladder", ["agent_reach_personalVolume": "8000", "agent_reach_personalVolume_months": "2",
+            let ok = try await leader.submit("/promotion/ladder", ["agent_reach_personalVolume": "8000", "agent_reach_personalVolume_months": "2",
                                                                  "agent_reach_recruits": "2", "general_reach_clean": "on"], from: "/promotion/ladder")
             #expect(ok.status == .ok && ok.body.visibleText.contains("已发布新的晋升阶梯") && ok.body.visibleText.contains("代理 的条件含直属成员人数：有拉人头风险"))
             let ladder = try #require(try await PromotionService(db: app.db, clock: clock).current()?.ladder)
@@ -272,7 +272,7 @@ import Vapor
             var manager = try await Visitor.signedIn(app, "manager")
             let page = try await manager.get("/promotion/proposals").body.visibleText
             #expect(page.contains("待审批 (\(mine.count))"))
-            let done = try await manager.post("/promotion/proposals", ["action": "approve", "scope": "all"], from: "/promotion/proposals")
+            let done = try await manager.submit("/promotion/proposals", ["action": "approve", "scope": "all"], from: "/promotion/proposals")
             #expect(done.body.visibleText.contains("已批准 \(mine.count) 条。"))
             let left = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == "pending").count()
             #expect(left == all.count - mine.count)

@@ -118,7 +118,7 @@ import Vapor
         try await withTestApp { app in
             let department = try #require(try await Department.query(on: app.db).filter(\.$name == "销售部").first())
             var leader = try await Visitor.signedIn(app, "leader")
-            let page = try await leader.post("/goals/raise", ["group": "department:\(department.id!)", "period": "2026-12", "metric": "volume",
+            let page = try await leader.submit("/goals/raise", ["group": "department:\(department.id!)", "period": "2026-12", "metric": "volume",
                                                                "percent": "10", "minimum": "1000"], from: "/goals")
             #expect(page.status == .ok)
             let members = try await Member.query(on: app.db).filter(\.$department.$id == department.id!).filter(\.$status == "active").all()

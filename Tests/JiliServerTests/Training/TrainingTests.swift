@@ -58,6 +58,31 @@ import Vapor
         }
     }
 
+    @Test func aSeatTakenFromTheCalendarComesBackToThatMonthWithANoticeShownOnce() async throws {
+        try await withTestApp { app in
+            let course = try #require(try await Course.query(on: app.db).filter(\.$category == "product").first())
+            let starts = testNow.addingTimeInterval(40 * 86_400)
+            let session = try await TrainingService(db: app.db, clock: JiliClock(now: { testNow }))
+                .createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(3_600), place: "B", seats: "3", trainer: nil, seatsAt: nil, by: .system)
+            var agent = try await Visitor.signedIn(app, "agent")
+            agent.sendsReferer = true
+            let calendar = "/training?month=2027-01"
+            let answer = try await agent.post("/training/sessions/\(session.id!)/enroll", [:], from: calendar)
+            #expect(answer.status == .seeOther && answer.location == calendar)
+            let page = try await agent.following(answer)
+            #expect(page.body.visibleText.contains("已报名《\(course.title)》，报名截止后排座。"))
+            // A reload is a GET: the notice is not shown again and nothing is posted.
+            #expect(!(try await agent.get(calendar).body.visibleText.contains("已报名《")))
+            let m10 = try await member("m10", app)
+            #expect(try await Enrollment.query(on: app.db).filter(\.$session.$id == session.id!).filter(\.$member.$id == m10.id!).count() == 1)
+            // The same button again: refused, back on the same month with the reason.
+            let again = try await agent.submit("/training/sessions/\(session.id!)/enroll", [:], from: calendar)
+            #expect(again.status == .ok && again.body.visibleText.contains("您已报名这一场。"))
+            let cancelled = try await agent.submit("/training/sessions/\(session.id!)/cancel", [:], from: calendar)
+            #expect(cancelled.body.visibleText.contains("已取消《\(course.title)》的报名。"))
+        }
+    }
+
     @Test func aMemberTakesTheQuizPassesOnceAndPrintsTheCertificate() async throws {
         try await withTestApp { app in
             let course = try #require(try await Course.query(on: app.db).filter(\.$category == "product").first())
@@ -66,13 +91,13 @@ import Vapor
             let page = try await agent.get("/training/courses/\(course.id!)").body.visibleText
             #expect(page.contains("成分与功效") && page.contains("面膜建议每次敷多久？"))
             // One of two right: 50, below the pass mark of 80.
-            let half = try await agent.post("/training/courses/\(course.id!)/quiz", ["q\(questions[0].id!)": "\(questions[0].answer)", "q\(questions[1].id!)": "\(1 - questions[1].answer)"], from: "/training/courses/\(course.id!)")
+            let half = try await agent.submit("/training/courses/\(course.id!)/quiz", ["q\(questions[0].id!)": "\(questions[0].answer)", "q\(questions[1].id!)": "\(1 - questions[1].answer)"], from: "/training/courses/\(course.id!)")
             #expect(half.body.visibleText.contains("得分 50，及格分 80：未通过"))
             let missing = try await agent.post("/training/courses/\(course.id!)/quiz", ["q\(questions[0].id!)": "1"], from: "/training/courses/\(course.id!)")
             #expect(missing.status == .unprocessableEntity && missing.body.visibleText.contains("第 2 题还没有作答。"))
             let m10 = try await member("m10", app)
             let training = try await Activity.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$kind == "training").filter(\.$day == "2026-11-29").first()?.count ?? 0
-            let full = try await agent.post("/training/courses/\(course.id!)/quiz", ["q\(questions[0].id!)": "\(questions[0].answer)", "q\(questions[1].id!)": "\(questions[1].answer)"],
+            let full = try await agent.submit("/training/courses/\(course.id!)/quiz", ["q\(questions[0].id!)": "\(questions[0].answer)", "q\(questions[1].id!)": "\(questions[1].answer)"],
                                             from: "/training/courses/\(course.id!)")
             #expect(full.body.visibleText.contains("得分 100，及格分 80：恭喜通过！"))
             let pass = try #require(try await CoursePass.query(on: app.db).filter(\.$member.$id == m10.id!).first())
