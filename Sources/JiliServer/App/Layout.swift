@@ -51,33 +51,33 @@ struct Layout: Encodable {
             func item(_ href: String, _ key: String) {
                 items.append(NavItem(href: href, label: req.t(key), active: path == href || path.hasPrefix(href + "/")))
             }
-            item("/dashboard", "nav_dashboard")
-            if account.$member.id != nil { item("/statements", "nav_statements") }
-            item("/goals", "nav_goals")
-            item("/activities", "nav_activities")
-            item("/contests", "nav_contests")
-            item("/titles", "nav_titles")
-            item("/promotion", "nav_promotion")
-            item("/training", "nav_training")
-            item("/wall", "nav_wall")
-            if account.$member.id != nil { item("/notices", "nav_notices") }
-            if account.$member.id != nil { item("/points", "nav_points") }
-            item("/rewards", "nav_rewards")
-            if account.$member.id != nil { item("/motivation", "nav_motivation") }
-            if account.$member.id != nil || ProfitPermissions.mayCreate(account.roleValue) { item("/profit", "nav_profit") }
-            if PayPermissions.mayRun(account.roleValue) { item("/pay", "nav_pay") }
-            if PayPermissions.mayPay(account.roleValue) { item("/payouts", "nav_payouts") }
-            if PayPermissions.mayAnswer(account.roleValue) { item("/disputes", "nav_disputes") }
+            item(SiteURL.dashboard(), "nav_dashboard")
+            if account.$member.id != nil { item(SiteURL.statements(), "nav_statements") }
+            item(SiteURL.goals(), "nav_goals")
+            item(SiteURL.activities(), "nav_activities")
+            item(SiteURL.contests(), "nav_contests")
+            item(SiteURL.titles(), "nav_titles")
+            item(SiteURL.promotion(), "nav_promotion")
+            item(SiteURL.training(), "nav_training")
+            item(SiteURL.wall(), "nav_wall")
+            if account.$member.id != nil { item(SiteURL.notices(), "nav_notices") }
+            if account.$member.id != nil { item(SiteURL.points(), "nav_points") }
+            item(SiteURL.rewards(), "nav_rewards")
+            if account.$member.id != nil { item(SiteURL.motivation(), "nav_motivation") }
+            if account.$member.id != nil || ProfitPermissions.mayCreate(account.roleValue) { item(SiteURL.profit(), "nav_profit") }
+            if PayPermissions.mayRun(account.roleValue) { item(SiteURL.pay(), "nav_pay") }
+            if PayPermissions.mayPay(account.roleValue) { item(SiteURL.payouts(), "nav_payouts") }
+            if PayPermissions.mayAnswer(account.roleValue) { item(SiteURL.disputes(), "nav_disputes") }
             if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
-                item("/members", "nav_members")
-                item("/team", "nav_team")
+                item(SiteURL.members(), "nav_members")
+                item(SiteURL.team(), "nav_team")
             }
-            if Permissions.orderScope(account, member: nil) != nil || account.$member.id != nil { item("/orders", "nav_orders") }
-            item("/products", "nav_products")
-            if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item("/import", "nav_import") }
-            item("/org", "nav_org")
-            if account.roleValue == .leader { item("/tokens", "nav_tokens") }
-            if [.leader, .director, .finance].contains(account.roleValue) { item("/audit", "nav_audit") }
+            if Permissions.orderScope(account, member: nil) != nil || account.$member.id != nil { item(SiteURL.orders(), "nav_orders") }
+            item(SiteURL.products(), "nav_products")
+            if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item(SiteURL.imports(), "nav_import") }
+            item(SiteURL.org(), "nav_org")
+            if account.roleValue == .leader { item(SiteURL.tokens(), "nav_tokens") }
+            if [.leader, .director, .finance].contains(account.roleValue) { item(SiteURL.audit(), "nav_audit") }
         }
         nav = items
     }

@@ -69,6 +69,7 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
 
     app.views.use(.leaf)
     app.leaf.tags["t"] = MessageTag()
+    app.leaf.tags["url"] = URLTag()
     app.catalog = try Catalog(folder: config.home + "/Resources/Locales")
 
     app.middleware = Middlewares()

@@ -36,7 +36,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: TrainingController())
     try signedIn.register(collection: StudyController())
     try signedIn.register(collection: EventController())
-    app.get("healthz") { _ in "ok" }
+    app.get(SiteURL.healthz) { _ in "ok" }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())
     try app.register(collection: RewardAPIController())

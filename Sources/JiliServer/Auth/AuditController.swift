@@ -5,7 +5,7 @@ import Vapor
 /// with the values before and after; filtered by kind of thing.
 struct AuditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit", use: list)
+        routes.get(SiteURL.audit, use: list)
     }
 
     struct Row: Encodable {

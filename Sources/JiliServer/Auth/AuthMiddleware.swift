@@ -8,8 +8,7 @@ struct RequireAccount: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.auth.has(Account.self) else {
             if request.url.path.hasPrefix("/api/") { throw Abort(.unauthorized) }
-            let next = request.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"
-            return request.redirect(to: "/signin?next=\(next)")
+            return request.redirect(to: SiteURL.signIn(query: ["next": request.url.path]))
         }
         return try await next.respond(to: request)
     }
@@ -23,7 +22,7 @@ struct CSRFProtection: AsyncMiddleware {
             // (the route collects it later): collect it here, or the token is not found. The limit is
             // the route's: a form that uploads takes its own, every other form the default.
             if request.body.data == nil {
-                let limit = Self.uploadLimit(request.url.path) ?? request.application.routes.defaultMaxBodySize
+                let limit = SiteURL.maxBody(request.url.path) ?? request.application.routes.defaultMaxBodySize
                 _ = try await request.body.collect(max: limit.value).get()
             }
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
@@ -32,19 +31,6 @@ struct CSRFProtection: AsyncMiddleware {
             }
         }
         return try await next.respond(to: request)
-    }
-
-    /// The forms that upload files and the most each may send (their routes collect with the same
-    /// limit); `*` stands for one path component.
-    static let uploadLimits: [(path: [Substring], limit: ByteCount)] = [
-        ("/import", ImportExportController.maxUpload), ("/goals/import", ImportExportController.maxUpload),
-        ("/activities/import", ImportExportController.maxUpload), ("/wall", WallController.maxForm),
-        ("/training/courses/*/lessons", TrainingController.maxLessonForm), ("/training/claims", StudyController.maxClaimForm),
-    ].map { ($0.0.split(separator: "/"), $0.1) }
-
-    static func uploadLimit(_ path: String) -> ByteCount? {
-        let parts = path.split(separator: "/")
-        return uploadLimits.first { $0.path.count == parts.count && zip($0.path, parts).allSatisfy { $0 == "*" || $0 == $1 } }?.limit
     }
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {

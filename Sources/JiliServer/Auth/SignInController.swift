@@ -10,11 +10,11 @@ struct SignInController: RouteCollection {
     static let window: TimeInterval = 15 * 60
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("signin", use: form)
-        routes.post("signin", use: signIn)
-        routes.post("signout", use: signOut)
-        routes.get("setup", use: setupForm)
-        routes.post("setup", use: setup)
+        routes.get(SiteURL.signIn, use: form)
+        routes.post(SiteURL.signIn, use: signIn)
+        routes.post(SiteURL.signOut, use: signOut)
+        routes.get(SiteURL.setup, use: setupForm)
+        routes.post(SiteURL.setup, use: setup)
     }
 
     struct SignInPage: Encodable {
@@ -31,8 +31,8 @@ struct SignInController: RouteCollection {
     }
 
     @Sendable func form(req: Request) async throws -> Response {
-        if try await Account.query(on: req.db).count() == 0 { return req.redirect(to: "/setup") }
-        if req.auth.has(Account.self) { return req.redirect(to: "/dashboard") }
+        if try await Account.query(on: req.db).count() == 0 { return req.redirect(to: SiteURL.setup()) }
+        if req.auth.has(Account.self) { return req.redirect(to: SiteURL.dashboard()) }
         let next = Self.safeNext(req.query[String.self, at: "next"])
         return try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: "", next: next, error: nil))
             .encodeResponse(for: req)
@@ -84,7 +84,7 @@ struct SignInController: RouteCollection {
     @Sendable func signOut(req: Request) async throws -> Response {
         req.auth.logout(Account.self)
         req.session.destroy()
-        return req.redirect(to: "/signin")
+        return req.redirect(to: SiteURL.signIn())
     }
 
     struct SetupPage: Encodable {
@@ -110,14 +110,14 @@ struct SignInController: RouteCollection {
     }
 
     @Sendable func setupForm(req: Request) async throws -> Response {
-        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
+        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: SiteURL.signIn()) }
         return try await req.view.render("auth/setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: nil,
                                                             existingMember: try await Self.firstRoot(req.db)?.code)).encodeResponse(for: req)
     }
 
     /// Creates the leader (a member at the root and an account) in one transaction.
     @Sendable func setup(req: Request) async throws -> Response {
-        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: "/signin") }
+        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: SiteURL.signIn()) }
         let form = try req.content.decode(SetupForm.self)
         let name = form.name.trimmingCharacters(in: .whitespaces)
         let username = form.username.trimmingCharacters(in: .whitespaces)
@@ -158,7 +158,7 @@ struct SignInController: RouteCollection {
         }
         Self.startNewSession(req)
         req.auth.login(account)
-        return req.redirect(to: "/dashboard")
+        return req.redirect(to: SiteURL.dashboard())
     }
 
     /// A new session id on signing in, so that a session id planted before cannot be used after
@@ -176,7 +176,7 @@ struct SignInController: RouteCollection {
     /// tab, so `/\t/host` would become `//host`), that starts with one `/`, has no `\`, and stays so
     /// once its percent-escapes are decoded; anything else goes to the dashboard.
     static func safeNext(_ next: String?) -> String {
-        let fallback = "/dashboard"
+        let fallback = SiteURL.dashboard()
         guard let next, !next.isEmpty, next.utf8.count <= 2_048,
               next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return fallback }
         let decoded = next.removingPercentEncoding ?? ""

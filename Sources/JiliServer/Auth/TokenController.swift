@@ -4,9 +4,9 @@ import Vapor
 /// API tokens: the leader creates them (the token is shown once) and revokes them.
 struct TokenController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("tokens", use: list)
-        routes.post("tokens", use: create)
-        routes.post("tokens", ":id", "revoke", use: revoke)
+        routes.get(SiteURL.tokens, use: list)
+        routes.post(SiteURL.tokens, use: create)
+        routes.post(SiteURL.revokeToken, use: revoke)
     }
 
     struct Row: Encodable {
@@ -85,6 +85,6 @@ struct TokenController: RouteCollection {
                                        before: ["revoked": "no"], after: ["revoked": "yes"])
             }
         }
-        return req.redirect(to: "/tokens")
+        return req.redirect(to: SiteURL.tokens())
     }
 }

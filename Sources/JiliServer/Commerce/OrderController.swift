@@ -6,11 +6,11 @@ import Vapor
 /// entering an order, and refunding.
 struct OrderController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("orders", use: list)
-        routes.get("orders", "new", use: newForm)
-        routes.post("orders", use: create)
-        routes.get("orders", ":code", use: show)
-        routes.post("orders", ":code", "refunds", use: refund)
+        routes.get(SiteURL.orders, use: list)
+        routes.get(SiteURL.newOrder, use: newForm)
+        routes.post(SiteURL.orders, use: create)
+        routes.get(SiteURL.order, use: show)
+        routes.post(SiteURL.refunds, use: refund)
     }
 
     static func scope(_ req: Request) async throws -> (MemberScope, Member?, Account) {
@@ -78,7 +78,7 @@ struct OrderController: RouteCollection {
         }
         let pages = max(1, (total + perPage - 1) / perPage)
         func link(_ p: Int) -> String {
-            "/orders?month=\(month)&page=\(p)" + (memberCode.isEmpty ? "" : "&member=\(memberCode)") + (subtree ? "&subtree=1" : "")
+            SiteURL.orders(query: ["month": month.description, "page": "\(p)", "member": memberCode.isEmpty ? nil : memberCode, "subtree": subtree ? "1" : nil])
         }
         return try await req.view.render("commerce/orders", ListPage(
             layout: Layout(req, title: req.t("orders_title")), month: month.description, member: memberCode, subtree: subtree,
@@ -172,7 +172,7 @@ struct OrderController: RouteCollection {
         } catch let refusal as Refusal {
             return try await renderOrder(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        return req.redirect(to: "/orders/\(order.code)")
+        return req.redirect(to: SiteURL.order(order.code))
     }
 
     struct ProductOption: Encodable {
@@ -249,7 +249,7 @@ struct OrderController: RouteCollection {
         do {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
                 .create(code: nil, seller: seller, customerID: customerID, lines: lines, paidAt: nil, by: .account(account))
-            return req.redirect(to: "/orders/\(order.code)")
+            return req.redirect(to: SiteURL.order(order.code))
         } catch let refusal as Refusal {
             return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
         }

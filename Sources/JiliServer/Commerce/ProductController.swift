@@ -5,11 +5,11 @@ import Vapor
 /// The catalogue: everyone signed in sees it; the leader and the operations director edit it.
 struct ProductController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("products", use: list)
-        routes.get("products", "new", use: newForm)
-        routes.post("products", use: create)
-        routes.get("products", ":code", use: editForm)
-        routes.post("products", ":code", use: update)
+        routes.get(SiteURL.products, use: list)
+        routes.get(SiteURL.newProduct, use: newForm)
+        routes.post(SiteURL.products, use: create)
+        routes.get(SiteURL.product, use: editForm)
+        routes.post(SiteURL.product, use: update)
     }
 
     static let categories = ["skincare", "health", "food", "apparel", "home"]
@@ -77,13 +77,13 @@ struct ProductController: RouteCollection {
 
     @Sendable func newForm(req: Request) async throws -> View {
         _ = try requireEditor(req)
-        return try await page(req, action: "/products", form: ProductForm(code: "", name: "", category: "skincare", price: "", cost: "", active: "on"), error: nil)
+        return try await page(req, action: SiteURL.products(), form: ProductForm(code: "", name: "", category: "skincare", price: "", cost: "", active: "on"), error: nil)
     }
 
     @Sendable func editForm(req: Request) async throws -> View {
         _ = try requireEditor(req)
         guard let p = try await Product.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").first() else { throw Abort(.notFound) }
-        return try await page(req, action: "/products/\(p.code)", form: ProductForm(code: p.code, name: p.name, category: p.category,
+        return try await page(req, action: SiteURL.product(p.code), form: ProductForm(code: p.code, name: p.name, category: p.category,
             price: Money(fen: p.priceFen).description, cost: Money(fen: p.costFen).description, active: p.status == "active" ? "on" : nil), error: nil)
     }
 
@@ -101,10 +101,10 @@ struct ProductController: RouteCollection {
         let form = try req.content.decode(ProductForm.self)
         let code = (form.code ?? "").trimmingCharacters(in: .whitespaces)
         guard let v = validate(form, req: req), !code.isEmpty else {
-            return try await page(req, action: "/products", form: form, error: req.t("product_error")).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await page(req, action: SiteURL.products(), form: form, error: req.t("product_error")).encodeResponse(status: .unprocessableEntity, for: req)
         }
         if try await Product.query(on: req.db).filter(\.$code == code).first() != nil {
-            return try await page(req, action: "/products", form: form, error: req.t("product_error_code", ["code": code])).encodeResponse(status: .conflict, for: req)
+            return try await page(req, action: SiteURL.products(), form: form, error: req.t("product_error_code", ["code": code])).encodeResponse(status: .conflict, for: req)
         }
         let product = Product(code: code, name: v.name, category: form.category, priceFen: v.price, costFen: v.cost, status: form.active != nil ? "active" : "inactive")
         try await req.db.transaction { db in
@@ -112,7 +112,7 @@ struct ProductController: RouteCollection {
             try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: "create", entity: "product", id: code,
                                    before: nil, after: Self.snapshot(product))
         }
-        return req.redirect(to: "/products")
+        return req.redirect(to: SiteURL.products())
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -121,7 +121,7 @@ struct ProductController: RouteCollection {
         var form = try req.content.decode(ProductForm.self)
         form.code = product.code
         guard let v = validate(form, req: req) else {
-            return try await page(req, action: "/products/\(product.code)", form: form, error: req.t("product_error")).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await page(req, action: SiteURL.product(product.code), form: form, error: req.t("product_error")).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let before = Self.snapshot(product)
         product.name = v.name
@@ -134,7 +134,7 @@ struct ProductController: RouteCollection {
             try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: "update", entity: "product", id: product.code,
                                    before: before, after: Self.snapshot(product))
         }
-        return req.redirect(to: "/products")
+        return req.redirect(to: SiteURL.products())
     }
 
     static func snapshot(_ p: Product) -> [String: String] {

@@ -5,8 +5,8 @@ import Vapor
 /// The first page after signing in: one's own numbers and one's team's.
 struct DashboardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("dashboard", use: dashboard)
-        routes.get { req in req.redirect(to: req.auth.has(Account.self) ? "/dashboard" : "/signin") }
+        routes.get(SiteURL.dashboard, use: dashboard)
+        routes.get(SiteURL.root) { req in req.redirect(to: req.auth.has(Account.self) ? SiteURL.dashboard() : SiteURL.signIn()) }
     }
 
     struct Figure: Encodable {

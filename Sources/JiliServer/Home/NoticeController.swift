@@ -6,7 +6,7 @@ import Vapor
 /// the page marks them read.
 struct NoticeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("notices", use: list)
+        routes.get(SiteURL.notices, use: list)
     }
 
     struct Row: Encodable {

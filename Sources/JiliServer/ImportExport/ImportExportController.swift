@@ -9,9 +9,9 @@ struct ImportExportController: RouteCollection {
     static let maxUpload: ByteCount = "64mb"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("import", use: form)
-        routes.on(.POST, "import", body: .collect(maxSize: Self.maxUpload), use: upload)
-        routes.get("export", ":file", use: export)
+        routes.get(SiteURL.imports, use: form)
+        routes.post(SiteURL.imports, use: upload)
+        routes.get(SiteURL.export, use: export)
     }
 
 

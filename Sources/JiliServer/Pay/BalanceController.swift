@@ -6,7 +6,7 @@ import Vapor
 /// what the ledger owes them, with the tax withheld from each payout.
 struct BalanceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("balance", use: page)
+        routes.get(SiteURL.balance, use: page)
     }
 
     struct Row: Encodable {
@@ -41,9 +41,9 @@ struct BalanceController: RouteCollection {
                     + (t.reference.isEmpty ? "" : " · " + req.t("balance_reference", ["reference": t.reference]))
             }
             let link: String? = switch r.kind {
-            case "pay_run": "/statements/\(r.subject)?member=\(code)"
-            case "prize": "/contests/\(r.subject)"
-            case "study": "/training/claims"
+            case "pay_run": SiteURL.statement(r.subject, query: ["member": code])
+            case "prize": SiteURL.contest(r.subject)
+            case "study": SiteURL.claims()
             default: nil
             }
             return Row(at: clock.format(r.at), text: req.t("balance_kind_\(r.kind)", ["subject": r.subject]), link: link,

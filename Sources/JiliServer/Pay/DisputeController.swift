@@ -5,9 +5,9 @@ import Vapor
 /// Members question statement lines; finance and the leader answer.
 struct DisputeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("statements", ":period", "disputes", use: raise)
-        routes.get("disputes", use: list)
-        routes.post("disputes", ":id", "answer", use: answer)
+        routes.post(SiteURL.statementDisputes, use: raise)
+        routes.get(SiteURL.disputes, use: list)
+        routes.post(SiteURL.answerDispute, use: answer)
     }
 
 
@@ -25,7 +25,7 @@ struct DisputeController: RouteCollection {
         let period = req.parameters.get("period") ?? ""
         let form = try req.content.decode(RaiseForm.self)
         _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, message: form.message, by: .account(account))
-        return req.redirect(to: "/statements/\(period)", notice: "dispute_raised_notice")
+        return req.redirect(to: SiteURL.statement(period), notice: "dispute_raised_notice")
     }
 
     struct Row: Encodable {
@@ -75,6 +75,6 @@ struct DisputeController: RouteCollection {
             fen = value
         }
         try await service(req).answer(d, text: form.answer, adjustmentFen: fen, by: .account(account))
-        return req.redirect(to: "/disputes", notice: "dispute_answered_notice")
+        return req.redirect(to: SiteURL.disputes(), notice: "dispute_answered_notice")
     }
 }

@@ -5,14 +5,14 @@ import Vapor
 /// Plan versions and monthly runs for the leader, the operations director and finance.
 struct PayController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("pay", use: overview)
-        routes.post("pay", "versions", use: createVersion)
-        routes.get("pay", "versions", ":id", use: version)
-        routes.post("pay", "versions", ":id", "activate", use: activate)
-        routes.get("pay", "versions", ":id", "whatif", use: whatIf)
-        routes.post("pay", "runs", use: compute)
-        routes.get("pay", "runs", ":period", use: run)
-        routes.post("pay", "runs", ":period", "approve", use: approve)
+        routes.get(SiteURL.pay, use: overview)
+        routes.post(SiteURL.versions, use: createVersion)
+        routes.get(SiteURL.version, use: version)
+        routes.post(SiteURL.activateVersion, use: activate)
+        routes.get(SiteURL.whatIf, use: whatIf)
+        routes.post(SiteURL.runs, use: compute)
+        routes.get(SiteURL.run, use: run)
+        routes.post(SiteURL.approveRun, use: approve)
     }
 
 
@@ -86,7 +86,7 @@ struct PayController: RouteCollection {
                                                            versionName: form.name, template: nil, problems: error.problems, status: .unprocessableEntity)
         }
         let v = try await service(req).createVersion(name: form.name, json: form.json, by: .account(account))
-        return req.redirect(to: "/pay/versions/\(v.id!)")
+        return req.redirect(to: SiteURL.version(v.id!))
     }
 
     struct VersionPage: Encodable {
@@ -132,14 +132,14 @@ struct PayController: RouteCollection {
         guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
         try await service(req).activate(v, from: month, by: .account(account))
-        return req.redirect(to: "/pay/versions/\(v.id!)")
+        return req.redirect(to: SiteURL.version(v.id!))
     }
 
     @Sendable func compute(req: Request) async throws -> Response {
         let account = try runner(req)
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
         _ = try await service(req).draft(month, by: .account(account))
-        return req.redirect(to: "/pay/runs/\(month)")
+        return req.redirect(to: SiteURL.run(month))
     }
 
     struct Total: Encodable {
@@ -238,7 +238,7 @@ struct PayController: RouteCollection {
             r.status = .conflict
             throw r
         }
-        return req.redirect(to: "/pay/runs/\(period)", notice: "pay_approved_notice", ["period": period])
+        return req.redirect(to: SiteURL.run(period), notice: "pay_approved_notice", ["period": period])
     }
 
     struct ChangeRow: Encodable {

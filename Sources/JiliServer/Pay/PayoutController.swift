@@ -5,10 +5,10 @@ import Vapor
 /// Payout batches for finance and the leader: what is owed, a batch paying it, references recorded.
 struct PayoutController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("payouts", use: list)
-        routes.post("payouts", use: create)
-        routes.get("payouts", ":id", use: batch)
-        routes.post("payouts", "transfers", ":id", use: reference)
+        routes.get(SiteURL.payouts, use: list)
+        routes.post(SiteURL.payouts, use: create)
+        routes.get(SiteURL.payout, use: batch)
+        routes.post(SiteURL.transfer, use: reference)
     }
 
 
@@ -68,7 +68,7 @@ struct PayoutController: RouteCollection {
             minimum = fen
         }
         let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, by: .account(account))
-        return req.redirect(to: "/payouts/\(batch.id!)")
+        return req.redirect(to: SiteURL.payout(batch.id!))
     }
 
     struct TransferRow: Encodable {
@@ -116,6 +116,6 @@ struct PayoutController: RouteCollection {
         } catch is Refusal {
             throw Refusal(key: "payout_error_reference", field: "reference")
         }
-        return req.redirect(to: "/payouts/\(t.$batch.id)")
+        return req.redirect(to: SiteURL.payout(t.$batch.id))
     }
 }

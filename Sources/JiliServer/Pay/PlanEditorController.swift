@@ -7,8 +7,8 @@ import Vapor
 /// at its field.
 struct PlanEditorController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("pay", "versions", "new", use: editor)
-        routes.post("pay", "versions", "form", use: save)
+        routes.get(SiteURL.newVersion, use: editor)
+        routes.post(SiteURL.versionForm, use: save)
     }
 
     struct FieldRow: Encodable {
@@ -135,6 +135,6 @@ struct PlanEditorController: RouteCollection {
             return try await render(req, doc: base, versionName: name, template: nil, values: values, problems: error.problems, status: .unprocessableEntity)
         }
         let v = try await PayService(db: req.db, clock: req.application.jiliClock).createVersion(name: name, json: json, by: .account(account))
-        return req.redirect(to: "/pay/versions/\(v.id!)")
+        return req.redirect(to: SiteURL.version(v.id!))
     }
 }

@@ -6,10 +6,10 @@ import Vapor
 /// One's own; a manager's subtree or department; everyone for those who run pay.
 struct StatementController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("statements", use: statements)
-        routes.get("statements", ":period", use: statement)
-        routes.get("statements", ":period", "print", use: printable)
-        routes.get("statements", ":period", "csv", use: csv)
+        routes.get(SiteURL.statements, use: statements)
+        routes.get(SiteURL.statement, use: statement)
+        routes.get(SiteURL.printStatement, use: printable)
+        routes.get(SiteURL.statementCSV, use: csv)
     }
 
 

@@ -7,9 +7,9 @@ import Vapor
 /// (`/points/rules`).
 struct PointsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("points", use: page)
-        routes.get("points", "rules", use: rules)
-        routes.post("points", "rules", use: setRule)
+        routes.get(SiteURL.points, use: page)
+        routes.get(SiteURL.pointsRules, use: rules)
+        routes.post(SiteURL.pointsRules, use: setRule)
     }
 
     static func mayEditRules(_ role: Role) -> Bool { role == .leader }
@@ -112,6 +112,6 @@ struct PointsController: RouteCollection {
         try await PointsRules(db: req.db, clock: req.application.jiliClock).set(
             trigger: trigger, points: form["points"] ?? "", unitYuan: form["unit"] ?? "", cap: form["cap"] ?? "", days: form["days"] ?? "",
             active: form["active"] != nil, by: .account(account))
-        return req.redirect(to: "/points/rules")
+        return req.redirect(to: SiteURL.pointsRules())
     }
 }

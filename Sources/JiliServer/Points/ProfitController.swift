@@ -6,8 +6,8 @@ import Vapor
 /// read them; a member reads what they have accrued, what has vested and what was forfeited.
 struct ProfitController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("profit", use: page)
-        routes.post("profit", use: create)
+        routes.get(SiteURL.profit, use: page)
+        routes.post(SiteURL.profit, use: create)
     }
 
 
@@ -70,6 +70,6 @@ struct ProfitController: RouteCollection {
         let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(.init(
             name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
             weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? ""), by: .account(account))
-        return req.redirect(to: "/profit", notice: "profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display])
+        return req.redirect(to: SiteURL.profit(), notice: "profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display])
     }
 }

@@ -8,14 +8,14 @@ import Vapor
 /// prizes, finance cash, the leader and the director anything).
 struct RewardController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("rewards", use: catalogue)
-        routes.post("rewards", use: create)
-        routes.post("rewards", ":id", "redeem", use: redeem)
-        routes.get("rewards", "redemptions", use: queue)
-        routes.post("rewards", "redemptions", ":id", "approve", use: approve)
-        routes.post("rewards", "redemptions", ":id", "decline", use: decline)
-        routes.post("rewards", "redemptions", ":id", "hand-over", use: handOver)
-        routes.post("rewards", "redemptions", ":id", "cancel", use: cancel)
+        routes.get(SiteURL.rewards, use: catalogue)
+        routes.post(SiteURL.rewards, use: create)
+        routes.post(SiteURL.redeem, use: redeem)
+        routes.get(SiteURL.redemptions, use: queue)
+        routes.post(SiteURL.approveRedemption, use: approve)
+        routes.post(SiteURL.declineRedemption, use: decline)
+        routes.post(SiteURL.handOver, use: handOver)
+        routes.post(SiteURL.cancelRedemption, use: cancel)
     }
 
     static func mayEdit(_ role: Role) -> Bool { [.leader, .director].contains(role) }
@@ -114,7 +114,7 @@ struct RewardController: RouteCollection {
                                                        stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
                                                        cash: f["cash"] ?? "", days: f["days"] ?? "",
                                                        trainingPriority: f["training_priority"] != nil), by: .account(account))
-        return req.redirect(to: "/rewards", notice: "rewards_added", ["name": item.name])
+        return req.redirect(to: SiteURL.rewards(), notice: "rewards_added", ["name": item.name])
     }
 
     @Sendable func redeem(req: Request) async throws -> Response {
@@ -122,7 +122,7 @@ struct RewardController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let r = try await service(req).redeem(item, for: me, by: .account(account))
-        return req.redirect(to: "/rewards", notice: r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
+        return req.redirect(to: SiteURL.rewards(), notice: r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
     }
 
     // MARK: The queue
@@ -157,7 +157,7 @@ struct RewardController: RouteCollection {
     /// Runs a step of the queue and shows the queue again, or the refusal.
     func step(_ req: Request, _ change: () async throws -> Void) async throws -> Response {
         try await change()
-        return req.redirect(to: "/rewards/redemptions")
+        return req.redirect(to: SiteURL.redemptions())
     }
 
     func mayApprove(_ req: Request, _ r: Redemption) async throws -> Account {
@@ -192,7 +192,7 @@ struct RewardController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db), r.$member.id == me.id else { throw Abort(.notFound) }
         do {
             try await service(req).undo(r, to: "cancelled", by: .account(account))
-            return req.redirect(to: "/rewards", notice: "rewards_cancelled", ["name": r.item.name])
+            return req.redirect(to: SiteURL.rewards(), notice: "rewards_cancelled", ["name": r.item.name])
         } catch let refusal as Refusal {
             return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }

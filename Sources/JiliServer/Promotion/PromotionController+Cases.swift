@@ -30,7 +30,7 @@ extension PromotionController {
             try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "compliance_case", id: "\(c.id!)",
                                    before: nil, after: ["member": member.code, "summary": summary])
         }
-        return req.redirect(to: "/members/\(member.code)#cases")
+        return req.redirect(to: SiteURL.member(member.code) + "#cases")
     }
 
     @Sendable func closeCase(req: Request) async throws -> Response {
@@ -38,7 +38,7 @@ extension PromotionController {
         let resolution = String(((try? req.content.get(String.self, at: "resolution")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))
         guard let id = req.parameters.get("id", as: Int.self),
               let c = try await ComplianceCase.query(on: req.db).filter(\.$id == id).filter(\.$member.$id == member.id!).first() else { throw Abort(.notFound) }
-        guard c.closedAt == nil else { return req.redirect(to: "/members/\(member.code)#cases") }
+        guard c.closedAt == nil else { return req.redirect(to: SiteURL.member(member.code) + "#cases") }
         let now = req.application.jiliClock.now()
         try await req.db.transaction { db in
             c.closedAt = now
@@ -48,6 +48,6 @@ extension PromotionController {
             try await Audit.record(on: db, at: now, actor: .account(account), action: "close", entity: "compliance_case", id: "\(id)",
                                    before: ["member": member.code, "summary": c.summary], after: ["member": member.code, "resolution": resolution])
         }
-        return req.redirect(to: "/members/\(member.code)#cases")
+        return req.redirect(to: SiteURL.member(member.code) + "#cases")
     }
 }

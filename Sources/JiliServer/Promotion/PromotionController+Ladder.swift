@@ -120,7 +120,7 @@ extension PromotionController {
         do {
             let ladder = try Self.ladder(from: f, req)
             let warnings = try await PromotionService(db: req.db, clock: req.application.jiliClock).publish(ladder, by: .account(account))
-            return req.redirect(to: "/promotion/ladder", notice: "ladder_published",
+            return req.redirect(to: SiteURL.ladder(), notice: "ladder_published",
                                 warnings: warnings.map { req.t($0.code, ["tier": req.t("tier_\($0.values["tier"] ?? "")")]) })
         } catch let e as FieldError {
             return try await renderLadder(req, form: f, error: req.t(e.key, e.values), status: .unprocessableEntity)

@@ -7,14 +7,14 @@ import Vapor
 /// bulk; the leader and the operations director edit the ladder and may run the evaluation now.
 struct PromotionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("promotion", use: page)
-        routes.get("promotion", "proposals", use: proposals)
-        routes.post("promotion", "proposals", use: decide)
-        routes.post("promotion", "evaluate", use: evaluate)
-        routes.get("promotion", "ladder", use: ladderForm)
-        routes.post("promotion", "ladder", use: saveLadder)
-        routes.post("members", ":code", "cases", use: openCase)
-        routes.post("members", ":code", "cases", ":id", "close", use: closeCase)
+        routes.get(SiteURL.promotion, use: page)
+        routes.get(SiteURL.proposals, use: proposals)
+        routes.post(SiteURL.proposals, use: decide)
+        routes.post(SiteURL.evaluate, use: evaluate)
+        routes.get(SiteURL.ladder, use: ladderForm)
+        routes.post(SiteURL.ladder, use: saveLadder)
+        routes.post(SiteURL.memberCases, use: openCase)
+        routes.post(SiteURL.closeCase, use: closeCase)
     }
 
 
@@ -177,8 +177,8 @@ struct PromotionController: RouteCollection {
         let page = ProposalsPage(
             layout: Layout(req, title: req.t("promotion_proposals_title")), period: period, effective: clock.currentPeriod.description,
             pending: pending.map(row), decided: decided.map(row), total: total, page: pageNumber, pages: pages,
-            previous: pageNumber > 1 ? "/promotion/proposals?page=\(pageNumber - 1)" : nil,
-            next: pageNumber < pages ? "/promotion/proposals?page=\(pageNumber + 1)" : nil,
+            previous: pageNumber > 1 ? SiteURL.proposals(query: ["page": "\(pageNumber - 1)"]) : nil,
+            next: pageNumber < pages ? SiteURL.proposals(query: ["page": "\(pageNumber + 1)"]) : nil,
             evaluated: evaluation.map { e in
                 req.t(e.status == "done" ? "promotion_evaluated" : "promotion_evaluating",
                       ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)", "at": clock.format(e.finishedAt ?? e.startedAt)])
@@ -208,7 +208,7 @@ struct PromotionController: RouteCollection {
         let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         let count = try await PromotionService(db: req.db, clock: req.application.jiliClock)
             .decide(ids, approve: form.action == "approve", note: note, by: .account(account)) { PromotionPermissions.mayDecide(account, me: me, about: $0) }
-        return req.redirect(back: "/promotion/proposals", notice: form.action == "approve" ? "promotion_approved" : "promotion_rejected", ["n": "\(count)"])
+        return req.redirect(back: SiteURL.proposals(), notice: form.action == "approve" ? "promotion_approved" : "promotion_rejected", ["n": "\(count)"])
     }
 
     @Sendable func evaluate(req: Request) async throws -> Response {
@@ -217,7 +217,7 @@ struct PromotionController: RouteCollection {
         guard let e = try await PromotionService(db: req.db, clock: clock).evaluate(period: clock.currentPeriod.previous) else {
             throw Refusal(key: "promotion_no_ladder", status: .conflict)
         }
-        return req.redirect(to: "/promotion/proposals", notice: "promotion_evaluated", ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)",
+        return req.redirect(to: SiteURL.proposals(), notice: "promotion_evaluated", ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)",
                                                                                       "at": clock.format(e.finishedAt ?? clock.now())])
     }
 }

@@ -6,10 +6,10 @@ import Vapor
 /// the leader's list of kinds. Goals may be set on any kind (`/goals`).
 struct ActivityController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("activities", use: list)
-        routes.post("activities", use: record)
-        routes.post("activities", "kinds", use: defineKind)
-        routes.on(.POST, "activities", "import", body: .collect(maxSize: ImportExportController.maxUpload), use: upload)
+        routes.get(SiteURL.activities, use: list)
+        routes.post(SiteURL.activities, use: record)
+        routes.post(SiteURL.activityKinds, use: defineKind)
+        routes.post(SiteURL.activityImport, use: upload)
     }
 
     static func mayRecordAny(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager, .trainer].contains(role) }
@@ -93,14 +93,14 @@ struct ActivityController: RouteCollection {
             throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
         }
         try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
-        return req.redirect(to: "/activities", notice: "activities_recorded", ["member": "\(member.name) (\(member.code))"])
+        return req.redirect(to: SiteURL.activities(), notice: "activities_recorded", ["member": "\(member.name) (\(member.code))"])
     }
 
     @Sendable func defineKind(req: Request) async throws -> Response {
         let account = try req.account(if: Self.mayDefine)
         let code = (try? req.content.get(String.self, at: "code")) ?? "", name = (try? req.content.get(String.self, at: "name")) ?? ""
         let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
-        return req.redirect(to: "/activities", notice: "activities_kind_added", ["name": kind.name])
+        return req.redirect(to: SiteURL.activities(), notice: "activities_kind_added", ["name": kind.name])
     }
 
     struct Upload: Content {
@@ -119,6 +119,6 @@ struct ActivityController: RouteCollection {
         if !outcome.ok {
             return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)
         }
-        return req.redirect(to: "/activities", notice: "activities_imported", ["count": "\(outcome.added)"])
+        return req.redirect(to: SiteURL.activities(), notice: "activities_imported", ["count": "\(outcome.added)"])
     }
 }

@@ -5,7 +5,7 @@ import Vapor
 /// 销售冠军: the champions of each month, quarter and year, for everyone to see.
 struct ChampionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("champions", use: list)
+        routes.get(SiteURL.champions, use: list)
     }
 
     struct Winner: Encodable {

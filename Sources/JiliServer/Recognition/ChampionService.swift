@@ -44,13 +44,13 @@ struct ChampionService {
                 h.reason = ""
                 try await h.create(on: db)
                 try await Notices.tell(ids[w.id]!, message: "notice_champion", values: ["window": window.description, "kind": window.kind.rawValue, "rank": "\(w.rank)"],
-                                       link: "/champions", event: "champion:\(window):\(w.id)", at: now, on: db)
+                                       link: SiteURL.champions(), event: "champion:\(window):\(w.id)", at: now, on: db)
             }
             let names = Dictionary(uniqueKeysWithValues: try await Member.query(on: db).filter(\.$id ~~ winners.map { ids[$0.id]! }).all().map { ($0.code, $0.name) })
             try await PraiseWall.announce("champion", message: "wall_champions",
                                           values: ["window": window.description, "kind_key": "champion_\(window.kind.rawValue)",
                                                    "places": PraiseWall.places(winners.map { ($0.rank, "\(names[$0.id] ?? $0.id) (\($0.id))") })],
-                                          about: nil, link: "/champions", event: "champions:\(window)", at: now, on: db)
+                                          about: nil, link: SiteURL.champions(), event: "champions:\(window)", at: now, on: db)
             try await Audit.record(on: db, at: now, actor: .system, action: "award", entity: "champions", id: window.description, before: nil,
                                    after: ["winners": winners.map { "\($0.rank). \($0.id)" }.joined(separator: ", ")])
         }

@@ -7,11 +7,11 @@ import Vapor
 /// next looked at (or by `jili contests freeze`).
 struct ContestController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("contests", use: list)
-        routes.post("contests", use: create)
-        routes.get("contests", ":id", use: board)
-        routes.get("contests", ":id", "screen", use: screen)
-        routes.post("contests", ":id", "choose", use: choose)
+        routes.get(SiteURL.contests, use: list)
+        routes.post(SiteURL.contests, use: create)
+        routes.get(SiteURL.contest, use: board)
+        routes.get(SiteURL.contestScreen, use: screen)
+        routes.post(SiteURL.choosePrize, use: choose)
     }
 
     static func mayCreate(_ role: Role) -> Bool { [.leader, .director].contains(role) }
@@ -90,7 +90,7 @@ struct ContestController: RouteCollection {
         let contest = try await service(req).create(name: form["name"] ?? "", kind: form["kind"] ?? "", metric: form["metric"] ?? "",
                                                     startsOn: form["starts"] ?? "", endsOn: form["ends"] ?? "", tiers: tiers, teams: teams,
                                                     prizes: prizes, by: .account(account))
-        return req.redirect(to: "/contests/\(contest.id!)")
+        return req.redirect(to: SiteURL.contest(contest.id!))
     }
 
     struct StandingRow: Encodable {
@@ -206,7 +206,7 @@ struct ContestController: RouteCollection {
                 .filter(\.$contest.$id == (req.parameters.get("id", as: Int.self) ?? -1)).first() else { throw Abort(.notFound) }
         try await service(req).choose(choice, option: (try? req.content.get(String.self, at: "option")) ?? "", by: .account(account))
         await req.application.leaderboards.forget(choice.$contest.id)
-        return req.redirect(to: "/contests/\(choice.$contest.id)")
+        return req.redirect(to: SiteURL.contest(choice.$contest.id))
     }
 
     @Sendable func board(req: Request) async throws -> View {

@@ -246,7 +246,7 @@ struct ContestService {
                     let chooses = p.choice && p.options.count > 1
                     try await Notices.tell(member.id!, message: chooses ? "notice_prize_choose" : "notice_prize",
                                            values: ["contest": c.name, "rank": "\(s.rank)", "prize": p.summary(pointsWord: "积分", or: "或")],
-                                           link: "/contests/\(c.id!)", event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
+                                           link: SiteURL.contest(c.id!), event: "prize:contest:\(c.id!):\(code)", at: now, on: db)
                     if let title = p.title {
                         try await titles.give(title, to: member, occasion: "contest:\(c.id!)", value: s.value,
                                               reason: "“\(c.name)”第 \(s.rank) 名", by: actor, on: db)
@@ -276,7 +276,7 @@ struct ContestService {
             }
             try await PraiseWall.announce("contest", message: "wall_contest",
                                           values: ["contest": c.name, "places": PraiseWall.places(standings.map { ($0.rank, $0.label) })],
-                                          about: nil, link: "/contests/\(c.id!)", event: "contest:\(c.id!)", at: now, on: db)
+                                          about: nil, link: SiteURL.contest(c.id!), event: "contest:\(c.id!)", at: now, on: db)
             try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": "open"],
                                    after: ["status": "frozen", "ranked": "\(standings.count)",
                                            "cash": Money(fen: -lines.reduce(0) { $0 + $1.1 }).description])

@@ -7,10 +7,10 @@ import Vapor
 /// managers those of their scope; in bulk from a CSV or as "+N % on last month".
 struct GoalController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("goals", use: list)
-        routes.post("goals", use: create)
-        routes.post("goals", "raise", use: raise)
-        routes.on(.POST, "goals", "import", body: .collect(maxSize: ImportExportController.maxUpload), use: upload)
+        routes.get(SiteURL.goals, use: list)
+        routes.post(SiteURL.goals, use: create)
+        routes.post(SiteURL.raiseGoals, use: raise)
+        routes.post(SiteURL.goalImport, use: upload)
     }
 
     func service(_ req: Request) -> GoalService { GoalService(db: req.db, clock: req.application.jiliClock) }
@@ -187,7 +187,7 @@ struct GoalController: RouteCollection {
             throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
         }
         try await service(req).set(subject, window: form.period, metric: metric, target: target, by: .account(account))
-        return req.redirect(to: "/goals?period=\(GoalWindow(parsing: form.period)?.description ?? "")")
+        return req.redirect(to: SiteURL.goals(query: ["period": GoalWindow(parsing: form.period)?.description]))
     }
 
     struct RaiseForm: Content {
@@ -221,7 +221,7 @@ struct GoalController: RouteCollection {
         if let m = subject.member { members = members.filter(\.$path =~ m.path) }
         let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,
                                                  minimum: minimum, by: .account(account))
-        return req.redirect(to: "/goals?period=\(window.description)", notice: "goals_raised", ["count": "\(count)"])
+        return req.redirect(to: SiteURL.goals(query: ["period": window.description]), notice: "goals_raised", ["count": "\(count)"])
     }
 
     struct GoalUpload: Content { var file: File }
@@ -239,6 +239,6 @@ struct GoalController: RouteCollection {
         if !outcome.ok {
             return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)
         }
-        return req.redirect(to: "/goals", notice: "goals_imported", ["count": "\(outcome.added)"])
+        return req.redirect(to: SiteURL.goals(), notice: "goals_imported", ["count": "\(outcome.added)"])
     }
 }

@@ -165,7 +165,7 @@ struct GoalService {
             // A counted activity's name is the team's own, not the catalogue's: it travels with the notice.
             if let name = activities[goal.metric] { values["activity"] = name }
             try await Notices.tell(memberID, message: "notice_goal", values: values,
-                                   link: "/goals?period=\(goal.period)", event: event, at: clock.now(), on: db)
+                                   link: SiteURL.goals(query: ["period": goal.period]), event: event, at: clock.now(), on: db)
             told += 1
         }
         return told

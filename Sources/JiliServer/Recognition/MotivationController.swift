@@ -6,8 +6,8 @@ import Vapor
 /// it, with suggestions, to those who manage them.
 struct MotivationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("motivation", use: form)
-        routes.post("motivation", use: save)
+        routes.get(SiteURL.motivation, use: form)
+        routes.post(SiteURL.motivation, use: save)
     }
 
     struct Question: Encodable {
@@ -56,7 +56,7 @@ struct MotivationController: RouteCollection {
         profile.family = values["family"]!
         profile.updatedAt = req.application.jiliClock.now()
         try await profile.save(on: req.db)
-        return req.redirect(to: "/motivation", notice: "motivation_saved")
+        return req.redirect(to: SiteURL.motivation(), notice: "motivation_saved")
     }
 
     /// "收入 5 · 家庭 4 · …" and a suggestion per motive, most important first: for the member's page.

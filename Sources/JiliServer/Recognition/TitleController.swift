@@ -6,12 +6,12 @@ import Vapor
 /// by hand with a reason; the rule titles are given by `jili jobs`.
 struct TitleController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("titles", use: list)
-        routes.post("titles", use: define)
-        routes.post("titles", "grant", use: grant)
-        routes.post("titles", "nominate", use: nominate)
-        routes.post("titles", "nominations", ":id", "confirm", use: confirm)
-        routes.post("titles", "nominations", ":id", "decline", use: decline)
+        routes.get(SiteURL.titles, use: list)
+        routes.post(SiteURL.titles, use: define)
+        routes.post(SiteURL.grantTitle, use: grant)
+        routes.post(SiteURL.nominate, use: nominate)
+        routes.post(SiteURL.confirmNomination, use: confirm)
+        routes.post(SiteURL.declineNomination, use: decline)
     }
 
     func service(_ req: Request) -> TitleService { TitleService(db: req.db, clock: req.application.jiliClock) }
@@ -93,7 +93,7 @@ struct TitleController: RouteCollection {
         _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
                                           privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
                                           by: .account(account))
-        return req.redirect(to: "/titles")
+        return req.redirect(to: SiteURL.titles())
     }
 
     /// The title and the member a form names, or a refusal naming what is wrong.
@@ -111,7 +111,7 @@ struct TitleController: RouteCollection {
         let f = try req.content.decode([String: String].self)
         let (title, member) = try await titleAndMember(f, req)
         try await service(req).grant(title, to: member, reason: f["reason"] ?? "", by: .account(account))
-        return req.redirect(to: "/titles")
+        return req.redirect(to: SiteURL.titles())
     }
 
     @Sendable func nominate(req: Request) async throws -> Response {
@@ -123,14 +123,14 @@ struct TitleController: RouteCollection {
             throw Refusal(key: "goal_error_not_yours", values: ["member": member.code])
         }
         _ = try await service(req).nominate(title, member: member, reason: f["reason"] ?? "", by: .account(account))
-        return req.redirect(to: "/titles")
+        return req.redirect(to: SiteURL.titles())
     }
 
     func decide(_ req: Request, confirm: Bool) async throws -> Response {
         let account = try req.account(if: { $0 == .leader })
         guard let n = try await TitleNomination.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         try await service(req).decide(n, confirm: confirm, by: .account(account))
-        return req.redirect(to: "/titles")
+        return req.redirect(to: SiteURL.titles())
     }
 
     @Sendable func confirm(req: Request) async throws -> Response { try await decide(req, confirm: true) }

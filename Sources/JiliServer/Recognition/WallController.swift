@@ -10,16 +10,16 @@ struct WallController: RouteCollection {
     static let maxForm: ByteCount = "6mb"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("wall", use: list)
-        routes.on(.POST, "wall", body: .collect(maxSize: Self.maxForm), use: create)
-        routes.get("wall", "photos", ":name", use: photo)
-        routes.post("wall", ":id", "react", use: react)
-        routes.post("wall", ":id", "comments", use: comment)
-        routes.post("wall", ":id", "hide", use: hide)
-        routes.post("wall", ":id", "restore", use: restore)
-        routes.post("wall", ":id", "pin", use: pin)
-        routes.post("wall", ":id", "unpin", use: unpin)
-        routes.post("wall", "comments", ":id", "hide", use: hideComment)
+        routes.get(SiteURL.wall, use: list)
+        routes.post(SiteURL.wall, use: create)
+        routes.get(SiteURL.wallPhoto, use: photo)
+        routes.post(SiteURL.react, use: react)
+        routes.post(SiteURL.comments, use: comment)
+        routes.post(SiteURL.hidePost, use: hide)
+        routes.post(SiteURL.restorePost, use: restore)
+        routes.post(SiteURL.pin, use: pin)
+        routes.post(SiteURL.unpin, use: unpin)
+        routes.post(SiteURL.hideComment, use: hideComment)
     }
 
     static func mayModerate(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
@@ -149,7 +149,7 @@ struct WallController: RouteCollection {
         let form = try req.content.decode(PostForm.self)
         let bytes = form.photo.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
         let post = try await wall(req).post(by: account, kind: form.kind ?? "praise", about: form.member ?? "", text: form.text ?? "", photo: bytes)
-        return req.redirect(to: "/wall#p\(post.id!)")
+        return req.redirect(to: SiteURL.wall() + "#p\(post.id!)")
     }
 
     func post(_ req: Request) async throws -> WallPost {
@@ -160,7 +160,7 @@ struct WallController: RouteCollection {
     /// Runs `change` and goes back to the post, or shows the wall with the refusal.
     func act(_ req: Request, _ id: Int?, _ change: () async throws -> Void) async throws -> Response {
         try await change()
-        return req.redirect(to: "/wall" + (id.map { "#p\($0)" } ?? ""))
+        return req.redirect(to: SiteURL.wall() + (id.map { "#p\($0)" } ?? ""))
     }
 
     @Sendable func react(req: Request) async throws -> Response {

@@ -53,7 +53,7 @@ struct PraiseWall {
                 p.createdAt = now
                 try await p.create(on: db)
                 if let member, member.id != account.$member.id {
-                    try await Notices.tell(member.id!, message: "notice_praised", values: ["author": label], link: "/wall#p\(p.id!)",
+                    try await Notices.tell(member.id!, message: "notice_praised", values: ["author": label], link: SiteURL.wall() + "#p\(p.id!)",
                                            event: "praise:\(p.id!)", at: now, on: db)
                 }
                 return p

@@ -5,10 +5,10 @@ import Vapor
 /// operations director). Every change is in the audit log.
 struct MemberEditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("members", "new", use: newForm)
-        routes.post("members", use: create)
-        routes.get("members", ":code", "edit", use: editForm)
-        routes.post("members", ":code", use: update)
+        routes.get(SiteURL.newMember, use: newForm)
+        routes.post(SiteURL.members, use: create)
+        routes.get(SiteURL.editMember, use: editForm)
+        routes.post(SiteURL.member, use: update)
     }
 
     struct FormPage: Encodable {
@@ -60,7 +60,7 @@ struct MemberEditController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         _ = try editor(req)
         let sponsor = req.query[String.self, at: "sponsor"] ?? ""
-        return try await page(req, action: "/members", isNew: true,
+        return try await page(req, action: SiteURL.members(), isNew: true,
                               form: MemberForm(code: "", name: "", phone: "", sponsor: sponsor, tier: "vip", status: "active", position: ""), error: nil)
     }
 
@@ -69,16 +69,16 @@ struct MemberEditController: RouteCollection {
         let form = try req.content.decode(MemberForm.self)
         do {
             let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: form.code, form.changes, by: .account(account))
-            return req.redirect(to: "/members/\(m.code)")
+            return req.redirect(to: SiteURL.member(m.code))
         } catch let refusal as Refusal {
-            return try await page(req, action: "/members", isNew: true, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
+            return try await page(req, action: SiteURL.members(), isNew: true, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         _ = try editor(req)
         guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$sponsor).first() else { throw Abort(.notFound) }
-        return try await page(req, action: "/members/\(m.code)", isNew: false, form: MemberForm(
+        return try await page(req, action: SiteURL.member(m.code), isNew: false, form: MemberForm(
             code: m.code, name: m.name, phone: m.phone, sponsor: m.sponsor?.code ?? "", tier: m.tier, status: m.status,
             position: m.$position.id.map(String.init) ?? ""), error: nil)
     }
@@ -90,9 +90,9 @@ struct MemberEditController: RouteCollection {
         form.code = m.code
         do {
             try await MemberService(db: req.db, clock: req.application.jiliClock).update(m, form.changes, by: .account(account))
-            return req.redirect(to: "/members/\(m.code)")
+            return req.redirect(to: SiteURL.member(m.code))
         } catch let refusal as Refusal {
-            return try await page(req, action: "/members/\(m.code)", isNew: false, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
+            return try await page(req, action: SiteURL.member(m.code), isNew: false, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
     }
 }

@@ -4,7 +4,7 @@ import Vapor
 /// The org chart: departments, their positions and the people in each.
 struct OrgController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("org", use: chart)
+        routes.get(SiteURL.org, use: chart)
     }
 
     struct Person: Encodable {

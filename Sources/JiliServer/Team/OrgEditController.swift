@@ -5,13 +5,13 @@ import Vapor
 /// empty. (People are placed in positions on their member page.) Every change is in the audit log.
 struct OrgEditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("org", "edit", use: form)
-        routes.post("org", "departments", use: addDepartment)
-        routes.post("org", "departments", ":id", use: updateDepartment)
-        routes.post("org", "departments", ":id", "delete", use: deleteDepartment)
-        routes.post("org", "positions", use: addPosition)
-        routes.post("org", "positions", ":id", use: updatePosition)
-        routes.post("org", "positions", ":id", "delete", use: deletePosition)
+        routes.get(SiteURL.editOrg, use: form)
+        routes.post(SiteURL.departments, use: addDepartment)
+        routes.post(SiteURL.department, use: updateDepartment)
+        routes.post(SiteURL.deleteDepartment, use: deleteDepartment)
+        routes.post(SiteURL.positions, use: addPosition)
+        routes.post(SiteURL.position, use: updatePosition)
+        routes.post(SiteURL.deletePosition, use: deletePosition)
     }
 
     struct Option: Encodable {
@@ -92,7 +92,7 @@ struct OrgEditController: RouteCollection {
         } catch let refusal as Refusal {
             return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
         }
-        return req.redirect(to: "/org/edit")
+        return req.redirect(to: SiteURL.editOrg())
     }
 
     /// The parent a department may take: none, or another department that is not below it.

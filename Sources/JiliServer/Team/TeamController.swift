@@ -5,9 +5,9 @@ import Vapor
 /// The member list, a member's page and the team tree, each limited to what the viewer may see.
 struct TeamController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("members", use: list)
-        routes.get("members", ":code", use: member)
-        routes.get("team", use: tree)
+        routes.get(SiteURL.members, use: list)
+        routes.get(SiteURL.member, use: member)
+        routes.get(SiteURL.team, use: tree)
     }
 
     /// The viewer's scope, or 403.
@@ -78,13 +78,8 @@ struct TeamController: RouteCollection {
                 phone: scope.showsContact(of: m, viewer: me) ? m.phone : nil)
         }
         func link(_ p: Int) -> String {
-            var items = ["page=\(p)"]
-            if !q.isEmpty { items.append("q=\(q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")") }
-            if !tier.isEmpty { items.append("tier=\(tier)") }
-            if !status.isEmpty { items.append("status=\(status)") }
-            if let department { items.append("department=\(department)") }
-            if let position { items.append("position=\(position)") }
-            return "/members?" + items.joined(separator: "&")
+            SiteURL.members(query: ["page": "\(p)", "q": q.isEmpty ? nil : q, "tier": tier.isEmpty ? nil : tier, "status": status.isEmpty ? nil : status,
+                                    "department": department.map { "\($0)" }, "position": position.map { "\($0)" }])
         }
         let pages = max(1, (total + perPage - 1) / perPage)
         return try await req.view.render("team/list", ListPage(
@@ -275,7 +270,7 @@ struct TeamController: RouteCollection {
         func node(_ id: Int, depth: Int) -> String {
             let b = nodes[id]!
             let m = members[id]!
-            let label = "<a href=\"/members/\(HTML.escape(m.code))\">\(HTML.escape(m.name))</a>"
+            let label = "<a href=\"\(HTML.escape(SiteURL.member(m.code)))\">\(HTML.escape(m.name))</a>"
                 + (icons[id].map { " <span class=\"badges\">\(HTML.escape($0))</span>" } ?? "")
                 + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
                 + (m.status != "active" ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
@@ -283,11 +278,11 @@ struct TeamController: RouteCollection {
             if b.children.isEmpty { return "<li class=\"leaf\">\(label)</li>" }
             let visible = ordered(b.children).filter { shown.contains($0) }
             if visible.isEmpty {
-                return "<li>\(label) <a class=\"more\" href=\"/team?root=\(HTML.escape(m.code))\">\(HTML.escape(more))</a></li>"
+                return "<li>\(label) <a class=\"more\" href=\"\(HTML.escape(SiteURL.team(query: ["root": m.code])))\">\(HTML.escape(more))</a></li>"
             }
             var children = visible.map { node($0, depth: depth + 1) }.joined()
             if visible.count < b.children.count {
-                children += "<li class=\"leaf\"><a class=\"more\" href=\"/members/\(HTML.escape(m.code))\">"
+                children += "<li class=\"leaf\"><a class=\"more\" href=\"\(HTML.escape(SiteURL.member(m.code)))\">"
                     + HTML.escape(req.t("team_others", ["n": "\(b.children.count - visible.count)"])) + "</a></li>"
             }
             return "<li><details\(depth < 1 ? " open" : "")><summary>\(label)</summary><ul>\(children)</ul></details></li>"

@@ -7,12 +7,12 @@ import Vapor
 /// event starts, attendance to record (the member's manager, the leader, the director).
 struct EventController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("training", "events", use: list)
-        routes.post("training", "events", use: create)
-        routes.post("training", "events", ":id", "apply", use: apply)
-        routes.post("training", "events", "applications", ":id", "decide", use: decide)
-        routes.post("training", "events", "applications", ":id", "withdraw", use: withdraw)
-        routes.post("training", "events", "applications", ":id", "attendance", use: attendance)
+        routes.get(SiteURL.events, use: list)
+        routes.post(SiteURL.events, use: create)
+        routes.post(SiteURL.applyToEvent, use: apply)
+        routes.post(SiteURL.decideApplication, use: decide)
+        routes.post(SiteURL.withdrawApplication, use: withdraw)
+        routes.post(SiteURL.applicationAttendance, use: attendance)
     }
 
     func service(_ req: Request) -> EventService { EventService(db: req.db, clock: req.application.jiliClock) }
@@ -101,7 +101,7 @@ struct EventController: RouteCollection {
             let e = try await service(req).create(name: f["name"] ?? "", organizer: f["organizer"] ?? "", place: f["place"] ?? "", startsOn: f["starts_on"] ?? "",
                                                   endsOn: f["ends_on"] ?? "", applyBy: f["apply_by"] ?? "", link: f["link"] ?? "", summary: f["summary"] ?? "",
                                                   by: .account(account))
-            return req.redirect(to: "/training/events", notice: "event_created", ["name": e.name])
+            return req.redirect(to: SiteURL.events(), notice: "event_created", ["name": e.name])
         } catch var r as Refusal {
             // The field named in the person's language; the refusal goes back to the form.
             if let field = r.values["field"] { r.values["field"] = req.t("event_\(field)") }
@@ -114,7 +114,7 @@ struct EventController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         guard let e = try await IndustryEvent.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         _ = try await service(req).apply(e, member: me, reason: (try? req.content.get(String.self, at: "reason")) ?? "", by: .account(account))
-        return req.redirect(to: "/training/events", notice: "event_applied", ["name": e.name])
+        return req.redirect(to: SiteURL.events(), notice: "event_applied", ["name": e.name])
     }
 
     /// The application named in the path, when `account` may decide about its member (404 otherwise).
@@ -130,7 +130,7 @@ struct EventController: RouteCollection {
         let a = try await decidable(req, account)
         let approve = ((try? req.content.get(String.self, at: "action")) ?? "") == "approve"
         try await service(req).decide(a, approve: approve, note: (try? req.content.get(String.self, at: "note")) ?? "", by: .account(account))
-        return req.redirect(to: "/training/events", notice: approve ? "event_application_approved" : "event_application_declined", ["member": a.member.name, "name": a.event.name])
+        return req.redirect(to: SiteURL.events(), notice: approve ? "event_application_approved" : "event_application_declined", ["member": a.member.name, "name": a.event.name])
     }
 
     @Sendable func withdraw(req: Request) async throws -> Response {
@@ -138,7 +138,7 @@ struct EventController: RouteCollection {
         let me = try await account.$member.get(on: req.db)
         guard let a = try await EventApplication.find(req.parameters.get("id", as: Int.self), on: req.db), a.$member.id == me?.id else { throw Abort(.notFound) }
         try await service(req).withdraw(a, by: .account(account))
-        return req.redirect(to: "/training/events", notice: "event_withdrawn")
+        return req.redirect(to: SiteURL.events(), notice: "event_withdrawn")
     }
 
     @Sendable func attendance(req: Request) async throws -> Response {
@@ -146,6 +146,6 @@ struct EventController: RouteCollection {
         let a = try await decidable(req, account)
         let came = ((try? req.content.get(String.self, at: "attended")) ?? "") == "yes"
         try await service(req).attendance(a, attended: came, by: .account(account))
-        return req.redirect(to: "/training/events", notice: came ? "event_attended_saved" : "event_absent_saved", ["member": a.member.name])
+        return req.redirect(to: SiteURL.events(), notice: came ? "event_attended_saved" : "event_absent_saved", ["member": a.member.name])
     }
 }

@@ -91,7 +91,7 @@ struct EventService {
         try await move(a, from: ["requested"], to: to, by: actor) { db, sql, now in
             try await sql.raw("UPDATE event_applications SET decided_by = \(bind: actor.name), decided_at = \(bind: now), note = \(bind: words) WHERE id = \(bind: a.id!)").run()
             try await Notices.tell(a.$member.id, message: approve ? "notice_event_approved" : "notice_event_declined", values: ["event": event.name, "note": words],
-                                   link: "/training/events", event: "event:\(a.id!):\(to):\(a.requestedAt.timeIntervalSince1970)", at: now, on: db)
+                                   link: SiteURL.events(), event: "event:\(a.id!):\(to):\(a.requestedAt.timeIntervalSince1970)", at: now, on: db)
         }
     }
 

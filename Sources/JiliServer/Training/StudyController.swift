@@ -8,13 +8,13 @@ import Vapor
 /// member and to those who decide the claim.
 struct StudyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("training", "claims", use: list)
-        routes.on(.POST, "training", "claims", body: .collect(maxSize: Self.maxClaimForm), use: create)
-        routes.post("training", "claims", ":id", "approve", use: approve)
-        routes.post("training", "claims", ":id", "refuse", use: refuse)
-        routes.post("training", "claims", ":id", "withdraw", use: withdraw)
-        routes.get("training", "claims", ":id", "receipt", use: receipt)
-        routes.post("training", "limits", use: setLimits)
+        routes.get(SiteURL.claims, use: list)
+        routes.post(SiteURL.claims, use: create)
+        routes.post(SiteURL.approveClaim, use: approve)
+        routes.post(SiteURL.refuseClaim, use: refuse)
+        routes.post(SiteURL.withdrawClaim, use: withdraw)
+        routes.get(SiteURL.receipt, use: receipt)
+        routes.post(SiteURL.studyLimits, use: setLimits)
     }
 
     /// A claim's form: a receipt of at most 5 MB and the fields.
@@ -146,7 +146,7 @@ struct StudyController: RouteCollection {
         let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
         let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
                                              receipt: bytes, event: event, by: .account(account))
-        return req.redirect(to: "/training/claims", notice: "claim_submitted", ["amount": Money(fen: c.amountFen).display])
+        return req.redirect(to: SiteURL.claims(), notice: "claim_submitted", ["amount": Money(fen: c.amountFen).display])
     }
 
     func claimOf(_ req: Request) async throws -> StudyClaim {
@@ -167,7 +167,7 @@ struct StudyController: RouteCollection {
                                     status: .unprocessableEntity)
         }
         if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
-        return req.redirect(to: "/training/claims", notice: "claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display])
+        return req.redirect(to: SiteURL.claims(), notice: "claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display])
     }
 
     @Sendable func refuse(req: Request) async throws -> Response {
@@ -178,7 +178,7 @@ struct StudyController: RouteCollection {
         guard StudyPermissions.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         try await service(req).refuse(c, reason: reason, by: .account(account))
-        return req.redirect(to: "/training/claims", notice: "claim_refused_notice", ["member": c.member.name])
+        return req.redirect(to: SiteURL.claims(), notice: "claim_refused_notice", ["member": c.member.name])
     }
 
     @Sendable func withdraw(req: Request) async throws -> Response {
@@ -187,7 +187,7 @@ struct StudyController: RouteCollection {
         let c = try await claimOf(req)
         guard c.$member.id == me?.id else { throw Abort(.notFound) }
         try await service(req).withdraw(c, by: .account(account))
-        return req.redirect(to: "/training/claims", notice: "claim_withdrawn_notice")
+        return req.redirect(to: SiteURL.claims(), notice: "claim_withdrawn_notice")
     }
 
     @Sendable func receipt(req: Request) async throws -> Response {
@@ -210,7 +210,7 @@ struct StudyController: RouteCollection {
         if !code.isEmpty { amounts["member:" + code] = f["member_limit"] ?? "" }
         do {
             try await service(req).setLimits(amounts, tiers: Tiers.ids, by: .account(account))
-            return req.redirect(to: "/training/claims", notice: "claims_limits_saved")
+            return req.redirect(to: SiteURL.claims(), notice: "claims_limits_saved")
         } catch var r as Refusal {
             if let t = r.values["tier"] { r.values["tier"] = Self.scopeLabel(t == "*" ? "" : t, req) }
             throw r

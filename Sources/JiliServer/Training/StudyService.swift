@@ -175,7 +175,7 @@ struct StudyService {
             try await Ledger.post(on: db, at: now, kind: "study", source: "study_claim:\(c.id!)", memo: "study claim \(c.id!) \(c.title)",
                                   lines: [("expense:study", c.amountFen), ("payable:\(member.code)", -c.amountFen)])
             try await Notices.tell(member.id!, message: "notice_claim_approved", values: ["title": c.title, "amount": Money(fen: c.amountFen).display],
-                                   link: "/training/claims", event: "claim:\(c.id!):approved", at: now, on: db)
+                                   link: SiteURL.claims(), event: "claim:\(c.id!):approved", at: now, on: db)
         })
     }
 
@@ -186,7 +186,7 @@ struct StudyService {
         try await move(c, from: ["submitted", "manager_approved"], to: "refused", by: actor, set: { db, sql, now in
             try await sql.raw("UPDATE study_claims SET refused_by = \(bind: actor.name), refused_at = \(bind: now), note = \(bind: why) WHERE id = \(bind: c.id!)").run()
             try await Notices.tell(c.$member.id, message: "notice_claim_refused", values: ["title": c.title, "reason": why],
-                                   link: "/training/claims", event: "claim:\(c.id!):refused", at: now, on: db)
+                                   link: SiteURL.claims(), event: "claim:\(c.id!):refused", at: now, on: db)
         })
     }
 

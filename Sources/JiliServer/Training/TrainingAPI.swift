@@ -147,7 +147,7 @@ struct TrainingAPIController: RouteCollection {
             CourseDTO(id: c.id!, title: c.title, category: c.category, summary: c.summary, pass_mark: c.passMark, questions: questions[c.id!]?.count ?? 0,
                       lessons: (lessons[c.id!] ?? []).map { l in
                           LessonDTO(title: l.title, kind: l.kind, text: l.body.isEmpty || l.kind == "video" ? nil : l.body,
-                                    url: l.kind == "video" ? l.body : l.file.map { "/training/files/\($0)" })
+                                    url: l.kind == "video" ? l.body : l.file.map { SiteURL.lessonFile($0) })
                       },
                       certificate: passes.first { $0.$course.id == c.id }?.certificate)
         }

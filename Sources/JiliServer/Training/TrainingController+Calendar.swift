@@ -117,14 +117,14 @@ extension TrainingController {
             let status = mine.first { $0.$session.id == s.id }.map { req.t("enrollment_\($0.status)") }
             byDay[clock.format(s.startsAt, "yyyy-MM-dd"), default: []].append(CalendarEntry(
                 time: clock.format(s.startsAt, "HH:mm") + "–" + clock.format(s.endsAt, "HH:mm"), title: s.course.title, place: s.place,
-                link: "/training/courses/\(s.course.id!)", status: status, event: false))
+                link: SiteURL.course(s.course.id!), status: status, event: false))
         }
         for e in events {
             // An event of several days is listed on its first day in the month.
             let day = max(e.startsOn, first)
             let status = applied.first { $0.$event.id == e.id }.map { req.t("application_\($0.status)") }
             byDay[day, default: []].append(CalendarEntry(time: e.startsOn == e.endsOn ? nil : e.startsOn.suffix(5) + " – " + e.endsOn.suffix(5),
-                                                         title: e.name, place: e.place, link: "/training/events#e\(e.id!)", status: status, event: true))
+                                                         title: e.name, place: e.place, link: SiteURL.events() + "#e\(e.id!)", status: status, event: true))
         }
         let today = clock.format(clock.now(), "yyyy-MM-dd")
         return byDay.keys.sorted().map { day in
@@ -138,7 +138,7 @@ extension TrainingController {
         let f = try req.content.decode([String: String].self)
         let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
                                                     passMark: f["pass_mark"] ?? "", by: .account(account))
-        return req.redirect(to: "/training/courses/\(c.id!)")
+        return req.redirect(to: SiteURL.course(c.id!))
     }
 
     /// `2026-12-05T14:00` (a datetime-local field) in the team's zone.
@@ -162,7 +162,7 @@ extension TrainingController {
         let trainer = try await Account.find(Int(f["trainer"] ?? ""), on: req.db)
         _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
                                                  trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
-        return req.redirect(back: "/training", notice: "session_created", ["course": course.title])
+        return req.redirect(back: SiteURL.training(), notice: "session_created", ["course": course.title])
     }
 
     func sessionOf(_ req: Request) async throws -> TrainingSession {
@@ -177,7 +177,7 @@ extension TrainingController {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         let s = try await sessionOf(req)
         let e = try await service(req).enroll(s, member: me, by: .account(account))
-        return req.redirect(back: "/training", notice: "enrolled_\(e.status)", ["course": s.course.title])
+        return req.redirect(back: SiteURL.training(), notice: "enrolled_\(e.status)", ["course": s.course.title])
     }
 
     @Sendable func cancel(req: Request) async throws -> Response {
@@ -188,6 +188,6 @@ extension TrainingController {
             throw Refusal(key: "session_error_cancel")
         }
         try await service(req).cancel(e, session: s, by: .account(account))
-        return req.redirect(back: "/training", notice: "enrollment_cancelled_notice", ["course": s.course.title])
+        return req.redirect(back: SiteURL.training(), notice: "enrollment_cancelled_notice", ["course": s.course.title])
     }
 }

@@ -90,7 +90,7 @@ extension TrainingController {
         let f = try req.content.decode(LessonForm.self)
         let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
         _ = try await service(req).addLesson(to: c, title: f.title ?? "", kind: f.kind ?? "", body: f.body ?? "", upload: bytes, fileName: f.file?.filename ?? "")
-        return req.redirect(to: "/training/courses/\(c.id!)", notice: "lesson_added")
+        return req.redirect(to: SiteURL.course(c.id!), notice: "lesson_added")
     }
 
     @Sendable func addQuestion(req: Request) async throws -> Response {
@@ -99,7 +99,7 @@ extension TrainingController {
         let f = try req.content.decode([String: String].self)
         _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
                                                answer: f["answer"] ?? "")
-        return req.redirect(to: "/training/courses/\(c.id!)", notice: "question_added")
+        return req.redirect(to: SiteURL.course(c.id!), notice: "question_added")
     }
 
     @Sendable func takeQuiz(req: Request) async throws -> Response {
@@ -109,6 +109,6 @@ extension TrainingController {
         var answers: [Int: Int] = [:]
         for (k, v) in f where k.hasPrefix("q") { if let id = Int(k.dropFirst()), let choice = Int(v) { answers[id] = choice } }
         let outcome = try await service(req).attempt(c, by: me, answers: answers)
-        return req.redirect(to: "/training/courses/\(c.id!)", notice: outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"])
+        return req.redirect(to: SiteURL.course(c.id!), notice: outcome.passed ? "quiz_passed" : "quiz_failed", ["score": "\(outcome.score)", "mark": "\(c.passMark)"])
     }
 }

@@ -55,6 +55,6 @@ extension TrainingController {
         struct Form: Content { var present: [Int]? }
         let form = try req.content.decode(Form.self)
         let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))
-        return req.redirect(to: "/training/sessions/\(s.id!)", notice: "attendance_saved", ["n": "\(n)"])
+        return req.redirect(to: SiteURL.session(s.id!), notice: "attendance_saved", ["n": "\(n)"])
     }
 }

@@ -7,19 +7,19 @@ import Vapor
 /// courses, lessons, questions and sessions; a session's trainer seats it and records attendance.
 struct TrainingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("training", use: calendar)
-        routes.post("training", "courses", use: createCourse)
-        routes.get("training", "courses", ":id", use: course)
-        routes.on(.POST, "training", "courses", ":id", "lessons", body: .collect(maxSize: Self.maxLessonForm), use: addLesson)
-        routes.get("training", "files", ":name", use: lessonFile)
-        routes.post("training", "courses", ":id", "questions", use: addQuestion)
-        routes.post("training", "courses", ":id", "quiz", use: takeQuiz)
-        routes.post("training", "sessions", use: createSession)
-        routes.get("training", "sessions", ":id", use: session)
-        routes.post("training", "sessions", ":id", "enroll", use: enroll)
-        routes.post("training", "sessions", ":id", "cancel", use: cancel)
-        routes.post("training", "sessions", ":id", "attendance", use: attendance)
-        routes.get("training", "certificates", ":number", use: certificate)
+        routes.get(SiteURL.training, use: calendar)
+        routes.post(SiteURL.courses, use: createCourse)
+        routes.get(SiteURL.course, use: course)
+        routes.post(SiteURL.lessons, use: addLesson)
+        routes.get(SiteURL.lessonFile, use: lessonFile)
+        routes.post(SiteURL.questions, use: addQuestion)
+        routes.post(SiteURL.quiz, use: takeQuiz)
+        routes.post(SiteURL.sessions, use: createSession)
+        routes.get(SiteURL.session, use: session)
+        routes.post(SiteURL.enroll, use: enroll)
+        routes.post(SiteURL.cancelSeat, use: cancel)
+        routes.post(SiteURL.attendance, use: attendance)
+        routes.get(SiteURL.certificate, use: certificate)
     }
 
     static func mayTeach(_ role: Role) -> Bool { [.leader, .director, .trainer].contains(role) }

@@ -140,7 +140,7 @@ struct TrainingService {
         try await p.create(on: db)
         let day = clock.format(now, "yyyy-MM-dd")
         try await ActivityService(db: db, clock: clock).addOne(member, kind: "training", day: day, note: course.title, by: .system, on: db)
-        try await Notices.tell(member.id!, message: "notice_course_passed", values: ["course": course.title], link: "/training/certificates/\(p.certificate)",
+        try await Notices.tell(member.id!, message: "notice_course_passed", values: ["course": course.title], link: SiteURL.certificate(p.certificate),
                                event: "course:\(course.id!):\(member.id!)", at: now, on: db)
         return p
     }
@@ -224,7 +224,7 @@ struct TrainingService {
                 try await e.save(on: db)
                 if next == "seated" {
                     try await Notices.tell(e.$member.id, message: "notice_seated", values: ["when": clock.format(session.startsAt), "place": session.place],
-                                           link: "/training", event: "seat:\(session.id!):\(e.$member.id):\(e.requestedAt.timeIntervalSince1970)", at: clock.now(), on: db)
+                                           link: SiteURL.training(), event: "seat:\(session.id!):\(e.$member.id):\(e.requestedAt.timeIntervalSince1970)", at: clock.now(), on: db)
                 }
             }
         }
