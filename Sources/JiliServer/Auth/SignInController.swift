@@ -144,7 +144,7 @@ struct SignInController: RouteCollection {
             if let existing {
                 member = existing
             } else {
-                member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: "active", joinedAt: now)
+                member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: .active, joinedAt: now)
                 try await member.create(on: db)
                 member.path = Member.path(sponsorPath: nil, id: member.id!)
                 try await member.save(on: db)

@@ -31,7 +31,7 @@ extension JiliServer {
                 guard let e = try await service.evaluate(period: period) else { return ["no promotion ladder published"] }
                 let d = ContinuousClock.now - start
                 let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-                return [String(format: "%@: %d member(s) evaluated, %d proposal(s) (%@) in %.2f s", e.period, e.evaluated, e.proposed, e.status, seconds)]
+                return [String(format: "%@: %d member(s) evaluated, %d proposal(s) (%@) in %.2f s", e.period, e.evaluated, e.proposed, e.status.rawValue, seconds)]
             } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }

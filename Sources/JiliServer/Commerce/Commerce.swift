@@ -10,16 +10,21 @@ final class Product: Model, @unchecked Sendable {
     @Field(key: "category") var category: String
     @Field(key: "price_fen") var priceFen: Int64
     @Field(key: "cost_fen") var costFen: Int64
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
 
     init() {}
-    init(code: String, name: String, category: String, priceFen: Int64, costFen: Int64, status: String = "active") {
+    init(code: String, name: String, category: String, priceFen: Int64, costFen: Int64, status: Status = .active) {
         self.code = code
         self.name = name
         self.category = category
         self.priceFen = priceFen
         self.costFen = costFen
         self.status = status
+    }
+
+    /// Whether it can be sold.
+    enum Status: String, StoredStatus {
+        case active, inactive
     }
 }
 

@@ -72,7 +72,7 @@ struct APIController: RouteCollection {
     // MARK: Members
 
     func dto(_ m: Member, codes: [Int: String]) -> MemberDTO {
-        MemberDTO(id: m.code, name: m.name, sponsor_id: m.$sponsor.id.flatMap { codes[$0] }, tier: m.tier, status: m.status,
+        MemberDTO(id: m.code, name: m.name, sponsor_id: m.$sponsor.id.flatMap { codes[$0] }, tier: m.tier, status: m.status.rawValue,
                   joined_at: m.joinedAt, department_id: m.$department.id, position_id: m.$position.id)
     }
 
@@ -85,7 +85,7 @@ struct APIController: RouteCollection {
             query = query.filter(\.$tier == tier)
         }
         if let status = req.query[String.self, at: "status"] {
-            guard MemberStatus(rawValue: status) != nil else { throw Abort(.badRequest, reason: "status: one of active, inactive, left") }
+            guard let status = MemberStatus(rawValue: status) else { throw Abort(.badRequest, reason: "status: one of active, inactive, left") }
             query = query.filter(\.$status == status)
         }
         let total = try await query.count()
@@ -107,8 +107,9 @@ struct APIController: RouteCollection {
         _ = try Self.account(req, { ImportExportPermissions.mayImport($0.roleValue, .members) })
         let input = try req.content.decode(NewMemberDTO.self)
         do {
+            guard let status = MemberStatus(rawValue: input.status ?? "active") else { throw Refusal(key: "member_error_status", field: "status") }
             let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: input.id, .init(
-                name: input.name, phone: input.phone, sponsorCode: input.sponsor_id, tier: input.tier, status: input.status ?? "active",
+                name: input.name, phone: input.phone, sponsorCode: input.sponsor_id, tier: input.tier, status: status,
                 departmentID: nil, positionID: nil), by: try actor(req))
             return try await dto(m, codes: m.$sponsor.id.map { [$0: input.sponsor_id ?? ""] } ?? [:]).encodeResponse(status: .created, for: req)
         } catch let r as Refusal {
@@ -136,7 +137,7 @@ struct APIController: RouteCollection {
         _ = try Self.account(req, { Permissions.canEditCatalogue($0.roleValue) })
         let input = try req.content.decode(NewProductDTO.self)
         guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category),
-              ["active", "inactive"].contains(input.status ?? "active") else {
+              let status = Product.Status(rawValue: input.status ?? "active") else {
             throw Abort(.unprocessableEntity, reason: "id and name are needed; category is one of \(ProductController.categories.joined(separator: ", ")); status active or inactive")
         }
         guard case .success(let price) = FixedPoint.parse(input.price, scale: 2), price >= 0, price <= OrderService.maximumFen else { throw Abort(.unprocessableEntity, reason: "price \"\(input.price)\" is not an amount") }
@@ -144,7 +145,7 @@ struct APIController: RouteCollection {
         if let existing = try await Product.query(on: req.db).filter(\.$code == input.id).first() {
             throw Abort(.conflict, reason: "product \(existing.code) exists")
         }
-        let p = Product(code: input.id, name: input.name, category: input.category, priceFen: price, costFen: cost, status: input.status ?? "active")
+        let p = Product(code: input.id, name: input.name, category: input.category, priceFen: price, costFen: cost, status: status)
         let actor = try actor(req)
         let now = req.application.jiliClock.now()
         try await req.db.transaction { db in

@@ -29,7 +29,7 @@ struct ProductDTO: Content {
         category = p.category
         price = Money(fen: p.priceFen).description
         cost = Money(fen: p.costFen).description
-        status = p.status
+        status = p.status.rawValue
     }
 }
 

@@ -205,10 +205,10 @@ struct OrderController: RouteCollection {
         switch account.roleValue {
         case .agent: sellers = me.map { [$0] } ?? []
         case .finance, .trainer, .warehouse: throw Abort(.forbidden)
-        default: sellers = try await scope.apply(to: Member.query(on: req.db)).filter(\.$status != "left").sort(\.$id).limit(500).all()
+        default: sellers = try await scope.apply(to: Member.query(on: req.db)).filter(\.$status != .left).sort(\.$id).limit(500).all()
         }
         guard !sellers.isEmpty else { throw Abort(.forbidden) }
-        let products = try await Product.query(on: req.db).filter(\.$status == "active").sort(\.$id).all()
+        let products = try await Product.query(on: req.db).filter(\.$status == .active).sort(\.$id).all()
         let customers = try await Self.customers(req, scope: scope)
         return try await req.view.render("commerce/order-new", NewPage(
             layout: Layout(req, title: req.t("order_new_title")),

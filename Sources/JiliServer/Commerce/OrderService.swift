@@ -26,7 +26,7 @@ struct OrderService {
         let now = clock.now()
         let paid = paidAt ?? now
         guard paid <= now.addingTimeInterval(300) else { throw Refusal(key: "order_error_future") }
-        guard seller.status != "left" else { throw Refusal(key: "order_error_seller_left") }
+        guard seller.status != .left else { throw Refusal(key: "order_error_seller_left") }
         let wanted = lines.filter { $0.quantity > 0 }
         guard !wanted.isEmpty else { throw Refusal(key: "order_error_no_lines") }
         guard wanted.count <= Self.maximumLines else { throw Refusal(key: "order_error_quantity") }
@@ -36,7 +36,7 @@ struct OrderService {
         var amount: Int64 = 0
         var cost: Int64 = 0
         for line in wanted {
-            guard let p = byID[line.productID], p.status == "active" else { throw Refusal(key: "order_error_product") }
+            guard let p = byID[line.productID], p.status == .active else { throw Refusal(key: "order_error_product") }
             amount += p.priceFen * Int64(line.quantity)
             cost += p.costFen * Int64(line.quantity)
         }

@@ -37,7 +37,7 @@ struct ProductController: RouteCollection {
         let products = try await Product.query(on: req.db).sort(\.$category).sort(\.$id).all()
         return try await req.view.render("commerce/products", ListPage(layout: Layout(req, title: req.t("products_title")), rows: products.map {
             Row(code: $0.code, name: $0.name, category: req.t("category_\($0.category)"), price: Money(fen: $0.priceFen).display,
-                cost: seesCost ? Money(fen: $0.costFen).display : nil, active: $0.status == "active")
+                cost: seesCost ? Money(fen: $0.costFen).display : nil, active: $0.status == .active)
         }, canEdit: canEdit))
     }
 
@@ -84,7 +84,7 @@ struct ProductController: RouteCollection {
         _ = try requireEditor(req)
         guard let p = try await Product.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").first() else { throw Abort(.notFound) }
         return try await page(req, action: SiteURL.product(p.code), form: ProductForm(code: p.code, name: p.name, category: p.category,
-            price: Money(fen: p.priceFen).description, cost: Money(fen: p.costFen).description, active: p.status == "active" ? "on" : nil), error: nil)
+            price: Money(fen: p.priceFen).description, cost: Money(fen: p.costFen).description, active: p.status == .active ? "on" : nil), error: nil)
     }
 
     /// The form's values checked; a message key naming the first field that is wrong.
@@ -106,7 +106,7 @@ struct ProductController: RouteCollection {
         if try await Product.query(on: req.db).filter(\.$code == code).first() != nil {
             return try await page(req, action: SiteURL.products(), form: form, error: req.t("product_error_code", ["code": code])).encodeResponse(status: .conflict, for: req)
         }
-        let product = Product(code: code, name: v.name, category: form.category, priceFen: v.price, costFen: v.cost, status: form.active != nil ? "active" : "inactive")
+        let product = Product(code: code, name: v.name, category: form.category, priceFen: v.price, costFen: v.cost, status: form.active != nil ? .active : .inactive)
         try await req.db.transaction { db in
             try await product.create(on: db)
             try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: "create", entity: "product", id: code,
@@ -128,7 +128,7 @@ struct ProductController: RouteCollection {
         product.category = form.category
         product.priceFen = v.price
         product.costFen = v.cost
-        product.status = form.active != nil ? "active" : "inactive"
+        product.status = form.active != nil ? .active : .inactive
         try await req.db.transaction { db in
             try await product.save(on: db)
             try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: "update", entity: "product", id: product.code,
@@ -138,6 +138,6 @@ struct ProductController: RouteCollection {
     }
 
     static func snapshot(_ p: Product) -> [String: String] {
-        ["name": p.name, "category": p.category, "price": Money(fen: p.priceFen).description, "cost": Money(fen: p.costFen).description, "status": p.status]
+        ["name": p.name, "category": p.category, "price": Money(fen: p.priceFen).description, "cost": Money(fen: p.costFen).description, "status": p.status.rawValue]
     }
 }

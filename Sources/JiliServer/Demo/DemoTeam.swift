@@ -73,7 +73,7 @@ struct DemoTeam {
         // The team: the leader, the operations director and staff under them, three sales
         // managers each with a tree of agents four tiers deep.
         var members: [Member] = []
-        func add(_ sponsor: Member?, tier: String, position: String?, status: String = "active") -> Member {
+        func add(_ sponsor: Member?, tier: String, position: String?, status: MemberStatus = .active) -> Member {
             let name = String(Self.surnames[random.below(Self.surnames.count)]) + Self.givenNames[random.below(Self.givenNames.count)]
             let joinedDaysAgo = Double(30 + random.below(900))
             let m = Member(code: "m\(members.count + 1)", name: name, phone: "13\(100_000_000 + random.below(899_999_999))",
@@ -106,7 +106,7 @@ struct DemoTeam {
             let rank = Tiers.ids.firstIndex(of: sponsor.tier) ?? 0
             let tier = Tiers.ids[max(0, min(rank, random.chance(25) ? rank : random.below(max(rank, 1))))]
             let roll = random.below(100)
-            let status = roll < 5 ? "inactive" : roll < 7 ? "left" : "active"
+            let status: MemberStatus = roll < 5 ? .inactive : roll < 7 ? .left : .active
             let position = tier == "agent" || tier == "general" ? "高级销售代表" : "普通销售代表"
             let m = add(sponsor, tier: tier, position: random.chance(30) ? position : nil, status: status)
             if m.path.split(separator: "/").count < 8 { frontier.append(m) }
@@ -126,7 +126,7 @@ struct DemoTeam {
             product.id = i + 1
             return product
         }
-        let sellers = members.filter { $0.status != "left" }
+        let sellers = members.filter { $0.status != .left }
         let customers = (0..<200).map { i in
             let owner = sellers[random.below(sellers.count)]
             let c = Customer(name: String(Self.surnames[random.below(Self.surnames.count)]) + (i % 2 == 0 ? "女士" : "先生"),
@@ -197,7 +197,7 @@ struct DemoTeam {
             g.id = goals.count + 1
             goals.append(g)
         }
-        for seller in sellers.prefix(40) where seller.status == "active" {
+        for seller in sellers.prefix(40) where seller.status == .active {
             for back in 0..<4 {
                 goal("member", member: seller, window: Period(index: current.index - Int32(back)).description, metric: "volume",
                      target: Int64(3 + random.below(8)) * 100_000)

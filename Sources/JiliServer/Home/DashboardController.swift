@@ -57,7 +57,7 @@ struct DashboardController: RouteCollection {
                 Figure(label: req.t("dashboard_my_tier"), value: req.t("tier_\(me.tier)")),
             ]
             // This month so far, marked as an estimate: the open month settled now.
-            if try await PayRun.query(on: req.db).filter(\.$period == period.description).filter(\.$status == "approved").first() == nil,
+            if try await PayRun.query(on: req.db).filter(\.$period == period.description).filter(\.$status == .approved).first() == nil,
                let estimate = try await req.application.estimates.total(of: me.code, period: period, db: req.db, clock: req.application.jiliClock) {
                 mine.append(Figure(label: req.t("dashboard_estimate"), value: Money(fen: estimate).display))
             }
@@ -65,7 +65,7 @@ struct DashboardController: RouteCollection {
         // The team: the viewer's scope — their subtree, their department, or everyone.
         if let scope {
             let headcount = try await scope.apply(to: Member.query(on: req.db)).count()
-            let active = try await scope.apply(to: Member.query(on: req.db).filter(\.$status == "active")).count()
+            let active = try await scope.apply(to: Member.query(on: req.db).filter(\.$status == .active)).count()
             let volumes = try await queries.monthVolumes(period: period.description, scope: scope)
             let lastVolumes = try await queries.monthVolumes(period: period.previous.description, scope: scope)
             team = [

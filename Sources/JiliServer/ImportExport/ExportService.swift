@@ -34,7 +34,7 @@ struct ExportService {
         let codes = Dictionary(uniqueKeysWithValues: try await Member.query(on: db).all().map { ($0.id!, $0.code) })
         return Self.csv(["id", "name", "sponsor_id", "tier", "joined_at", "status"], members.map { m in
             // A sponsor outside the export's scope is still named: the file says who sponsored whom.
-            [m.code, m.name, m.$sponsor.id.flatMap { codes[$0] } ?? "", m.tier, clock.format(m.joinedAt, "yyyy-MM-dd"), m.status]
+            [m.code, m.name, m.$sponsor.id.flatMap { codes[$0] } ?? "", m.tier, clock.format(m.joinedAt, "yyyy-MM-dd"), m.status.rawValue]
         })
     }
 

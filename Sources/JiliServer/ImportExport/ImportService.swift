@@ -92,20 +92,21 @@ struct ImportService {
         let byCode = Dictionary(uniqueKeysWithValues: existing.map { ($0.code, $0) })
         let sponsorCodes = Dictionary(uniqueKeysWithValues: existing.map { ($0.id!, $0.code) })
         var seen: [String: Int] = [:]
-        var fresh: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: String, joined: Date)] = []
+        var fresh: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: MemberStatus, joined: Date)] = []
         for (line, f) in rows {
             func bad(_ key: String, _ values: [String: String] = [:]) { outcome.problems.append(problem(file, line, key, values)) }
             let code = f["id"] ?? ""
             let name = f["name"] ?? ""
             let sponsor = f["sponsor_id"] ?? ""
             let tier = f["tier"] ?? ""
-            let status = f["status"] ?? ""
+            let statusText = f["status"] ?? ""
+            let status = MemberStatus(rawValue: statusText)
             if code.isEmpty { bad("import_id_empty"); continue }
             if let first = seen[code] { bad("import_duplicate_member", ["id": code, "first": "\(first)"]); continue }
             seen[code] = line
             if name.isEmpty { bad("import_name_empty") }
             if !Tiers.ids.contains(tier) { bad("import_unknown_tier", ["tier": tier, "tiers": Tiers.ids.joined(separator: ", ")]) }
-            if MemberStatus(rawValue: status) == nil { bad("import_bad_status", ["status": status]) }
+            if status == nil { bad("import_bad_status", ["status": statusText]) }
             let joinedText = f["joined_at"] ?? ""
             let joined = joinedText.isEmpty ? clock.now() : instant(joinedText)
             if joined == nil { bad("import_bad_joined", ["value": joinedText]) }
@@ -118,7 +119,7 @@ struct ImportService {
                 }
                 continue
             }
-            if let joined { fresh.append((line, code, name, sponsor, tier, status, joined)) }
+            if let joined, let status { fresh.append((line, code, name, sponsor, tier, status, joined)) }
         }
         // Sponsors: an existing member or one of this file; the new links must not loop.
         let newCodes = Set(fresh.map(\.code))
@@ -140,7 +141,7 @@ struct ImportService {
             // Sponsors first: insert in an order where each sponsor already exists.
             var pending = toCreate
             while !pending.isEmpty {
-                var rest: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: String, joined: Date)] = []
+                var rest: [(line: Int, code: String, name: String, sponsor: String, tier: String, status: MemberStatus, joined: Date)] = []
                 for r in pending {
                     let sponsor: Member? = r.sponsor.isEmpty ? nil : (byCode[r.sponsor] ?? created[r.sponsor])
                     if !r.sponsor.isEmpty && sponsor == nil { rest.append(r); continue }

@@ -10,12 +10,16 @@ final class Dispute: Model, @unchecked Sendable {
     @Field(key: "period") var period: String
     @Field(key: "rule") var rule: String
     @Field(key: "message") var message: String
-    /// open, explained, adjusted
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "answer") var answer: String?
     @OptionalField(key: "answered_by") var answeredBy: String?
     @Field(key: "adjustment_fen") var adjustmentFen: Int64
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// Open until answered: with an explanation, or with an adjustment paid next run.
+    enum Status: String, StoredStatus {
+        case open, explained, adjusted
+    }
 }

@@ -47,14 +47,14 @@ struct DisputeController: RouteCollection {
 
     static func row(_ d: Dispute, _ req: Request) -> Row {
         Row(id: d.id!, member: d.memberCode, period: d.period, rule: d.rule, message: d.message, status: req.t("dispute_status_\(d.status)"),
-            open: d.status == "open", answer: d.answer, adjustment: d.adjustmentFen == 0 ? nil : Money(fen: d.adjustmentFen).display)
+            open: d.status == .open, answer: d.answer, adjustment: d.adjustmentFen == 0 ? nil : Money(fen: d.adjustmentFen).display)
     }
 
     @Sendable func list(req: Request) async throws -> View {
         guard PayPermissions.mayAnswer(try req.account.roleValue) else { throw Abort(.forbidden) }
         let disputes = try await Dispute.query(on: req.db).sort(\.$id, .descending).limit(200).all()
         return try await req.view.render("pay/disputes", Page(layout: Layout(req, title: req.t("disputes_title")),
-                                                             rows: disputes.sorted { ($0.status == "open" ? 0 : 1) < ($1.status == "open" ? 0 : 1) }.map { Self.row($0, req) }))
+                                                             rows: disputes.sorted { ($0.status == .open ? 0 : 1) < ($1.status == .open ? 0 : 1) }.map { Self.row($0, req) }))
     }
 
     struct AnswerForm: Content {

@@ -12,7 +12,7 @@ struct DisputeService {
     func raise(member: String, period: String, rule: String, message: String, by actor: Actor) async throws -> Dispute {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message", field: "message") }
-        guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == "approved").first() != nil else {
+        guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first() != nil else {
             throw Refusal(key: "dispute_error_month")
         }
         let d = Dispute()
@@ -20,7 +20,7 @@ struct DisputeService {
         d.period = period
         d.rule = rule
         d.message = text
-        d.status = "open"
+        d.status = .open
         d.adjustmentFen = 0
         d.createdAt = clock.now()
         try await db.transaction { db in
@@ -34,7 +34,7 @@ struct DisputeService {
     /// Answers an open dispute; a non-zero adjustment is posted to the ledger in the same transaction.
     func answer(_ d: Dispute, text: String, adjustmentFen: Int64, by actor: Actor) async throws {
         let answer = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard d.status == "open" else { throw Refusal(key: "dispute_error_closed") }
+        guard d.status == .open else { throw Refusal(key: "dispute_error_closed") }
         guard !answer.isEmpty else { throw Refusal(key: "dispute_error_message", field: "answer") }
         guard abs(adjustmentFen) <= OrderService.maximumFen else { throw Refusal(key: "dispute_error_message") }
         let now = clock.now()
@@ -42,14 +42,14 @@ struct DisputeService {
             d.answer = answer
             d.answeredBy = actor.name
             d.adjustmentFen = adjustmentFen
-            d.status = adjustmentFen == 0 ? "explained" : "adjusted"
+            d.status = adjustmentFen == 0 ? .explained : .adjusted
             try await d.save(on: db)
             if adjustmentFen != 0 {
                 try await Ledger.post(on: db, at: now, kind: "adjustment", source: "dispute:\(d.id!)", memo: "dispute \(d.id!) on \(d.period) \(d.rule)",
                                       lines: [("expense:adjustment", adjustmentFen), ("payable:\(d.memberCode)", -adjustmentFen)])
             }
-            try await Audit.record(on: db, at: now, actor: actor, action: "answer", entity: "dispute", id: "\(d.id!)", before: ["status": "open"],
-                                   after: ["status": d.status, "adjustment": Money(fen: adjustmentFen).description])
+            try await Audit.record(on: db, at: now, actor: actor, action: "answer", entity: "dispute", id: "\(d.id!)", before: ["status": Dispute.Status.open.rawValue],
+                                   after: ["status": d.status.rawValue, "adjustment": Money(fen: adjustmentFen).description])
         }
     }
 }

@@ -11,7 +11,7 @@ final class PlanVersion: Model, @unchecked Sendable {
     @Field(key: "json") var json: String
     /// `2026-11`: the first month it pays (for an active version).
     @OptionalField(key: "effective_from") var effectiveFrom: String?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "created_by") var createdBy: String
     @Field(key: "created_at") var createdAt: Date
 
@@ -19,9 +19,14 @@ final class PlanVersion: Model, @unchecked Sendable {
     init(name: String, json: String, createdBy: String, createdAt: Date) {
         self.name = name
         self.json = json
-        self.status = "draft"
+        self.status = .draft
         self.createdBy = createdBy
         self.createdAt = createdAt
+    }
+
+    /// A draft until activated from a month; retired when a later version replaces it from its first month.
+    enum Status: String, StoredStatus {
+        case draft, active, retired
     }
 }
 
@@ -32,7 +37,7 @@ final class PayRun: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Field(key: "period") var period: String
     @Parent(key: "plan_version_id") var planVersion: PlanVersion
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "total_fen") var totalFen: Int64
     @Field(key: "sales_fen") var salesFen: Int64
     /// The engine's result document without explanations (each member's explained line is a
@@ -45,6 +50,11 @@ final class PayRun: Model, @unchecked Sendable {
     @OptionalField(key: "approval_id") var approvalID: String?
 
     init() {}
+
+    /// A draft until finance approves it; an approved month is closed.
+    enum Status: String, StoredStatus {
+        case draft, approved
+    }
 }
 
 /// One member's line of a run, with its explanations (the compact JSON of the result's member

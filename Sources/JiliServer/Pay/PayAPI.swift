@@ -148,7 +148,7 @@ struct PayAPIController: RouteCollection {
     @Sendable func statement(req: Request) async throws -> StatementDTO {
         let member = try await member(req)
         let period = req.parameters.get("period") ?? ""
-        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
+        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == .approved).first() else { throw Abort(.notFound) }
         let row = try await PayRunMember.query(on: req.db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member.code).first()
         return StatementDTO(period: period, member: member.code, name: member.name, line: try row.map { try EmbeddedJSON(text: $0.line) },
                             owed: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).description)

@@ -54,11 +54,11 @@ struct PayController: RouteCollection {
         return try await req.view.render("pay/overview", Overview(
             layout: Layout(req, title: req.t("pay_title")),
             versions: versions.map { VersionRow(id: $0.id!, name: $0.name, status: req.t("pay_status_\($0.status)"), effectiveFrom: $0.effectiveFrom) },
-            runs: runs.map { RunRow(period: $0.period, approved: $0.status == "approved", total: Money(fen: $0.totalFen).display,
+            runs: runs.map { RunRow(period: $0.period, approved: $0.status == .approved, total: Money(fen: $0.totalFen).display,
                                     ratio: Self.ratio($0.totalFen, $0.salesFen)) },
             // The first month after the last approved one (the open month), else last month.
             templates: PlanTemplates.ids.map { PlanEditorController.TemplateLink(id: $0, label: req.t("plan_template_\($0)"), active: false) },
-            month: runs.first { $0.status == "approved" }.flatMap { Period(parsing: $0.period)?.next.description }
+            month: runs.first { $0.status == .approved }.flatMap { Period(parsing: $0.period)?.next.description }
                 ?? req.application.jiliClock.currentPeriod.previous.description,
             error: error))
             .encodeResponse(status: status, for: req)
@@ -109,7 +109,7 @@ struct PayController: RouteCollection {
         let plan = try PlanDecoder.decode(Array(v.json.utf8))
         let report = ComplianceReport(plan: plan)
         return try await req.view.render("pay/version", VersionPage(
-            layout: Layout(req, title: v.name), id: v.id!, name: v.name, status: req.t("pay_status_\(v.status)"), isDraft: v.status == "draft",
+            layout: Layout(req, title: v.name), id: v.id!, name: v.name, status: req.t("pay_status_\(v.status)"), isDraft: v.status == .draft,
             effectiveFrom: v.effectiveFrom, json: v.json, findings: report.findings.map { Self.finding($0, req) }, refused: report.refused,
             month: req.application.jiliClock.currentPeriod.description, error: error)).encodeResponse(status: status, for: req)
     }
@@ -211,7 +211,7 @@ struct PayController: RouteCollection {
         let clock = req.application.jiliClock
         func groups(_ g: [RunReview.Group]) -> [GroupRow] { g.map { GroupRow(label: $0.label, amount: Money(fen: $0.amount).display, members: $0.members) } }
         return try await req.view.render("pay/run", RunPage(
-            layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == "approved",
+            layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == .approved,
             approvedBy: run.approvedBy, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
             ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
             previous: review.previousPeriod, previousTotal: review.previousTotal.map { Money(fen: $0).display },

@@ -59,7 +59,7 @@ struct PlanVersionDTO: Content {
     init(_ v: PlanVersion) {
         id = v.id!
         name = v.name
-        status = v.status
+        status = v.status.rawValue
         effective_from = v.effectiveFrom
         created_by = v.createdBy
         created_at = v.createdAt
@@ -98,7 +98,7 @@ struct RunDTO: Content {
 
     init(_ r: PayRun) {
         period = r.period
-        status = r.status
+        status = r.status.rawValue
         plan_version = r.$planVersion.id
         total = Money(fen: r.totalFen).description
         sales = Money(fen: r.salesFen).description
@@ -155,7 +155,7 @@ struct DisputeDTO: Content {
         period = d.period
         rule = d.rule
         message = d.message
-        status = d.status
+        status = d.status.rawValue
         answer = d.answer
         answered_by = d.answeredBy
         adjustment = Money(fen: d.adjustmentFen).description

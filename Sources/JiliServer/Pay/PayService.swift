@@ -28,25 +28,25 @@ struct PayService {
     /// Puts a draft version in force from a month that no approved run has closed. A plan refused
     /// by its compliance check cannot be activated.
     func activate(_ version: PlanVersion, from period: Period, by actor: Actor) async throws {
-        guard version.status == "draft" else { throw Refusal(key: "pay_error_not_draft") }
+        guard version.status == .draft else { throw Refusal(key: "pay_error_not_draft") }
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
         let report = ComplianceReport(plan: plan)
         guard !report.refused else { throw Refusal(key: "pay_error_refused_plan") }
-        if let closed = try await PayRun.query(on: db).filter(\.$status == "approved").filter(\.$period >= period.description).first() {
+        if let closed = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period >= period.description).first() {
             throw Refusal(key: "pay_error_month_closed", values: ["month": closed.period])
         }
         try await db.transaction { db in
-            version.status = "active"
+            version.status = .active
             version.effectiveFrom = period.description
             try await version.save(on: db)
             try await Audit.record(on: db, at: clock.now(), actor: actor, action: "activate", entity: "plan_version", id: "\(version.id!)",
-                                   before: ["status": "draft"], after: ["status": "active", "effective_from": period.description])
+                                   before: ["status": PlanVersion.Status.draft.rawValue], after: ["status": PlanVersion.Status.active.rawValue, "effective_from": period.description])
         }
     }
 
     /// The version in force in a month: the active one with the latest start not after it.
     func versionInForce(_ period: Period) async throws -> PlanVersion? {
-        try await PlanVersion.query(on: db).filter(\.$status == "active").filter(\.$effectiveFrom <= period.description)
+        try await PlanVersion.query(on: db).filter(\.$status == .active).filter(\.$effectiveFrom <= period.description)
             .sort(\.$effectiveFrom, .descending).sort(\.$id, .descending).first()
     }
 
@@ -62,7 +62,7 @@ struct PayService {
             phase(name, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             mark = now
         }
-        if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first(), run.status == "approved" {
+        if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first(), run.status == .approved {
             throw Refusal(key: "pay_error_approved", values: ["month": period.description])
         }
         guard let version = try await versionInForce(period) else { throw Refusal(key: "pay_error_no_plan", values: ["month": period.description]) }
@@ -85,10 +85,10 @@ struct PayService {
             if let existing = try await PayRun.query(on: db).filter(\.$period == period.description).first() {
                 // Only a draft is replaced: a conditional update, so that an approval committed
                 // meanwhile is never turned back into a draft (the update then changes nothing).
-                try await PayRun.query(on: db).filter(\.$id == existing.id!).filter(\.$status == "draft")
+                try await PayRun.query(on: db).filter(\.$id == existing.id!).filter(\.$status == .draft)
                     .set(\.$planVersion.$id, to: version.id!).set(\.$totalFen, to: result.total).set(\.$salesFen, to: sales.amount - sales.refunded)
                     .set(\.$result, to: document).set(\.$computedAt, to: now).update()
-                guard let updated = try await PayRun.find(existing.id, on: db), updated.status == "draft" else {
+                guard let updated = try await PayRun.find(existing.id, on: db), updated.status == .draft else {
                     throw Refusal(key: "pay_error_approved", values: ["month": period.description])
                 }
                 run = updated
@@ -96,7 +96,7 @@ struct PayService {
                 run = PayRun()
                 run.period = period.description
                 run.$planVersion.id = version.id!
-                run.status = "draft"
+                run.status = .draft
                 run.totalFen = result.total
                 run.salesFen = sales.amount - sales.refunded
                 run.result = document
@@ -116,8 +116,8 @@ struct PayService {
         let now = clock.now()
         let approval = UUID().uuidString
         try await db.transaction { db in
-            try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == "draft")
-                .set(\.$status, to: "approved").set(\.$approvedAt, to: now).set(\.$approvedBy, to: actor.name)
+            try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .draft)
+                .set(\.$status, to: .approved).set(\.$approvedAt, to: now).set(\.$approvedBy, to: actor.name)
                 .set(\.$approvalID, to: approval).update()
             guard let run = try await PayRun.query(on: db).filter(\.$period == period).first(), run.approvalID == approval else {
                 throw Refusal(key: "pay_error_approved", values: ["month": period])
@@ -129,7 +129,7 @@ struct PayService {
                                   lines: Ledger.payRunLines(try RunResult.read(run), plan: plan))
             await FaultPoint.reach("approval-posted")
             try await Audit.record(on: db, at: now, actor: actor, action: "approve", entity: "pay_run", id: period,
-                                   before: ["status": "draft"], after: ["status": "approved", "total": Money(fen: run.totalFen).description])
+                                   before: ["status": PayRun.Status.draft.rawValue], after: ["status": PayRun.Status.approved.rawValue, "total": Money(fen: run.totalFen).description])
         }
     }
 }

@@ -92,13 +92,13 @@ struct RunReview {
         // Adjustments posted while the month was open: after the ledger entry of the approval of
         // the month before it (or ever, when there is none) and, once approved, before its own.
         // Entries are ordered by id, the order they were posted in.
-        let opened = try await PayRun.query(on: db).filter(\.$status == "approved").filter(\.$period < run.period)
+        let opened = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period < run.period)
             .sort(\.$period, .descending).first()
         var entries = JournalEntry.query(on: db).filter(\.$kind ~~ ["adjustment", "prize"]).with(\.$lines)
         if let opened, let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(opened.period)").first() {
             entries = entries.filter(\.$id > from.id!)
         }
-        if run.status == "approved", let until = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(run.period)").first() {
+        if run.status == .approved, let until = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(run.period)").first() {
             entries = entries.filter(\.$id < until.id!)
         }
         let adjustments = try await entries.sort(\.$id).all().flatMap { e in

@@ -34,7 +34,7 @@ struct SettlementSource {
             var name: String
             var sponsor_id: Int?
             var tier: String
-            var status: String
+            var status: MemberStatus
         }
         var members = try await sql.select().columns("id", "code", "name", "sponsor_id", "tier", "status").from(Member.schema)
             .orderBy("id").all(decoding: MemberRow.self)
@@ -52,7 +52,7 @@ struct SettlementSource {
             input.members.ids.insert(m.code)
             input.members.names.append(m.name)
             input.members.tier.append(Int32(tier))
-            input.members.active.append(m.status == "active")
+            input.members.active.append(m.status == .active)
         }
         let sponsors = members.map { m in m.sponsor_id.flatMap { index[$0] } ?? -1 }
         guard let forest = TeamForest.build(sponsor: sponsors).forest else { throw UnknownTier(member: "?", tier: "cycle") }

@@ -20,7 +20,7 @@ struct StatementController: RouteCollection {
 
     @Sendable func statements(req: Request) async throws -> View {
         _ = try req.account
-        let months = try await PayRun.query(on: req.db).filter(\.$status == "approved").sort(\.$period, .descending).all().map(\.period)
+        let months = try await PayRun.query(on: req.db).filter(\.$status == .approved).sort(\.$period, .descending).all().map(\.period)
         return try await req.view.render("pay/statements", StatementList(layout: Layout(req, title: req.t("statements_title")), months: months))
     }
 
@@ -91,7 +91,7 @@ struct StatementController: RouteCollection {
     func payoutsFollowing(_ run: PayRun, member code: String, req: Request) async throws -> [PayoutLine] {
         guard let from = try await JournalEntry.query(on: req.db).filter(\.$source == "pay_run:\(run.period)").first() else { return [] }
         var entries = JournalEntry.query(on: req.db).filter(\.$kind == "payout").filter(\.$id > from.id!)
-        if let next = try await PayRun.query(on: req.db).filter(\.$status == "approved").filter(\.$period > run.period).sort(\.$period).first(),
+        if let next = try await PayRun.query(on: req.db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
            let until = try await JournalEntry.query(on: req.db).filter(\.$source == "pay_run:\(next.period)").first() {
             entries = entries.filter(\.$id < until.id!)
         }
@@ -119,7 +119,7 @@ struct StatementController: RouteCollection {
         let (member, me) = try await Permissions.payMember(req, account: account)
         let period = req.parameters.get("period") ?? ""
         let code = member.code
-        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == "approved").first() else { throw Abort(.notFound) }
+        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == .approved).first() else { throw Abort(.notFound) }
         let english = req.language == "en"
         let line = try await RunLines.line(run: run, member: code, on: req.db)
         var rules: [StatementRule] = []

@@ -97,7 +97,7 @@ struct RewardAPIController: RouteCollection {
     }
 
     func dto(_ r: Redemption) -> RedemptionDTO {
-        RedemptionDTO(id: r.id!, member: r.member.code, item: r.$item.id, points: r.points, status: r.status, created_at: r.createdAt)
+        RedemptionDTO(id: r.id!, member: r.member.code, item: r.$item.id, points: r.points, status: r.status.rawValue, created_at: r.createdAt)
     }
 
     /// One's own redemptions.
@@ -126,7 +126,7 @@ struct RewardAPIController: RouteCollection {
               let r = try await Redemption.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first(),
               r.$member.id == me.id else { throw Abort(.notFound) }
         do {
-            try await RewardService(db: req.db, clock: req.application.jiliClock).undo(r, to: "cancelled", by: try APIController().actor(req))
+            try await RewardService(db: req.db, clock: req.application.jiliClock).undo(r, to: .cancelled, by: try APIController().actor(req))
             return dto(r)
         } catch let refusal as Refusal {
             throw APIController().refused(refusal, req)

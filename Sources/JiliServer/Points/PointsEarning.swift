@@ -109,7 +109,7 @@ struct PointsEarning {
             return out
         case "contest":
             var out: [Due] = []
-            for c in try await Contest.query(on: db).filter(\.$status == "frozen").with(\.$prizes).with(\.$teams, { $0.with(\.$member) }).all()
+            for c in try await Contest.query(on: db).filter(\.$status == .frozen).with(\.$prizes).with(\.$teams, { $0.with(\.$member) }).all()
                 where c.frozenAt.map({ months.contains(clock.period(of: $0)) }) ?? false {
                 let prized = Set(c.prizes.map(\.rank))
                 for r in try await ContestResult.query(on: db).filter(\.$contest.$id == c.id!).all() where prized.contains(r.rank) {

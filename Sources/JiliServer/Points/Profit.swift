@@ -49,8 +49,13 @@ final class ProfitInstallment: Model, @unchecked Sendable {
     @Parent(key: "member_id") var member: Member
     @Field(key: "due") var due: String
     @Field(key: "amount_fen") var amountFen: Int64
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "settled_at") var settledAt: Date?
 
     init() {}
+
+    /// Pending until due; paid, or forfeited by a member who has left.
+    enum Status: String, StoredStatus {
+        case pending, paid, forfeited
+    }
 }

@@ -52,7 +52,7 @@ struct ProfitController: RouteCollection {
         }
         var parts: [ProfitInstallment] = []
         if let me { parts = try await ProfitInstallment.query(on: req.db).filter(\.$member.$id == me.id!).with(\.$share) { $0.with(\.$pool) }.sort(\.$due).all() }
-        let accrued = parts.reduce(Int64(0)) { $0 + $1.amountFen }, vested = parts.filter { $0.status == "paid" }.reduce(Int64(0)) { $0 + $1.amountFen }
+        let accrued = parts.reduce(Int64(0)) { $0 + $1.amountFen }, vested = parts.filter { $0.status == .paid }.reduce(Int64(0)) { $0 + $1.amountFen }
         return try await req.view.render("points/profit", Page(
             layout: Layout(req, title: req.t("profit_title")), pools: pools, canCreate: canCreate,
             tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) },

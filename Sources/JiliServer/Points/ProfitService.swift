@@ -74,11 +74,11 @@ struct ProfitService {
         let row = try await sql.select().column(SQLRaw("CAST(COALESCE(SUM(amount_fen - refunded_fen), 0) AS BIGINT)"), as: "sales")
             .column(SQLRaw("CAST(COALESCE(SUM(cost_fen), 0) AS BIGINT)"), as: "cost").from("orders").where("period", .in, SQLBind.group(names)).first()
         let sales = try row?.decode(column: "sales", as: Int64.self) ?? 0, cost = try row?.decode(column: "cost", as: Int64.self) ?? 0
-        let pay = try await PayRun.query(on: db).filter(\.$period ~~ names).filter(\.$status == "approved").all().reduce(Int64(0)) { $0 + $1.totalFen }
+        let pay = try await PayRun.query(on: db).filter(\.$period ~~ names).filter(\.$status == .approved).all().reduce(Int64(0)) { $0 + $1.totalFen }
         let total = ProfitSharing.pool(salesFen: sales, costFen: cost, payFen: pay, rateBasisPoints: rate, fixedFen: input.basis == "fixed" ? fixed : nil)
         let cal = PlanClock(timeZone: clock.timeZone)
         let end = Date(timeIntervalSince1970: Double(cal.instant(fromWall: Int64(CivilDate.days(year: window.months.last!.next.year, month: window.months.last!.next.month, day: 1)) * 86_400)))
-        let members = try await Member.query(on: db).filter(\.$status == "active").filter(\.$tier ~~ input.tiers).filter(\.$joinedAt < end).sort(\.$id).all()
+        let members = try await Member.query(on: db).filter(\.$status == .active).filter(\.$tier ~~ input.tiers).filter(\.$joinedAt < end).sort(\.$id).all()
         let weights = try await weights(members, by: input.weight, window: window, end: end)
         let shares: [(id: String, fen: Int64)]
         do { shares = try ProfitSharing.split(total, weights: weights) } catch { throw Refusal(key: "profit_error_weights") }
@@ -115,7 +115,7 @@ struct ProfitService {
                     part.$member.id = member.id!
                     part.due = due.description
                     part.amountFen = amount
-                    part.status = "pending"
+                    part.status = .pending
                     return part
                 }
                 try await BatchInsert.insert(parts.filter { $0.amountFen > 0 }, on: db)
@@ -131,16 +131,16 @@ struct ProfitService {
     /// Returns how many parts were paid and forfeited.
     func vest() async throws -> (paid: Int, forfeited: Int) {
         let current = clock.currentPeriod.description
-        let due = try await ProfitInstallment.query(on: db).filter(\.$status == "pending").filter(\.$due <= current).with(\.$member).all()
+        let due = try await ProfitInstallment.query(on: db).filter(\.$status == .pending).filter(\.$due <= current).with(\.$member).all()
         var paid = 0, forfeited = 0
         let now = clock.now()
         for part in due {
-            let left = part.member.status == MemberStatus.left.rawValue
+            let left = part.member.status == .left
             let moved = try await db.transaction { db -> Bool in
                 let sql = db.sql
                 let won = try await sql.raw("""
-                    UPDATE profit_installments SET status = \(bind: left ? "forfeited" : "paid"), settled_at = \(bind: now)
-                    WHERE id = \(bind: part.id!) AND status = 'pending' RETURNING id
+                    UPDATE profit_installments SET status = \(bind: (left ? ProfitInstallment.Status.forfeited : .paid).rawValue), settled_at = \(bind: now)
+                    WHERE id = \(bind: part.id!) AND status = \(bind: ProfitInstallment.Status.pending.rawValue) RETURNING id
                     """).all()
                 guard won.count == 1 else { return false }
                 if !left {

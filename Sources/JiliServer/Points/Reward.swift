@@ -40,7 +40,7 @@ final class Redemption: Model, @unchecked Sendable {
     @Field(key: "points") var points: Int64
     /// The lots the points came from: `[[lot, points], …]` as JSON.
     @Field(key: "parts") var parts: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
@@ -48,4 +48,9 @@ final class Redemption: Model, @unchecked Sendable {
     @OptionalField(key: "handed_at") var handedAt: Date?
 
     init() {}
+
+    /// Requested (when the item needs approval), approved, handed over; declined or cancelled give the points back.
+    enum Status: String, StoredStatus {
+        case requested, approved, declined, handedOver = "handed_over", cancelled
+    }
 }

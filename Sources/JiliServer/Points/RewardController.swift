@@ -69,13 +69,13 @@ struct RewardController: RouteCollection {
 
     func row(_ r: Redemption, account: Account, me: Member?, _ req: Request) -> RedemptionRow {
         let clock = req.application.jiliClock
-        let open = ["requested", "approved"].contains(r.status)
+        let open = [.requested, .approved].contains(r.status)
         let inScope = Permissions.memberScope(account, member: me)?.contains(r.member) ?? false
         return RedemptionRow(id: r.id!, item: r.item.name, member: "\(r.member.name) (\(r.member.code))", points: r.points,
                              status: req.t("reward_status_\(r.status)"), at: clock.format(r.createdAt),
                              canCancel: open && r.$member.id == me?.id,
-                             canApprove: r.status == "requested" && Self.mayApproveAny(account.roleValue) && inScope,
-                             canHandOver: r.status == "approved" && Self.mayHandOver(account.roleValue, kind: r.item.kind))
+                             canApprove: r.status == .requested && Self.mayApproveAny(account.roleValue) && inScope,
+                             canHandOver: r.status == .approved && Self.mayHandOver(account.roleValue, kind: r.item.kind))
     }
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -122,7 +122,7 @@ struct RewardController: RouteCollection {
         guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
         guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let r = try await service(req).redeem(item, for: me, by: .account(account))
-        return req.redirect(to: SiteURL.rewards(), notice: r.status == "requested" ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
+        return req.redirect(to: SiteURL.rewards(), notice: r.status == .requested ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
     }
 
     // MARK: The queue
@@ -136,7 +136,7 @@ struct RewardController: RouteCollection {
     func renderQueue(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account(if: Self.maySeeQueue)
         let me = try await account.$member.get(on: req.db)
-        var query = Redemption.query(on: req.db).filter(\.$status ~~ ["requested", "approved"]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
+        var query = Redemption.query(on: req.db).filter(\.$status ~~ [.requested, .approved]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
         if [.salesManager, .departmentManager].contains(account.roleValue), let scope = Permissions.memberScope(account, member: me) {
             query = scope.apply(joined: query)
         }
@@ -176,7 +176,7 @@ struct RewardController: RouteCollection {
     @Sendable func decline(req: Request) async throws -> Response {
         let r = try await redemption(req)
         let account = try await mayApprove(req, r)
-        return try await step(req) { try await service(req).undo(r, to: "declined", by: .account(account)) }
+        return try await step(req) { try await service(req).undo(r, to: .declined, by: .account(account)) }
     }
 
     @Sendable func handOver(req: Request) async throws -> Response {
@@ -191,7 +191,7 @@ struct RewardController: RouteCollection {
         let r = try await redemption(req)
         guard let me = try await account.$member.get(on: req.db), r.$member.id == me.id else { throw Abort(.notFound) }
         do {
-            try await service(req).undo(r, to: "cancelled", by: .account(account))
+            try await service(req).undo(r, to: .cancelled, by: .account(account))
             return req.redirect(to: SiteURL.rewards(), notice: "rewards_cancelled", ["name": r.item.name])
         } catch let refusal as Refusal {
             return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)

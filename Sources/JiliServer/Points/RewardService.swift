@@ -115,7 +115,7 @@ struct RewardService {
                     r.$item.id = item.id!
                     r.points = item.price
                     r.parts = "[]"
-                    r.status = item.needsApproval ? "requested" : "approved"
+                    r.status = item.needsApproval ? .requested : .approved
                     r.createdAt = now
                     try await r.create(on: db)
                     let reference = "redemption:\(r.id!)"
@@ -128,7 +128,7 @@ struct RewardService {
                     r.parts = Self.parts(spent[member.id!]!)
                     try await r.save(on: db)
                     try await Audit.record(on: db, at: now, actor: actor, action: "redeem", entity: "redemption", id: "\(r.id!)", before: nil,
-                                           after: ["member": member.code, "item": name, "points": "\(price)", "status": r.status])
+                                           after: ["member": member.code, "item": name, "points": "\(price)", "status": r.status.rawValue])
                     return r
                 }
             }
@@ -151,7 +151,7 @@ struct RewardService {
         r.$item.id = item.id!
         r.points = 0
         r.parts = "[]"
-        r.status = "approved"
+        r.status = .approved
         r.createdAt = now
         try await r.create(on: db)
         try await Audit.record(on: db, at: now, actor: actor, action: "award", entity: "redemption", id: "\(r.id!)", before: nil,
@@ -160,14 +160,14 @@ struct RewardService {
 
     /// Approves a requested redemption (the leader, the director, a manager of the member).
     func approve(_ r: Redemption, by actor: Actor) async throws {
-        try await move(r, from: ["requested"], to: "approved", by: actor)
+        try await move(r, from: [.requested], to: .approved, by: actor)
     }
 
     /// Hands over an approved redemption: the unit leaves the stock; cash is entered in the ledger.
     func handOver(_ r: Redemption, by actor: Actor) async throws {
         let item = try await r.$item.get(on: db)
         let member = try await r.$member.get(on: db)
-        try await move(r, from: ["approved"], to: "handed_over", by: actor) { db, now in
+        try await move(r, from: [.approved], to: .handedOver, by: actor) { db, now in
             if item.stock != nil {
                 let sql = db.sql
                 try await sql.raw("UPDATE reward_items SET stock = stock - 1, reserved = reserved - 1 WHERE id = \(bind: item.id!)").run()
@@ -181,17 +181,17 @@ struct RewardService {
 
     /// Cancels (the member, before it is handed over) or declines (who approves) a redemption: the
     /// points go back to their lots and the unit back to the stock.
-    func undo(_ r: Redemption, to status: String, by actor: Actor) async throws {
+    func undo(_ r: Redemption, to status: Redemption.Status, by actor: Actor) async throws {
         let item = try await r.$item.get(on: db)
         let spending = Self.spending(r)
         let ledger = PointsLedger(db: db, clock: clock)
         let memberID = r.$member.id
-        try await move(r, from: ["requested", "approved"], to: status, by: actor) { db, now in
+        try await move(r, from: [.requested, .approved], to: status, by: actor) { db, now in
             if item.stock != nil {
                 let sql = db.sql
                 try await sql.raw("UPDATE reward_items SET reserved = reserved - 1 WHERE id = \(bind: item.id!)").run()
             }
-            let key = status == "declined" ? "points_reason_declined" : "points_reason_cancelled"
+            let key = status == .declined ? "points_reason_declined" : "points_reason_cancelled"
             _ = try await ledger.changeWithin([memberID], on: db) { _, account, _ in
                 ((), account.cancel(spending, at: PointsLedger.instant(now)).map { ($0, $0.kind == .cancel ? PointsLedger.Reason(key: key, values: ["item": item.name])
                                                                                                            : PointsLedger.expiredReason) })
@@ -201,12 +201,12 @@ struct RewardService {
 
     /// Moves a redemption from one of `from` to `to`, once (a conditional update), with `also` in the
     /// same transaction; audited. A redemption no longer in `from` is refused.
-    private func move(_ r: Redemption, from: [String], to: String, by actor: Actor,
+    private func move(_ r: Redemption, from: [Redemption.Status], to: Redemption.Status, by actor: Actor,
                       also: @escaping @Sendable (any Database, Date) async throws -> Void = { _, _ in }) async throws {
         let id = r.id!
         try await StatusStep.take(on: db, table: Redemption.schema, id: id, from: from, to: to, refusal: "reward_error_status", at: clock.now(),
                                   audit: (actor, "redemption", r.status, [:])) { db, sql, now in
-            let field = to == "handed_over" ? ("handed_by", "handed_at") : ("decided_by", "decided_at")
+            let field = to == .handedOver ? ("handed_by", "handed_at") : ("decided_by", "decided_at")
             try await sql.raw("UPDATE redemptions SET \(ident: field.0) = \(bind: actor.name), \(ident: field.1) = \(bind: now) WHERE id = \(bind: id)").run()
             try await also(db, now)
         }

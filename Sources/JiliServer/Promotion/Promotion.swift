@@ -20,7 +20,7 @@ final class PromotionEvaluation: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Field(key: "period") var period: String
     @Field(key: "ladder_id") var ladderID: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "cursor") var cursor: Int
     @Field(key: "evaluated") var evaluated: Int
     @Field(key: "proposed") var proposed: Int
@@ -28,6 +28,11 @@ final class PromotionEvaluation: Model, @unchecked Sendable {
     @OptionalField(key: "finished_at") var finishedAt: Date?
 
     init() {}
+
+    /// A month's evaluation: running, then done.
+    enum Status: String, StoredStatus {
+        case running, done
+    }
 }
 
 /// A proposed change of tier from an evaluation, with the measures behind it (JSON). Approved during
@@ -41,13 +46,17 @@ final class PromotionProposal: Model, @unchecked Sendable {
     @Field(key: "to_tier") var toTier: String
     @Field(key: "move") var move: String
     @Field(key: "measures") var measures: String
-    /// `pending`, `approved`, `rejected` or `lapsed`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @Field(key: "note") var note: String
 
     init() {}
+
+    /// Pending until decided; lapsed when its month has passed undecided.
+    enum Status: String, StoredStatus {
+        case pending, approved, rejected, lapsed
+    }
 }
 
 /// Every change of a member's tier, with why: `promotion` or `demotion` (an approved proposal, whose

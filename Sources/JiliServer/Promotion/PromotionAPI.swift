@@ -121,7 +121,7 @@ struct PromotionAPIController: RouteCollection {
         return try await PromotionController.decidable(req, account, me: me, period: clock.currentPeriod.previous.description)
             .with(\.$member).sort(\.$id).limit(5_000).all()
             .map { p in
-                ProposalDTO(id: p.id!, period: p.period, member: p.member.code, from: p.fromTier, to: p.toTier, move: p.move, status: p.status,
+                ProposalDTO(id: p.id!, period: p.period, member: p.member.code, from: p.fromTier, to: p.toTier, move: p.move, status: p.status.rawValue,
                             measures: PromotionService.decode(p.measures).compactMap(LadderText.measure).map { dto($0, t) })
             }
     }

@@ -139,7 +139,7 @@ struct PromotionController: RouteCollection {
     /// operations director, a manager's scope without themselves. The scope is in the query, so that a
     /// manager deep in a large team finds theirs among tens of thousands.
     static func decidable(_ req: Request, _ account: Account, me: Member?, period: String) -> QueryBuilder<PromotionProposal> {
-        var q = PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status == "pending")
+        var q = PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status == .pending)
             .join(Member.self, on: \PromotionProposal.$member.$id == \Member.$id)
         switch account.roleValue {
         case .leader, .director: break
@@ -163,7 +163,7 @@ struct PromotionController: RouteCollection {
         let pageNumber = min(max(1, req.query[Int.self, at: "page"] ?? 1), pages)
         let pending = try await Self.decidable(req, account, me: me, period: period).sort(\.$id)
             .range(((pageNumber - 1) * Self.perPage)..<(pageNumber * Self.perPage)).with(\.$member).all()
-        let decided = try await PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status != "pending")
+        let decided = try await PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status != .pending)
             .sort(\.$decidedAt, .descending).limit(500).with(\.$member).all()
             .filter { PromotionPermissions.mayDecide(account, me: me, about: $0.member) }.prefix(50)
         func row(_ p: PromotionProposal) -> ProposalRow {
@@ -180,10 +180,10 @@ struct PromotionController: RouteCollection {
             previous: pageNumber > 1 ? SiteURL.proposals(query: ["page": "\(pageNumber - 1)"]) : nil,
             next: pageNumber < pages ? SiteURL.proposals(query: ["page": "\(pageNumber + 1)"]) : nil,
             evaluated: evaluation.map { e in
-                req.t(e.status == "done" ? "promotion_evaluated" : "promotion_evaluating",
+                req.t(e.status == .done ? "promotion_evaluated" : "promotion_evaluating",
                       ["period": e.period, "members": "\(e.evaluated)", "proposed": "\(e.proposed)", "at": clock.format(e.finishedAt ?? e.startedAt)])
             },
-            canEvaluate: PromotionPermissions.mayEditLadder(account.roleValue) && evaluation?.status != "done")
+            canEvaluate: PromotionPermissions.mayEditLadder(account.roleValue) && evaluation?.status != .done)
         return try await req.view.render("promotion/proposals", page).encodeResponse(for: req)
     }
 

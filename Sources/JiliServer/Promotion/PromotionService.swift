@@ -59,7 +59,7 @@ struct PromotionService {
     /// Everyone's values for the window ending with `period`, read in a few grouped queries.
     func roster(period: Period, months: Int) async throws -> Roster {
         let sql = db.sql
-        struct Row: Decodable { var id: Int; var sponsor_id: Int?; var tier: String; var status: String; var joined_at: Date }
+        struct Row: Decodable { var id: Int; var sponsor_id: Int?; var tier: String; var status: MemberStatus; var joined_at: Date }
         let rows = try await sql.select().columns("id", "sponsor_id", "tier", "status", "joined_at").from(Member.schema).orderBy("id").all(decoding: Row.self)
         var index: [Int: Int] = [:]
         index.reserveCapacity(rows.count)
@@ -87,7 +87,7 @@ struct PromotionService {
         }
         let values = TeamValues(
             months: months, sponsor: rows.map { r in r.sponsor_id.flatMap { index[$0] }.map(Int32.init) ?? -1 },
-            active: rows.map { $0.status == "active" }, sales: sales, courses: courses,
+            active: rows.map { $0.status == .active }, sales: sales, courses: courses,
             tenureMonths: rows.map { Int32(max(0, period.index - clock.period(of: $0.joined_at).index)) }, openCases: cases)
         return Roster(ids: rows.map(\.id), tiers: rows.map(\.tier), values: values)
     }
@@ -128,7 +128,7 @@ struct PromotionService {
         let cases = try await ComplianceCase.query(on: db).filter(\.$member.$id == member.id!).filter(\.$closedAt == nil).count()
         return MemberValues(
             personal: byMonth(personal), team: byMonth(team),
-            directs: directMembers.map { .init(active: $0.status == "active", personal: byMonth(directSales[$0.id!] ?? [])) },
+            directs: directMembers.map { .init(active: $0.status == .active, personal: byMonth(directSales[$0.id!] ?? [])) },
             courses: courses, tenureMonths: max(0, Int(period.index - clock.period(of: member.joinedAt).index)), openCases: cases)
     }
 
@@ -173,13 +173,13 @@ struct PromotionService {
         let key = period.description
         let evaluation: PromotionEvaluation
         if let e = try await PromotionEvaluation.query(on: db).filter(\.$period == key).first() {
-            if e.status == "done" { return e }
+            if e.status == .done { return e }
             evaluation = e
         } else {
             let e = PromotionEvaluation()
             e.period = key
             e.ladderID = version.id!
-            e.status = "running"
+            e.status = .running
             e.cursor = 0
             e.evaluated = 0
             e.proposed = 0
@@ -210,7 +210,7 @@ struct PromotionService {
                 row.toTier = p.to
                 row.move = p.move.rawValue
                 row.measures = Self.encode(p.measures)
-                row.status = "pending"
+                row.status = .pending
                 row.note = ""
                 proposals.append(row)
             }
@@ -222,7 +222,7 @@ struct PromotionService {
                 evaluation.evaluated += counted
                 evaluation.proposed += batch.count
                 if done {
-                    evaluation.status = "done"
+                    evaluation.status = .done
                     evaluation.finishedAt = now
                 }
                 try await evaluation.save(on: db)
@@ -231,8 +231,8 @@ struct PromotionService {
             try await afterBatch?()
             start = end
         }
-        if evaluation.status != "done" {
-            evaluation.status = "done"
+        if evaluation.status != .done {
+            evaluation.status = .done
             evaluation.finishedAt = clock.now()
             try await evaluation.save(on: db)
         }
@@ -244,7 +244,7 @@ struct PromotionService {
     /// has been decided.
     func forget(_ period: Period) async throws {
         let key = period.description
-        if try await PromotionProposal.query(on: db).filter(\.$period == key).filter(\.$status ~~ ["approved", "rejected"]).count() > 0 {
+        if try await PromotionProposal.query(on: db).filter(\.$period == key).filter(\.$status ~~ [.approved, .rejected]).count() > 0 {
             throw Refusal(key: "promotion_error_decided", values: ["period": key])
         }
         try await db.transaction { db in
@@ -258,9 +258,9 @@ struct PromotionService {
     @discardableResult
     func lapse() async throws -> Int {
         let last = clock.currentPeriod.previous.description
-        let stale = try await PromotionProposal.query(on: db).filter(\.$status == "pending").filter(\.$period < last).count()
+        let stale = try await PromotionProposal.query(on: db).filter(\.$status == .pending).filter(\.$period < last).count()
         if stale > 0 {
-            try await PromotionProposal.query(on: db).filter(\.$status == "pending").filter(\.$period < last).set(\.$status, to: "lapsed").update()
+            try await PromotionProposal.query(on: db).filter(\.$status == .pending).filter(\.$period < last).set(\.$status, to: .lapsed).update()
         }
         return stale
     }
@@ -280,13 +280,14 @@ struct PromotionService {
                 let sql = db.sql
                 var count = 0
                 let now = clock.now()
-                for p in try await PromotionProposal.query(on: db).filter(\.$id ~~ chunk).filter(\.$status == "pending").filter(\.$period == open).with(\.$member).all() {
+                for p in try await PromotionProposal.query(on: db).filter(\.$id ~~ chunk).filter(\.$status == .pending).filter(\.$period == open).with(\.$member).all() {
                     let member = p.member
                     guard allowed(member) else { continue }
                     if approve && member.tier != p.fromTier { continue }
+                    let to: PromotionProposal.Status = approve ? .approved : .rejected
                     let won = try await sql.raw("""
-                        UPDATE promotion_proposals SET status = \(bind: approve ? "approved" : "rejected"), decided_by = \(bind: actor.name),
-                        decided_at = \(bind: now), note = \(bind: note) WHERE id = \(bind: p.id!) AND status = 'pending' RETURNING id
+                        UPDATE promotion_proposals SET status = \(bind: to.rawValue), decided_by = \(bind: actor.name),
+                        decided_at = \(bind: now), note = \(bind: note) WHERE id = \(bind: p.id!) AND status = \(bind: PromotionProposal.Status.pending.rawValue) RETURNING id
                         """).all()
                     guard won.count == 1 else { continue }
                     count += 1
@@ -294,8 +295,8 @@ struct PromotionService {
                         try await TierChanges.apply(member, to: p.toTier, reason: p.move, proposal: p.id, by: actor, at: now, on: db)
                     }
                     try await Audit.record(on: db, at: now, actor: actor, action: approve ? "approve" : "reject", entity: "promotion", id: "\(p.id!)",
-                                           before: ["member": member.code, "tier": p.fromTier, "status": "pending"],
-                                           after: ["member": member.code, "tier": approve ? p.toTier : p.fromTier, "status": approve ? "approved" : "rejected", "note": note])
+                                           before: ["member": member.code, "tier": p.fromTier, "status": p.status.rawValue],
+                                           after: ["member": member.code, "tier": approve ? p.toTier : p.fromTier, "status": to.rawValue, "note": note])
                 }
                 return count
             }

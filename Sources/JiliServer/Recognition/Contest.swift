@@ -17,8 +17,7 @@ final class Contest: Model, @unchecked Sendable {
     @Field(key: "ends_on") var endsOn: String
     /// Tier ids that may take part (individual contests), comma-separated; empty for all.
     @Field(key: "tiers") var tiers: String
-    /// `open` (ranked live) or `frozen` (results kept).
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "frozen_at") var frozenAt: Date?
     /// Set by the freeze that won: a conditional update tells exactly one freezer it was them.
     @OptionalField(key: "freeze_id") var freezeID: String?
@@ -28,6 +27,11 @@ final class Contest: Model, @unchecked Sendable {
     @Children(for: \.$contest) var teams: [ContestTeam]
 
     init() {}
+
+    /// Open (ranked live) or frozen (results kept).
+    enum Status: String, StoredStatus {
+        case open, frozen
+    }
 }
 
 /// What a rank wins: a description (a product, a trip), cash paid through the ledger, and an honor
@@ -96,10 +100,14 @@ final class PrizeChoice: Model, @unchecked Sendable {
     @Parent(key: "prize_id") var prize: ContestPrize
     @Parent(key: "member_id") var member: Member
     @Field(key: "rank") var rank: Int
-    /// `open` or `chosen`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "chosen") var chosen: String?
     @OptionalField(key: "chosen_at") var chosenAt: Date?
 
     init() {}
+
+    /// Open until the winner chooses.
+    enum Status: String, StoredStatus {
+        case open, chosen
+    }
 }

@@ -42,7 +42,7 @@ struct ContestController: RouteCollection {
 
     func row(_ c: Contest, _ req: Request) -> Row {
         Row(id: c.id!, name: c.name, window: "\(c.startsOn) – \(c.endsOn)", metric: req.t("contest_metric_\(c.metric)"),
-            kind: req.t("contest_kind_\(c.kind)"), frozen: c.status == "frozen")
+            kind: req.t("contest_kind_\(c.kind)"), frozen: c.status == .frozen)
     }
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -53,7 +53,7 @@ struct ContestController: RouteCollection {
             .map { SelectOption(value: "\($0.id!)", label: $0.name) }
         return try await req.view.render("recognition/contests", ListPage(
             layout: Layout(req, title: req.t("contests_title")),
-            open: contests.filter { $0.status == "open" }.map { row($0, req) }, frozen: contests.filter { $0.status == "frozen" }.map { row($0, req) },
+            open: contests.filter { $0.status == .open }.map { row($0, req) }, frozen: contests.filter { $0.status == .frozen }.map { row($0, req) },
             canCreate: Self.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) }, titles: titles, items: items,
             today: req.application.jiliClock.format(req.application.jiliClock.now(), "yyyy-MM-dd"), error: error))
             .encodeResponse(status: status, for: req)
@@ -174,9 +174,9 @@ struct ContestController: RouteCollection {
         let mine = own.flatMap { board.index[$0] }.flatMap { $0 >= shown ? row(standings[$0]) : nil }
         let clock = req.application.jiliClock
         var choices: [Choice] = []
-        if contest.status == "frozen", let me {
+        if contest.status == .frozen, let me {
             let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first()
-            for c in try await PrizeChoice.query(on: req.db).filter(\.$contest.$id == contest.id!).filter(\.$member.$id == me.id!).filter(\.$status == "open").all() {
+            for c in try await PrizeChoice.query(on: req.db).filter(\.$contest.$id == contest.id!).filter(\.$member.$id == me.id!).filter(\.$status == .open).all() {
                 guard let prize = contest.prizes.first(where: { $0.id == c.$prize.id }) else { continue }
                 let options = prize.options.map { option -> (SelectOption, Int) in
                     switch option {
@@ -189,7 +189,7 @@ struct ContestController: RouteCollection {
             }
         }
         var result = BoardPage(layout: Layout(req, title: contest.name), id: contest.id!, name: contest.name, window: "\(contest.startsOn) – \(contest.endsOn)",
-                         metric: req.t("contest_metric_\(contest.metric)"), kind: req.t("contest_kind_\(contest.kind)"), frozen: contest.status == "frozen",
+                         metric: req.t("contest_metric_\(contest.metric)"), kind: req.t("contest_kind_\(contest.kind)"), frozen: contest.status == .frozen,
                          ranked: standings.count, rowsHTML: Self.listItems(standings.prefix(shown).map(row)), mine: mine,
                          prizes: contest.prizes.sorted { $0.rank < $1.rank }.map { req.t("contest_prize_line", ["rank": "\($0.rank)", "prize": prizeText[$0.rank] ?? ""]) },
                          updated: clock.format(contest.frozenAt ?? clock.now(), "yyyy-MM-dd HH:mm:ss"))

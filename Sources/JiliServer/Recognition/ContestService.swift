@@ -83,7 +83,7 @@ struct ContestService {
         contest.startsOn = startsOn.trimmingCharacters(in: .whitespaces)
         contest.endsOn = endsOn.trimmingCharacters(in: .whitespaces)
         contest.tiers = tiers.joined(separator: ",")
-        contest.status = "open"
+        contest.status = .open
         contest.createdBy = actor.name
         contest.createdAt = now
         let (chosenHeads, chosenPrizes) = (heads, prizes)
@@ -118,7 +118,7 @@ struct ContestService {
 
     /// Everyone ranked now (or, once frozen, as frozen).
     func standings(_ c: Contest) async throws -> [Standing] {
-        if c.status == "frozen" {
+        if c.status == .frozen {
             return try await ContestResult.query(on: db).filter(\.$contest.$id == c.id!).sort(\.$rank).sort(\.$subject).all()
                 .map { Standing(subject: $0.subject, label: $0.label, value: $0.value, rank: $0.rank) }
         }
@@ -194,15 +194,15 @@ struct ContestService {
     @discardableResult
     func freeze(_ c: Contest, by actor: Actor) async throws -> Bool {
         let now = clock.now()
-        guard c.status == "open", now >= window(c).end else { return false }
+        guard c.status == .open, now >= window(c).end else { return false }
         let standings = try await compute(c)
         let prizes = try await ContestPrize.query(on: db).filter(\.$contest.$id == c.id!).with(\.$title).with(\.$item).all()
         let pointsDays = try await PointsRule.query(on: db).filter(\.$trigger == "contest").first()?.validDays
         let heads = try await ContestTeam.query(on: db).filter(\.$contest.$id == c.id!).with(\.$member).all()
         let token = UUID().uuidString
         let froze = try await db.transaction { db -> Bool in
-            try await Contest.query(on: db).filter(\.$id == c.id!).filter(\.$status == "open")
-                .set(\.$status, to: "frozen").set(\.$frozenAt, to: now).set(\.$freezeID, to: token).update()
+            try await Contest.query(on: db).filter(\.$id == c.id!).filter(\.$status == .open)
+                .set(\.$status, to: .frozen).set(\.$frozenAt, to: now).set(\.$freezeID, to: token).update()
             guard try await Contest.find(c.id, on: db)?.freezeID == token else { return false }
             var rows: [ContestResult] = []
             for s in standings {
@@ -257,7 +257,7 @@ struct ContestService {
                         choice.$prize.id = p.id!
                         choice.$member.id = member.id!
                         choice.rank = s.rank
-                        choice.status = "open"
+                        choice.status = .open
                         try await choice.create(on: db)
                         continue
                     }
@@ -277,12 +277,12 @@ struct ContestService {
             try await PraiseWall.announce("contest", message: "wall_contest",
                                           values: ["contest": c.name, "places": PraiseWall.places(standings.map { ($0.rank, $0.label) })],
                                           about: nil, link: SiteURL.contest(c.id!), event: "contest:\(c.id!)", at: now, on: db)
-            try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": "open"],
-                                   after: ["status": "frozen", "ranked": "\(standings.count)",
+            try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": Contest.Status.open.rawValue],
+                                   after: ["status": Contest.Status.frozen.rawValue, "ranked": "\(standings.count)",
                                            "cash": Money(fen: -lines.reduce(0) { $0 + $1.1 }).description])
             return true
         }
-        if froze { c.status = "frozen"; c.frozenAt = now }
+        if froze { c.status = .frozen; c.frozenAt = now }
         return froze
     }
 
@@ -301,8 +301,8 @@ struct ContestService {
         try await db.transaction { db in
             let sql = db.sql
             let won = try await sql.raw("""
-                UPDATE prize_choices SET status = 'chosen', chosen = \(bind: option), chosen_at = \(bind: now)
-                WHERE id = \(bind: id) AND status = 'open' RETURNING id
+                UPDATE prize_choices SET status = \(bind: PrizeChoice.Status.chosen.rawValue), chosen = \(bind: option), chosen_at = \(bind: now)
+                WHERE id = \(bind: id) AND status = \(bind: PrizeChoice.Status.open.rawValue) RETURNING id
                 """).all()
             guard won.count == 1 else { throw Refusal(key: "contest_error_chosen") }
             switch option {
@@ -316,17 +316,17 @@ struct ContestService {
             default:
                 try await RewardService(db: db, clock: clock).award(prize.item!, to: member, reference: "contest:\(contest.id!)", by: actor)
             }
-            try await Audit.record(on: db, at: now, actor: actor, action: "choose", entity: "prize_choice", id: "\(id)", before: ["status": "open"],
-                                   after: ["status": "chosen", "option": option])
+            try await Audit.record(on: db, at: now, actor: actor, action: "choose", entity: "prize_choice", id: "\(id)", before: ["status": PrizeChoice.Status.open.rawValue],
+                                   after: ["status": PrizeChoice.Status.chosen.rawValue, "option": option])
         }
-        choice.status = "chosen"
+        choice.status = .chosen
         choice.chosen = option
     }
 
     /// Freezes every contest that has ended (the idempotent job: running it twice freezes nothing twice).
     func freezeEnded(by actor: Actor) async throws -> Int {
         var count = 0
-        for c in try await Contest.query(on: db).filter(\.$status == "open").all() where try await freeze(c, by: actor) { count += 1 }
+        for c in try await Contest.query(on: db).filter(\.$status == .open).all() where try await freeze(c, by: actor) { count += 1 }
         return count
     }
 }

@@ -216,7 +216,7 @@ struct GoalController: RouteCollection {
         guard let minimum = GoalService.target(form.minimum, metric: metric) else {
             throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.minimum])
         }
-        var members = Member.query(on: req.db).filter(\.$status == "active")
+        var members = Member.query(on: req.db).filter(\.$status == .active)
         if let d = subject.department { members = members.filter(\.$department.$id == d.id) }
         if let m = subject.member { members = members.filter(\.$path =~ m.path) }
         let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,

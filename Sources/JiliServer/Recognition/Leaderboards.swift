@@ -63,7 +63,7 @@ actor Leaderboards {
             try await Contest.query(on: db).filter(\.$id == id).with(\.$prizes) { $0.with(\.$title).with(\.$item) }.with(\.$teams) { $0.with(\.$member) }.first()
         }
         guard var contest = try await load() else { return nil }
-        if contest.status == "open", clock.now() >= service.window(contest).end {
+        if contest.status == .open, clock.now() >= service.window(contest).end {
             // Frozen here, or a moment ago elsewhere: either way the results are in their table now.
             try await service.freeze(contest, by: .system)
             contest = try await load() ?? contest

@@ -74,7 +74,7 @@ struct TitleController: RouteCollection {
                 })
         }
         let pending = account.roleValue == .leader
-            ? try await TitleNomination.query(on: req.db).filter(\.$status == "pending").with(\.$title).with(\.$member).sort(\.$id).all() : []
+            ? try await TitleNomination.query(on: req.db).filter(\.$status == .pending).with(\.$title).with(\.$member).sort(\.$id).all() : []
         return try await req.view.render("recognition/titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
                                                         canEdit: account.roleValue == .leader, canNominate: Self.mayNominate(account.roleValue),
                                                         nominations: pending.map {

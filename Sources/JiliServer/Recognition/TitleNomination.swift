@@ -10,10 +10,14 @@ final class TitleNomination: Model, @unchecked Sendable {
     @Parent(key: "member_id") var member: Member
     @Field(key: "reason") var reason: String
     @Field(key: "nominated_by") var nominatedBy: String
-    /// `pending`, `confirmed` or `declined`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @OptionalField(key: "decided_by") var decidedBy: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// Pending until the leader confirms or declines.
+    enum Status: String, StoredStatus {
+        case pending, confirmed, declined
+    }
 }

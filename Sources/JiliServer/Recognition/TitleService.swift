@@ -88,7 +88,7 @@ struct TitleService {
         n.$member.id = member.id!
         n.reason = why
         n.nominatedBy = actor.name
-        n.status = "pending"
+        n.status = .pending
         n.createdAt = clock.now()
         try await db.transaction { db in
             try await n.create(on: db)
@@ -105,11 +105,11 @@ struct TitleService {
         try await db.transaction { db in
             // Decided already (a second click, another leader): refused. The title itself could not be
             // given twice anyway: its key is the nomination's.
-            guard try await TitleNomination.find(nomination.id, on: db)?.status == "pending" else { throw Refusal(key: "title_error_decided") }
-            try await TitleNomination.query(on: db).filter(\.$id == nomination.id!).filter(\.$status == "pending")
-                .set(\.$status, to: confirm ? "confirmed" : "declined").set(\.$decidedBy, to: actor.name).update()
+            guard try await TitleNomination.find(nomination.id, on: db)?.status == .pending else { throw Refusal(key: "title_error_decided") }
+            try await TitleNomination.query(on: db).filter(\.$id == nomination.id!).filter(\.$status == .pending)
+                .set(\.$status, to: confirm ? .confirmed : .declined).set(\.$decidedBy, to: actor.name).update()
             guard let n = try await TitleNomination.query(on: db).filter(\.$id == nomination.id!).with(\.$title).with(\.$member).first(),
-                  n.decidedBy == actor.name, n.status == (confirm ? "confirmed" : "declined") else {
+                  n.decidedBy == actor.name, n.status == (confirm ? .confirmed : .declined) else {
                 throw Refusal(key: "title_error_decided")
             }
             if confirm {
@@ -117,7 +117,7 @@ struct TitleService {
                 _ = try await give(n.title, to: n.member, occasion: occasion, reason: n.reason, by: actor, on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: confirm ? "confirm" : "decline", entity: "title_nomination", id: "\(n.id!)",
-                                   before: ["status": "pending"], after: ["status": n.status])
+                                   before: ["status": TitleNomination.Status.pending.rawValue], after: ["status": n.status.rawValue])
         }
     }
 

@@ -30,10 +30,14 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "channel") var channel: String
     /// The member's id, the template's key, its values and the link, as JSON.
     @Field(key: "payload") var payload: String
-    /// `pending` until a sender marks it `sent` (or `failed` with attempts counted).
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "attempts") var attempts: Int
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// Pending until a sender marks it sent, or failed with attempts counted.
+    enum Status: String, StoredStatus {
+        case pending, sent, failed
+    }
 }

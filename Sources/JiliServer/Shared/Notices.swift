@@ -21,7 +21,7 @@ enum Notices {
         o.$notice.id = n.id!
         o.channel = "wechat_template"
         o.payload = String(decoding: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), as: UTF8.self)
-        o.status = "pending"
+        o.status = .pending
         o.attempts = 0
         o.createdAt = at
         try await o.create(on: db)

@@ -13,13 +13,13 @@ final class Member: Model, @unchecked Sendable {
     @OptionalParent(key: "sponsor_id") var sponsor: Member?
     @Field(key: "path") var path: String
     @Field(key: "tier") var tier: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: MemberStatus
     @Field(key: "joined_at") var joinedAt: Date
     @OptionalParent(key: "department_id") var department: Department?
     @OptionalParent(key: "position_id") var position: Position?
 
     init() {}
-    init(code: String, name: String, phone: String? = nil, sponsorID: Int?, tier: String, status: String, joinedAt: Date) {
+    init(code: String, name: String, phone: String? = nil, sponsorID: Int?, tier: String, status: MemberStatus, joinedAt: Date) {
         self.code = code
         self.name = name
         self.phone = phone
@@ -34,6 +34,6 @@ final class Member: Model, @unchecked Sendable {
     static func path(sponsorPath: String?, id: Int) -> String { (sponsorPath ?? "/") + "\(id)/" }
 }
 
-enum MemberStatus: String, CaseIterable, Codable, Sendable {
+enum MemberStatus: String, StoredStatus {
     case active, inactive, left
 }

@@ -34,9 +34,13 @@ struct MemberEditController: RouteCollection {
         var status: String
         var position: String?
 
+        /// The form's changes, the status parsed (refused, naming the field, when it is not one).
         var changes: MemberService.Changes {
-            .init(name: name, phone: phone, sponsorCode: sponsor, tier: tier, status: status, departmentID: nil,
-                  positionID: position.flatMap { Int($0) })
+            get throws {
+                guard let status = MemberStatus(rawValue: status) else { throw Refusal(key: "member_error_status", field: "status") }
+                return .init(name: name, phone: phone, sponsorCode: sponsor, tier: tier, status: status, departmentID: nil,
+                             positionID: position.flatMap { Int($0) })
+            }
         }
     }
 
@@ -68,7 +72,7 @@ struct MemberEditController: RouteCollection {
         let account = try editor(req)
         let form = try req.content.decode(MemberForm.self)
         do {
-            let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: form.code, form.changes, by: .account(account))
+            let m = try await MemberService(db: req.db, clock: req.application.jiliClock).add(code: form.code, try form.changes, by: .account(account))
             return req.redirect(to: SiteURL.member(m.code))
         } catch let refusal as Refusal {
             return try await page(req, action: SiteURL.members(), isNew: true, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
@@ -79,7 +83,7 @@ struct MemberEditController: RouteCollection {
         _ = try editor(req)
         guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$sponsor).first() else { throw Abort(.notFound) }
         return try await page(req, action: SiteURL.member(m.code), isNew: false, form: MemberForm(
-            code: m.code, name: m.name, phone: m.phone, sponsor: m.sponsor?.code ?? "", tier: m.tier, status: m.status,
+            code: m.code, name: m.name, phone: m.phone, sponsor: m.sponsor?.code ?? "", tier: m.tier, status: m.status.rawValue,
             position: m.$position.id.map(String.init) ?? ""), error: nil)
     }
 
@@ -89,7 +93,7 @@ struct MemberEditController: RouteCollection {
         var form = try req.content.decode(MemberForm.self)
         form.code = m.code
         do {
-            try await MemberService(db: req.db, clock: req.application.jiliClock).update(m, form.changes, by: .account(account))
+            try await MemberService(db: req.db, clock: req.application.jiliClock).update(m, try form.changes, by: .account(account))
             return req.redirect(to: SiteURL.member(m.code))
         } catch let refusal as Refusal {
             return try await page(req, action: SiteURL.member(m.code), isNew: false, form: form, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)

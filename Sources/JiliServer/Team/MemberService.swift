@@ -15,7 +15,7 @@ struct MemberService {
         var phone: String?
         var sponsorCode: String?
         var tier: String
-        var status: String
+        var status: MemberStatus
         var departmentID: Int?
         var positionID: Int?
     }
@@ -27,7 +27,6 @@ struct MemberService {
         if c.phone?.isEmpty == true { c.phone = nil }
         guard !c.name.isEmpty else { throw Refusal(key: "member_error_name") }
         guard Tiers.ids.contains(c.tier) else { throw Refusal(key: "member_error_tier") }
-        guard MemberStatus(rawValue: c.status) != nil else { throw Refusal(key: "member_error_status") }
         var sponsor: Member?
         if let code = c.sponsorCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
             guard let s = try await Member.query(on: db).filter(\.$code == code).first() else {
@@ -110,7 +109,7 @@ struct MemberService {
     static func snapshot(_ m: Member, on db: any Database) async throws -> [String: String] {
         var sponsor: Member?
         if let id = m.$sponsor.id { sponsor = try await Member.find(id, on: db) }
-        var out = ["name": m.name, "tier": m.tier, "status": m.status, "sponsor": sponsor?.code ?? ""]
+        var out = ["name": m.name, "tier": m.tier, "status": m.status.rawValue, "sponsor": sponsor?.code ?? ""]
         out["phone"] = m.phone ?? ""
         out["department"] = m.$department.id.map(String.init) ?? ""
         out["position"] = m.$position.id.map(String.init) ?? ""

@@ -10,7 +10,7 @@ final class MemberSnapshot: Model, @unchecked Sendable {
     @Field(key: "member_id") var memberID: Int
     @OptionalField(key: "sponsor_id") var sponsorID: Int?
     @Field(key: "tier") var tier: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: MemberStatus
     /// The moment these values stopped being true.
     @Field(key: "valid_until") var validUntil: Date
 

@@ -63,7 +63,7 @@ struct TeamController: RouteCollection {
             }
         }
         if Tiers.ids.contains(tier) { query = query.filter(\.$tier == tier) }
-        if MemberStatus(rawValue: status) != nil { query = query.filter(\.$status == status) }
+        if let status = MemberStatus(rawValue: status) { query = query.filter(\.$status == status) }
         if let department { query = query.filter(\.$department.$id == department) }
         if let position { query = query.filter(\.$position.$id == position) }
         let total = try await query.count()
@@ -73,7 +73,7 @@ struct TeamController: RouteCollection {
         let departments = try await Department.query(on: req.db).sort(\.$sort).all()
         let positions = try await Position.query(on: req.db).sort(\.$sort).all()
         let rows = members.map { m in
-            Row(code: m.code, name: m.name, tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status)"), statusKey: m.status,
+            Row(code: m.code, name: m.name, tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status.rawValue)"), statusKey: m.status.rawValue,
                 department: m.department?.name, position: m.position?.name,
                 phone: scope.showsContact(of: m, viewer: me) ? m.phone : nil)
         }
@@ -190,7 +190,7 @@ struct TeamController: RouteCollection {
         page.motivation = motivation?.scores
         page.suggestions = motivation?.suggestions ?? []
         if showsMotivation {
-            page.privileges = try await Redemption.query(on: req.db).filter(\.$member.$id == m.id!).filter(\.$status ~~ ["requested", "approved", "handed_over"])
+            page.privileges = try await Redemption.query(on: req.db).filter(\.$member.$id == m.id!).filter(\.$status ~~ [.requested, .approved, .handedOver])
                 .join(RewardItem.self, on: \Redemption.$item.$id == \RewardItem.$id).filter(RewardItem.self, \.$kind ~~ ["privilege", "leave"])
                 .with(\.$item).sort(\.$id, .descending).all().map { r in
                     let from = r.handedAt ?? r.createdAt
@@ -273,7 +273,7 @@ struct TeamController: RouteCollection {
             let label = "<a href=\"\(HTML.escape(SiteURL.member(m.code)))\">\(HTML.escape(m.name))</a>"
                 + (icons[id].map { " <span class=\"badges\">\(HTML.escape($0))</span>" } ?? "")
                 + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
-                + (m.status != "active" ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
+                + (m.status != .active ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
                 + " <span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"
             if b.children.isEmpty { return "<li class=\"leaf\">\(label)</li>" }
             let visible = ordered(b.children).filter { shown.contains($0) }

@@ -69,13 +69,13 @@ struct EventController: RouteCollection {
         func days(_ e: IndustryEvent) -> String { e.startsOn == e.endsOn ? e.startsOn : e.startsOn + " – " + e.endsOn }
         func row(_ e: IndustryEvent) -> EventRow {
             let mine = applications.first { $0.$event.id == e.id && $0.$member.id == me?.id }
-            let open = mine == nil || ["declined", "withdrawn"].contains(mine!.status)
+            let open = mine == nil || [.declined, .withdrawn].contains(mine!.status)
             return EventRow(id: e.id!, name: e.name, organizer: Self.some(e.organizer), place: e.place, days: days(e), applyBy: e.applyBy,
                             link: Self.some(e.link), summary: Self.some(e.summary),
-                            mine: mine.map { req.t("application_\($0.status)") + ($0.attended == true ? " · " + req.t("application_attended") : "") },
+                            mine: mine.map { req.t("application_\($0.status.rawValue)") + ($0.attended == true ? " · " + req.t("application_attended") : "") },
                             mineID: mine?.id, canApply: me != nil && open && today <= e.applyBy,
-                            canWithdraw: mine.map { ["requested", "approved"].contains($0.status) } ?? false && today < e.startsOn,
-                            applicants: applications.filter { $0.$event.id == e.id && $0.status == "approved" }.count)
+                            canWithdraw: mine.map { [.requested, .approved].contains($0.status) } ?? false && today < e.startsOn,
+                            applicants: applications.filter { $0.$event.id == e.id && $0.status == .approved }.count)
         }
         let decider = PromotionPermissions.mayDecide(account.roleValue)
         func appRow(_ a: EventApplication) -> ApplicationRow {
@@ -86,8 +86,8 @@ struct EventController: RouteCollection {
         let page = Page(
             layout: Layout(req, title: req.t("events_title")),
             upcoming: events.filter { $0.endsOn >= today }.map(row), past: events.filter { $0.endsOn < today }.reversed().map(row),
-            toDecide: mine.filter { $0.status == "requested" && today <= $0.event.endsOn }.map(appRow),
-            toRecord: mine.filter { $0.status == "approved" && $0.attended == nil && today >= $0.event.startsOn }.map(appRow),
+            toDecide: mine.filter { $0.status == .requested && today <= $0.event.endsOn }.map(appRow),
+            toRecord: mine.filter { $0.status == .approved && $0.attended == nil && today >= $0.event.startsOn }.map(appRow),
             isMember: me != nil, canCreate: TrainingController.mayTeach(account.roleValue), error: error)
         return try await req.view.render("training/events", page).encodeResponse(status: status, for: req)
     }

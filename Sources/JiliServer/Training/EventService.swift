@@ -64,12 +64,12 @@ struct EventService {
         guard why.count <= 500 else { throw Refusal(key: "event_error_reason") }
         return try await db.transaction { db in
             let existing = try await EventApplication.query(on: db).filter(\.$event.$id == event.id!).filter(\.$member.$id == member.id!).first()
-            if let a = existing, ["requested", "approved"].contains(a.status) { throw Refusal(key: "event_error_applied") }
+            if let a = existing, [.requested, .approved].contains(a.status) { throw Refusal(key: "event_error_applied") }
             let a = existing ?? EventApplication()
             a.$event.id = event.id!
             a.$member.id = member.id!
             a.reason = why
-            a.status = "requested"
+            a.status = .requested
             a.requestedAt = clock.now()
             a.decidedBy = nil
             a.decidedAt = nil
@@ -87,8 +87,8 @@ struct EventService {
         let words = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard words.count <= 500 else { throw Refusal(key: "event_error_reason") }
         let event = try await a.$event.get(on: db)
-        let to = approve ? "approved" : "declined"
-        try await move(a, from: ["requested"], to: to, by: actor) { db, sql, now in
+        let to: EventApplication.Status = approve ? .approved : .declined
+        try await move(a, from: [.requested], to: to, by: actor) { db, sql, now in
             try await sql.raw("UPDATE event_applications SET decided_by = \(bind: actor.name), decided_at = \(bind: now), note = \(bind: words) WHERE id = \(bind: a.id!)").run()
             try await Notices.tell(a.$member.id, message: approve ? "notice_event_approved" : "notice_event_declined", values: ["event": event.name, "note": words],
                                    link: SiteURL.events(), event: "event:\(a.id!):\(to):\(a.requestedAt.timeIntervalSince1970)", at: now, on: db)
@@ -99,7 +99,7 @@ struct EventService {
     func withdraw(_ a: EventApplication, by actor: Actor) async throws {
         let event = try await a.$event.get(on: db)
         guard today < Dates.day(event.startsOn)! else { throw Refusal(key: "event_error_started") }
-        try await move(a, from: ["requested", "approved"], to: "withdrawn", by: actor) { _, _, _ in }
+        try await move(a, from: [.requested, .approved], to: .withdrawn, by: actor) { _, _, _ in }
     }
 
     /// Records, once, whether an approved applicant attended (from the event's first day): attending
@@ -112,7 +112,7 @@ struct EventService {
         try await db.transaction { db in
             let sql = db.sql
             let won = try await sql.raw("""
-                UPDATE event_applications SET attended = \(bind: attended) WHERE id = \(bind: a.id!) AND status = 'approved' AND attended IS NULL RETURNING id
+                UPDATE event_applications SET attended = \(bind: attended) WHERE id = \(bind: a.id!) AND status = \(bind: EventApplication.Status.approved.rawValue) AND attended IS NULL RETURNING id
                 """).all()
             guard won.count == 1 else { throw Refusal(key: "event_error_attendance") }
             if attended {
@@ -124,7 +124,7 @@ struct EventService {
         a.attended = attended
     }
 
-    private func move(_ a: EventApplication, from: [String], to: String, by actor: Actor,
+    private func move(_ a: EventApplication, from: [EventApplication.Status], to: EventApplication.Status, by actor: Actor,
                       set: @escaping @Sendable (any Database, any SQLDatabase, Date) async throws -> Void) async throws {
         try await StatusStep.take(on: db, table: EventApplication.schema, id: a.id!, from: from, to: to, refusal: "event_error_status", at: clock.now(),
                                   audit: (actor, "event_application", a.status, [:]), set: set)

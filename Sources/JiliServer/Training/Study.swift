@@ -32,7 +32,7 @@ final class StudyClaim: Model, @unchecked Sendable {
     /// The stored receipt's random name (a photo or a PDF).
     @Field(key: "receipt") var receipt: String
     @OptionalParent(key: "event_id") var event: IndustryEvent?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "manager_by") var managerBy: String?
     @OptionalField(key: "manager_at") var managerAt: Date?
@@ -44,6 +44,11 @@ final class StudyClaim: Model, @unchecked Sendable {
     @Field(key: "note") var note: String
 
     init() {}
+
+    /// Submitted, approved by the manager, approved (paid with the next payout), refused or withdrawn.
+    enum Status: String, StoredStatus {
+        case submitted, managerApproved = "manager_approved", approved, refused, withdrawn
+    }
 }
 
 /// An external industry event (行业会议) members may apply to attend.
@@ -74,7 +79,7 @@ final class EventApplication: Model, @unchecked Sendable {
     @Parent(key: "event_id") var event: IndustryEvent
     @Parent(key: "member_id") var member: Member
     @Field(key: "reason") var reason: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "requested_at") var requestedAt: Date
     @OptionalField(key: "decided_by") var decidedBy: String?
     @OptionalField(key: "decided_at") var decidedAt: Date?
@@ -82,4 +87,9 @@ final class EventApplication: Model, @unchecked Sendable {
     @OptionalField(key: "attended") var attended: Bool?
 
     init() {}
+
+    /// Requested until the manager approves or declines; withdrawn by the member.
+    enum Status: String, StoredStatus {
+        case requested, approved, declined, withdrawn
+    }
 }

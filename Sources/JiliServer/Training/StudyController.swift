@@ -96,20 +96,20 @@ struct StudyController: RouteCollection {
         // What this account decides: the manager's step for its scope, finance's step (one rule, `mayDecide`).
         let decides = [.finance, .leader].contains(account.roleValue) || PromotionPermissions.mayDecide(account.roleValue)
         let toDecide = decides
-            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["submitted", "manager_approved"]).sort(\.$id).limit(1_000).with(\.$member).all()
+            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.submitted, .managerApproved]).sort(\.$id).limit(1_000).with(\.$member).all()
                 .filter { StudyPermissions.mayDecide($0, account, me: me) }.map { row($0, req) }
             : []
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
         let recent = Self.maySetLimits(account.roleValue)
-            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["approved", "refused"]).sort(\.$id, .descending).limit(50).with(\.$member).all().map { row($0, req) }
+            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.approved, .refused]).sort(\.$id, .descending).limit(50).with(\.$member).all().map { row($0, req) }
             : []
-        let approvedEvents = me == nil ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$status == "approved").with(\.$event).all()
+        let approvedEvents = me == nil ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$status == .approved).with(\.$event).all()
         let limits = try await study.limits()
         let page = Page(
             layout: Layout(req, title: req.t("claims_title")), isMember: me != nil, year: year,
             limit: allowance?.limitFen.map { Money(fen: $0).display }, paid: Money(fen: allowance?.paidFen ?? 0).display,
             pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
-            mine: mine.map { row($0, req, canWithdraw: ["submitted", "manager_approved"].contains($0.status)) },
+            mine: mine.map { row($0, req, canWithdraw: [.submitted, .managerApproved].contains($0.status)) },
             toDecide: toDecide, decides: decides, recent: recent,
             events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn) },
             limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in
@@ -140,7 +140,7 @@ struct StudyController: RouteCollection {
         var event: IndustryEvent?
         if let id = Int(f.event ?? "") {
             guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
-                .filter(\.$status == "approved").with(\.$event).first() else { throw Refusal(key: "claim_error_event") }
+                .filter(\.$status == .approved).with(\.$event).first() else { throw Refusal(key: "claim_error_event") }
             event = a.event
         }
         let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
@@ -163,10 +163,10 @@ struct StudyController: RouteCollection {
         let c = try await claimOf(req)
         guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
         guard StudyPermissions.mayDecide(c, account, me: me) else {
-            return try await render(req, error: req.t(c.status == "submitted" || c.status == "manager_approved" ? "claim_error_not_yours" : "claim_error_status"),
+            return try await render(req, error: req.t(c.status == .submitted || c.status == .managerApproved ? "claim_error_not_yours" : "claim_error_status"),
                                     status: .unprocessableEntity)
         }
-        if c.status == "submitted" { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
+        if c.status == .submitted { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
         return req.redirect(to: SiteURL.claims(), notice: "claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display])
     }
 

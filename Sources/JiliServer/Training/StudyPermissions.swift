@@ -3,8 +3,8 @@ enum StudyPermissions {
     /// Whether `account` may take the claim's next step (false when it may see the claim but not decide it).
     static func mayDecide(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
         switch c.status {
-        case "submitted": mayApproveAsManager(account, me: me, about: c.member)
-        case "manager_approved": mayApproveAsFinance(account, me: me, claim: c)
+        case .submitted: mayApproveAsManager(account, me: me, about: c.member)
+        case .managerApproved: mayApproveAsFinance(account, me: me, claim: c)
         default: false
         }
     }

@@ -14,7 +14,7 @@ struct StudyService {
     var files: String = ""
     static let kinds = ["course", "conference", "book", "other"]
     /// Statuses that hold part of the year's limit.
-    static let holding = ["submitted", "manager_approved", "approved"]
+    static let holding: [StudyClaim.Status] = [.submitted, .managerApproved, .approved]
     static let maxFen: Int64 = 100_000_000
 
     // MARK: Limits
@@ -86,8 +86,8 @@ struct StudyService {
         let claims = try await StudyClaim.query(on: db ?? self.db).filter(\.$member.$id == member.id!).filter(\.$year == year)
             .filter(\.$status ~~ Self.holding).all()
         return Allowance(year: year, limitFen: try await limit(for: member, on: db),
-                         paidFen: claims.filter { $0.status == "approved" }.reduce(0) { $0 + $1.amountFen },
-                         pendingFen: claims.filter { $0.status != "approved" }.reduce(0) { $0 + $1.amountFen })
+                         paidFen: claims.filter { $0.status == .approved }.reduce(0) { $0 + $1.amountFen },
+                         pendingFen: claims.filter { $0.status != .approved }.reduce(0) { $0 + $1.amountFen })
     }
 
     // MARK: Claims
@@ -123,7 +123,7 @@ struct StudyService {
         c.amountFen = fen
         c.receipt = stored
         c.$event.id = event?.id
-        c.status = "submitted"
+        c.status = .submitted
         c.createdAt = clock.now()
         c.note = ""
         do {
@@ -154,7 +154,7 @@ struct StudyService {
     /// The manager's approval: `submitted` → `manager_approved`.
     func approveAsManager(_ c: StudyClaim, by account: Account) async throws {
         let actor = Actor.account(account)
-        try await move(c, from: ["submitted"], to: "manager_approved", by: actor, set: { db, sql, now in
+        try await move(c, from: [.submitted], to: .managerApproved, by: actor, set: { db, sql, now in
             try await sql.raw("""
                 UPDATE study_claims SET manager_by = \(bind: actor.name), manager_at = \(bind: now), manager_account = \(bind: account.id) WHERE id = \(bind: c.id!)
                 """).run()
@@ -168,7 +168,7 @@ struct StudyService {
     func approveAsFinance(_ c: StudyClaim, by account: Account) async throws {
         let actor = Actor.account(account)
         let member = try await c.$member.get(on: db)
-        try await move(c, from: ["manager_approved"], to: "approved", by: actor, set: { db, sql, now in
+        try await move(c, from: [.managerApproved], to: .approved, by: actor, set: { db, sql, now in
             try await sql.raw("UPDATE study_claims SET finance_by = \(bind: actor.name), finance_at = \(bind: now) WHERE id = \(bind: c.id!)").run()
             // This claim already holds its part of the limit: what the others hold and it must fit.
             try await checkLimit(member, year: c.year, adding: 0, on: db)
@@ -183,7 +183,7 @@ struct StudyService {
     func refuse(_ c: StudyClaim, reason: String, by actor: Actor) async throws {
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty, why.count <= 500 else { throw Refusal(key: "claim_error_reason") }
-        try await move(c, from: ["submitted", "manager_approved"], to: "refused", by: actor, set: { db, sql, now in
+        try await move(c, from: [.submitted, .managerApproved], to: .refused, by: actor, set: { db, sql, now in
             try await sql.raw("UPDATE study_claims SET refused_by = \(bind: actor.name), refused_at = \(bind: now), note = \(bind: why) WHERE id = \(bind: c.id!)").run()
             try await Notices.tell(c.$member.id, message: "notice_claim_refused", values: ["title": c.title, "reason": why],
                                    link: SiteURL.claims(), event: "claim:\(c.id!):refused", at: now, on: db)
@@ -192,10 +192,10 @@ struct StudyService {
 
     /// The member withdraws their claim before finance has decided.
     func withdraw(_ c: StudyClaim, by actor: Actor) async throws {
-        try await move(c, from: ["submitted", "manager_approved"], to: "withdrawn", by: actor, set: { _, _, _ in })
+        try await move(c, from: [.submitted, .managerApproved], to: .withdrawn, by: actor, set: { _, _, _ in })
     }
 
-    private func move(_ c: StudyClaim, from: [String], to: String, by actor: Actor,
+    private func move(_ c: StudyClaim, from: [StudyClaim.Status], to: StudyClaim.Status, by actor: Actor,
                       set: @escaping @Sendable (any Database, any SQLDatabase, Date) async throws -> Void) async throws {
         try await StatusStep.take(on: db, table: StudyClaim.schema, id: c.id!, from: from, to: to, refusal: "claim_error_status", at: clock.now(),
                                   audit: (actor, "study_claim", c.status, ["amount": Money(fen: c.amountFen).description]), set: set)

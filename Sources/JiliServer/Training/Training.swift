@@ -101,10 +101,15 @@ final class Enrollment: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Parent(key: "session_id") var session: TrainingSession
     @Parent(key: "member_id") var member: Member
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: Status
     @Field(key: "priority") var priority: Bool
     @Field(key: "requested_at") var requestedAt: Date
     @OptionalField(key: "attended") var attended: Bool?
 
     init() {}
+
+    /// Asked for a seat, seated, waiting for one, or cancelled.
+    enum Status: String, StoredStatus {
+        case requested, seated, waiting, cancelled
+    }
 }

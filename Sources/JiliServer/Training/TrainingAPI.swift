@@ -133,7 +133,7 @@ struct TrainingAPIController: RouteCollection {
     func yuan(_ fen: Int64) -> String { FixedPoint.format(fen, scale: 2, minimumDecimals: 2) }
 
     func dto(_ c: StudyClaim, code: String) -> ClaimDTO {
-        ClaimDTO(id: c.id!, member: code, kind: c.kind, title: c.title, spent_on: c.spentOn, amount: yuan(c.amountFen), status: c.status,
+        ClaimDTO(id: c.id!, member: code, kind: c.kind, title: c.title, spent_on: c.spentOn, amount: yuan(c.amountFen), status: c.status.rawValue,
                  event_id: c.$event.id, manager_by: c.managerBy, finance_by: c.financeBy, refused_by: c.refusedBy, reason: c.note.isEmpty ? nil : c.note)
     }
 
@@ -167,11 +167,11 @@ struct TrainingAPIController: RouteCollection {
         }
         let sessions = try await q.limit(500).all()
         let ids = sessions.map { $0.id! }
-        let taken = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != "cancelled").all()
+        let taken = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != .cancelled).all()
         return sessions.map { s in
             SessionDTO(id: s.id!, course_id: s.course.id!, course: s.course.title, starts_at: s.startsAt, ends_at: s.endsAt, place: s.place, seats: s.seats,
-                       seats_left: max(0, s.seats - taken.filter { $0.$session.id == s.id && $0.status == "seated" }.count),
-                       enrollment: taken.first { $0.$session.id == s.id && $0.$member.id == me?.id }?.status)
+                       seats_left: max(0, s.seats - taken.filter { $0.$session.id == s.id && $0.status == .seated }.count),
+                       enrollment: taken.first { $0.$session.id == s.id && $0.$member.id == me?.id }?.status.rawValue)
         }
     }
 
@@ -182,7 +182,7 @@ struct TrainingAPIController: RouteCollection {
         }
         do {
             let e = try await TrainingService(db: req.db, clock: req.application.jiliClock).enroll(s, member: me, by: try APIController().actor(req))
-            return EnrollmentDTO(session_id: s.id!, course: s.course.title, starts_at: s.startsAt, status: e.status, priority: e.priority)
+            return EnrollmentDTO(session_id: s.id!, course: s.course.title, starts_at: s.startsAt, status: e.status.rawValue, priority: e.priority)
         } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
@@ -191,7 +191,7 @@ struct TrainingAPIController: RouteCollection {
     @Sendable func enrollments(req: Request) async throws -> [EnrollmentDTO] {
         let (_, me) = try await member(req)
         return try await Enrollment.query(on: req.db).filter(\.$member.$id == me.id!).with(\.$session) { $0.with(\.$course) }.sort(\.$id, .descending).limit(200).all()
-            .map { EnrollmentDTO(session_id: $0.session.id!, course: $0.session.course.title, starts_at: $0.session.startsAt, status: $0.status, priority: $0.priority) }
+            .map { EnrollmentDTO(session_id: $0.session.id!, course: $0.session.course.title, starts_at: $0.session.startsAt, status: $0.status.rawValue, priority: $0.priority) }
     }
 
     @Sendable func claims(req: Request) async throws -> ClaimsDTO {
@@ -208,7 +208,7 @@ struct TrainingAPIController: RouteCollection {
     @Sendable func waiting(req: Request) async throws -> [ClaimDTO] {
         let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
         let me = try await account.$member.get(on: req.db)
-        return try await StudyClaim.query(on: req.db).filter(\.$status ~~ ["submitted", "manager_approved"]).with(\.$member).sort(\.$id).limit(1_000).all()
+        return try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.submitted, .managerApproved]).with(\.$member).sort(\.$id).limit(1_000).all()
             .filter { StudyPermissions.mayDecide($0, account, me: me) }
             .map { dto($0, code: $0.member.code) }
     }
@@ -222,7 +222,7 @@ struct TrainingAPIController: RouteCollection {
         var event: IndustryEvent?
         if let id = input.event_id {
             guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
-                .filter(\.$status == "approved").with(\.$event).first() else { throw APIController().refused(.init(key: "claim_error_event"), req) }
+                .filter(\.$status == .approved).with(\.$event).first() else { throw APIController().refused(.init(key: "claim_error_event"), req) }
             event = a.event
         }
         do {
@@ -242,12 +242,12 @@ struct TrainingAPIController: RouteCollection {
         guard ["approve", "refuse"].contains(input.action) else { throw Abort(.unprocessableEntity, reason: "action: must be approve or refuse") }
         guard let c = try await StudyClaim.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first(),
               StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
-        guard StudyPermissions.mayDecide(c, account, me: me) else { throw APIController().refused(.init(key: ["submitted", "manager_approved"].contains(c.status) ? "claim_error_not_yours" : "claim_error_status"), req) }
+        guard StudyPermissions.mayDecide(c, account, me: me) else { throw APIController().refused(.init(key: [.submitted, .managerApproved].contains(c.status) ? "claim_error_not_yours" : "claim_error_status"), req) }
         let study = StudyService(db: req.db, clock: req.application.jiliClock)
         do {
             if input.action == "refuse" {
                 try await study.refuse(c, reason: input.reason ?? "", by: try APIController().actor(req))
-            } else if c.status == "submitted" {
+            } else if c.status == .submitted {
                 try await study.approveAsManager(c, by: account)
             } else {
                 try await study.approveAsFinance(c, by: account)
@@ -266,7 +266,7 @@ struct TrainingAPIController: RouteCollection {
         let mine = me == nil || events.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$event.$id ~~ events.map { $0.id! }).all()
         return events.map { e in
             EventDTO(id: e.id!, name: e.name, organizer: e.organizer, place: e.place, starts_on: e.startsOn, ends_on: e.endsOn, apply_by: e.applyBy,
-                     link: e.link, summary: e.summary, application: mine.first { $0.$event.id == e.id }?.status)
+                     link: e.link, summary: e.summary, application: mine.first { $0.$event.id == e.id }?.status.rawValue)
         }
     }
 
@@ -276,7 +276,7 @@ struct TrainingAPIController: RouteCollection {
         let input = (try? req.content.decode(ApplyDTO.self)) ?? ApplyDTO(reason: nil)
         do {
             let a = try await EventService(db: req.db, clock: req.application.jiliClock).apply(e, member: me, reason: input.reason ?? "", by: try APIController().actor(req))
-            return ApplicationDTO(id: a.id!, event_id: e.id!, status: a.status)
+            return ApplicationDTO(id: a.id!, event_id: e.id!, status: a.status.rawValue)
         } catch let r as Refusal {
             throw APIController().refused(r, req)
         }

@@ -71,7 +71,7 @@ extension TrainingController {
         let now = clock.now()
         let sessions = try await TrainingSession.query(on: req.db).filter(\.$endsAt >= now).sort(\.$startsAt).limit(200).with(\.$course).all()
         let ids = sessions.map { $0.id! }
-        let enrollments = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != "cancelled").all()
+        let enrollments = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != .cancelled).all()
         let passed = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$course).sort(\.$passedAt, .descending).all()
         let courses = try await Course.query(on: req.db).sort(\.$id).all()
         let teach = Self.mayTeach(account.roleValue)
@@ -82,7 +82,7 @@ extension TrainingController {
             days: try await monthDays(req, month, me: me),
             sessions: sessions.map { s in
                 let mine = enrollments.first { $0.$session.id == s.id && $0.$member.id == me?.id }
-                let taken = enrollments.filter { $0.$session.id == s.id && $0.status == "seated" }.count
+                let taken = enrollments.filter { $0.$session.id == s.id && $0.status == .seated }.count
                 return SessionRow(id: s.id!, day: clock.format(s.startsAt, "yyyy-MM-dd"), time: clock.format(s.startsAt, "HH:mm") + "–" + clock.format(s.endsAt, "HH:mm"),
                                   course: s.course.title, place: s.place, seatsLeft: max(0, s.seats - taken), seats: s.seats,
                                   status: mine.map { req.t("enrollment_\($0.status)") }, canEnroll: me != nil && mine == nil && s.startsAt > now,
@@ -109,7 +109,7 @@ extension TrainingController {
         let last = String(format: "%04d-%02d-%02d", month.year, month.month, CivilDate.daysInMonth(year: month.year, month: month.month))
         let events = try await IndustryEvent.query(on: req.db).filter(\.$startsOn <= last).filter(\.$endsOn >= first).sort(\.$startsOn).limit(200).all()
         let mine = me == nil || sessions.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$member.$id == me!.id!)
-            .filter(\.$session.$id ~~ sessions.map { $0.id! }).filter(\.$status != "cancelled").all()
+            .filter(\.$session.$id ~~ sessions.map { $0.id! }).filter(\.$status != .cancelled).all()
         let applied = me == nil || events.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!)
             .filter(\.$event.$id ~~ events.map { $0.id! }).all()
         var byDay: [String: [CalendarEntry]] = [:]

@@ -35,14 +35,14 @@ extension TrainingController {
         let account = try req.account(if: Self.mayTeach)
         guard mayRun(s, account) else { throw Abort(.forbidden) }
         let clock = req.application.jiliClock
-        let rows = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$status != "cancelled").with(\.$member).all()
-            .sorted { ($0.status == "seated" ? 0 : 1, $0.priority ? 0 : 1, $0.requestedAt) < ($1.status == "seated" ? 0 : 1, $1.priority ? 0 : 1, $1.requestedAt) }
+        let rows = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$status != .cancelled).with(\.$member).all()
+            .sorted { ($0.status == .seated ? 0 : 1, $0.priority ? 0 : 1, $0.requestedAt) < ($1.status == .seated ? 0 : 1, $1.priority ? 0 : 1, $1.requestedAt) }
         let trainer = try await s.$trainer.get(on: req.db)
         return try await req.view.render("training/session", SessionPage(
             layout: Layout(req, title: s.course.title), id: s.id!, course: s.course.title,
             when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.username ?? "—",
             rows: rows.map { SeatRow(id: $0.id!, member: $0.member.name, code: $0.member.code, status: req.t("enrollment_\($0.status)"), priority: $0.priority,
-                                     attended: $0.attended == true, seated: $0.status == "seated") },
+                                     attended: $0.attended == true, seated: $0.status == .seated) },
             canRecord: clock.now() >= s.startsAt)).encodeResponse(for: req)
     }
 

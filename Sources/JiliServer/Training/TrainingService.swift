@@ -179,7 +179,7 @@ struct TrainingService {
         for h in try await Honor.query(on: db).filter(\.$member.$id == member.id!).with(\.$title).all() where h.title?.trainingPriority == true {
             if h.privilegeUntil.map({ now < $0 }) ?? true { return true }
         }
-        for r in try await Redemption.query(on: db).filter(\.$member.$id == member.id!).filter(\.$status ~~ ["approved", "handed_over"]).with(\.$item).all()
+        for r in try await Redemption.query(on: db).filter(\.$member.$id == member.id!).filter(\.$status ~~ [.approved, .handedOver]).with(\.$item).all()
         where r.item.trainingPriority {
             if now < (r.handedAt ?? r.createdAt).addingTimeInterval(Double(r.item.days) * 86_400) { return true }
         }
@@ -193,13 +193,13 @@ struct TrainingService {
         let priority = try await hasPriority(member)
         return try await db.transaction { db in
             let existing = try await Enrollment.query(on: db).filter(\.$session.$id == session.id!).filter(\.$member.$id == member.id!).first()
-            if let e = existing, e.status != "cancelled" { throw Refusal(key: "session_error_enrolled") }
+            if let e = existing, e.status != .cancelled { throw Refusal(key: "session_error_enrolled") }
             let e = existing ?? Enrollment()
             e.$session.id = session.id!
             e.$member.id = member.id!
             e.priority = priority
             e.requestedAt = clock.now()
-            e.status = "requested"
+            e.status = .requested
             try await e.save(on: db)
             try await Audit.record(on: db, at: clock.now(), actor: actor, action: "enroll", entity: "training_session", id: "\(session.id!)", before: nil,
                                    after: ["member": member.code, "priority": priority ? "yes" : "no"])
@@ -213,16 +213,16 @@ struct TrainingService {
     /// whenever a seat is freed. Those left wait in line.
     func seat(_ session: TrainingSession, on db: any Database) async throws {
         let all = try await Enrollment.query(on: db).filter(\.$session.$id == session.id!).all()
-        var free = session.seats - all.filter { $0.status == "seated" }.count
-        let line = all.filter { ["requested", "waiting"].contains($0.status) }
+        var free = session.seats - all.filter { $0.status == .seated }.count
+        let line = all.filter { [.requested, .waiting].contains($0.status) }
             .sorted { ($0.priority ? 0 : 1, $0.requestedAt, $0.id!) < ($1.priority ? 0 : 1, $1.requestedAt, $1.id!) }
         for e in line {
-            let next = free > 0 ? "seated" : "waiting"
-            if next == "seated" { free -= 1 }
+            let next: Enrollment.Status = free > 0 ? .seated : .waiting
+            if next == .seated { free -= 1 }
             if e.status != next {
                 e.status = next
                 try await e.save(on: db)
-                if next == "seated" {
+                if next == .seated {
                     try await Notices.tell(e.$member.id, message: "notice_seated", values: ["when": clock.format(session.startsAt), "place": session.place],
                                            link: SiteURL.training(), event: "seat:\(session.id!):\(e.$member.id):\(e.requestedAt.timeIntervalSince1970)", at: clock.now(), on: db)
                 }
@@ -242,10 +242,10 @@ struct TrainingService {
     }
 
     func cancel(_ e: Enrollment, session: TrainingSession, by actor: Actor) async throws {
-        guard e.status != "cancelled", session.startsAt > clock.now() else { throw Refusal(key: "session_error_cancel") }
+        guard e.status != .cancelled, session.startsAt > clock.now() else { throw Refusal(key: "session_error_cancel") }
         try await db.transaction { db in
-            let wasSeated = e.status == "seated"
-            e.status = "cancelled"
+            let wasSeated = e.status == .seated
+            e.status = .cancelled
             try await e.save(on: db)
             try await Audit.record(on: db, at: clock.now(), actor: actor, action: "cancel", entity: "training_session", id: "\(session.id!)", before: nil,
                                    after: ["member": "\(e.$member.id)"])
@@ -261,7 +261,7 @@ struct TrainingService {
         let hasQuiz = try await QuizQuestion.query(on: db).filter(\.$course.$id == course.id!).count() > 0
         return try await db.transaction { db in
             var count = 0
-            for e in try await Enrollment.query(on: db).filter(\.$session.$id == session.id!).filter(\.$status == "seated").with(\.$member).all() {
+            for e in try await Enrollment.query(on: db).filter(\.$session.$id == session.id!).filter(\.$status == .seated).with(\.$member).all() {
                 let came = present.contains(e.id!)
                 if e.attended != came {
                     e.attended = came

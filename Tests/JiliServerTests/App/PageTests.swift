@@ -83,10 +83,10 @@ import Vapor
         try await withTestApp { app in
             // A new member under m10 gets 35 direct members; the one who sold shows first, 30 are shown, 5 are a link.
             let members = MemberService(db: app.db, clock: app.jiliClock)
-            _ = try await members.add(code: "w0", .init(name: "宽", phone: nil, sponsorCode: "m10", tier: "agent", status: "active",
+            _ = try await members.add(code: "w0", .init(name: "宽", phone: nil, sponsorCode: "m10", tier: "agent", status: .active,
                                                       departmentID: nil, positionID: nil), by: .system)
             for i in 1...35 {
-                _ = try await members.add(code: "w\(i)", .init(name: "宽\(i)", phone: nil, sponsorCode: "w0", tier: "vip", status: "active",
+                _ = try await members.add(code: "w\(i)", .init(name: "宽\(i)", phone: nil, sponsorCode: "w0", tier: "vip", status: .active,
                                                               departmentID: nil, positionID: nil), by: .system)
             }
             let w35 = try #require(try await Member.query(on: app.db).filter(\.$code == "w35").first())
@@ -110,7 +110,7 @@ import Vapor
             let all = try await Member.query(on: app.db).all()
             let generals = all.filter { $0.tier == "general" }.count
             #expect(try await leader.get("/members?tier=general").body.visibleText.contains("\(generals) 位成员"))
-            let left = all.filter { $0.status == "left" }.count
+            let left = all.filter { $0.status == .left }.count
             #expect(try await leader.get("/members?status=left").body.visibleText.contains("\(left) 位成员"))
             let sales = try #require(try await Department.query(on: app.db).filter(\.$name == "销售部").first())
             let inSales = all.filter { $0.$department.id == sales.id }.count
@@ -227,6 +227,26 @@ import Vapor
             let without = prefixes.filter { p in !keys.contains { $0.hasPrefix(p) } }
             #expect(without.isEmpty, "\(language): no messages for \(without.sorted())")
         }
+    }
+
+    /// Every value of a status shown to people has its message, in both languages.
+    @Test func everyStatusShownHasItsMessage() throws {
+        let catalog = try Catalog(folder: packageRoot + "/Resources/Locales")
+        func values<S: StoredStatus>(_: S.Type) -> [String] { S.allCases.map(\.rawValue) }
+        let shown: [(String, [String])] = [
+            ("status_", values(MemberStatus.self)), ("reward_status_", values(Redemption.Status.self)),
+            ("claim_status_", values(StudyClaim.Status.self)), ("dispute_status_", values(Dispute.Status.self)),
+            ("pay_status_", values(PlanVersion.Status.self)), ("profit_status_", values(ProfitInstallment.Status.self)),
+            ("promotion_status_", values(PromotionProposal.Status.self)), ("enrollment_", values(Enrollment.Status.self)),
+            ("application_", values(EventApplication.Status.self)),
+        ]
+        for language in ["zh-CN", "en"] {
+            let table = catalog.table(language)
+            let missing = shown.flatMap { prefix, values in values.map { prefix + $0 } }.filter { table[$0] == nil }
+            #expect(missing.isEmpty, "\(language): \(missing)")
+        }
+        // A status reads as its stored value, in a key as in an audit entry.
+        #expect("reward_status_\(Redemption.Status.handedOver)" == "reward_status_handed_over")
     }
 
     /// Templates hold no text of their own: every word comes from the catalogues.

@@ -17,8 +17,8 @@ import Vapor
             let members = try await Member.query(on: db).all()
             #expect(Set(members.map(\.tier)) == ["vip", "agent", "general", "director"])
             #expect(members.map { $0.path.split(separator: "/").count }.max()! >= 6)
-            #expect(members.filter { $0.status == "inactive" }.count >= 5)
-            #expect(members.filter { $0.status == "left" }.count >= 2)
+            #expect(members.filter { $0.status == .inactive }.count >= 5)
+            #expect(members.filter { $0.status == .left }.count >= 2)
             // Every path is the sponsor's path plus the member's id.
             let byID = Dictionary(uniqueKeysWithValues: members.map { ($0.id!, $0) })
             for m in members {

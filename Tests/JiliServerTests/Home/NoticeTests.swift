@@ -15,7 +15,7 @@ import Vapor
             #expect(told.$member.id == first.member.id)
             #expect(Notices.values(told) == ["window": "2026-10", "kind": "month", "rank": "1"])
             let outbox = try #require(try await OutboxMessage.query(on: app.db).filter(\.$notice.$id == told.id!).first())
-            #expect(outbox.channel == "wechat_template" && outbox.status == "pending")
+            #expect(outbox.channel == "wechat_template" && outbox.status == .pending)
             #expect(outbox.payload.contains("\"template\":\"notice_champion\"") && outbox.payload.contains("\"member_id\":\(first.member.id!)"))
             // A contest's prize winners, with the freeze.
             let contests = ContestService(db: app.db, clock: clock)

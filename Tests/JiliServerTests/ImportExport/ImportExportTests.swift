@@ -34,7 +34,7 @@ import Vapor
             #expect(try await Order.query(on: app.db).sort(\.$id).all().map { "\($0.code) \($0.amountFen) \($0.refundedFen)" } == before)
             // The tree and the refunds are as in the files.
             let e = try #require(try await Member.query(on: app.db).filter(\.$code == "E").with(\.$sponsor).first())
-            #expect(e.sponsor?.code == "D" && e.status == "inactive")
+            #expect(e.sponsor?.code == "D" && e.status == .inactive)
             let o6 = try #require(try await Order.query(on: app.db).filter(\.$code == "o6").first())
             #expect(o6.amountFen == 8000 && o6.refundedFen == 3000 && o6.period == "2026-11")
             let o3 = try #require(try await Order.query(on: app.db).filter(\.$code == "o3").first())

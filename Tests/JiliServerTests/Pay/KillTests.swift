@@ -168,7 +168,7 @@ import Vapor
         let (afterApprovalKill, status) = try await withApp(place) { app in
             (try await counts(app), try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status)
         }
-        #expect(afterApprovalKill == drafted && status == "draft")
+        #expect(afterApprovalKill == drafted && status == .draft)
 
         // Two processes approving at once: exactly one approval, one ledger entry.
         let results = try await withThrowingTaskGroup(of: Int32.self) { group in
@@ -181,6 +181,6 @@ import Vapor
              try await JournalEntry.query(on: app.db).filter(\.$source == "pay_run:2026-11").count(),
              try await Ledger(db: app.db).total())
         }
-        #expect(final == "approved" && entries == 1 && total == 0)
+        #expect(final == .approved && entries == 1 && total == 0)
     }
 }

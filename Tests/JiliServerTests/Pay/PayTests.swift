@@ -13,7 +13,7 @@ import Vapor
         try await withTestApp { app in
             // The demo team's October, settled and approved at start-up.
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            #expect(run.status == "approved")
+            #expect(run.status == .approved)
 
             let export = ExportService(db: app.db, clock: JiliClock(now: { testNow }))
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-pay-\(UUID().uuidString)").path
@@ -103,7 +103,7 @@ import Vapor
             let v2 = try await pay.createVersion(name: "v2", json: DemoGenerator.planJSON, by: .system)
             await #expect(throws: Refusal.self) { try await pay.activate(v2, from: november, by: .system) }
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
-            #expect(run.status == "approved" && run.totalFen == draft.totalFen)
+            #expect(run.status == .approved && run.totalFen == draft.totalFen)
             // Three demo months and this one.
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "pay_run").filter(\.$action == "approve").count() == 4)
         }
@@ -124,7 +124,7 @@ import Vapor
                 }
             }
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
-            #expect(run.status == "approved")
+            #expect(run.status == .approved)
             let entries = try await JournalEntry.query(on: app.db).filter(\.$source == "pay_run:2026-11").with(\.$lines).all()
             #expect(entries.count == 1)
             let posted = entries.first?.lines.filter { $0.account.hasPrefix("payable:") }.reduce(Int64(0)) { $0 - $1.amountFen }
@@ -174,7 +174,7 @@ import Vapor
             #expect(!w.changes.isEmpty)
             #expect(w.changes.filter { $0.after > $0.before }.count > w.changes.count / 2)
             for c in w.changes {
-                #expect(members[c.member]?.tier == "vip" && members[c.member]?.status == "active", "\(c.member) is not an active vip")
+                #expect(members[c.member]?.tier == "vip" && members[c.member]?.status == .active, "\(c.member) is not an active vip")
             }
             // The page shows it.
             var finance = try await Visitor.signedIn(app, "finance")
@@ -203,7 +203,7 @@ import Vapor
             }
             // What the ledger owes m10: the sum of the three approved months.
             var owed: Int64 = 0
-            for r in try await PayRun.query(on: app.db).filter(\.$status == "approved").all() {
+            for r in try await PayRun.query(on: app.db).filter(\.$status == .approved).all() {
                 owed += try RunResult.read(r).members.first { $0.member == "m10" }?.total ?? 0
             }
             #expect(page.contains("应付余额（全部已审批月份） \(Money(fen: owed).display)"))
@@ -276,10 +276,10 @@ import Vapor
             let novemberBefore = try await pay.whatIf(version, period: Period(parsing: "2026-11")!)
             // Today m10 becomes a director under m4 and one of their downline leaves.
             try await MemberService(db: app.db, clock: clock).update(m10, .init(name: m10.name, phone: m10.phone, sponsorCode: "m4",
-                tier: "director", status: "active", departmentID: nil, positionID: nil), by: .system)
-            let child = try #require(try await Member.query(on: app.db).filter(\.$sponsor.$id == 10).filter(\.$status == "active").first())
+                tier: "director", status: .active, departmentID: nil, positionID: nil), by: .system)
+            let child = try #require(try await Member.query(on: app.db).filter(\.$sponsor.$id == 10).filter(\.$status == .active).first())
             try await MemberService(db: app.db, clock: clock).update(child, .init(name: child.name, phone: child.phone, sponsorCode: "m10",
-                tier: child.tier, status: "left", departmentID: nil, positionID: nil), by: .system)
+                tier: child.tier, status: .left, departmentID: nil, positionID: nil), by: .system)
             #expect(try await MemberSnapshot.query(on: app.db).count() == 2)
             // October, as it stood: the same plan pays exactly what was approved.
             let october = try await pay.whatIf(version, period: Period(parsing: "2026-10")!)
@@ -328,7 +328,7 @@ import Vapor
             }
             // Payables reconcile with the approved runs, member by member.
             var owed: [String: Int64] = [:]
-            for run in try await PayRun.query(on: app.db).filter(\.$status == "approved").all() {
+            for run in try await PayRun.query(on: app.db).filter(\.$status == .approved).all() {
                 for m in try RunResult.read(run).members { owed[m.member, default: 0] += m.total }
             }
             for code in ["m1", "m3", "m10"] {
@@ -359,7 +359,7 @@ import Vapor
             let raised = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "10月21日的订单好像没算进去？"], from: "/statements/2026-10")
             #expect(raised.status == .seeOther)
             let d = try #require(try await Dispute.query(on: app.db).first())
-            #expect(d.memberCode == "m10" && d.status == "open")
+            #expect(d.memberCode == "m10" && d.status == .open)
             #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("10月21日的订单好像没算进去？ 待处理"))
             // Only finance and the leader answer.
             #expect(try await agent.post("/disputes/\(d.id!)/answer", ["answer": "x"]).status == .forbidden)

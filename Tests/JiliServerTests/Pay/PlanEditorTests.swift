@@ -20,7 +20,7 @@ import Vapor
             ], from: "/pay/versions/new?template=ladder")
             #expect(created.status == .seeOther)
             let v = try #require(try await PlanVersion.query(on: app.db).filter(\.$name == "2027 级差").first())
-            #expect(created.location == "/pay/versions/\(v.id!)" && v.status == "draft")
+            #expect(created.location == "/pay/versions/\(v.id!)" && v.status == .draft)
             let plan = try PlanDecoder.decode(Array(v.json.utf8))
             #expect(plan.name == "级差方案 2027" && plan.capPerMember == Money(fen: 2_000_000))
             guard case .differential(let d) = plan.rules[1].kind else { Issue.record("jicha is a differential"); return }
@@ -57,7 +57,7 @@ import Vapor
     @Test func aNewVersionFromAnActiveOneAndAPlanTheChecksRefuse() async throws {
         try await withTestApp { app in
             var leader = try await Visitor.signedIn(app, "leader")
-            let active = try #require(try await PlanVersion.query(on: app.db).filter(\.$status == "active").first())
+            let active = try #require(try await PlanVersion.query(on: app.db).filter(\.$status == .active).first())
             let copy = try await leader.get("/pay/versions/new?from=\(active.id!)").body
             #expect(copy.contains("演示方案 2026"))
             // The standard plan with depth 2: its 级差 can pay three uplines, so it is refused and cannot be activated.

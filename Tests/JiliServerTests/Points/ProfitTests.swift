@@ -25,7 +25,7 @@ import Vapor
             #expect(Set(parts.map(\.due)) == ["2026-10", "2026-11", "2026-12"] && parts.reduce(0) { $0 + $1.amountFen } == 1_000_000)
             // One of them leaves before the job runs: their parts due so far are forfeited, the others paid.
             let leaver = general.member
-            leaver.status = MemberStatus.left.rawValue
+            leaver.status = .left
             try await leaver.save(on: app.db)
             let owedBefore = try await Ledger(db: app.db).balance("payable:\(director.member.code)")
             let vested = try await service(app).vest()
@@ -35,7 +35,7 @@ import Vapor
             #expect(try await Ledger(db: app.db).total() == 0)
             // Again: nothing moves twice.
             #expect(try await service(app).vest() == (0, 0))
-            #expect(try await ProfitInstallment.query(on: app.db).filter(\.$status == "pending").count() == shares.count)
+            #expect(try await ProfitInstallment.query(on: app.db).filter(\.$status == .pending).count() == shares.count)
             // The member reads what accrued and what was paid.
             let leaderShare = try #require(shares.first { $0.member.code == "m1" })
             var leader = try await Visitor.signedIn(app, "leader")
@@ -51,7 +51,7 @@ import Vapor
                                                          tiers: Tiers.ids, months: "1"), by: .system)
             let orders = try await Order.query(on: app.db).filter(\.$period ~~ ["2026-07", "2026-08", "2026-09"]).all()
             #expect(pool.salesFen == orders.reduce(0) { $0 + $1.amountFen - $1.refundedFen } && pool.costFen == orders.reduce(0) { $0 + $1.costFen })
-            let pay = try await PayRun.query(on: app.db).filter(\.$period ~~ ["2026-07", "2026-08", "2026-09"]).filter(\.$status == "approved").all().reduce(Int64(0)) { $0 + $1.totalFen }
+            let pay = try await PayRun.query(on: app.db).filter(\.$period ~~ ["2026-07", "2026-08", "2026-09"]).filter(\.$status == .approved).all().reduce(Int64(0)) { $0 + $1.totalFen }
             #expect(pool.payFen == pay && pool.totalFen == max(0, pool.salesFen - pool.costFen - pool.payFen) * 1_000 / 10_000)
             #expect(try await ProfitShare.query(on: app.db).all().reduce(0) { $0 + $1.shareFen } == pool.totalFen)
         }

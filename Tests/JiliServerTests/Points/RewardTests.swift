@@ -36,7 +36,7 @@ import Vapor
             #expect(try await warehouse.post("/rewards/redemptions/\(mine.id!)/hand-over", [:], from: "/rewards/redemptions").status == .seeOther)
             let after = try await item(app, "护肤小样套装")
             #expect(after.stock == 19 && after.reserved == 1)
-            #expect(try await Redemption.find(mine.id, on: app.db)?.status == "handed_over")
+            #expect(try await Redemption.find(mine.id, on: app.db)?.status == .handedOver)
             // Again: refused, nothing changes.
             #expect(try await warehouse.post("/rewards/redemptions/\(mine.id!)/hand-over", [:], from: "/rewards/redemptions").body.visibleText.contains("这笔兑换已经处理过了。"))
             #expect(try await item(app, "护肤小样套装").stock == 19)
@@ -72,7 +72,7 @@ import Vapor
             let before = try await balance(app, "m10")
             #expect(try await agent.submit("/rewards/\(phones.id!)/redeem", [:], from: "/rewards").body.visibleText.contains("等待审批"))
             let r = try #require(try await Redemption.query(on: app.db).filter(\.$item.$id == phones.id!).first())
-            #expect(r.status == "requested")
+            #expect(r.status == .requested)
             // The warehouse cannot hand over what is not approved; a manager outside the member's team cannot approve.
             var warehouse = try await Visitor.signedIn(app, "warehouse")
             #expect(try await warehouse.post("/rewards/redemptions/\(r.id!)/hand-over", [:], from: "/rewards/redemptions").status == .unprocessableEntity)

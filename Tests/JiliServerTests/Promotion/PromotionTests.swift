@@ -24,13 +24,13 @@ import Vapor
             // or more over August–October is proposed for agent, and nobody else from VIP.
             let sales = try await ownSales(app)
             let members = try await Member.query(on: app.db).all()
-            let expected = Set(members.filter { $0.status == "active" && $0.tier == "vip" && (sales[$0.id!] ?? 0) >= 1_000_000 }.map(\.code))
+            let expected = Set(members.filter { $0.status == .active && $0.tier == "vip" && (sales[$0.id!] ?? 0) >= 1_000_000 }.map(\.code))
             let proposals = try await PromotionProposal.query(on: app.db).with(\.$member).all()
             #expect(Set(proposals.filter { $0.fromTier == "vip" }.map(\.member.code)) == expected)
             #expect(expected.count >= 3)
             #expect(proposals.filter { $0.fromTier == "vip" }.allSatisfy { $0.toTier == "agent" && $0.move == "promote" && $0.period == "2026-10" })
             let evaluation = try #require(try await PromotionEvaluation.query(on: app.db).first())
-            #expect(evaluation.status == "done" && evaluation.evaluated == members.filter { $0.status == "active" }.count && evaluation.proposed == proposals.count)
+            #expect(evaluation.status == .done && evaluation.evaluated == members.filter { $0.status == .active }.count && evaluation.proposed == proposals.count)
 
             // The values the evaluation reads for everyone at once are those read for one member alone.
             let service = PromotionService(db: app.db, clock: clock)
@@ -52,10 +52,10 @@ import Vapor
             }
             let stopped = try #require(try await PromotionEvaluation.query(on: app.db).first())
             let sortedIDs = members.map { $0.id! }.sorted()
-            #expect(stopped.status == "running" && stopped.cursor == sortedIDs[99])
+            #expect(stopped.status == .running && stopped.cursor == sortedIDs[99])
             // Resumed: it carries on after the cursor and ends with the same proposals as at once.
             let resumed = try #require(try await service.evaluate(period: Period(year: 2026, month: 10), batch: 50))
-            #expect(resumed.status == "done" && resumed.evaluated == evaluation.evaluated && resumed.proposed == evaluation.proposed)
+            #expect(resumed.status == .done && resumed.evaluated == evaluation.evaluated && resumed.proposed == evaluation.proposed)
             let after = try await PromotionProposal.query(on: app.db).with(\.$member).all()
             #expect(Set(after.map { "\($0.member.code) \($0.fromTier)→\($0.toTier)" }) == before && after.count == before.count)
             // Once done, running it again writes nothing.
@@ -135,7 +135,7 @@ import Vapor
                 p.toTier = "director"
                 p.move = "promote"
                 p.measures = "[]"
-                p.status = "pending"
+                p.status = .pending
                 p.note = ""
                 try await p.create(on: app.db)
                 return p
@@ -152,7 +152,7 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             #expect(try await leader.submit("/promotion/proposals", ["action": "approve", "ids[0]": "\(old.id!)"], from: "/promotion/proposals")
                 .body.visibleText.contains("已批准 0 条。"))
-            #expect(try await PromotionProposal.find(old.id, on: app.db)?.status == "lapsed")
+            #expect(try await PromotionProposal.find(old.id, on: app.db)?.status == .lapsed)
             #expect(try await Member.find(m10.id, on: app.db)?.tier == m10.tier)
             // Nothing selected: said so.
             let none = try await leader.post("/promotion/proposals", ["action": "approve"], from: "/promotion/proposals")
@@ -243,7 +243,7 @@ import Vapor
             // others → vip, for the test's sake).
             let taken = Set(try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").all().map { $0.$member.id })
             var added: [PromotionProposal] = []
-            for m in try await Member.query(on: app.db).sort(\.$id).all() where !taken.contains(m.id!) && m.status == "active" {
+            for m in try await Member.query(on: app.db).sort(\.$id).all() where !taken.contains(m.id!) && m.status == .active {
                 let p = PromotionProposal()
                 p.period = "2026-10"
                 p.$member.id = m.id!
@@ -251,12 +251,12 @@ import Vapor
                 p.toTier = m.tier == "vip" ? "agent" : "vip"
                 p.move = m.tier == "vip" ? "promote" : "demote"
                 p.measures = "[]"
-                p.status = "pending"
+                p.status = .pending
                 p.note = ""
                 added.append(p)
             }
             try await BatchInsert.insert(added, on: app.db)
-            let all = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == "pending").with(\.$member).all()
+            let all = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == .pending).with(\.$member).all()
             #expect(all.count > 2 * PromotionController.perPage)
             var leader = try await Visitor.signedIn(app, "leader")
             let first = try await leader.get("/promotion/proposals").body
@@ -274,9 +274,9 @@ import Vapor
             #expect(page.contains("待审批 (\(mine.count))"))
             let done = try await manager.submit("/promotion/proposals", ["action": "approve", "scope": "all"], from: "/promotion/proposals")
             #expect(done.body.visibleText.contains("已批准 \(mine.count) 条。"))
-            let left = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == "pending").count()
+            let left = try await PromotionProposal.query(on: app.db).filter(\.$period == "2026-10").filter(\.$status == .pending).count()
             #expect(left == all.count - mine.count)
-            #expect(try await PromotionProposal.query(on: app.db).filter(\.$status == "approved").with(\.$member).all().allSatisfy { $0.member.path.hasPrefix(m3.path) })
+            #expect(try await PromotionProposal.query(on: app.db).filter(\.$status == .approved).with(\.$member).all().allSatisfy { $0.member.path.hasPrefix(m3.path) })
         }
     }
 }

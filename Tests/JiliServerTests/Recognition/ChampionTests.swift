@@ -15,7 +15,7 @@ import Vapor
             // October's: the first three places by net sales of active members, ties sharing a place.
             let volumes = try await TeamQueries(db: app.db).monthVolumes(period: "2026-10")
             var sales: [(id: String, value: Int64)] = []
-            for m in try await Member.query(on: app.db).filter(\.$status == "active").all() {
+            for m in try await Member.query(on: app.db).filter(\.$status == .active).all() {
                 if let v = volumes[m.id!], v > 0 { sales.append((m.code, v)) }
             }
             let expected = Ranking.rank(sales).filter { $0.rank <= 3 }

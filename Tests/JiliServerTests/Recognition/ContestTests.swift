@@ -12,7 +12,7 @@ import Vapor
     func monthSales(_ app: Application, _ month: String) async throws -> [String: Int64] {
         let volumes = try await TeamQueries(db: app.db).monthVolumes(period: month)
         var out: [String: Int64] = [:]
-        for m in try await Member.query(on: app.db).filter(\.$status == "active").all() where volumes[m.id!] != nil { out[m.code] = volumes[m.id!] }
+        for m in try await Member.query(on: app.db).filter(\.$status == .active).all() where volumes[m.id!] != nil { out[m.code] = volumes[m.id!] }
         return out
     }
 
@@ -32,7 +32,7 @@ import Vapor
             if mine.rank <= 50 { #expect(board.body.contains("class=\"mine\"")) } else { #expect(board.body.visibleText.contains("我的名次：第 \(mine.rank)")) }
             let screen = try await agent.get("/contests/\(sprint.id!)/screen").body
             #expect(screen.contains(#"<meta http-equiv="refresh" content="30">"#) && !screen.contains("<nav"))
-            #expect(sprint.status == "open")
+            #expect(sprint.status == .open)
         }
     }
 
@@ -69,7 +69,7 @@ import Vapor
             let page = try await leader.get("/contests/\(october.id!)").body.visibleText
             #expect(page.contains("结果已锁定于") && page.contains("第 1 名：旅游 + ¥888.00"))
             let frozen = try #require(try await Contest.find(october.id, on: app.db))
-            #expect(frozen.status == "frozen")
+            #expect(frozen.status == .frozen)
             #expect(try await contests.standings(frozen) == expected)
             #expect(try await Ledger(db: app.db).balance("payable:\(winner.subject)") == owedBefore - 88_800)
             #expect(try await Ledger(db: app.db).total() == 0)
@@ -127,7 +127,7 @@ import Vapor
                 let lot = try #require(try await PointsLotRow.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$source == "contest-prize:\(contest.id!)").first())
                 #expect(lot.amount == 300 && lot.expiresAt != nil)
                 let r = try #require(try await Redemption.query(on: app.db).filter(\.$member.$id == member.id!).filter(\.$item.$id == phones.id!).first())
-                #expect(r.status == "approved" && r.points == 0)
+                #expect(r.status == .approved && r.points == 0)
             }
             #expect(try await RewardItem.find(phones.id, on: app.db)?.reserved == winners.count)
         }
@@ -145,7 +145,7 @@ import Vapor
             let member = try #require(try await Member.query(on: app.db).filter(\.$code == winner.subject).first())
             // Nothing given yet: the winner chooses.
             let choice = try #require(try await PrizeChoice.query(on: app.db).filter(\.$member.$id == member.id!).first())
-            #expect(choice.status == "open")
+            #expect(choice.status == .open)
             #expect(try await JournalEntry.query(on: app.db).filter(\.$source == "contest:\(contest.id!)").count() == 0)
             #expect(try await Notice.query(on: app.db).filter(\.$event == "prize:contest:\(contest.id!):\(winner.subject)").first()?.message == "notice_prize_choose")
             let account = try #require(try await Account.query(on: app.db).filter(\.$member.$id == member.id!).first())
@@ -180,7 +180,7 @@ import Vapor
             let standings = try await contests.compute(teams)
             for code in ["m2", "m3"] {
                 let head = try #require(try await Member.query(on: app.db).filter(\.$code == code).first())
-                let subtree = try await Member.query(on: app.db).filter(\.$path =~ head.path).filter(\.$status == "active").all().compactMap(\.id)
+                let subtree = try await Member.query(on: app.db).filter(\.$path =~ head.path).filter(\.$status == .active).all().compactMap(\.id)
                 let volumes = try await queries.monthVolumes(period: "2026-11", scope: .subtree(path: head.path))
                 #expect(standings.first { $0.subject == "subtree:\(code)" }?.value == subtree.reduce(0) { $0 + (volumes[$1] ?? 0) })
             }

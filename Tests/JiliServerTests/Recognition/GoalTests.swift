@@ -121,7 +121,7 @@ import Vapor
             let page = try await leader.submit("/goals/raise", ["group": "department:\(department.id!)", "period": "2026-12", "metric": "volume",
                                                                "percent": "10", "minimum": "1000"], from: "/goals")
             #expect(page.status == .ok)
-            let members = try await Member.query(on: app.db).filter(\.$department.$id == department.id!).filter(\.$status == "active").all()
+            let members = try await Member.query(on: app.db).filter(\.$department.$id == department.id!).filter(\.$status == .active).all()
             #expect(page.body.visibleText.contains("已为 \(members.count) 位成员设定目标。"))
             let queries = TeamQueries(db: app.db)
             for m in members {

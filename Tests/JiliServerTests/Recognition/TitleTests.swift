@@ -9,7 +9,7 @@ import Vapor
     func activeSales(_ app: Application, _ month: String) async throws -> [String: Int64] {
         let volumes = try await TeamQueries(db: app.db).monthVolumes(period: month)
         var out: [String: Int64] = [:]
-        for m in try await Member.query(on: app.db).filter(\.$status == "active").all() { if let v = volumes[m.id!], v > 0 { out[m.code] = v } }
+        for m in try await Member.query(on: app.db).filter(\.$status == .active).all() { if let v = volumes[m.id!], v > 0 { out[m.code] = v } }
         return out
     }
 
@@ -80,7 +80,7 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             let page = try await leader.get("/titles").body.visibleText
             #expect(page.contains("manager 提名 ") && page.contains("(m22) 获得 ★ 最佳团队成员") && page.contains("本月新人带教最多"))
-            let n = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == "pending").first())
+            let n = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == .pending).first())
             #expect(try await leader.post("/titles/nominations/\(n.id!)/confirm", [:], from: "/titles").status == .seeOther)
             let m22 = try #require(try await Member.query(on: app.db).filter(\.$code == "m22").first())
             let honors = try await Honor.query(on: app.db).filter(\.$member.$id == m22.id!).filter(\.$title.$id == best.id!).all()
@@ -91,7 +91,7 @@ import Vapor
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "title_nomination").count() == 2)
             // Declined: nothing given.
             _ = try await manager.post("/titles/nominate", ["title": "\(best.id!)", "member": "m28", "reason": "客户满意"], from: "/titles")
-            let second = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == "pending").first())
+            let second = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == .pending).first())
             #expect(try await leader.post("/titles/nominations/\(second.id!)/decline", [:], from: "/titles").status == .seeOther)
             let m28 = try #require(try await Member.query(on: app.db).filter(\.$code == "m28").first())
             #expect(try await Honor.query(on: app.db).filter(\.$member.$id == m28.id!).filter(\.$title.$id == best.id!).count() == 0)

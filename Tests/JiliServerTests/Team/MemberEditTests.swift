@@ -39,7 +39,7 @@ import Vapor
             let child = try #require(below.first { $0.$sponsor.id == m10.id })
             // A member below m10 cannot become its sponsor; nor can m10 itself.
             for code in [child.code, "m10"] {
-                let cycle = try await director.post("/members/m10", ["name": m10.name, "sponsor": code, "tier": m10.tier, "status": m10.status], from: "/members/m10/edit")
+                let cycle = try await director.post("/members/m10", ["name": m10.name, "sponsor": code, "tier": m10.tier, "status": m10.status.rawValue], from: "/members/m10/edit")
                 #expect(cycle.status == .unprocessableEntity)
                 #expect(cycle.body.visibleText.contains("不能作为推荐人（会形成循环）"))
             }

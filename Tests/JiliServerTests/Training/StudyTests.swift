@@ -28,7 +28,7 @@ import Vapor
             #expect(made.status == .ok && made.body.visibleText.contains("已提交 ¥800.50 的报销申请，等待主管审批。"))
             #expect(made.body.visibleText.contains("还可报销 ¥2,199.50"))
             let claim = try #require(try await StudyClaim.query(on: app.db).first())
-            #expect(claim.status == "submitted" && claim.amountFen == 80_050 && claim.year == 2026 && Uploads.isName(claim.receipt))
+            #expect(claim.status == .submitted && claim.amountFen == 80_050 && claim.year == 2026 && Uploads.isName(claim.receipt))
             #expect(FileManager.default.fileExists(atPath: app.jiliConfig.files + "/receipts/" + claim.receipt))
 
             // Finance cannot take the manager's step; the manager can, and sees the receipt.
@@ -46,7 +46,7 @@ import Vapor
             }
             let step1 = try await manager.submit("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
             #expect(step1.body.visibleText.contains("的报销 ¥800.50。"))
-            #expect(try await StudyClaim.find(claim.id, on: app.db)?.status == "manager_approved")
+            #expect(try await StudyClaim.find(claim.id, on: app.db)?.status == .managerApproved)
             // The manager cannot take finance's step too.
             let twice = try await manager.post("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
             #expect(twice.status == .unprocessableEntity)
@@ -56,7 +56,7 @@ import Vapor
             let step2 = try await finance.submit("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
             #expect(step2.status == .ok)
             let done = try #require(try await StudyClaim.find(claim.id, on: app.db))
-            #expect(done.status == "approved" && done.managerBy == "manager" && done.financeBy == "finance")
+            #expect(done.status == .approved && done.managerBy == "manager" && done.financeBy == "finance")
             #expect(try await Ledger(db: app.db).balance("payable:m10") == before - 80_050)
             #expect(try await Ledger(db: app.db).balance("expense:study") == 80_050)
             #expect(try await Ledger(db: app.db).total() == 0)
@@ -151,12 +151,12 @@ import Vapor
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "study_limits").count() == 4)
 
             // Finance checks the limit again when paying: the claim made under ¥3,000 no longer fits ¥1,000.
-            let pending = try #require(try await StudyClaim.query(on: app.db).filter(\.$status == "submitted").first())
+            let pending = try #require(try await StudyClaim.query(on: app.db).filter(\.$status == .submitted).first())
             var manager = try await Visitor.signedIn(app, "manager")
             _ = try await manager.post("/training/claims/\(pending.id!)/approve", [:], from: "/training/claims")
             let refused = try await finance.post("/training/claims/\(pending.id!)/approve", [:], from: "/training/claims")
             #expect(refused.status == .unprocessableEntity && refused.body.visibleText.contains("超出 2026 年学习报销额度"))
-            #expect(try await StudyClaim.find(pending.id, on: app.db)?.status == "manager_approved")
+            #expect(try await StudyClaim.find(pending.id, on: app.db)?.status == .managerApproved)
             #expect(try await JournalEntry.query(on: app.db).filter(\.$kind == "study").count() == 0)
             // Finance refuses with a reason (a reason is required); m10 is told why.
             let noReason = try await finance.post("/training/claims/\(pending.id!)/refuse", ["reason": " "], from: "/training/claims")
@@ -195,7 +195,7 @@ import Vapor
             var manager = try await Visitor.signedIn(app, "manager")
             #expect(try await manager.get("/training/events").body.visibleText.contains("待审批的报名 (1)"))
             _ = try await manager.post("/training/events/applications/\(application.id!)/decide", ["action": "approve", "note": "回来分享"], from: "/training/events")
-            #expect(try await EventApplication.find(application.id, on: app.db)?.status == "approved")
+            #expect(try await EventApplication.find(application.id, on: app.db)?.status == .approved)
             let m10 = try await member("m10", app)
             #expect(try await Notice.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$message == "notice_event_approved").count() == 1)
             // Attendance waits for the event.

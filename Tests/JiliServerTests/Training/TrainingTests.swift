@@ -22,25 +22,25 @@ import Vapor
             let m10 = try await member("m10", app), m11 = try await member("m11", app), m12 = try await member("m12", app)
             let p10 = try await training.hasPriority(m10), p11 = try await training.hasPriority(m11)
             #expect(p10 && !p11)
-            for m in [m11, m12, m10] { #expect(try await training.enroll(session, member: m, by: .system).status == "requested") }
+            for m in [m11, m12, m10] { #expect(try await training.enroll(session, member: m, by: .system).status == .requested) }
             // Enrollment closes a day before: the job seats m10 first, then m11; m12 waits.
             let closed = TrainingService(db: app.db, clock: JiliClock(now: { starts.addingTimeInterval(-3_600) }))
             #expect(try await closed.seatClosed() == 1)
-            func status(_ m: Member) async throws -> String? {
+            func status(_ m: Member) async throws -> Enrollment.Status? {
                 try await Enrollment.query(on: app.db).filter(\.$session.$id == session.id!).filter(\.$member.$id == m.id!).first()?.status
             }
             let seated = [try await status(m10), try await status(m11), try await status(m12)]
-            #expect(seated == ["seated", "seated", "waiting"])
+            #expect(seated == [.seated, .seated, .waiting])
             #expect(try await closed.seatClosed() == 0)
             // m11 cancels: m12 gets the seat, and is told.
             let e11 = try #require(try await Enrollment.query(on: app.db).filter(\.$member.$id == m11.id!).first())
             try await closed.cancel(e11, session: session, by: .system)
             let after = [try await status(m12), try await status(m11)]
-            #expect(after == ["seated", "cancelled"])
+            #expect(after == [.seated, .cancelled])
             #expect(try await Notice.query(on: app.db).filter(\.$member.$id == m12.id!).filter(\.$message == "notice_seated").count() == 1)
             // After the close a newcomer waits at once; a second request is refused.
             let m13 = try await member("m13", app)
-            #expect(try await closed.enroll(session, member: m13, by: .system).status == "waiting")
+            #expect(try await closed.enroll(session, member: m13, by: .system).status == .waiting)
             await #expect(throws: Refusal.self) { _ = try await closed.enroll(session, member: m13, by: .system) }
             // A privilege redeemed from the catalogue counts too, for its days.
             let privilege = try #require(try await RewardItem.query(on: app.db).filter(\.$kind == "privilege").first())
