@@ -76,8 +76,8 @@ struct Layout: Encodable {
             item(SiteURL.products(), "nav_products")
             if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item(SiteURL.imports(), "nav_import") }
             item(SiteURL.org(), "nav_org")
-            if account.roleValue == .leader { item(SiteURL.tokens(), "nav_tokens") }
-            if [.leader, .director, .finance].contains(account.roleValue) { item(SiteURL.audit(), "nav_audit") }
+            if AuthPermissions.mayManageTokens(account.roleValue) { item(SiteURL.tokens(), "nav_tokens") }
+            if AuthPermissions.mayReadAudit(account.roleValue) { item(SiteURL.audit(), "nav_audit") }
         }
         nav = items
     }

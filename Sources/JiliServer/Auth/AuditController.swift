@@ -27,7 +27,7 @@ struct AuditController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> View {
         let account = try req.account
-        guard [.leader, .director, .finance].contains(account.roleValue) else { throw Abort(.forbidden) }
+        guard AuthPermissions.mayReadAudit(account.roleValue) else { throw Abort(.forbidden) }
         let entity = req.query[String.self, at: "entity"] ?? ""
         var query = AuditEntry.query(on: req.db)
         if !entity.isEmpty { query = query.filter(\.$entity == entity) }

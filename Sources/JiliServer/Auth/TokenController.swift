@@ -27,7 +27,7 @@ struct TokenController: RouteCollection {
 
     func leader(_ req: Request) throws -> Account {
         let account = try req.account
-        guard account.roleValue == .leader else { throw Abort(.forbidden) }
+        guard AuthPermissions.mayManageTokens(account.roleValue) else { throw Abort(.forbidden) }
         return account
     }
 

@@ -134,7 +134,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createProduct(req: Request) async throws -> Response {
-        _ = try Self.account(req, { Permissions.canEditCatalogue($0.roleValue) })
+        _ = try Self.account(req, { CommercePermissions.mayEditCatalogue($0.roleValue) })
         let input = try req.content.decode(NewProductDTO.self)
         guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category),
               let status = Product.Status(rawValue: input.status ?? "active") else {
@@ -238,7 +238,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func createRefund(req: Request) async throws -> Response {
-        _ = try Self.account(req, { Permissions.canRefund($0.roleValue) })
+        _ = try Self.account(req, { CommercePermissions.mayRefund($0.roleValue) })
         let input = try req.content.decode(NewRefundDTO.self)
         guard let order = try await Order.query(on: req.db).filter(\.$code == input.order_id).first() else {
             throw Abort(.unprocessableEntity, reason: "order_id: no order \(input.order_id)")

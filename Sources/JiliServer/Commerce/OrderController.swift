@@ -84,7 +84,7 @@ struct OrderController: RouteCollection {
             layout: Layout(req, title: req.t("orders_title")), month: month.description, member: memberCode, subtree: subtree,
             rows: rows, count: total, amount: Money(fen: amount).display, refunded: Money(fen: refunded).display,
             net: Money(fen: amount - refunded).display,
-            canEnter: me.map { Permissions.canEnterOrder(account, me: me, seller: $0) } ?? (account.roleValue == .customerService),
+            canEnter: me.map { CommercePermissions.mayEnterOrder(account, me: me, seller: $0) } ?? (account.roleValue == .customerService),
             page: page, pages: pages, previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil))
     }
 
@@ -149,7 +149,7 @@ struct OrderController: RouteCollection {
                                              total: Money(fen: $0.priceFen * Int64($0.quantity)).display) },
             amount: Money(fen: order.amountFen).display, refunded: Money(fen: order.refundedFen).display, left: Money(fen: left).display,
             refunds: refunds.map { RefundRow(code: $0.code, at: clock.format($0.refundedAt), amount: Money(fen: $0.amountFen).display) },
-            canRefund: Permissions.canRefund(account.roleValue) && left > 0, leftYuan: Money(fen: left).description, error: error))
+            canRefund: CommercePermissions.mayRefund(account.roleValue) && left > 0, leftYuan: Money(fen: left).description, error: error))
     }
 
     struct RefundForm: Content {
@@ -158,7 +158,7 @@ struct OrderController: RouteCollection {
 
     @Sendable func refund(req: Request) async throws -> Response {
         let (scope, _, account) = try await Self.scope(req)
-        guard Permissions.canRefund(account.roleValue) else { throw Abort(.forbidden) }
+        guard CommercePermissions.mayRefund(account.roleValue) else { throw Abort(.forbidden) }
         let code = req.parameters.get("code") ?? ""
         guard let order = try await Order.query(on: req.db).filter(\.$code == code).with(\.$member).first(),
               scope.contains(order.member) else { throw Abort(.notFound) }
@@ -236,7 +236,7 @@ struct OrderController: RouteCollection {
         let (_, me, account) = try await Self.scope(req)
         let form = try req.content.decode(NewOrderForm.self)
         guard let seller = try await Member.query(on: req.db).filter(\.$code == form.seller).first(),
-              Permissions.canEnterOrder(account, me: me, seller: seller) else { throw Abort(.forbidden) }
+              CommercePermissions.mayEnterOrder(account, me: me, seller: seller) else { throw Abort(.forbidden) }
         let products = form.product ?? []
         let quantities = (form.quantity ?? []).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
         let lines = zip(products, quantities).map { OrderService.LineInput(productID: $0, quantity: $1) }

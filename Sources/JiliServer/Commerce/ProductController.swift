@@ -31,7 +31,7 @@ struct ProductController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> View {
         let account = try req.account
-        let canEdit = Permissions.canEditCatalogue(account.roleValue)
+        let canEdit = CommercePermissions.mayEditCatalogue(account.roleValue)
         // Costs are for those who run the business, not for every agent.
         let seesCost = canEdit || account.roleValue == .finance
         let products = try await Product.query(on: req.db).sort(\.$category).sort(\.$id).all()
@@ -71,7 +71,7 @@ struct ProductController: RouteCollection {
 
     func requireEditor(_ req: Request) throws -> Account {
         let account = try req.account
-        guard Permissions.canEditCatalogue(account.roleValue) else { throw Abort(.forbidden) }
+        guard CommercePermissions.mayEditCatalogue(account.roleValue) else { throw Abort(.forbidden) }
         return account
     }
 

@@ -12,8 +12,6 @@ struct PointsController: RouteCollection {
         routes.post(SiteURL.pointsRules, use: setRule)
     }
 
-    static func mayEditRules(_ role: Role) -> Bool { role == .leader }
-
     struct Row: Encodable {
         let at: String
         let text: String
@@ -98,14 +96,14 @@ struct PointsController: RouteCollection {
                            days: r?.validDays.map { "\($0)" } ?? "", active: r?.active ?? false, isSales: trigger == "sales")
         }
         return try await req.view.render("points/rules", RulesPage(layout: Layout(req, title: req.t("points_rules_title")), rows: rows,
-                                                                   canEdit: Self.mayEditRules(account.roleValue), error: error))
+                                                                   canEdit: PointsPermissions.mayEditRules(account.roleValue), error: error))
             .encodeResponse(status: status, for: req)
     }
 
     @Sendable func rules(req: Request) async throws -> Response { try await renderRules(req) }
 
     @Sendable func setRule(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayEditRules)
+        let account = try req.account(if: PointsPermissions.mayEditRules)
         let form = try req.content.decode([String: String].self)
         let trigger = form["trigger"] ?? ""
         guard try await triggers(req).contains(where: { $0.0 == trigger }) else { throw Refusal(key: "points_error_trigger", values: ["value": trigger]) }

@@ -18,18 +18,6 @@ struct RewardController: RouteCollection {
         routes.post(SiteURL.cancelRedemption, use: cancel)
     }
 
-    static func mayEdit(_ role: Role) -> Bool { [.leader, .director].contains(role) }
-    static func mayApproveAny(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
-    static func mayHandOver(_ role: Role, kind: String) -> Bool {
-        switch role {
-        case .leader, .director: true
-        case .warehouse: ["product", "prize"].contains(kind)
-        case .finance: kind == "cash"
-        default: false
-        }
-    }
-    static func maySeeQueue(_ role: Role) -> Bool { mayApproveAny(role) || [.warehouse, .finance].contains(role) }
-
     func service(_ req: Request) -> RewardService { RewardService(db: req.db, clock: req.application.jiliClock) }
 
     struct ItemRow: Encodable {
@@ -74,8 +62,8 @@ struct RewardController: RouteCollection {
         return RedemptionRow(id: r.id!, item: r.item.name, member: "\(r.member.name) (\(r.member.code))", points: r.points,
                              status: req.t("reward_status_\(r.status)"), at: clock.format(r.createdAt),
                              canCancel: open && r.$member.id == me?.id,
-                             canApprove: r.status == .requested && Self.mayApproveAny(account.roleValue) && inScope,
-                             canHandOver: r.status == .approved && Self.mayHandOver(account.roleValue, kind: r.item.kind))
+                             canApprove: r.status == .requested && RewardPermissions.mayApproveAny(account.roleValue) && inScope,
+                             canHandOver: r.status == .approved && RewardPermissions.mayHandOver(account.roleValue, kind: r.item.kind))
     }
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -101,14 +89,14 @@ struct RewardController: RouteCollection {
                         left: i.available.map { req.t("rewards_left", ["count": "\($0)"]) }, soldOut: (i.available ?? 1) <= 0,
                         affordable: (balance ?? 0) >= i.price, approval: i.needsApproval)
             },
-            mine: mine.map { row($0, account: account, me: me, req) }, canEdit: Self.mayEdit(account.roleValue),
-            canQueue: Self.maySeeQueue(account.roleValue), error: error)).encodeResponse(status: status, for: req)
+            mine: mine.map { row($0, account: account, me: me, req) }, canEdit: RewardPermissions.mayEdit(account.roleValue),
+            canQueue: RewardPermissions.maySeeQueue(account.roleValue), error: error)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func catalogue(req: Request) async throws -> Response { try await render(req) }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayEdit)
+        let account = try req.account(if: RewardPermissions.mayEdit)
         let f = try req.content.decode([String: String].self)
         let item = try await service(req).create(.init(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
                                                        stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
@@ -134,7 +122,7 @@ struct RewardController: RouteCollection {
     }
 
     func renderQueue(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let account = try req.account(if: Self.maySeeQueue)
+        let account = try req.account(if: RewardPermissions.maySeeQueue)
         let me = try await account.$member.get(on: req.db)
         var query = Redemption.query(on: req.db).filter(\.$status ~~ [.requested, .approved]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
         if [.salesManager, .departmentManager].contains(account.roleValue), let scope = Permissions.memberScope(account, member: me) {
@@ -161,7 +149,7 @@ struct RewardController: RouteCollection {
     }
 
     func mayApprove(_ req: Request, _ r: Redemption) async throws -> Account {
-        let account = try req.account(if: Self.mayApproveAny)
+        let account = try req.account(if: RewardPermissions.mayApproveAny)
         let me = try await account.$member.get(on: req.db)
         guard Permissions.memberScope(account, member: me)?.contains(r.member) ?? false else { throw Abort(.notFound) }
         return account
@@ -181,7 +169,7 @@ struct RewardController: RouteCollection {
 
     @Sendable func handOver(req: Request) async throws -> Response {
         let r = try await redemption(req)
-        let account = try req.account { Self.mayHandOver($0, kind: r.item.kind) }
+        let account = try req.account { RewardPermissions.mayHandOver($0, kind: r.item.kind) }
         return try await step(req) { try await service(req).handOver(r, by: .account(account)) }
     }
 

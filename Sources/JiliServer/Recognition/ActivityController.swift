@@ -12,20 +12,6 @@ struct ActivityController: RouteCollection {
         routes.post(SiteURL.activityImport, use: upload)
     }
 
-    static func mayRecordAny(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager, .trainer].contains(role) }
-    static func mayDefine(_ role: Role) -> Bool { role == .leader }
-
-    /// Whether `account` may record `kind` for `member`: the leader and the operations director for
-    /// anyone, managers for their scope, trainers the training of anyone.
-    static func mayRecord(_ account: Account, me: Member?, _ member: Member, kind: String) -> Bool {
-        switch account.roleValue {
-        case .leader, .director: return true
-        case .salesManager, .departmentManager: return Permissions.memberScope(account, member: me)?.contains(member) ?? false
-        case .trainer: return kind == "training"
-        default: return false
-        }
-    }
-
     func service(_ req: Request) -> ActivityService { ActivityService(db: req.db, clock: req.application.jiliClock) }
 
     struct Row: Encodable {
@@ -66,7 +52,7 @@ struct ActivityController: RouteCollection {
             layout: Layout(req, title: req.t("activities_title")),
             rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note.isEmpty ? nil : $0.note, by: $0.recordedBy) },
             kinds: kinds.map { SelectOption(value: $0.code, label: $0.name) },
-            canRecord: Self.mayRecordAny(account.roleValue), canDefine: Self.mayDefine(account.roleValue),
+            canRecord: ActivityPermissions.mayRecordAny(account.roleValue), canDefine: ActivityPermissions.mayDefine(account.roleValue),
             today: clock.format(clock.now(), "yyyy-MM-dd"), error: error)).encodeResponse(status: status, for: req)
     }
 
@@ -81,14 +67,14 @@ struct ActivityController: RouteCollection {
     }
 
     @Sendable func record(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayRecordAny)
+        let account = try req.account(if: ActivityPermissions.mayRecordAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(RecordForm.self)
         let code = form.member.trimmingCharacters(in: .whitespaces)
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
             throw Refusal(key: "activity_error_member", values: ["value": code])
         }
-        guard Self.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }
+        guard ActivityPermissions.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }
         guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
             throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
         }
@@ -97,7 +83,7 @@ struct ActivityController: RouteCollection {
     }
 
     @Sendable func defineKind(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayDefine)
+        let account = try req.account(if: ActivityPermissions.mayDefine)
         let code = (try? req.content.get(String.self, at: "code")) ?? "", name = (try? req.content.get(String.self, at: "name")) ?? ""
         let kind = try await service(req).defineKind(code: code, name: name, by: .account(account))
         return req.redirect(to: SiteURL.activities(), notice: "activities_kind_added", ["name": kind.name])
@@ -108,13 +94,13 @@ struct ActivityController: RouteCollection {
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayRecordAny)
+        let account = try req.account(if: ActivityPermissions.mayRecordAny)
         let me = try await account.$member.get(on: req.db)
         guard let file = try? req.content.decode(Upload.self).file else { return try await render(req, error: req.t("import_no_file"), status: .unprocessableEntity) }
         let name = file.filename.isEmpty ? "activities.csv" : file.filename
         let importer = ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))
         let outcome = try await importer.activities(Array(file.data.readableBytesView), file: name, service: service(req), by: .account(account)) { member, kind in
-            Self.mayRecord(account, me: me, member, kind: kind)
+            ActivityPermissions.mayRecord(account, me: me, member, kind: kind)
         }
         if !outcome.ok {
             return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)

@@ -14,8 +14,6 @@ struct ContestController: RouteCollection {
         routes.post(SiteURL.choosePrize, use: choose)
     }
 
-    static func mayCreate(_ role: Role) -> Bool { [.leader, .director].contains(role) }
-
     func service(_ req: Request) -> ContestService { ContestService(db: req.db, clock: req.application.jiliClock) }
 
     struct Row: Encodable {
@@ -54,7 +52,7 @@ struct ContestController: RouteCollection {
         return try await req.view.render("recognition/contests", ListPage(
             layout: Layout(req, title: req.t("contests_title")),
             open: contests.filter { $0.status == .open }.map { row($0, req) }, frozen: contests.filter { $0.status == .frozen }.map { row($0, req) },
-            canCreate: Self.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) }, titles: titles, items: items,
+            canCreate: ContestPermissions.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) }, titles: titles, items: items,
             today: req.application.jiliClock.format(req.application.jiliClock.now(), "yyyy-MM-dd"), error: error))
             .encodeResponse(status: status, for: req)
     }
@@ -62,7 +60,7 @@ struct ContestController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayCreate)
+        let account = try req.account(if: ContestPermissions.mayCreate)
         let form = try req.content.decode([String: String].self)
         var prizes: [ContestService.PrizeInput] = []
         for rank in 1...3 {

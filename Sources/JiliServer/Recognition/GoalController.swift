@@ -15,23 +15,6 @@ struct GoalController: RouteCollection {
 
     func service(_ req: Request) -> GoalService { GoalService(db: req.db, clock: req.application.jiliClock) }
 
-    /// Whether `account` may set a goal for `subject`.
-    static func maySet(_ account: Account, me: Member?, _ subject: GoalService.Subject) -> Bool {
-        switch account.roleValue {
-        case .leader, .director: return true
-        case .departmentManager, .salesManager:
-            guard let scope = Permissions.memberScope(account, member: me) else { return false }
-            switch subject.scope {
-            case .member, .subtree: return subject.member.map(scope.contains) ?? false
-            case .department: if case .department(let d) = scope { return subject.department?.id == d }; return false
-            case .team: return false
-            }
-        default: return false
-        }
-    }
-
-    static func maySetAny(_ role: Role) -> Bool { [.leader, .director, .departmentManager, .salesManager].contains(role) }
-
     struct Row: Encodable {
         let title: String
         let metric: String
@@ -141,7 +124,7 @@ struct GoalController: RouteCollection {
             window: window,
             windows: choices.map { SelectOption(value: $0, label: $0, selected: $0 == window) },
             rows: try await Self.rows(req, account: account, me: me, windows: [window]),
-            canSet: Self.maySetAny(account.roleValue),
+            canSet: GoalPermissions.maySetAny(account.roleValue),
             departments: try await Department.query(on: req.db).sort(\.$name).all().map { SelectOption(value: "\($0.id!)", label: $0.name) },
             error: error)).encodeResponse(status: status, for: req)
     }
@@ -177,11 +160,11 @@ struct GoalController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.maySetAny)
+        let account = try req.account(if: GoalPermissions.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(GoalForm.self)
         let subject = try await subject(req, scope: form.scope, member: form.member, department: form.department.flatMap { Int($0) })
-        guard Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
+        guard GoalPermissions.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
         guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
         guard let target = GoalService.target(form.target, metric: metric) else {
             throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
@@ -201,13 +184,13 @@ struct GoalController: RouteCollection {
 
     /// "+N % on last month" for a group: a department (`department:3`) or a member's team (`subtree:m3`).
     @Sendable func raise(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.maySetAny)
+        let account = try req.account(if: GoalPermissions.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let form = try req.content.decode(RaiseForm.self)
         let parts = form.group.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw Refusal(key: "goal_error_scope") }
         let subject = try await subject(req, scope: parts[0], member: parts[1], department: Int(parts[1]))
-        guard subject.scope == .department || subject.scope == .subtree, Self.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
+        guard subject.scope == .department || subject.scope == .subtree, GoalPermissions.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
         guard let window = GoalWindow(parsing: form.period) else { throw Refusal(key: "goal_error_period", values: ["value": form.period]) }
         guard let metric = GoalService.Metric(rawValue: form.metric) else { throw Refusal(key: "goal_error_metric") }
         guard let percent = Int64(form.percent.trimmingCharacters(in: .whitespaces)) else {
@@ -228,13 +211,13 @@ struct GoalController: RouteCollection {
 
     /// A CSV of member goals (`member_id,period,target` and an optional `metric`): all or nothing.
     @Sendable func upload(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.maySetAny)
+        let account = try req.account(if: GoalPermissions.maySetAny)
         let me = try await account.$member.get(on: req.db)
         let file = try req.content.decode(GoalUpload.self).file
         let name = file.filename.isEmpty ? "goals.csv" : file.filename
         let importer = ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))
         let outcome = try await importer.goals(Array(file.data.readableBytesView), file: name, service: service(req), by: .account(account)) { subject in
-            Self.maySet(account, me: me, subject)
+            GoalPermissions.maySet(account, me: me, subject)
         }
         if !outcome.ok {
             return try await render(req, error: outcome.problems.map(\.description).joined(separator: "\n"), status: .unprocessableEntity)

@@ -52,9 +52,6 @@ struct TitleController: RouteCollection {
         let error: String?
     }
 
-    /// Managers and the operations director nominate; the leader gives titles directly.
-    static func mayNominate(_ role: Role) -> Bool { [.director, .departmentManager, .salesManager].contains(role) }
-
     static func ruleText(_ t: Title, _ req: Request) -> String {
         req.t("title_rule_\(t.rule)", ["amount": Money(fen: t.threshold).display])
     }
@@ -76,7 +73,7 @@ struct TitleController: RouteCollection {
         let pending = account.roleValue == .leader
             ? try await TitleNomination.query(on: req.db).filter(\.$status == .pending).with(\.$title).with(\.$member).sort(\.$id).all() : []
         return try await req.view.render("recognition/titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
-                                                        canEdit: account.roleValue == .leader, canNominate: Self.mayNominate(account.roleValue),
+                                                        canEdit: account.roleValue == .leader, canNominate: TitlePermissions.mayNominate(account.roleValue),
                                                         nominations: pending.map {
                                                             Nomination(id: $0.id!, text: req.t("titles_nomination", ["title": "\($0.title.icon) \($0.title.name)",
                                                                 "member": "\($0.member.name) (\($0.member.code))", "by": $0.nominatedBy]), reason: $0.reason)
@@ -115,7 +112,7 @@ struct TitleController: RouteCollection {
     }
 
     @Sendable func nominate(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayNominate)
+        let account = try req.account(if: TitlePermissions.mayNominate)
         let me = try await account.$member.get(on: req.db)
         let f = try req.content.decode([String: String].self)
         let (title, member) = try await titleAndMember(f, req)

@@ -22,9 +22,6 @@ struct WallController: RouteCollection {
         routes.post(SiteURL.hideComment, use: hideComment)
     }
 
-    static func mayModerate(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
-    static func mayPin(_ role: Role) -> Bool { role == .leader }
-
     func wall(_ req: Request) -> PraiseWall {
         PraiseWall(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
     }
@@ -81,7 +78,7 @@ struct WallController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let moderator = Self.mayModerate(account.roleValue)
+        let moderator = WallPermissions.mayModerate(account.roleValue)
         let before = req.query[Int.self, at: "before"]
         func visible(_ q: QueryBuilder<WallPost>) -> QueryBuilder<WallPost> { moderator ? q : q.filter(\.$hiddenAt == nil) }
         var posts: [WallPost] = []
@@ -119,7 +116,7 @@ struct WallController: RouteCollection {
                 })
         }
         return try await req.view.render("recognition/wall", Page(layout: Layout(req, title: req.t("wall_title")), posts: rows, more: more,
-                                                      canModerate: moderator, canPin: Self.mayPin(account.roleValue), error: error))
+                                                      canModerate: moderator, canPin: WallPermissions.mayPin(account.roleValue), error: error))
             .encodeResponse(status: status, for: req)
     }
 
@@ -130,7 +127,7 @@ struct WallController: RouteCollection {
         let account = try req.account
         let name = req.parameters.get("name") ?? ""
         guard Uploads.isName(name), let post = try await WallPost.query(on: req.db).filter(\.$photo == name).first(),
-              post.hiddenAt == nil || Self.mayModerate(account.roleValue),
+              post.hiddenAt == nil || WallPermissions.mayModerate(account.roleValue),
               let response = Uploads.wall(files: req.application.jiliConfig.files).response(name) else { throw Abort(.notFound) }
         return response
     }
@@ -173,38 +170,38 @@ struct WallController: RouteCollection {
     @Sendable func comment(req: Request) async throws -> Response {
         let account = try req.account
         let p = try await post(req)
-        guard p.hiddenAt == nil || Self.mayModerate(account.roleValue) else { throw Abort(.notFound) }
+        guard p.hiddenAt == nil || WallPermissions.mayModerate(account.roleValue) else { throw Abort(.notFound) }
         let text = (try? req.content.get(String.self, at: "text")) ?? ""
         return try await act(req, p.id) { _ = try await wall(req).comment(on: p, text: text, by: account) }
     }
 
     @Sendable func hide(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayModerate)
+        let account = try req.account(if: WallPermissions.mayModerate)
         let p = try await post(req)
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         return try await act(req, p.id) { try await wall(req).hide(p, reason: reason, by: .account(account)) }
     }
 
     @Sendable func restore(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayModerate)
+        let account = try req.account(if: WallPermissions.mayModerate)
         let p = try await post(req)
         return try await act(req, p.id) { try await wall(req).restore(p, by: .account(account)) }
     }
 
     @Sendable func pin(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayPin)
+        let account = try req.account(if: WallPermissions.mayPin)
         let p = try await post(req)
         return try await act(req, p.id) { try await wall(req).pin(p, true, by: .account(account)) }
     }
 
     @Sendable func unpin(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayPin)
+        let account = try req.account(if: WallPermissions.mayPin)
         let p = try await post(req)
         return try await act(req, p.id) { try await wall(req).pin(p, false, by: .account(account)) }
     }
 
     @Sendable func hideComment(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayModerate)
+        let account = try req.account(if: WallPermissions.mayModerate)
         guard let c = try await WallComment.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         return try await act(req, c.$post.id) { try await wall(req).hide(c, reason: reason, by: .account(account)) }

@@ -86,9 +86,6 @@ enum Permissions {
         }
     }
 
-    /// Who may add members and change sponsor, tier, status, department and position.
-    static func canEditMembers(_ role: Role) -> Bool { [.leader, .director].contains(role) }
-
     /// Who decides for a team (promotions, study claims' first step, event applications): the leader,
     /// the operations director and managers.
     static func decidesForTeam(_ role: Role) -> Bool { [.leader, .director, .salesManager, .departmentManager].contains(role) }
@@ -103,9 +100,6 @@ enum Permissions {
         default: return false
         }
     }
-
-    /// Who may edit the org chart.
-    static func canEditOrg(_ role: Role) -> Bool { role == .leader }
 }
 
 extension Permissions {
@@ -117,41 +111,6 @@ extension Permissions {
         default: return memberScope(account, member: member)
         }
     }
-
-    /// Who may enter an order for `seller`: managers for their scope, agents for themselves,
-    /// customer service for anyone.
-    static func canEnterOrder(_ account: Account, me: Member?, seller: Member) -> Bool {
-        switch account.roleValue {
-        case .leader, .director, .customerService: return true
-        case .salesManager, .departmentManager: return memberScope(account, member: me)?.contains(seller) ?? false
-        case .agent: return me?.id == seller.id
-        case .finance, .trainer, .warehouse: return false
-        }
-    }
-
-    /// Whose pay (statements, balance history) one may read: one's own; a manager's subtree or
-    /// department; everyone for those who run pay. Customer service and trainers see members,
-    /// not their pay.
-    static func canReadPay(_ account: Account, me: Member?, of member: Member) -> Bool {
-        if member.id == me?.id { return true }
-        switch account.roleValue {
-        case .leader, .director, .finance: return true
-        case .salesManager, .departmentManager: return memberScope(account, member: me)?.contains(member) ?? false
-        case .agent, .customerService, .trainer, .warehouse: return false
-        }
-    }
-
-    /// Who may read what motivates a member: the member, the leader and the operations director, and
-    /// managers for their scope (not finance, not the member's upline agents).
-    static func canReadPersonal(_ account: Account, me: Member?, of member: Member) -> Bool {
-        account.roleValue != .finance && canReadPay(account, me: me, of: member)
-    }
-
-    /// Who may refund: those who deal with money and complaints.
-    static func canRefund(_ role: Role) -> Bool { [.leader, .director, .finance, .customerService].contains(role) }
-
-    /// Who may edit the catalogue.
-    static func canEditCatalogue(_ role: Role) -> Bool { [.leader, .director].contains(role) }
 }
 
 extension Permissions {
@@ -161,7 +120,7 @@ extension Permissions {
         let me = try await account.$member.get(on: req.db)
         let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first(),
-              canReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
+              PayPermissions.mayReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
         return (member, me)
     }
 }

@@ -46,7 +46,7 @@ struct MemberEditController: RouteCollection {
 
     func editor(_ req: Request) throws -> Account {
         let account = try req.account
-        guard Permissions.canEditMembers(account.roleValue) else { throw Abort(.forbidden) }
+        guard TeamPermissions.mayEditMembers(account.roleValue) else { throw Abort(.forbidden) }
         return account
     }
 

@@ -47,6 +47,6 @@ struct OrgController: RouteCollection {
             return DepartmentBox(name: d.name, positions: ps, headcount: ps.reduce(0) { $0 + $1.people.count })
         }
         return try await req.view.render("team/org-chart", ChartPage(layout: Layout(req, title: req.t("org_title")), departments: boxes,
-                                                               canEdit: Permissions.canEditOrg(account.roleValue)))
+                                                               canEdit: TeamPermissions.mayEditOrg(account.roleValue)))
     }
 }

@@ -42,7 +42,7 @@ struct OrgEditController: RouteCollection {
 
     func leader(_ req: Request) throws -> Account {
         let account = try req.account
-        guard Permissions.canEditOrg(account.roleValue) else { throw Abort(.forbidden) }
+        guard TeamPermissions.mayEditOrg(account.roleValue) else { throw Abort(.forbidden) }
         return account
     }
 

@@ -90,7 +90,7 @@ struct TeamController: RouteCollection {
             positions: positions.map { SelectOption(value: "\($0.id!)", label: $0.name, selected: $0.id == position) },
             rows: rows, total: total, page: page, pages: pages,
             previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil,
-            canEdit: Permissions.canEditMembers(try req.account.roleValue)))
+            canEdit: TeamPermissions.mayEditMembers(try req.account.roleValue)))
     }
 
     struct Downline: Encodable {
@@ -156,7 +156,7 @@ struct TeamController: RouteCollection {
         let children = try await Member.query(on: req.db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
         let volumes = try await queries.monthVolumes(period: period.description, scope: .subtree(path: m.path))
         let account = try req.account
-        let showsMotivation = Permissions.canReadPersonal(account, me: me, of: m)
+        let showsMotivation = MotivationPermissions.mayReadPersonal(account, me: me, of: m)
         let profile = showsMotivation ? try await MotivationProfile.query(on: req.db).filter(\.$member.$id == m.id!).first() : nil
         let motivation = profile.map { MotivationController.summary($0, req) }
         var page = MemberPage(
@@ -172,7 +172,7 @@ struct TeamController: RouteCollection {
             downline: children.map { c in
                 Downline(code: c.code, name: c.name, tier: req.t("tier_\(c.tier)"), status: req.t("status_\(c.status)"),
                          volume: Money(fen: volumes[c.id!] ?? 0).display)
-            }, canEdit: Permissions.canEditMembers(try req.account.roleValue),
+            }, canEdit: TeamPermissions.mayEditMembers(try req.account.roleValue),
             honors: try await Honor.query(on: req.db).filter(\.$member.$id == m.id!).with(\.$title).sort(\.$awardedAt, .descending).all().compactMap { h in
                 if let t = h.title {
                     // A title: its icon and name, when and why, and its privilege while it lasts.

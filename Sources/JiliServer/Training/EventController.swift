@@ -88,14 +88,14 @@ struct EventController: RouteCollection {
             upcoming: events.filter { $0.endsOn >= today }.map(row), past: events.filter { $0.endsOn < today }.reversed().map(row),
             toDecide: mine.filter { $0.status == .requested && today <= $0.event.endsOn }.map(appRow),
             toRecord: mine.filter { $0.status == .approved && $0.attended == nil && today >= $0.event.startsOn }.map(appRow),
-            isMember: me != nil, canCreate: TrainingController.mayTeach(account.roleValue), error: error)
+            isMember: me != nil, canCreate: TrainingPermissions.mayTeach(account.roleValue), error: error)
         return try await req.view.render("training/events", page).encodeResponse(status: status, for: req)
     }
 
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let account = try req.account(if: TrainingController.mayTeach)
+        let account = try req.account(if: TrainingPermissions.mayTeach)
         let f = try req.content.decode([String: String].self)
         do {
             let e = try await service(req).create(name: f["name"] ?? "", organizer: f["organizer"] ?? "", place: f["place"] ?? "", startsOn: f["starts_on"] ?? "",

@@ -20,8 +20,6 @@ struct StudyController: RouteCollection {
     /// A claim's form: a receipt of at most 5 MB and the fields.
     static let maxClaimForm: ByteCount = "6mb"
 
-    static func maySetLimits(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
-
     /// "所有成员（默认）", "代理", "成员 m10".
     static func scopeLabel(_ scope: String, _ req: Request) -> String {
         if scope.isEmpty { return req.t("claims_limit_everyone") }
@@ -100,7 +98,7 @@ struct StudyController: RouteCollection {
                 .filter { StudyPermissions.mayDecide($0, account, me: me) }.map { row($0, req) }
             : []
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
-        let recent = Self.maySetLimits(account.roleValue)
+        let recent = StudyPermissions.maySetLimits(account.roleValue)
             ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.approved, .refused]).sort(\.$id, .descending).limit(50).with(\.$member).all().map { row($0, req) }
             : []
         let approvedEvents = me == nil ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$status == .approved).with(\.$event).all()
@@ -116,7 +114,7 @@ struct StudyController: RouteCollection {
                 LimitRow(field: "limit_" + (scope.isEmpty ? "all" : scope.replacingOccurrences(of: "member:", with: "member_")), label: Self.scopeLabel(scope, req),
                          value: limits[scope].map { FixedPoint.format($0, scale: 2, minimumDecimals: 2) } ?? "")
             },
-            canSetLimits: Self.maySetLimits(account.roleValue), today: clock.format(clock.now(), "yyyy-MM-dd"),
+            canSetLimits: StudyPermissions.maySetLimits(account.roleValue), today: clock.format(clock.now(), "yyyy-MM-dd"),
             error: error)
         return try await req.view.render("training/claims", page).encodeResponse(status: status, for: req)
     }
@@ -155,7 +153,6 @@ struct StudyController: RouteCollection {
         }
         return c
     }
-
 
     @Sendable func approve(req: Request) async throws -> Response {
         let account = try req.account
@@ -200,7 +197,7 @@ struct StudyController: RouteCollection {
     }
 
     @Sendable func setLimits(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.maySetLimits)
+        let account = try req.account(if: StudyPermissions.maySetLimits)
         let f = try req.content.decode([String: String].self)
         var amounts: [String: String] = [:]
         for t in [""] + Tiers.ids { if let v = f["limit_" + (t.isEmpty ? "all" : t)] { amounts[t] = v } }

@@ -1,5 +1,7 @@
 /// Who may see and decide study claims.
 enum StudyPermissions {
+    static func maySetLimits(_ role: Role) -> Bool { [.leader, .director, .finance].contains(role) }
+
     /// Whether `account` may take the claim's next step (false when it may see the claim but not decide it).
     static func mayDecide(_ c: StudyClaim, _ account: Account, me: Member?) -> Bool {
         switch c.status {

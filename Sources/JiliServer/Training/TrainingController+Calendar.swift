@@ -74,7 +74,7 @@ extension TrainingController {
         let enrollments = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != .cancelled).all()
         let passed = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$course).sort(\.$passedAt, .descending).all()
         let courses = try await Course.query(on: req.db).sort(\.$id).all()
-        let teach = Self.mayTeach(account.roleValue)
+        let teach = TrainingPermissions.mayTeach(account.roleValue)
         let month = req.query[String.self, at: "month"].flatMap { Period(parsing: $0) } ?? clock.currentPeriod
         let page = CalendarPage(
             layout: Layout(req, title: req.t("training_title")),
@@ -134,7 +134,7 @@ extension TrainingController {
     }
 
     @Sendable func createCourse(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayTeach)
+        let account = try req.account(if: TrainingPermissions.mayTeach)
         let f = try req.content.decode([String: String].self)
         let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
                                                     passMark: f["pass_mark"] ?? "", by: .account(account))
@@ -151,7 +151,7 @@ extension TrainingController {
     }
 
     @Sendable func createSession(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayTeach)
+        let account = try req.account(if: TrainingPermissions.mayTeach)
         let f = try req.content.decode([String: String].self)
         guard let course = try await Course.find(Int(f["course"] ?? ""), on: req.db) else {
             throw Refusal(key: "session_error_course", field: "course")

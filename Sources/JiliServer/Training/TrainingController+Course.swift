@@ -66,7 +66,7 @@ extension TrainingController {
                 QuestionRow(id: q.id!, n: i + 1, prompt: q.prompt, choices: TrainingService.choices(q).enumerated().map { SelectOption(value: "\($0)", label: $1) })
             },
             passed: pass.map { CertificateRow(number: $0.certificate, course: c.title, at: clock.format($0.passedAt, "yyyy-MM-dd")) },
-            lastScore: last?.score, isMember: me != nil, canTeach: Self.mayTeach(account.roleValue)))
+            lastScore: last?.score, isMember: me != nil, canTeach: TrainingPermissions.mayTeach(account.roleValue)))
             .encodeResponse(for: req)
     }
 
@@ -85,7 +85,7 @@ extension TrainingController {
     }
 
     @Sendable func addLesson(req: Request) async throws -> Response {
-        _ = try req.account(if: Self.mayTeach)
+        _ = try req.account(if: TrainingPermissions.mayTeach)
         let c = try await courseOf(req)
         let f = try req.content.decode(LessonForm.self)
         let bytes = f.file.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
@@ -94,7 +94,7 @@ extension TrainingController {
     }
 
     @Sendable func addQuestion(req: Request) async throws -> Response {
-        _ = try req.account(if: Self.mayTeach)
+        _ = try req.account(if: TrainingPermissions.mayTeach)
         let c = try await courseOf(req)
         let f = try req.content.decode([String: String].self)
         _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),

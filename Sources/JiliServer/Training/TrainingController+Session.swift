@@ -26,14 +26,9 @@ extension TrainingController {
         let canRecord: Bool
     }
 
-    /// The session's trainer, the leader and the operations director.
-    func mayRun(_ s: TrainingSession, _ account: Account) -> Bool {
-        [.leader, .director].contains(account.roleValue) || (account.roleValue == .trainer && s.$trainer.id == account.id)
-    }
-
     func renderSession(_ req: Request, _ s: TrainingSession) async throws -> Response {
-        let account = try req.account(if: Self.mayTeach)
-        guard mayRun(s, account) else { throw Abort(.forbidden) }
+        let account = try req.account(if: TrainingPermissions.mayTeach)
+        guard TrainingPermissions.mayRun(s, account) else { throw Abort(.forbidden) }
         let clock = req.application.jiliClock
         let rows = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$status != .cancelled).with(\.$member).all()
             .sorted { ($0.status == .seated ? 0 : 1, $0.priority ? 0 : 1, $0.requestedAt) < ($1.status == .seated ? 0 : 1, $1.priority ? 0 : 1, $1.requestedAt) }
@@ -49,9 +44,9 @@ extension TrainingController {
     @Sendable func session(req: Request) async throws -> Response { try await renderSession(req, try await sessionOf(req)) }
 
     @Sendable func attendance(req: Request) async throws -> Response {
-        let account = try req.account(if: Self.mayTeach)
+        let account = try req.account(if: TrainingPermissions.mayTeach)
         let s = try await sessionOf(req)
-        guard mayRun(s, account) else { throw Abort(.forbidden) }
+        guard TrainingPermissions.mayRun(s, account) else { throw Abort(.forbidden) }
         struct Form: Content { var present: [Int]? }
         let form = try req.content.decode(Form.self)
         let n = try await service(req).attendance(s, present: Set(form.present ?? []), by: .account(account))

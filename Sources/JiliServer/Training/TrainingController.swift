@@ -22,7 +22,6 @@ struct TrainingController: RouteCollection {
         routes.get(SiteURL.certificate, use: certificate)
     }
 
-    static func mayTeach(_ role: Role) -> Bool { [.leader, .director, .trainer].contains(role) }
     /// A lesson's form: a file of at most 20 MB and the fields.
     static let maxLessonForm: ByteCount = "21mb"
 
