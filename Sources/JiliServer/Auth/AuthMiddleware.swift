@@ -57,6 +57,11 @@ extension Request {
         }
     }
 
+    /// The member an account is (nil for staff who are not members).
+    func member(of account: Account) async throws -> Member? {
+        try await account.$member.get(on: db)
+    }
+
     /// The signed-in account when its role may do what is asked; 403 otherwise.
     func account(if allowed: (Role) -> Bool) throws -> Account {
         let a = try account

@@ -79,25 +79,24 @@ struct APIController: RouteCollection {
     @Sendable func members(req: Request) async throws -> Page<MemberDTO> {
         _ = try Self.account(req, Self.seesAllMembers)
         let (page, per) = try paging(req)
-        var query = Member.query(on: req.db)
+        var filter = TeamQueries.MemberFilter()
         if let tier = req.query[String.self, at: "tier"] {
             guard Tiers.ids.contains(tier) else { throw Abort(.badRequest, reason: "tier: one of \(Tiers.ids.joined(separator: ", "))") }
-            query = query.filter(\.$tier == tier)
+            filter.tier = tier
         }
         if let status = req.query[String.self, at: "status"] {
             guard let status = MemberStatus(rawValue: status) else { throw Abort(.badRequest, reason: "status: one of active, inactive, left") }
-            query = query.filter(\.$status == status)
+            filter.status = status
         }
-        let total = try await query.count()
-        let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all()
-        let sponsorIDs = items.compactMap { $0.$sponsor.id }
-        let codes = Dictionary(uniqueKeysWithValues: try await Member.query(on: req.db).filter(\.$id ~~ sponsorIDs).all().map { ($0.id!, $0.code) })
+        let queries = TeamQueries(db: req.db)
+        let (total, items) = try await queries.members(in: .all, filter, page: page, perPage: per)
+        let codes = try await queries.codes(items.compactMap { $0.$sponsor.id })
         return Page(items: items.map { dto($0, codes: codes) }, page: page, per: per, total: total)
     }
 
     @Sendable func member(req: Request) async throws -> MemberDTO {
         _ = try Self.account(req, Self.seesAllMembers)
-        guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$sponsor).first() else {
+        guard let m = try await TeamQueries(db: req.db).member(code: req.parameters.get("code") ?? "") else {
             throw Abort(.notFound, reason: "no member \(req.parameters.get("code") ?? "")")
         }
         return dto(m, codes: m.sponsor.map { [$0.id!: $0.code] } ?? [:])

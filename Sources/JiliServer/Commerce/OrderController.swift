@@ -15,7 +15,7 @@ struct OrderController: RouteCollection {
 
     static func scope(_ req: Request) async throws -> (MemberScope, Member?, Account) {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         guard let scope = Permissions.orderScope(account, member: me) else { throw Abort(.forbidden) }
         return (scope, me, account)
     }
@@ -143,7 +143,7 @@ struct OrderController: RouteCollection {
         return try await req.view.render("commerce/order", OrderPage(
             layout: Layout(req, title: "\(req.t("order_title")) \(order.code)"), code: order.code,
             paid: clock.format(order.paidAt), seller: order.member.name, sellerCode: order.member.code,
-            sellerLink: Permissions.memberScope(account, member: try await account.$member.get(on: req.db))?.contains(order.member) ?? false,
+            sellerLink: Permissions.memberScope(account, member: try await req.member(of: account))?.contains(order.member) ?? false,
             customer: order.customer?.name,
             lines: order.lines.map { LineRow(product: $0.product.name, quantity: $0.quantity, price: Money(fen: $0.priceFen).display,
                                              total: Money(fen: $0.priceFen * Int64($0.quantity)).display) },

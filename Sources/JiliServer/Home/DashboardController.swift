@@ -37,7 +37,7 @@ struct DashboardController: RouteCollection {
 
     @Sendable func dashboard(req: Request) async throws -> View {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let period = req.application.jiliClock.currentPeriod
         let queries = TeamQueries(db: req.db)
         var mine: [Figure] = []

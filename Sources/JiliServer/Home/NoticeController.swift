@@ -40,7 +40,7 @@ struct NoticeController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> View {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else {
+        guard let me = try await req.member(of: account) else {
             return try await req.view.render("home/notices", Page(layout: Layout(req, title: req.t("notices_title")), rows: []))
         }
         let notices = try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).sort(\.$id, .descending).limit(100).all()

@@ -60,7 +60,7 @@ struct ImportExportController: RouteCollection {
     /// /export/goals.csv (members' volume goals, the contract's goals file).
     @Sendable func export(req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let file = req.parameters.get("file") ?? ""
         let clock = req.application.jiliClock
         let month = req.query[String.self, at: "month"] ?? clock.currentPeriod.description

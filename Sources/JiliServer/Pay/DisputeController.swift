@@ -21,7 +21,7 @@ struct DisputeController: RouteCollection {
     /// Only about one's own statement.
     @Sendable func raise(req: Request) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         let period = req.parameters.get("period") ?? ""
         let form = try req.content.decode(RaiseForm.self)
         _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, message: form.message, by: .account(account))

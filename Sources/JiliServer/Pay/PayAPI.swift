@@ -172,7 +172,7 @@ struct PayAPIController: RouteCollection {
         let account = try account(req)
         var query = Dispute.query(on: req.db)
         if !PayPermissions.mayAnswer(account.roleValue) {
-            guard let me = try await account.$member.get(on: req.db) else { return [] }
+            guard let me = try await req.member(of: account) else { return [] }
             query = query.filter(\.$memberCode == me.code)
         }
         return try await query.sort(\.$id).all().map(DisputeDTO.init)
@@ -181,7 +181,7 @@ struct PayAPIController: RouteCollection {
     /// About one's own statement only.
     @Sendable func raise(req: Request) async throws -> Response {
         let account = try account(req)
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
         let input = try req.content.decode(NewDisputeDTO.self)
         do {
             let d = try await DisputeService(db: req.db, clock: clock(req)).raise(member: me.code, period: input.period, rule: input.rule,

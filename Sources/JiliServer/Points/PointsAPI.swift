@@ -108,7 +108,7 @@ struct RewardAPIController: RouteCollection {
 
     @Sendable func redeem(req: Request) async throws -> Response {
         let account = try account(req)
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
         let input = try req.content.decode(NewRedemptionDTO.self)
         guard let item = try await RewardItem.find(input.item, on: req.db) else { throw Abort(.unprocessableEntity, reason: "item: there is no reward \(input.item)") }
         do {
@@ -122,7 +122,7 @@ struct RewardAPIController: RouteCollection {
 
     @Sendable func cancel(req: Request) async throws -> RedemptionDTO {
         let account = try account(req)
-        guard let me = try await account.$member.get(on: req.db),
+        guard let me = try await req.member(of: account),
               let r = try await Redemption.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first(),
               r.$member.id == me.id else { throw Abort(.notFound) }
         do {

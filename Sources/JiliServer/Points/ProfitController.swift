@@ -39,7 +39,7 @@ struct ProfitController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let canCreate = ProfitPermissions.mayCreate(account.roleValue)
         var pools: [PoolRow] = []
         if canCreate {

@@ -68,7 +68,7 @@ struct RewardController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         var balance: Int64?
         if let me {
             var points = try await PointsLedger(db: req.db, clock: req.application.jiliClock).account(me.id!)
@@ -107,7 +107,7 @@ struct RewardController: RouteCollection {
 
     @Sendable func redeem(req: Request) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
         let r = try await service(req).redeem(item, for: me, by: .account(account))
         return req.redirect(to: SiteURL.rewards(), notice: r.status == .requested ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
@@ -123,7 +123,7 @@ struct RewardController: RouteCollection {
 
     func renderQueue(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account(if: RewardPermissions.maySeeQueue)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         var query = Redemption.query(on: req.db).filter(\.$status ~~ [.requested, .approved]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
         if [.salesManager, .departmentManager].contains(account.roleValue), let scope = Permissions.memberScope(account, member: me) {
             query = scope.apply(joined: query)
@@ -150,7 +150,7 @@ struct RewardController: RouteCollection {
 
     func mayApprove(_ req: Request, _ r: Redemption) async throws -> Account {
         let account = try req.account(if: RewardPermissions.mayApproveAny)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         guard Permissions.memberScope(account, member: me)?.contains(r.member) ?? false else { throw Abort(.notFound) }
         return account
     }
@@ -177,7 +177,7 @@ struct RewardController: RouteCollection {
     @Sendable func cancel(req: Request) async throws -> Response {
         let account = try req.account
         let r = try await redemption(req)
-        guard let me = try await account.$member.get(on: req.db), r.$member.id == me.id else { throw Abort(.notFound) }
+        guard let me = try await req.member(of: account), r.$member.id == me.id else { throw Abort(.notFound) }
         do {
             try await service(req).undo(r, to: .cancelled, by: .account(account))
             return req.redirect(to: SiteURL.rewards(), notice: "rewards_cancelled", ["name": r.item.name])

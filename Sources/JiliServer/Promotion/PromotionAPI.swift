@@ -113,7 +113,7 @@ struct PromotionAPIController: RouteCollection {
 
     @Sendable func proposals(req: Request) async throws -> [ProposalDTO] {
         let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) }
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let clock = req.application.jiliClock
         try await PromotionService(db: req.db, clock: clock).lapse()
         let t = APIController.english(req.application)
@@ -128,7 +128,7 @@ struct PromotionAPIController: RouteCollection {
 
     @Sendable func decide(req: Request) async throws -> DecidedDTO {
         let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) }
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let input = try req.content.decode(DecideDTO.self)
         guard ["approve", "reject"].contains(input.action) else { throw Abort(.unprocessableEntity, reason: "action: must be approve or reject") }
         guard !input.ids.isEmpty, input.ids.count <= 5_000 else { throw Abort(.unprocessableEntity, reason: "ids: give 1 to 5,000 proposal ids") }

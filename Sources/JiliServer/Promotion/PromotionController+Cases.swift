@@ -8,7 +8,7 @@ extension PromotionController {
     /// a member outside one's scope does not exist for them).
     func caseMember(_ req: Request) async throws -> (Account, Member) {
         let account = try req.account(if: PromotionPermissions.mayDecide)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         guard let m = try await Member.query(on: req.db).filter(\.$code == (req.parameters.get("code") ?? "")).first(),
               PromotionPermissions.mayDecide(account, me: me, about: m) else { throw Abort(.notFound) }
         return (account, m)

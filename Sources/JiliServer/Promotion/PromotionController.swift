@@ -71,7 +71,7 @@ struct PromotionController: RouteCollection {
 
     @Sendable func page(req: Request) async throws -> View {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let service = PromotionService(db: req.db, clock: req.application.jiliClock)
         let current = try await service.current()
         var steps: [StepRow] = []
@@ -153,7 +153,7 @@ struct PromotionController: RouteCollection {
 
     func renderProposals(_ req: Request) async throws -> Response {
         let account = try req.account(if: PromotionPermissions.mayDecide)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let clock = req.application.jiliClock
         let service = PromotionService(db: req.db, clock: clock)
         try await service.lapse()
@@ -191,7 +191,7 @@ struct PromotionController: RouteCollection {
 
     @Sendable func decide(req: Request) async throws -> Response {
         let account = try req.account(if: PromotionPermissions.mayDecide)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         struct Form: Content {
             var ids: [Int]?
             var action: String

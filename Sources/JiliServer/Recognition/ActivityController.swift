@@ -36,7 +36,7 @@ struct ActivityController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         var query = Activity.query(on: req.db).join(Member.self, on: \Activity.$member.$id == \Member.$id)
         switch Permissions.memberScope(account, member: me) {
         // An agent's records are their own (their downline's are summaries elsewhere).
@@ -68,7 +68,7 @@ struct ActivityController: RouteCollection {
 
     @Sendable func record(req: Request) async throws -> Response {
         let account = try req.account(if: ActivityPermissions.mayRecordAny)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let form = try req.content.decode(RecordForm.self)
         let code = form.member.trimmingCharacters(in: .whitespaces)
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
@@ -95,7 +95,7 @@ struct ActivityController: RouteCollection {
 
     @Sendable func upload(req: Request) async throws -> Response {
         let account = try req.account(if: ActivityPermissions.mayRecordAny)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         guard let file = try? req.content.decode(Upload.self).file else { return try await render(req, error: req.t("import_no_file"), status: .unprocessableEntity) }
         let name = file.filename.isEmpty ? "activities.csv" : file.filename
         let importer = ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))

@@ -30,7 +30,7 @@ struct ChampionController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> View {
         let account = try req.account
-        let scope = Permissions.memberScope(account, member: try await account.$member.get(on: req.db))
+        let scope = Permissions.memberScope(account, member: try await req.member(of: account))
         let honors = try await Honor.query(on: req.db).filter(\.$kind == "champion").with(\.$member).sort(\.$window, .descending).sort(\.$rank).all()
         var order: [String] = []
         var byWindow: [String: [Honor]] = [:]

@@ -154,7 +154,7 @@ struct ContestController: RouteCollection {
             throw Abort(.notFound)
         }
         let contest = board.contest, standings = board.standings
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         // One's own place: oneself, one's department, or the team one belongs to.
         var own: String?
         if let me {
@@ -199,7 +199,7 @@ struct ContestController: RouteCollection {
     @Sendable func choose(req: Request) async throws -> Response {
         let account = try req.account
         let id = (try? req.content.get(Int.self, at: "choice")) ?? -1
-        guard let me = try await account.$member.get(on: req.db),
+        guard let me = try await req.member(of: account),
               let choice = try await PrizeChoice.query(on: req.db).filter(\.$id == id).filter(\.$member.$id == me.id!)
                 .filter(\.$contest.$id == (req.parameters.get("id", as: Int.self) ?? -1)).first() else { throw Abort(.notFound) }
         try await service(req).choose(choice, option: (try? req.content.get(String.self, at: "option")) ?? "", by: .account(account))

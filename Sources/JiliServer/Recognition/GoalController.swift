@@ -112,7 +112,7 @@ struct GoalController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let current = req.application.jiliClock.currentPeriod
         let choices = [GoalWindow(kind: .month, lastMonth: current), GoalWindow(kind: .month, lastMonth: current.next),
                        GoalWindow.holding(current, kind: .quarter), GoalWindow.holding(current, kind: .year),
@@ -161,7 +161,7 @@ struct GoalController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account(if: GoalPermissions.maySetAny)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let form = try req.content.decode(GoalForm.self)
         let subject = try await subject(req, scope: form.scope, member: form.member, department: form.department.flatMap { Int($0) })
         guard GoalPermissions.maySet(account, me: me, subject) else { throw Abort(.forbidden) }
@@ -185,7 +185,7 @@ struct GoalController: RouteCollection {
     /// "+N % on last month" for a group: a department (`department:3`) or a member's team (`subtree:m3`).
     @Sendable func raise(req: Request) async throws -> Response {
         let account = try req.account(if: GoalPermissions.maySetAny)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let form = try req.content.decode(RaiseForm.self)
         let parts = form.group.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw Refusal(key: "goal_error_scope") }
@@ -212,7 +212,7 @@ struct GoalController: RouteCollection {
     /// A CSV of member goals (`member_id,period,target` and an optional `metric`): all or nothing.
     @Sendable func upload(req: Request) async throws -> Response {
         let account = try req.account(if: GoalPermissions.maySetAny)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let file = try req.content.decode(GoalUpload.self).file
         let name = file.filename.isEmpty ? "goals.csv" : file.filename
         let importer = ImportService(db: req.db, clock: req.application.jiliClock, text: req.application.catalog.table(req.language))

@@ -24,7 +24,7 @@ struct MotivationController: RouteCollection {
 
     func render(_ req: Request, values: [String: Int]? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.notFound) }
+        guard let me = try await req.member(of: account) else { throw Abort(.notFound) }
         let saved = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first()
         let questions = MotivationProfile.motives.map { m in
             Question(motive: m, label: req.t("motivation_\(m)"), value: values?[m] ?? saved?.score(m) ?? 3)
@@ -38,7 +38,7 @@ struct MotivationController: RouteCollection {
     @Sendable func save(req: Request) async throws -> Response {
         let account = try req.account
         // Only members have a questionnaire to fill in.
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         let form = try req.content.decode([String: String].self)
         var values: [String: Int] = [:]
         for m in MotivationProfile.motives {

@@ -58,7 +58,7 @@ struct TitleController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let scope = Permissions.memberScope(account, member: try await account.$member.get(on: req.db))
+        let scope = Permissions.memberScope(account, member: try await req.member(of: account))
         let titles = try await Title.query(on: req.db).sort(\.$id).all()
         let honors = try await Honor.query(on: req.db).filter(\.$kind == "title").with(\.$member).sort(\.$id, .descending).limit(500).all()
         let clock = req.application.jiliClock
@@ -113,7 +113,7 @@ struct TitleController: RouteCollection {
 
     @Sendable func nominate(req: Request) async throws -> Response {
         let account = try req.account(if: TitlePermissions.mayNominate)
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let f = try req.content.decode([String: String].self)
         let (title, member) = try await titleAndMember(f, req)
         guard Permissions.memberScope(account, member: me)?.contains(member) ?? false else {

@@ -117,7 +117,7 @@ extension Permissions {
     /// The member named by `?member=` (the account's own member by default) when `account` may read
     /// their pay and points; 404 otherwise, so that a member outside one's scope does not exist.
     static func payMember(_ req: Request, account: Account) async throws -> (member: Member, me: Member?) {
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
         guard let member = try await Member.query(on: req.db).filter(\.$code == code).first(),
               PayPermissions.mayReadPay(account, me: me, of: member) else { throw Abort(.notFound) }

@@ -51,7 +51,7 @@ struct MemberEditController: RouteCollection {
     }
 
     func page(_ req: Request, action: String, isNew: Bool, form: MemberForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
-        let positions = try await Position.query(on: req.db).with(\.$department).sort(\.$department.$id).sort(\.$sort).all()
+        let positions = try await TeamQueries(db: req.db).positionsWithDepartments()
         return try await req.view.render("team/edit", FormPage(
             layout: Layout(req, title: req.t(isNew ? "member_new_title" : "member_edit_title")), action: action, isNew: isNew,
             code: form.code ?? "", name: form.name, phone: form.phone ?? "", sponsor: form.sponsor ?? "",
@@ -81,7 +81,7 @@ struct MemberEditController: RouteCollection {
 
     @Sendable func editForm(req: Request) async throws -> Response {
         _ = try editor(req)
-        guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$sponsor).first() else { throw Abort(.notFound) }
+        guard let m = try await TeamQueries(db: req.db).member(code: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
         return try await page(req, action: SiteURL.member(m.code), isNew: false, form: MemberForm(
             code: m.code, name: m.name, phone: m.phone, sponsor: m.sponsor?.code ?? "", tier: m.tier, status: m.status.rawValue,
             position: m.$position.id.map(String.init) ?? ""), error: nil)
@@ -89,7 +89,7 @@ struct MemberEditController: RouteCollection {
 
     @Sendable func update(req: Request) async throws -> Response {
         let account = try editor(req)
-        guard let m = try await Member.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").first() else { throw Abort(.notFound) }
+        guard let m = try await TeamQueries(db: req.db).member(code: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
         var form = try req.content.decode(MemberForm.self)
         form.code = m.code
         do {

@@ -32,14 +32,12 @@ struct OrgController: RouteCollection {
 
     @Sendable func chart(req: Request) async throws -> View {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let scope = Permissions.memberScope(account, member: me)
-        let departments = try await Department.query(on: req.db).sort(\.$sort).all()
-        let positions = try await Position.query(on: req.db).sort(\.$sort).all()
-        let staffed = try await Member.query(on: req.db).filter(\.$position.$id != nil).sort(\.$id).all()
-        let byPosition = Dictionary(grouping: staffed) { $0.$position.id! }
-        let boxes = departments.map { d in
-            let ps = positions.filter { $0.$department.id == d.id }.map { p in
+        let chart = try await TeamQueries(db: req.db).orgChart()
+        let byPosition = Dictionary(grouping: chart.placed.filter { $0.$position.id != nil }) { $0.$position.id! }
+        let boxes = chart.departments.map { d in
+            let ps = chart.positions.filter { $0.$department.id == d.id }.map { p in
                 PositionBox(name: p.name, people: (byPosition[p.id!] ?? []).map {
                     Person(code: $0.code, name: $0.name, linked: scope?.contains($0) ?? false)
                 })

@@ -37,7 +37,6 @@ struct OrgEditController: RouteCollection {
     struct Page: Encodable {
         let layout: Layout
         let departments: [DepartmentRow]
-        let error: String?
     }
 
     func leader(_ req: Request) throws -> Account {
@@ -46,20 +45,18 @@ struct OrgEditController: RouteCollection {
         return account
     }
 
-    func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let departments = try await Department.query(on: req.db).sort(\.$sort).all()
-        let positions = try await Position.query(on: req.db).sort(\.$sort).all()
-        let members = try await Member.query(on: req.db).filter(\.$department.$id != nil).all()
-        let rows = departments.map { d in
+    func render(_ req: Request) async throws -> Response {
+        let chart = try await TeamQueries(db: req.db).orgChart()
+        let rows = chart.departments.map { d in
             DepartmentRow(id: d.id!, name: d.name, parentID: d.$parent.id,
-                          people: members.filter { $0.$department.id == d.id }.count,
-                          positions: positions.filter { $0.$department.id == d.id }.map { p in
-                              PositionRow(id: p.id!, name: p.name, people: members.filter { $0.$position.id == p.id }.count)
+                          people: chart.placed.filter { $0.$department.id == d.id }.count,
+                          positions: chart.positions.filter { $0.$department.id == d.id }.map { p in
+                              PositionRow(id: p.id!, name: p.name, people: chart.placed.filter { $0.$position.id == p.id }.count)
                           },
-                          parents: departments.filter { $0.id != d.id }.map { Option(value: $0.id!, label: $0.name) })
+                          parents: chart.departments.filter { $0.id != d.id }.map { Option(value: $0.id!, label: $0.name) })
         }
-        return try await req.view.render("team/org-edit", Page(layout: Layout(req, title: req.t("org_edit_title")), departments: rows, error: error))
-            .encodeResponse(status: status, for: req)
+        return try await req.view.render("team/org-edit", Page(layout: Layout(req, title: req.t("org_edit_title")), departments: rows))
+            .encodeResponse(for: req)
     }
 
     @Sendable func form(req: Request) async throws -> Response {
@@ -71,124 +68,64 @@ struct OrgEditController: RouteCollection {
         var name: String
         var parent: String?
         var department: Int?
+
+        var parentID: Int? { parent.flatMap { Int($0) } }
     }
 
-    func audit(_ req: Request, _ account: Account, _ action: String, _ entity: String, _ id: Int, _ before: [String: String]?, _ after: [String: String]?, on db: any Database) async throws {
-        try await Audit.record(on: db, at: req.application.jiliClock.now(), actor: .account(account), action: action, entity: entity,
-                               id: "\(id)", before: before, after: after)
-    }
-
-    func name(_ form: NameForm) throws -> String {
-        let name = form.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 40 else { throw Refusal(key: "org_error_name") }
-        return name
-    }
-
-    /// Runs a change; a refusal shows the page again with its message, nothing written.
-    func change(_ req: Request, _ body: (Account) async throws -> Void) async throws -> Response {
+    /// Runs a change and comes back to the editor; a refusal goes back to the form with its reason.
+    func change(_ req: Request, _ body: (OrgService, Actor) async throws -> Void) async throws -> Response {
         let account = try leader(req)
-        do {
-            try await body(account)
-        } catch let refusal as Refusal {
-            return try await render(req, error: req.t(refusal.key, refusal.values), status: .unprocessableEntity)
-        }
+        try await body(OrgService(db: req.db, clock: req.application.jiliClock), .account(account))
         return req.redirect(to: SiteURL.editOrg())
     }
 
-    /// The parent a department may take: none, or another department that is not below it.
-    func parent(_ text: String?, for id: Int?, on db: any Database) async throws -> Int? {
-        guard let text, let parentID = Int(text) else { return nil }
-        guard try await Department.find(parentID, on: db) != nil else { throw Refusal(key: "org_error_parent") }
-        var cursor: Int? = parentID
-        while let c = cursor {
-            if c == id { throw Refusal(key: "org_error_parent") }
-            cursor = try await Department.find(c, on: db)?.$parent.id
-        }
-        return parentID
+    func department(_ req: Request) async throws -> Department {
+        guard let d = try await TeamQueries(db: req.db).department(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
+        return d
+    }
+
+    func position(_ req: Request) async throws -> Position {
+        guard let p = try await TeamQueries(db: req.db).position(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
+        return p
     }
 
     @Sendable func addDepartment(req: Request) async throws -> Response {
-        try await change(req) { account in
+        try await change(req) { org, actor in
             let form = try req.content.decode(NameForm.self)
-            let d = Department(name: try name(form), parentID: try await parent(form.parent, for: nil, on: req.db),
-                               sort: (try await Department.query(on: req.db).max(\.$sort) ?? 0) + 1)
-            try await req.db.transaction { db in
-                try await d.create(on: db)
-                try await audit(req, account, "create", "department", d.id!, nil, ["name": d.name], on: db)
-            }
+            _ = try await org.addDepartment(name: form.name, parent: form.parentID, by: actor)
         }
     }
 
     @Sendable func updateDepartment(req: Request) async throws -> Response {
-        try await change(req) { account in
-            guard let d = try await Department.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        let d = try await department(req)
+        return try await change(req) { org, actor in
             let form = try req.content.decode(NameForm.self)
-            let before = ["name": d.name, "parent": d.$parent.id.map(String.init) ?? ""]
-            d.name = try name(form)
-            d.$parent.id = try await parent(form.parent, for: d.id, on: req.db)
-            try await req.db.transaction { db in
-                try await d.save(on: db)
-                try await audit(req, account, "update", "department", d.id!, before, ["name": d.name, "parent": d.$parent.id.map(String.init) ?? ""], on: db)
-            }
+            try await org.updateDepartment(d, name: form.name, parent: form.parentID, by: actor)
         }
     }
 
     @Sendable func deleteDepartment(req: Request) async throws -> Response {
-        try await change(req) { account in
-            guard let d = try await Department.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
-            let people = try await Member.query(on: req.db).filter(\.$department.$id == d.id!).count()
-            let positions = try await Position.query(on: req.db).filter(\.$department.$id == d.id!).count()
-            let children = try await Department.query(on: req.db).filter(\.$parent.$id == d.id!).count()
-            guard people == 0, positions == 0, children == 0 else { throw Refusal(key: "org_error_not_empty", values: ["name": d.name]) }
-            try await req.db.transaction { db in
-                try await d.delete(on: db)
-                try await audit(req, account, "delete", "department", d.id!, ["name": d.name], nil, on: db)
-            }
-        }
+        let d = try await department(req)
+        return try await change(req) { org, actor in try await org.deleteDepartment(d, by: actor) }
     }
 
     @Sendable func addPosition(req: Request) async throws -> Response {
-        try await change(req) { account in
+        try await change(req) { org, actor in
             let form = try req.content.decode(NameForm.self)
-            guard let department = form.department, try await Department.find(department, on: req.db) != nil else { throw Refusal(key: "org_error_parent") }
-            let p = Position(name: try name(form), departmentID: department,
-                             sort: (try await Position.query(on: req.db).filter(\.$department.$id == department).max(\.$sort) ?? 0) + 1)
-            try await req.db.transaction { db in
-                try await p.create(on: db)
-                try await audit(req, account, "create", "position", p.id!, nil, ["name": p.name, "department": "\(department)"], on: db)
-            }
+            _ = try await org.addPosition(name: form.name, department: form.department, by: actor)
         }
     }
 
     @Sendable func updatePosition(req: Request) async throws -> Response {
-        try await change(req) { account in
-            guard let p = try await Position.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        let p = try await position(req)
+        return try await change(req) { org, actor in
             let form = try req.content.decode(NameForm.self)
-            let before = ["name": p.name, "department": "\(p.$department.id)"]
-            p.name = try name(form)
-            if let department = form.department {
-                guard try await Department.find(department, on: req.db) != nil else { throw Refusal(key: "org_error_parent") }
-                p.$department.id = department
-            }
-            try await req.db.transaction { db in
-                try await p.save(on: db)
-                // The people in a moved position move with it.
-                try await Member.query(on: db).filter(\.$position.$id == p.id!).set(\.$department.$id, to: p.$department.id).update()
-                try await audit(req, account, "update", "position", p.id!, before, ["name": p.name, "department": "\(p.$department.id)"], on: db)
-            }
+            try await org.updatePosition(p, name: form.name, department: form.department, by: actor)
         }
     }
 
     @Sendable func deletePosition(req: Request) async throws -> Response {
-        try await change(req) { account in
-            guard let p = try await Position.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
-            guard try await Member.query(on: req.db).filter(\.$position.$id == p.id!).count() == 0 else {
-                throw Refusal(key: "org_error_not_empty", values: ["name": p.name])
-            }
-            try await req.db.transaction { db in
-                try await p.delete(on: db)
-                try await audit(req, account, "delete", "position", p.id!, ["name": p.name], nil, on: db)
-            }
-        }
+        let p = try await position(req)
+        return try await change(req) { org, actor in try await org.deletePosition(p, by: actor) }
     }
 }

@@ -13,7 +13,7 @@ struct TeamController: RouteCollection {
     /// The viewer's scope, or 403.
     static func scope(_ req: Request) async throws -> (MemberScope, Member?) {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         guard let scope = Permissions.memberScope(account, member: me) else { throw Abort(.forbidden) }
         return (scope, me)
     }
@@ -55,23 +55,14 @@ struct TeamController: RouteCollection {
         let page = min(max(1, req.query[Int.self, at: "page"] ?? 1), 1_000_000)
         let perPage = 50
 
-        var query = scope.apply(to: Member.query(on: req.db))
-        if !q.isEmpty {
-            query = query.group(.or) { g in
-                g.filter(\.$name ~~ q).filter(\.$code ~~ q)
-                if case .selfAndDownlineSummary = scope {} else { g.filter(\.$phone ~~ q) }
-            }
-        }
-        if Tiers.ids.contains(tier) { query = query.filter(\.$tier == tier) }
-        if let status = MemberStatus(rawValue: status) { query = query.filter(\.$status == status) }
-        if let department { query = query.filter(\.$department.$id == department) }
-        if let position { query = query.filter(\.$position.$id == position) }
-        let total = try await query.count()
-        let members = try await query.sort(\.$id).range(((page - 1) * perPage)..<(page * perPage))
-            .with(\.$department).with(\.$position).all()
-
-        let departments = try await Department.query(on: req.db).sort(\.$sort).all()
-        let positions = try await Position.query(on: req.db).sort(\.$sort).all()
+        var byPhone = true
+        if case .selfAndDownlineSummary = scope { byPhone = false }
+        let queries = TeamQueries(db: req.db)
+        let (total, members) = try await queries.members(in: scope, .init(text: q, byPhone: byPhone, tier: Tiers.ids.contains(tier) ? tier : nil,
+                                                                           status: MemberStatus(rawValue: status), department: department, position: position),
+                                                         page: page, perPage: perPage)
+        let departments = try await queries.departments()
+        let positions = try await queries.positions()
         let rows = members.map { m in
             Row(code: m.code, name: m.name, tier: req.t("tier_\(m.tier)"), status: req.t("status_\(m.status.rawValue)"), statusKey: m.status.rawValue,
                 department: m.department?.name, position: m.position?.name,
@@ -146,18 +137,17 @@ struct TeamController: RouteCollection {
         let (scope, me) = try await Self.scope(req)
         let code = req.parameters.get("code") ?? ""
         // Outside the viewer's scope a member does not exist for them: 404, not 403.
-        guard let m = try await Member.query(on: req.db).filter(\.$code == code).with(\.$department).with(\.$position)
-            .with(\.$sponsor).first(), scope.contains(m) else { throw Abort(.notFound) }
+        let queries = TeamQueries(db: req.db)
+        guard let m = try await queries.member(code: code), scope.contains(m) else { throw Abort(.notFound) }
         let clock = req.application.jiliClock
         let period = clock.currentPeriod
-        let queries = TeamQueries(db: req.db)
         let thisMonth = try await queries.volume(of: m, period: period.description)
         let lastMonth = try await queries.volume(of: m, period: period.previous.description)
-        let children = try await Member.query(on: req.db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
+        let children = try await queries.directMembers(of: m)
         let volumes = try await queries.monthVolumes(period: period.description, scope: .subtree(path: m.path))
         let account = try req.account
         let showsMotivation = MotivationPermissions.mayReadPersonal(account, me: me, of: m)
-        let profile = showsMotivation ? try await MotivationProfile.query(on: req.db).filter(\.$member.$id == m.id!).first() : nil
+        let profile = showsMotivation ? try await queries.motivation(of: m) : nil
         let motivation = profile.map { MotivationController.summary($0, req) }
         var page = MemberPage(
             layout: Layout(req, title: m.name), code: m.code, name: m.name,
@@ -173,7 +163,7 @@ struct TeamController: RouteCollection {
                 Downline(code: c.code, name: c.name, tier: req.t("tier_\(c.tier)"), status: req.t("status_\(c.status)"),
                          volume: Money(fen: volumes[c.id!] ?? 0).display)
             }, canEdit: TeamPermissions.mayEditMembers(try req.account.roleValue),
-            honors: try await Honor.query(on: req.db).filter(\.$member.$id == m.id!).with(\.$title).sort(\.$awardedAt, .descending).all().compactMap { h in
+            honors: try await queries.honors(of: m).compactMap { h in
                 if let t = h.title {
                     // A title: its icon and name, when and why, and its privilege while it lasts.
                     var text = "\(t.icon) \(t.name) · \(clock.format(h.awardedAt, "yyyy-MM-dd"))" + (h.reason.isEmpty ? "" : " · \(h.reason)")
@@ -190,9 +180,7 @@ struct TeamController: RouteCollection {
         page.motivation = motivation?.scores
         page.suggestions = motivation?.suggestions ?? []
         if showsMotivation {
-            page.privileges = try await Redemption.query(on: req.db).filter(\.$member.$id == m.id!).filter(\.$status ~~ [.requested, .approved, .handedOver])
-                .join(RewardItem.self, on: \Redemption.$item.$id == \RewardItem.$id).filter(RewardItem.self, \.$kind ~~ ["privilege", "leave"])
-                .with(\.$item).sort(\.$id, .descending).all().map { r in
+            page.privileges = try await queries.privileges(of: m).map { r in
                     let from = r.handedAt ?? r.createdAt
                     let until = from.addingTimeInterval(Double(r.item.days) * 86_400)
                     return r.item.kind == "leave"
@@ -203,7 +191,7 @@ struct TeamController: RouteCollection {
         page.tierHistory = try await PromotionController.history(of: m, req)
         if Permissions.mayDecide(account, me: me, about: m) {
             page.keepsCases = true
-            page.cases = try await ComplianceCase.query(on: req.db).filter(\.$member.$id == m.id!).sort(\.$id, .descending).all().map { c in
+            page.cases = try await queries.complianceCases(of: m).map { c in
                 CaseRow(id: c.id!, summary: c.summary, opened: "\(c.openedBy) · \(clock.format(c.openedAt))",
                         closed: c.closedAt.map { "\(c.closedBy ?? "") · \(clock.format($0))" + (c.resolution.isEmpty ? "" : " · \(c.resolution)") })
             }
@@ -222,21 +210,22 @@ struct TeamController: RouteCollection {
     /// The viewer's subtree (or, for those who see everyone, the team from the top), three levels at a time.
     @Sendable func tree(req: Request) async throws -> View {
         let (scope, me) = try await Self.scope(req)
+        let queries = TeamQueries(db: req.db)
         var root: Member
         if let code = req.query[String.self, at: "root"] {
-            guard let m = try await Member.query(on: req.db).filter(\.$code == code).first(), scope.contains(m) else { throw Abort(.notFound) }
+            guard let m = try await queries.member(code: code), scope.contains(m) else { throw Abort(.notFound) }
             root = m
         } else if let me, case .subtree = scope {
             root = me
         } else if let me, case .selfAndDownlineSummary = scope {
             root = me
         } else {
-            guard let top = try await Member.query(on: req.db).filter(\.$sponsor.$id == nil).sort(\.$id).first() else { throw Abort(.notFound) }
+            guard let top = try await queries.top() else { throw Abort(.notFound) }
             root = top
         }
         if case .department = scope, root.$sponsor.id == nil, let me { root = me }
         let period = req.application.jiliClock.currentPeriod
-        let nodes = try await TeamQueries(db: req.db).subtree(root: root, period: period.description)
+        let nodes = try await queries.subtree(root: root, period: period.description)
         // What is shown: three levels, the largest branches first, at most `perNode` under each and
         // `budget` in all (a page a phone can take); the rest is a link to its own tree.
         let perNode = 30, budget = 600
@@ -259,9 +248,9 @@ struct TeamController: RouteCollection {
         var icons: [Int: String] = [:]
         let ids = Array(shown)
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
-            for m in try await Member.query(on: req.db).filter(\.$id ~~ chunk).all() { members[m.id!] = m }
+            for m in try await queries.members(chunk) { members[m.id!] = m }
             // The titles each member holds, as icons beside their name.
-            for h in try await Honor.query(on: req.db).filter(\.$kind == "title").filter(\.$member.$id ~~ chunk).with(\.$title).all() {
+            for h in try await queries.titles(of: chunk) {
                 if let t = h.title, !(icons[h.$member.id]?.contains(t.icon) ?? false) { icons[h.$member.id, default: ""] += t.icon }
             }
         }
@@ -288,7 +277,7 @@ struct TeamController: RouteCollection {
             return "<li><details\(depth < 1 ? " open" : "")><summary>\(label)</summary><ul>\(children)</ul></details></li>"
         }
         var parentCode: String?
-        if let s = root.$sponsor.id, let sponsor = try await Member.find(s, on: req.db), scope.contains(sponsor) {
+        if let s = root.$sponsor.id, let sponsor = try await queries.member(s), scope.contains(sponsor) {
             parentCode = sponsor.code
         }
         return try await req.view.render("team/tree", TreePage(layout: Layout(req, title: req.t("team_title")),

@@ -12,6 +12,103 @@ enum Tiers {
 struct TeamQueries {
     let db: any Database
 
+    /// The org chart: departments and positions in their order, and the members placed in them.
+    struct OrgChart {
+        let departments: [Department]
+        let positions: [Position]
+        let placed: [Member]
+    }
+
+    func orgChart() async throws -> OrgChart {
+        let placed = try await Member.query(on: db).group(.or) { $0.filter(\.$department.$id != nil).filter(\.$position.$id != nil) }.sort(\.$id).all()
+        return OrgChart(departments: try await Department.query(on: db).sort(\.$sort).all(),
+                        positions: try await Position.query(on: db).sort(\.$sort).all(), placed: placed)
+    }
+
+    func department(_ id: Int?) async throws -> Department? { try await Department.find(id, on: db) }
+    func position(_ id: Int?) async throws -> Position? { try await Position.find(id, on: db) }
+    func departments() async throws -> [Department] { try await Department.query(on: db).sort(\.$sort).all() }
+    func positions() async throws -> [Position] { try await Position.query(on: db).sort(\.$sort).all() }
+    /// Positions with their departments, department by department.
+    func positionsWithDepartments() async throws -> [Position] {
+        try await Position.query(on: db).with(\.$department).sort(\.$department.$id).sort(\.$sort).all()
+    }
+
+    // Members
+
+    /// What a list of members is narrowed to; nil is any.
+    struct MemberFilter {
+        var text: String?
+        /// Searching by phone too (not for an agent's downline, whose contacts are not theirs).
+        var byPhone = true
+        var tier: String?
+        var status: MemberStatus?
+        var department: Int?
+        var position: Int?
+    }
+
+    /// A page of the members in `scope` that match, by id, with their departments and positions; and
+    /// how many match in all.
+    func members(in scope: MemberScope, _ filter: MemberFilter, page: Int, perPage: Int) async throws -> (total: Int, members: [Member]) {
+        var query = scope.apply(to: Member.query(on: db))
+        if let q = filter.text, !q.isEmpty {
+            query = query.group(.or) { g in
+                g.filter(\.$name ~~ q).filter(\.$code ~~ q)
+                if filter.byPhone { g.filter(\.$phone ~~ q) }
+            }
+        }
+        if let tier = filter.tier { query = query.filter(\.$tier == tier) }
+        if let status = filter.status { query = query.filter(\.$status == status) }
+        if let department = filter.department { query = query.filter(\.$department.$id == department) }
+        if let position = filter.position { query = query.filter(\.$position.$id == position) }
+        let total = try await query.count()
+        let members = try await query.sort(\.$id).range(((page - 1) * perPage)..<(page * perPage)).with(\.$department).with(\.$position).all()
+        return (total, members)
+    }
+
+    /// The member with this code, with department, position and sponsor.
+    func member(code: String) async throws -> Member? {
+        try await Member.query(on: db).filter(\.$code == code).with(\.$department).with(\.$position).with(\.$sponsor).first()
+    }
+    func member(_ id: Int?) async throws -> Member? { try await Member.find(id, on: db) }
+    func members(_ ids: [Int]) async throws -> [Member] {
+        guard !ids.isEmpty else { return [] }
+        return try await Member.query(on: db).filter(\.$id ~~ ids).all()
+    }
+    /// The codes of these members, by id (a sponsor's code for the API).
+    func codes(_ ids: [Int]) async throws -> [Int: String] {
+        Dictionary(uniqueKeysWithValues: try await members(ids).map { ($0.id!, $0.code) })
+    }
+    /// The first member at the top of the tree.
+    func top() async throws -> Member? { try await Member.query(on: db).filter(\.$sponsor.$id == nil).sort(\.$id).first() }
+    func directMembers(of m: Member) async throws -> [Member] {
+        try await Member.query(on: db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
+    }
+
+    // What a member's page shows from the other areas
+
+    func motivation(of m: Member) async throws -> MotivationProfile? {
+        try await MotivationProfile.query(on: db).filter(\.$member.$id == m.id!).first()
+    }
+    /// Titles and champion honours, newest first.
+    func honors(of m: Member) async throws -> [Honor] {
+        try await Honor.query(on: db).filter(\.$member.$id == m.id!).with(\.$title).sort(\.$awardedAt, .descending).all()
+    }
+    /// The titles these members hold (their icons go beside their names).
+    func titles(of ids: [Int]) async throws -> [Honor] {
+        guard !ids.isEmpty else { return [] }
+        return try await Honor.query(on: db).filter(\.$kind == "title").filter(\.$member.$id ~~ ids).with(\.$title).all()
+    }
+    /// Privileges and leave redeemed from the rewards catalogue and not declined or cancelled, newest first.
+    func privileges(of m: Member) async throws -> [Redemption] {
+        try await Redemption.query(on: db).filter(\.$member.$id == m.id!).filter(\.$status ~~ [.requested, .approved, .handedOver])
+            .join(RewardItem.self, on: \Redemption.$item.$id == \RewardItem.$id).filter(RewardItem.self, \.$kind ~~ ["privilege", "leave"])
+            .with(\.$item).sort(\.$id, .descending).all()
+    }
+    func complianceCases(of m: Member) async throws -> [ComplianceCase] {
+        try await ComplianceCase.query(on: db).filter(\.$member.$id == m.id!).sort(\.$id, .descending).all()
+    }
+
     /// Net sales (amount less refunds so far) per member id in a month, for the members whose path
     /// starts with `pathPrefix` (all when nil).
     func monthVolumes(period: String, scope: MemberScope = .all) async throws -> [Int: Int64] {

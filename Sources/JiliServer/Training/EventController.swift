@@ -59,13 +59,13 @@ struct EventController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let s = service(req)
         let today = EventService.text(s.today)
         let recent = EventService.text(s.today - 90)
-        let events = try await IndustryEvent.query(on: req.db).filter(\.$endsOn >= recent).sort(\.$startsOn).limit(200).all()
-        let ids = events.map { $0.id! }
-        let applications = ids.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$event.$id ~~ ids).with(\.$member).with(\.$event).all()
+        let queries = TrainingQueries(db: req.db)
+        let events = try await queries.events(endingOnOrAfter: recent)
+        let applications = try await queries.applications(to: events)
         func days(_ e: IndustryEvent) -> String { e.startsOn == e.endsOn ? e.startsOn : e.startsOn + " – " + e.endsOn }
         func row(_ e: IndustryEvent) -> EventRow {
             let mine = applications.first { $0.$event.id == e.id && $0.$member.id == me?.id }
@@ -111,16 +111,16 @@ struct EventController: RouteCollection {
 
     @Sendable func apply(req: Request) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
-        guard let e = try await IndustryEvent.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
+        guard let e = try await TrainingQueries(db: req.db).event(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         _ = try await service(req).apply(e, member: me, reason: (try? req.content.get(String.self, at: "reason")) ?? "", by: .account(account))
         return req.redirect(to: SiteURL.events(), notice: "event_applied", ["name": e.name])
     }
 
     /// The application named in the path, when `account` may decide about its member (404 otherwise).
     func decidable(_ req: Request, _ account: Account) async throws -> EventApplication {
-        let me = try await account.$member.get(on: req.db)
-        guard let a = try await EventApplication.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).with(\.$event).first(),
+        let me = try await req.member(of: account)
+        guard let a = try await TrainingQueries(db: req.db).application(req.parameters.get("id", as: Int.self)),
               Permissions.mayDecide(account, me: me, about: a.member) else { throw Abort(.notFound) }
         return a
     }
@@ -135,8 +135,8 @@ struct EventController: RouteCollection {
 
     @Sendable func withdraw(req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
-        guard let a = try await EventApplication.find(req.parameters.get("id", as: Int.self), on: req.db), a.$member.id == me?.id else { throw Abort(.notFound) }
+        let me = try await req.member(of: account)
+        guard let a = try await TrainingQueries(db: req.db).application(req.parameters.get("id", as: Int.self)), a.$member.id == me?.id else { throw Abort(.notFound) }
         try await service(req).withdraw(a, by: .account(account))
         return req.redirect(to: SiteURL.events(), notice: "event_withdrawn")
     }

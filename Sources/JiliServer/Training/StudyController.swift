@@ -85,23 +85,24 @@ struct StudyController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let clock = req.application.jiliClock
         let study = service(req)
         let year = Int(clock.format(clock.now(), "yyyy"))!
         let allowance = me == nil ? nil : try await study.allowance(me!, year: year)
-        let mine = me == nil ? [] : try await StudyClaim.query(on: req.db).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).limit(50).with(\.$member).all()
+        let queries = TrainingQueries(db: req.db)
+        let mine = try await queries.claims(of: me, limit: 50)
         // What this account decides: the manager's step for its scope, finance's step (one rule, `mayDecide`).
         let decides = [.finance, .leader].contains(account.roleValue) || PromotionPermissions.mayDecide(account.roleValue)
         let toDecide = decides
-            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.submitted, .managerApproved]).sort(\.$id).limit(1_000).with(\.$member).all()
+            ? try await queries.claimsWaiting()
                 .filter { StudyPermissions.mayDecide($0, account, me: me) }.map { row($0, req) }
             : []
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
         let recent = StudyPermissions.maySetLimits(account.roleValue)
-            ? try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.approved, .refused]).sort(\.$id, .descending).limit(50).with(\.$member).all().map { row($0, req) }
+            ? try await queries.claimsDecided(limit: 50).map { row($0, req) }
             : []
-        let approvedEvents = me == nil ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$status == .approved).with(\.$event).all()
+        let approvedEvents = try await queries.approvedApplications(of: me)
         let limits = try await study.limits()
         let page = Page(
             layout: Layout(req, title: req.t("claims_title")), isMember: me != nil, year: year,
@@ -132,13 +133,12 @@ struct StudyController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         let f = try req.content.decode(ClaimForm.self)
         // Only an event the member was approved to attend may be named.
         var event: IndustryEvent?
         if let id = Int(f.event ?? "") {
-            guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
-                .filter(\.$status == .approved).with(\.$event).first() else { throw Refusal(key: "claim_error_event") }
+            guard let a = try await TrainingQueries(db: req.db).approvedApplication(to: id, of: me) else { throw Refusal(key: "claim_error_event") }
             event = a.event
         }
         let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
@@ -148,7 +148,7 @@ struct StudyController: RouteCollection {
     }
 
     func claimOf(_ req: Request) async throws -> StudyClaim {
-        guard let c = try await StudyClaim.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first() else {
+        guard let c = try await TrainingQueries(db: req.db).claim(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
         }
         return c
@@ -156,7 +156,7 @@ struct StudyController: RouteCollection {
 
     @Sendable func approve(req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let c = try await claimOf(req)
         guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
         guard StudyPermissions.mayDecide(c, account, me: me) else {
@@ -169,7 +169,7 @@ struct StudyController: RouteCollection {
 
     @Sendable func refuse(req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let c = try await claimOf(req)
         guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
         guard StudyPermissions.mayDecide(c, account, me: me) else { return try await render(req, error: req.t("claim_error_not_yours"), status: .unprocessableEntity) }
@@ -180,7 +180,7 @@ struct StudyController: RouteCollection {
 
     @Sendable func withdraw(req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let c = try await claimOf(req)
         guard c.$member.id == me?.id else { throw Abort(.notFound) }
         try await service(req).withdraw(c, by: .account(account))
@@ -189,7 +189,7 @@ struct StudyController: RouteCollection {
 
     @Sendable func receipt(req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let c = try await claimOf(req)
         guard StudyPermissions.maySee(c, account, me: me),
               let response = Uploads.receipts(files: req.application.jiliConfig.files).response(c.receipt) else { throw Abort(.notFound) }

@@ -126,7 +126,7 @@ struct TrainingAPIController: RouteCollection {
 
     func member(_ req: Request) async throws -> (Account, Member) {
         let account = try APIController.account(req) { $0.$member.id != nil }
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
         return (account, me)
     }
 
@@ -139,11 +139,12 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func courses(req: Request) async throws -> [CourseDTO] {
         let account = try APIController.account(req) { _ in true }
-        let me = try await account.$member.get(on: req.db)
-        let lessons = Dictionary(grouping: try await Lesson.query(on: req.db).sort(\.$position).all(), by: { $0.$course.id })
-        let questions = Dictionary(grouping: try await QuizQuestion.query(on: req.db).all(), by: { $0.$course.id })
-        let passes = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).all()
-        return try await Course.query(on: req.db).sort(\.$id).all().map { c in
+        let me = try await req.member(of: account)
+        let queries = TrainingQueries(db: req.db)
+        let lessons = try await queries.lessonsByCourse()
+        let questions = try await queries.questionsByCourse()
+        let passes = try await queries.passes(of: me)
+        return try await queries.courses().map { c in
             CourseDTO(id: c.id!, title: c.title, category: c.category, summary: c.summary, pass_mark: c.passMark, questions: questions[c.id!]?.count ?? 0,
                       lessons: (lessons[c.id!] ?? []).map { l in
                           LessonDTO(title: l.title, kind: l.kind, text: l.body.isEmpty || l.kind == "video" ? nil : l.body,
@@ -156,18 +157,17 @@ struct TrainingAPIController: RouteCollection {
     /// Sessions of a month (`?month=2026-12`), or those still to come.
     @Sendable func sessions(req: Request) async throws -> [SessionDTO] {
         let account = try APIController.account(req) { _ in true }
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let clock = req.application.jiliClock
-        var q = TrainingSession.query(on: req.db).with(\.$course).sort(\.$startsAt)
+        let queries = TrainingQueries(db: req.db)
+        let sessions: [TrainingSession]
         if let text = req.query[String.self, at: "month"] {
             guard let month = Period(parsing: text) else { throw Abort(.badRequest, reason: "month: \"\(text)\" is not a month like 2026-12") }
-            q = q.filter(\.$startsAt >= clock.start(of: month)).filter(\.$startsAt < clock.start(of: month.next))
+            sessions = try await queries.sessions(startingFrom: clock.start(of: month), before: clock.start(of: month.next), limit: 500)
         } else {
-            q = q.filter(\.$endsAt >= clock.now())
+            sessions = try await queries.sessions(endingAfter: clock.now(), limit: 500)
         }
-        let sessions = try await q.limit(500).all()
-        let ids = sessions.map { $0.id! }
-        let taken = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != .cancelled).all()
+        let taken = try await queries.seats(in: sessions)
         return sessions.map { s in
             SessionDTO(id: s.id!, course_id: s.course.id!, course: s.course.title, starts_at: s.startsAt, ends_at: s.endsAt, place: s.place, seats: s.seats,
                        seats_left: max(0, s.seats - taken.filter { $0.$session.id == s.id && $0.status == .seated }.count),
@@ -177,7 +177,7 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func enroll(req: Request) async throws -> EnrollmentDTO {
         let (_, me) = try await member(req)
-        guard let s = try await TrainingSession.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$course).first() else {
+        guard let s = try await TrainingQueries(db: req.db).session(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
         }
         do {
@@ -190,7 +190,7 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func enrollments(req: Request) async throws -> [EnrollmentDTO] {
         let (_, me) = try await member(req)
-        return try await Enrollment.query(on: req.db).filter(\.$member.$id == me.id!).with(\.$session) { $0.with(\.$course) }.sort(\.$id, .descending).limit(200).all()
+        return try await TrainingQueries(db: req.db).enrollments(of: me, limit: 200)
             .map { EnrollmentDTO(session_id: $0.session.id!, course: $0.session.course.title, starts_at: $0.session.startsAt, status: $0.status.rawValue, priority: $0.priority) }
     }
 
@@ -199,7 +199,7 @@ struct TrainingAPIController: RouteCollection {
         let clock = req.application.jiliClock
         let year = Int(clock.format(clock.now(), "yyyy"))!
         let a = try await StudyService(db: req.db, clock: clock).allowance(me, year: year)
-        let mine = try await StudyClaim.query(on: req.db).filter(\.$member.$id == me.id!).sort(\.$id, .descending).limit(200).all()
+        let mine = try await TrainingQueries(db: req.db).claims(of: me, limit: 200)
         return ClaimsDTO(year: year, limit: a.limitFen.map(yuan), approved: yuan(a.paidFen), pending: yuan(a.pendingFen), left: yuan(a.leftFen),
                          claims: mine.map { dto($0, code: me.code) })
     }
@@ -207,8 +207,8 @@ struct TrainingAPIController: RouteCollection {
     /// The claims waiting for the token's account: the manager's step for its scope, finance's step.
     @Sendable func waiting(req: Request) async throws -> [ClaimDTO] {
         let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
-        let me = try await account.$member.get(on: req.db)
-        return try await StudyClaim.query(on: req.db).filter(\.$status ~~ [.submitted, .managerApproved]).with(\.$member).sort(\.$id).limit(1_000).all()
+        let me = try await req.member(of: account)
+        return try await TrainingQueries(db: req.db).claimsWaiting()
             .filter { StudyPermissions.mayDecide($0, account, me: me) }
             .map { dto($0, code: $0.member.code) }
     }
@@ -221,8 +221,7 @@ struct TrainingAPIController: RouteCollection {
         }
         var event: IndustryEvent?
         if let id = input.event_id {
-            guard let a = try await EventApplication.query(on: req.db).filter(\.$event.$id == id).filter(\.$member.$id == me.id!)
-                .filter(\.$status == .approved).with(\.$event).first() else { throw APIController().refused(.init(key: "claim_error_event"), req) }
+            guard let a = try await TrainingQueries(db: req.db).approvedApplication(to: id, of: me) else { throw APIController().refused(.init(key: "claim_error_event"), req) }
             event = a.event
         }
         do {
@@ -237,10 +236,10 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func decide(req: Request) async throws -> ClaimDTO {
         let account = try APIController.account(req) { PromotionPermissions.mayDecide($0.roleValue) || [.finance, .leader].contains($0.roleValue) }
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let input = try req.content.decode(ClaimDecisionDTO.self)
         guard ["approve", "refuse"].contains(input.action) else { throw Abort(.unprocessableEntity, reason: "action: must be approve or refuse") }
-        guard let c = try await StudyClaim.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first(),
+        guard let c = try await TrainingQueries(db: req.db).claim(req.parameters.get("id", as: Int.self)),
               StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
         guard StudyPermissions.mayDecide(c, account, me: me) else { throw APIController().refused(.init(key: [.submitted, .managerApproved].contains(c.status) ? "claim_error_not_yours" : "claim_error_status"), req) }
         let study = StudyService(db: req.db, clock: req.application.jiliClock)
@@ -255,15 +254,16 @@ struct TrainingAPIController: RouteCollection {
         } catch let r as Refusal {
             throw APIController().refused(r, req)
         }
-        return dto(try await StudyClaim.find(c.id, on: req.db) ?? c, code: c.member.code)
+        return dto(try await TrainingQueries(db: req.db).claim(c.id) ?? c, code: c.member.code)
     }
 
     @Sendable func events(req: Request) async throws -> [EventDTO] {
         let account = try APIController.account(req) { _ in true }
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let today = EventService(db: req.db, clock: req.application.jiliClock).today
-        let events = try await IndustryEvent.query(on: req.db).filter(\.$endsOn >= EventService.text(today - 90)).sort(\.$startsOn).limit(200).all()
-        let mine = me == nil || events.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!).filter(\.$event.$id ~~ events.map { $0.id! }).all()
+        let queries = TrainingQueries(db: req.db)
+        let events = try await queries.events(endingOnOrAfter: EventService.text(today - 90))
+        let mine = try await queries.applications(of: me, to: events)
         return events.map { e in
             EventDTO(id: e.id!, name: e.name, organizer: e.organizer, place: e.place, starts_on: e.startsOn, ends_on: e.endsOn, apply_by: e.applyBy,
                      link: e.link, summary: e.summary, application: mine.first { $0.$event.id == e.id }?.status.rawValue)
@@ -272,7 +272,7 @@ struct TrainingAPIController: RouteCollection {
 
     @Sendable func apply(req: Request) async throws -> ApplicationDTO {
         let (_, me) = try await member(req)
-        guard let e = try await IndustryEvent.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let e = try await TrainingQueries(db: req.db).event(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let input = (try? req.content.decode(ApplyDTO.self)) ?? ApplyDTO(reason: nil)
         do {
             let a = try await EventService(db: req.db, clock: req.application.jiliClock).apply(e, member: me, reason: input.reason ?? "", by: try APIController().actor(req))

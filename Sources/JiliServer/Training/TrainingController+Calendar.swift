@@ -66,14 +66,14 @@ extension TrainingController {
 
     func renderCalendar(_ req: Request) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let clock = req.application.jiliClock
         let now = clock.now()
-        let sessions = try await TrainingSession.query(on: req.db).filter(\.$endsAt >= now).sort(\.$startsAt).limit(200).with(\.$course).all()
-        let ids = sessions.map { $0.id! }
-        let enrollments = ids.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$session.$id ~~ ids).filter(\.$status != .cancelled).all()
-        let passed = me == nil ? [] : try await CoursePass.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$course).sort(\.$passedAt, .descending).all()
-        let courses = try await Course.query(on: req.db).sort(\.$id).all()
+        let queries = TrainingQueries(db: req.db)
+        let sessions = try await queries.sessions(endingAfter: now, limit: 200)
+        let enrollments = try await queries.seats(in: sessions)
+        let passed = try await queries.passes(of: me)
+        let courses = try await queries.courses()
         let teach = TrainingPermissions.mayTeach(account.roleValue)
         let month = req.query[String.self, at: "month"].flatMap { Period(parsing: $0) } ?? clock.currentPeriod
         let page = CalendarPage(
@@ -92,7 +92,7 @@ extension TrainingController {
             certificates: passed.map { CertificateRow(number: $0.certificate, course: $0.course.title, at: clock.format($0.passedAt, "yyyy-MM-dd")) },
             canTeach: teach, isMember: me != nil, hasPriority: me == nil ? false : try await service(req).hasPriority(me!),
             courseOptions: courses.map { SelectOption(value: "\($0.id!)", label: $0.title) },
-            trainers: teach ? try await Account.query(on: req.db).filter(\.$role ~~ [Role.trainer.rawValue, Role.leader.rawValue, Role.director.rawValue]).sort(\.$username).all()
+            trainers: teach ? try await queries.trainers()
                 .map { SelectOption(value: "\($0.id!)", label: $0.username, selected: $0.id == account.id) } : [])
         return try await req.view.render("training/calendar", page).encodeResponse(for: req)
     }
@@ -103,15 +103,13 @@ extension TrainingController {
     /// application on each.
     func monthDays(_ req: Request, _ month: Period, me: Member?) async throws -> [CalendarDay] {
         let clock = req.application.jiliClock
-        let sessions = try await TrainingSession.query(on: req.db).filter(\.$startsAt >= clock.start(of: month)).filter(\.$startsAt < clock.start(of: month.next))
-            .sort(\.$startsAt).limit(500).with(\.$course).all()
+        let queries = TrainingQueries(db: req.db)
+        let sessions = try await queries.sessions(startingFrom: clock.start(of: month), before: clock.start(of: month.next), limit: 500)
         let first = String(format: "%04d-%02d-01", month.year, month.month)
         let last = String(format: "%04d-%02d-%02d", month.year, month.month, CivilDate.daysInMonth(year: month.year, month: month.month))
-        let events = try await IndustryEvent.query(on: req.db).filter(\.$startsOn <= last).filter(\.$endsOn >= first).sort(\.$startsOn).limit(200).all()
-        let mine = me == nil || sessions.isEmpty ? [] : try await Enrollment.query(on: req.db).filter(\.$member.$id == me!.id!)
-            .filter(\.$session.$id ~~ sessions.map { $0.id! }).filter(\.$status != .cancelled).all()
-        let applied = me == nil || events.isEmpty ? [] : try await EventApplication.query(on: req.db).filter(\.$member.$id == me!.id!)
-            .filter(\.$event.$id ~~ events.map { $0.id! }).all()
+        let events = try await queries.events(between: first, and: last)
+        let mine = try await queries.seats(of: me, in: sessions)
+        let applied = try await queries.applications(of: me, to: events)
         var byDay: [String: [CalendarEntry]] = [:]
         for s in sessions {
             let status = mine.first { $0.$session.id == s.id }.map { req.t("enrollment_\($0.status)") }
@@ -153,20 +151,21 @@ extension TrainingController {
     @Sendable func createSession(req: Request) async throws -> Response {
         let account = try req.account(if: TrainingPermissions.mayTeach)
         let f = try req.content.decode([String: String].self)
-        guard let course = try await Course.find(Int(f["course"] ?? ""), on: req.db) else {
+        let queries = TrainingQueries(db: req.db)
+        guard let course = try await queries.course(Int(f["course"] ?? "")) else {
             throw Refusal(key: "session_error_course", field: "course")
         }
         guard let starts = instant(f["starts"], req), let ends = instant(f["ends"], req) else {
             throw Refusal(key: "session_error_when", values: ["value": f["starts"] ?? ""], field: "starts")
         }
-        let trainer = try await Account.find(Int(f["trainer"] ?? ""), on: req.db)
+        let trainer = try await queries.account(Int(f["trainer"] ?? ""))
         _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
                                                  trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
         return req.redirect(back: SiteURL.training(), notice: "session_created", ["course": course.title])
     }
 
     func sessionOf(_ req: Request) async throws -> TrainingSession {
-        guard let s = try await TrainingSession.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$course).first() else {
+        guard let s = try await TrainingQueries(db: req.db).session(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
         }
         return s
@@ -174,7 +173,7 @@ extension TrainingController {
 
     @Sendable func enroll(req: Request) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         let s = try await sessionOf(req)
         let e = try await service(req).enroll(s, member: me, by: .account(account))
         return req.redirect(back: SiteURL.training(), notice: "enrolled_\(e.status)", ["course": s.course.title])
@@ -182,9 +181,9 @@ extension TrainingController {
 
     @Sendable func cancel(req: Request) async throws -> Response {
         let account = try req.account
-        guard let me = try await account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         let s = try await sessionOf(req)
-        guard let e = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$member.$id == me.id!).first() else {
+        guard let e = try await TrainingQueries(db: req.db).enrollment(in: s, of: me) else {
             throw Refusal(key: "session_error_cancel")
         }
         try await service(req).cancel(e, session: s, by: .account(account))

@@ -18,8 +18,8 @@ extension TrainingController {
     /// A certificate, for its holder and for whoever may see them (404 otherwise).
     @Sendable func certificate(req: Request) async throws -> View {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
-        guard let p = try await CoursePass.query(on: req.db).filter(\.$certificate == (req.parameters.get("number") ?? "")).with(\.$member).with(\.$course).first(),
+        let me = try await req.member(of: account)
+        guard let p = try await TrainingQueries(db: req.db).certificate(req.parameters.get("number") ?? ""),
               p.member.id == me?.id || (Permissions.memberScope(account, member: me)?.contains(p.member) ?? false) else { throw Abort(.notFound) }
         return try await req.view.render("training/certificate", CertificatePage(
             layout: Layout(req, title: req.t("certificate_title")), number: p.certificate, member: p.member.name, course: p.course.title,

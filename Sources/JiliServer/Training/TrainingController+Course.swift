@@ -18,7 +18,7 @@ extension TrainingController {
     @Sendable func lessonFile(req: Request) async throws -> Response {
         _ = try req.account
         let name = req.parameters.get("name") ?? ""
-        guard Uploads.isName(name), let lesson = try await Lesson.query(on: req.db).filter(\.$file == name).first(),
+        guard Uploads.isName(name), let lesson = try await TrainingQueries(db: req.db).lesson(file: name),
               let response = Uploads.lessons(files: req.application.jiliConfig.files, images: lesson.kind == "image")
                 .response(name, filename: lesson.kind == "file" ? lesson.fileLabel : nil) else { throw Abort(.notFound) }
         return response
@@ -48,12 +48,13 @@ extension TrainingController {
 
     func renderCourse(_ req: Request, _ c: Course) async throws -> Response {
         let account = try req.account
-        let me = try await account.$member.get(on: req.db)
+        let me = try await req.member(of: account)
         let clock = req.application.jiliClock
-        let lessons = try await Lesson.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).all()
-        let questions = try await QuizQuestion.query(on: req.db).filter(\.$course.$id == c.id!).sort(\.$position).all()
-        let pass = me == nil ? nil : try await CoursePass.query(on: req.db).filter(\.$course.$id == c.id!).filter(\.$member.$id == me!.id!).first()
-        let last = me == nil ? nil : try await QuizAttempt.query(on: req.db).filter(\.$course.$id == c.id!).filter(\.$member.$id == me!.id!).sort(\.$id, .descending).first()
+        let queries = TrainingQueries(db: req.db)
+        let lessons = try await queries.lessons(of: c)
+        let questions = try await queries.questions(of: c)
+        let pass = try await queries.pass(of: c, by: me)
+        let last = try await queries.lastAttempt(at: c, by: me)
         return try await req.view.render("training/course", CoursePage(
             layout: Layout(req, title: c.title), id: c.id!, title: c.title, category: req.t("course_category_\(c.category)"), summary: c.summary,
             passMark: c.passMark,
@@ -71,7 +72,7 @@ extension TrainingController {
     }
 
     func courseOf(_ req: Request) async throws -> Course {
-        guard let c = try await Course.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let c = try await TrainingQueries(db: req.db).course(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         return c
     }
 
@@ -103,7 +104,7 @@ extension TrainingController {
     }
 
     @Sendable func takeQuiz(req: Request) async throws -> Response {
-        guard let me = try await req.account.$member.get(on: req.db) else { throw Abort(.forbidden) }
+        guard let me = try await req.member(of: req.account) else { throw Abort(.forbidden) }
         let c = try await courseOf(req)
         let f = try req.content.decode([String: String].self)
         var answers: [Int: Int] = [:]

@@ -30,9 +30,10 @@ extension TrainingController {
         let account = try req.account(if: TrainingPermissions.mayTeach)
         guard TrainingPermissions.mayRun(s, account) else { throw Abort(.forbidden) }
         let clock = req.application.jiliClock
-        let rows = try await Enrollment.query(on: req.db).filter(\.$session.$id == s.id!).filter(\.$status != .cancelled).with(\.$member).all()
+        let queries = TrainingQueries(db: req.db)
+        let rows = try await queries.seats(in: s)
             .sorted { ($0.status == .seated ? 0 : 1, $0.priority ? 0 : 1, $0.requestedAt) < ($1.status == .seated ? 0 : 1, $1.priority ? 0 : 1, $1.requestedAt) }
-        let trainer = try await s.$trainer.get(on: req.db)
+        let trainer = try await queries.trainer(of: s)
         return try await req.view.render("training/session", SessionPage(
             layout: Layout(req, title: s.course.title), id: s.id!, course: s.course.title,
             when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.username ?? "—",

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import JiliServer
+
+/// Controllers parse, check who is asking and answer; reads go through the area's queries and changes
+/// through its services, so that a page and the API read the same thing the same way.
+@Suite struct LayeringTests {
+    /// The areas whose controllers and API hold no query and no write of their own.
+    static let layered = ["Team", "Training"]
+
+    @Test func controllersOfLayeredAreasHoldNoQuery() throws {
+        let database = try NSRegularExpression(pattern: #"\.query\(on:|\.find\(|\.get\(on:|\.sql\b|\.transaction|\.(save|create|delete|update)\(on:"#)
+        for area in Self.layered {
+            let root = packageRoot + "/Sources/JiliServer/" + area
+            let files = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("Controller") || $0.hasSuffix("API.swift") }
+            #expect(!files.isEmpty, "\(area) has controllers")
+            for file in files {
+                let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                    .filter { database.numberOfMatches(in: String($0.element), range: NSRange($0.element.startIndex..., in: $0.element)) > 0 }
+                    .map { "\(file):\($0.offset + 1)" }
+                #expect(lines.isEmpty, "a query in a controller: \(lines)")
+            }
+        }
+    }
+
+    /// No service knows a controller.
+    @Test func servicesDoNotDependOnControllers() throws {
+        let root = packageRoot + "/Sources/JiliServer"
+        for case let file as String in FileManager.default.enumerator(atPath: root)! where file.hasSuffix("Service.swift") {
+            let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+            #expect(!text.contains("Controller."), "\(file) uses a controller")
+        }
+    }
+}
