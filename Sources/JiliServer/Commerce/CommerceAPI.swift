@@ -120,13 +120,12 @@ struct APIController: RouteCollection {
 
     @Sendable func products(req: Request) async throws -> Page<ProductDTO> {
         let (page, per) = try paging(req)
-        let query = Product.query(on: req.db)
-        let total = try await query.count()
-        return Page(items: try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all().map(ProductDTO.init), page: page, per: per, total: total)
+        let (total, items) = try await CommerceQueries(db: req.db).products(page: page, perPage: per)
+        return Page(items: items.map(ProductDTO.init), page: page, per: per, total: total)
     }
 
     @Sendable func product(req: Request) async throws -> ProductDTO {
-        guard let p = try await Product.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").first() else {
+        guard let p = try await CommerceQueries(db: req.db).product(code: req.parameters.get("code") ?? "") else {
             throw Abort(.notFound, reason: "no product \(req.parameters.get("code") ?? "")")
         }
         return ProductDTO(p)
@@ -135,23 +134,19 @@ struct APIController: RouteCollection {
     @Sendable func createProduct(req: Request) async throws -> Response {
         _ = try Self.account(req, { CommercePermissions.mayEditCatalogue($0.roleValue) })
         let input = try req.content.decode(NewProductDTO.self)
-        guard !input.id.isEmpty, !input.name.isEmpty, ProductController.categories.contains(input.category),
+        guard !input.id.isEmpty, !input.name.isEmpty, ProductService.categories.contains(input.category),
               let status = Product.Status(rawValue: input.status ?? "active") else {
-            throw Abort(.unprocessableEntity, reason: "id and name are needed; category is one of \(ProductController.categories.joined(separator: ", ")); status active or inactive")
+            throw Abort(.unprocessableEntity, reason: "id and name are needed; category is one of \(ProductService.categories.joined(separator: ", ")); status active or inactive")
         }
         guard case .success(let price) = FixedPoint.parse(input.price, scale: 2), price >= 0, price <= OrderService.maximumFen else { throw Abort(.unprocessableEntity, reason: "price \"\(input.price)\" is not an amount") }
         guard case .success(let cost) = FixedPoint.parse(input.cost, scale: 2), cost >= 0, cost <= OrderService.maximumFen else { throw Abort(.unprocessableEntity, reason: "cost \"\(input.cost)\" is not an amount") }
-        if let existing = try await Product.query(on: req.db).filter(\.$code == input.id).first() {
-            throw Abort(.conflict, reason: "product \(existing.code) exists")
+        do {
+            let p = try await ProductService(db: req.db, clock: req.application.jiliClock)
+                .create(code: input.id, .init(name: input.name, category: input.category, priceFen: price, costFen: cost, status: status), by: try actor(req))
+            return try await ProductDTO(p).encodeResponse(status: .created, for: req)
+        } catch let r as Refusal where r.key == "product_error_code" {
+            throw Abort(.conflict, reason: "product \(input.id) exists")
         }
-        let p = Product(code: input.id, name: input.name, category: input.category, priceFen: price, costFen: cost, status: status)
-        let actor = try actor(req)
-        let now = req.application.jiliClock.now()
-        try await req.db.transaction { db in
-            try await p.create(on: db)
-            try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "product", id: p.code, before: nil, after: ProductController.snapshot(p))
-        }
-        return try await ProductDTO(p).encodeResponse(status: .created, for: req)
     }
 
     // MARK: Orders
@@ -165,28 +160,23 @@ struct APIController: RouteCollection {
     @Sendable func orders(req: Request) async throws -> Page<OrderDTO> {
         _ = try Self.account(req, Self.seesAllOrders)
         let (page, per) = try paging(req)
-        var query = Order.query(on: req.db).join(Member.self, on: \Order.$member.$id == \Member.$id)
-        if let month = req.query[String.self, at: "month"] {
-            guard Period(parsing: month) != nil else { throw Abort(.badRequest, reason: "month \"\(month)\" is not YYYY-MM") }
-            query = query.filter(\.$period == month)
-        }
-        if let code = req.query[String.self, at: "member"] { query = query.filter(Member.self, \.$code == code) }
-        let total = try await query.count()
-        let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).with(\.$lines) { $0.with(\.$product) }.all()
+        let month = req.query[String.self, at: "month"]
+        if let month, Period(parsing: month) == nil { throw Abort(.badRequest, reason: "month \"\(month)\" is not YYYY-MM") }
+        let (total, items) = try await CommerceQueries(db: req.db).orders(month: month, seller: req.query[String.self, at: "member"], page: page, perPage: per)
         return Page(items: try items.map { dto($0, seller: try $0.joined(Member.self).code) }, page: page, per: per, total: total)
     }
 
     @Sendable func order(req: Request) async throws -> OrderDTO {
         _ = try Self.account(req, Self.seesAllOrders)
-        guard let o = try await Order.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$member)
-            .with(\.$lines) { $0.with(\.$product) }.first() else { throw Abort(.notFound, reason: "no order \(req.parameters.get("code") ?? "")") }
+        guard let o = try await CommerceQueries(db: req.db).order(code: req.parameters.get("code") ?? "") else { throw Abort(.notFound, reason: "no order \(req.parameters.get("code") ?? "")") }
         return dto(o, seller: o.member.code)
     }
 
     @Sendable func createOrder(req: Request) async throws -> Response {
         _ = try Self.account(req, { ImportExportPermissions.mayImport($0.roleValue, .orders) || $0.roleValue == .customerService })
         let input = try req.content.decode(NewOrderDTO.self)
-        guard let seller = try await Member.query(on: req.db).filter(\.$code == input.member_id).first() else {
+        let queries = CommerceQueries(db: req.db)
+        guard let seller = try await TeamQueries(db: req.db).member(code: input.member_id) else {
             throw Abort(.unprocessableEntity, reason: "member_id: no member \(input.member_id)")
         }
         guard (1...OrderService.maximumLines).contains(input.lines.count) else {
@@ -194,7 +184,7 @@ struct APIController: RouteCollection {
         }
         var lines: [OrderService.LineInput] = []
         for (i, line) in input.lines.enumerated() {
-            guard let p = try await Product.query(on: req.db).filter(\.$code == line.product_id).first() else {
+            guard let p = try await queries.product(code: line.product_id) else {
                 throw Abort(.unprocessableEntity, reason: "lines[\(i)].product_id: no product \(line.product_id)")
             }
             guard (1...10_000).contains(line.quantity) else { throw Abort(.unprocessableEntity, reason: "lines[\(i)].quantity: from 1 to 10000") }
@@ -203,9 +193,8 @@ struct APIController: RouteCollection {
         do {
             let (order, created) = try await OrderService(db: req.db, clock: req.application.jiliClock)
                 .create(code: input.id, seller: seller, customerID: nil, lines: lines, paidAt: input.paid_at, by: try actor(req))
-            try await order.$lines.load(on: req.db)
-            for line in order.lines { try await line.$product.load(on: req.db) }
-            let owner = order.$member.id == seller.id ? seller.code : (try await Member.find(order.$member.id, on: req.db))?.code ?? ""
+            try await queries.loadLines(of: order)
+            let owner = order.$member.id == seller.id ? seller.code : (try await TeamQueries(db: req.db).member(order.$member.id))?.code ?? ""
             return try await dto(order, seller: owner).encodeResponse(status: created ? .created : .ok, for: req)
         } catch let r as Refusal {
             throw refused(r, req)
@@ -221,16 +210,13 @@ struct APIController: RouteCollection {
     @Sendable func refunds(req: Request) async throws -> Page<RefundDTO> {
         _ = try Self.account(req, Self.seesAllOrders)
         let (page, per) = try paging(req)
-        var query = Refund.query(on: req.db).join(Order.self, on: \Refund.$order.$id == \Order.$id)
-        if let code = req.query[String.self, at: "order"] { query = query.filter(Order.self, \.$code == code) }
-        let total = try await query.count()
-        let items = try await query.sort(\.$id).range(((page - 1) * per)..<(page * per)).all()
+        let (total, items) = try await CommerceQueries(db: req.db).refunds(order: req.query[String.self, at: "order"], page: page, perPage: per)
         return Page(items: try items.map { dto($0, order: try $0.joined(Order.self).code) }, page: page, per: per, total: total)
     }
 
     @Sendable func refund(req: Request) async throws -> RefundDTO {
         _ = try Self.account(req, Self.seesAllOrders)
-        guard let r = try await Refund.query(on: req.db).filter(\.$code == req.parameters.get("code") ?? "").with(\.$order).first() else {
+        guard let r = try await CommerceQueries(db: req.db).refund(code: req.parameters.get("code") ?? "") else {
             throw Abort(.notFound, reason: "no refund \(req.parameters.get("code") ?? "")")
         }
         return dto(r, order: r.order.code)
@@ -239,13 +225,14 @@ struct APIController: RouteCollection {
     @Sendable func createRefund(req: Request) async throws -> Response {
         _ = try Self.account(req, { CommercePermissions.mayRefund($0.roleValue) })
         let input = try req.content.decode(NewRefundDTO.self)
-        guard let order = try await Order.query(on: req.db).filter(\.$code == input.order_id).first() else {
+        let queries = CommerceQueries(db: req.db)
+        guard let order = try await queries.order(code: input.order_id) else {
             throw Abort(.unprocessableEntity, reason: "order_id: no order \(input.order_id)")
         }
         guard case .success(let fen) = FixedPoint.parse(input.amount, scale: 2) else {
             throw Abort(.unprocessableEntity, reason: "amount: \"\(input.amount)\" is not an amount (yuan, at most 2 decimals)")
         }
-        let existed = try await input.id.asyncMap { try await Refund.query(on: req.db).filter(\.$code == $0).first() } ?? nil
+        let existed = try await input.id.asyncMap { try await queries.refund(code: $0) } ?? nil
         do {
             let r = try await OrderService(db: req.db, clock: req.application.jiliClock)
                 .refund(order: order, amountFen: fen, at: input.refunded_at, code: input.id, by: try actor(req))

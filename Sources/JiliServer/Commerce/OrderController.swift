@@ -60,15 +60,13 @@ struct OrderController: RouteCollection {
 
         var member: Member?
         if !memberCode.isEmpty {
-            guard let m = try await Member.query(on: req.db).filter(\.$code == memberCode).first(), scope.contains(m) else { throw Abort(.notFound) }
+            guard let m = try await TeamQueries(db: req.db).member(code: memberCode), scope.contains(m) else { throw Abort(.notFound) }
             member = m
         }
-        let query = Order.query(on: req.db).filter(\.$period == month.description)
-            .join(Member.self, on: \Order.$member.$id == \Member.$id)
-        let all = Self.restrict(query, scope: scope, member: member, subtree: subtree)
         let (total, amount, refunded) = try await TeamQueries(db: req.db).orderTotals(period: month.description, scope: scope, member: member, subtree: subtree)
         let perPage = 50
-        let orders = try await all.sort(\.$paidAt, .descending).range(((page - 1) * perPage)..<(page * perPage)).all()
+        let orders = try await CommerceQueries(db: req.db).orders(month: month.description, scope: scope, member: member, subtree: subtree,
+                                                                 page: page, perPage: perPage)
         let rows = try orders.map { o in
             let seller = try o.joined(Member.self)
             return Row(code: o.code, paid: clock.format(o.paidAt, "MM-dd HH:mm"), seller: seller.name, sellerCode: seller.code,
@@ -89,14 +87,6 @@ struct OrderController: RouteCollection {
     }
 
     /// Limits orders (joined with their seller) to the viewer's scope, and to one member or their subtree.
-    static func restrict(_ query: QueryBuilder<Order>, scope: MemberScope, member: Member?, subtree: Bool) -> QueryBuilder<Order> {
-        var q = scope.apply(joined: query)
-        if let member {
-            q = subtree ? q.filter(Member.self, \.$path =~ member.path) : q.filter(\.$member.$id == member.id!)
-        }
-        return q
-    }
-
     struct LineRow: Encodable {
         let product: String
         let quantity: Int
@@ -135,9 +125,9 @@ struct OrderController: RouteCollection {
     func renderOrder(_ req: Request, error: String?, status: HTTPStatus = .ok) async throws -> View {
         let (scope, _, account) = try await Self.scope(req)
         let code = req.parameters.get("code") ?? ""
-        guard let order = try await Order.query(on: req.db).filter(\.$code == code).with(\.$member).with(\.$customer)
-            .with(\.$lines) { $0.with(\.$product) }.first(), scope.contains(order.member) else { throw Abort(.notFound) }
-        let refunds = try await Refund.query(on: req.db).filter(\.$order.$id == order.id!).sort(\.$refundedAt).all()
+        let queries = CommerceQueries(db: req.db)
+        guard let order = try await queries.order(code: code), scope.contains(order.member) else { throw Abort(.notFound) }
+        let refunds = try await queries.refunds(of: order)
         let clock = req.application.jiliClock
         let left = order.amountFen - order.refundedFen
         return try await req.view.render("commerce/order", OrderPage(
@@ -160,8 +150,7 @@ struct OrderController: RouteCollection {
         let (scope, _, account) = try await Self.scope(req)
         guard CommercePermissions.mayRefund(account.roleValue) else { throw Abort(.forbidden) }
         let code = req.parameters.get("code") ?? ""
-        guard let order = try await Order.query(on: req.db).filter(\.$code == code).with(\.$member).first(),
-              scope.contains(order.member) else { throw Abort(.notFound) }
+        guard let order = try await CommerceQueries(db: req.db).order(code: code), scope.contains(order.member) else { throw Abort(.notFound) }
         let form = try req.content.decode(RefundForm.self)
         guard case .success(let fen) = FixedPoint.parse(form.amount, scale: 2) else {
             return try await renderOrder(req, error: req.t("refund_error_not_amount", ["value": form.amount]), status: .unprocessableEntity)
@@ -205,23 +194,17 @@ struct OrderController: RouteCollection {
         switch account.roleValue {
         case .agent: sellers = me.map { [$0] } ?? []
         case .finance, .trainer, .warehouse: throw Abort(.forbidden)
-        default: sellers = try await scope.apply(to: Member.query(on: req.db)).filter(\.$status != .left).sort(\.$id).limit(500).all()
+        default: sellers = try await CommerceQueries(db: req.db).sellers(in: scope)
         }
         guard !sellers.isEmpty else { throw Abort(.forbidden) }
-        let products = try await Product.query(on: req.db).filter(\.$status == .active).sort(\.$id).all()
-        let customers = try await Self.customers(req, scope: scope)
+        let products = try await CommerceQueries(db: req.db).activeProducts()
+        let customers = try await CommerceQueries(db: req.db).customers(in: scope)
         return try await req.view.render("commerce/order-new", NewPage(
             layout: Layout(req, title: req.t("order_new_title")),
             sellers: sellers.map { SellerOption(code: $0.code, label: "\($0.name) (\($0.code))", selected: $0.id == me?.id) },
             customers: customers.map { ProductOption(id: $0.id!, label: $0.name + ($0.phone.map { " · \($0.suffix(4))" } ?? "")) },
             products: products.map { ProductOption(id: $0.id!, label: "\($0.name) · \(Money(fen: $0.priceFen).display)") },
             slots: [0, 1, 2], error: error))
-    }
-
-    /// The customers looked after by members in the viewer's scope.
-    static func customers(_ req: Request, scope: MemberScope) async throws -> [Customer] {
-        let all = try await Customer.query(on: req.db).with(\.$member).sort(\.$id).limit(2000).all()
-        return all.filter { c in c.member.map { scope.contains($0) } ?? (scope == .all) }.prefix(500).map { $0 }
     }
 
     struct NewOrderForm: Content {
@@ -235,7 +218,7 @@ struct OrderController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let (_, me, account) = try await Self.scope(req)
         let form = try req.content.decode(NewOrderForm.self)
-        guard let seller = try await Member.query(on: req.db).filter(\.$code == form.seller).first(),
+        guard let seller = try await TeamQueries(db: req.db).member(code: form.seller),
               CommercePermissions.mayEnterOrder(account, me: me, seller: seller) else { throw Abort(.forbidden) }
         let products = form.product ?? []
         let quantities = (form.quantity ?? []).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
@@ -244,7 +227,7 @@ struct OrderController: RouteCollection {
         let customerID = form.customer.flatMap { Int($0) }
         if let c = customerID {
             let (scope, _, _) = try await Self.scope(req)
-            guard try await Self.customers(req, scope: scope).contains(where: { $0.id == c }) else { throw Abort(.forbidden) }
+            guard try await CommerceQueries(db: req.db).customers(in: scope).contains(where: { $0.id == c }) else { throw Abort(.forbidden) }
         }
         do {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)
