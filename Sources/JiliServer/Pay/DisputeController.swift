@@ -52,7 +52,7 @@ struct DisputeController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> View {
         guard PayPermissions.mayAnswer(try req.account.roleValue) else { throw Abort(.forbidden) }
-        let disputes = try await Dispute.query(on: req.db).sort(\.$id, .descending).limit(200).all()
+        let disputes = try await PayQueries(db: req.db).latestDisputes()
         return try await req.view.render("pay/disputes", Page(layout: Layout(req, title: req.t("disputes_title")),
                                                              rows: disputes.sorted { ($0.status == .open ? 0 : 1) < ($1.status == .open ? 0 : 1) }.map { Self.row($0, req) }))
     }
@@ -64,7 +64,7 @@ struct DisputeController: RouteCollection {
 
     @Sendable func answer(req: Request) async throws -> Response {
         let account = try req.account(if: PayPermissions.mayAnswer)
-        guard let d = try await Dispute.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let d = try await PayQueries(db: req.db).dispute(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let form = try req.content.decode(AnswerForm.self)
         var fen: Int64 = 0
         let text = (form.adjustment ?? "").trimmingCharacters(in: .whitespaces)

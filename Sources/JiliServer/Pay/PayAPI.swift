@@ -49,7 +49,7 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func plans(req: Request) async throws -> [PlanVersionDTO] {
         _ = try runner(req)
-        return try await PlanVersion.query(on: req.db).sort(\.$id).all().map(PlanVersionDTO.init)
+        return try await PayQueries(db: req.db).versions(oldestFirst: true).map(PlanVersionDTO.init)
     }
 
     func detail(_ v: PlanVersion) throws -> PlanVersionDetailDTO {
@@ -60,7 +60,7 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func plan(req: Request) async throws -> PlanVersionDetailDTO {
         _ = try runner(req)
-        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let v = try await PayQueries(db: req.db).version(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         return try detail(v)
     }
 
@@ -87,7 +87,7 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func activate(req: Request) async throws -> PlanVersionDetailDTO {
         _ = try runner(req)
-        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let v = try await PayQueries(db: req.db).version(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let input = try req.content.decode(ActivateDTO.self)
         guard let month = Period(parsing: input.from) else { throw Abort(.unprocessableEntity, reason: "from: a month such as 2026-12") }
         do {
@@ -102,12 +102,12 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func runs(req: Request) async throws -> [RunDTO] {
         _ = try runner(req)
-        return try await PayRun.query(on: req.db).sort(\.$period).all().map(RunDTO.init)
+        return try await PayQueries(db: req.db).runs().map(RunDTO.init)
     }
 
     @Sendable func run(req: Request) async throws -> RunDetailDTO {
         _ = try runner(req)
-        guard let r = try await PayRun.query(on: req.db).filter(\.$period == (req.parameters.get("period") ?? "")).first() else { throw Abort(.notFound) }
+        guard let r = try await PayQueries(db: req.db).run(req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
         return RunDetailDTO(run: RunDTO(r), result: try EmbeddedJSON(text: r.result))
     }
 
@@ -129,13 +129,13 @@ struct PayAPIController: RouteCollection {
     @Sendable func approve(req: Request) async throws -> RunDTO {
         _ = try runner(req)
         let period = req.parameters.get("period") ?? ""
-        guard try await PayRun.query(on: req.db).filter(\.$period == period).first() != nil else { throw Abort(.notFound) }
+        guard try await PayQueries(db: req.db).run(period) != nil else { throw Abort(.notFound) }
         do {
             try await PayService(db: req.db, clock: clock(req)).approve(period, by: try actor(req))
         } catch let r as Refusal {
             throw Abort(.conflict, reason: refused(r, req).reason)
         }
-        return RunDTO(try await PayRun.query(on: req.db).filter(\.$period == period).first()!)
+        return RunDTO(try await PayQueries(db: req.db).run(period)!)
     }
 
     // MARK: Statements and balances
@@ -148,8 +148,9 @@ struct PayAPIController: RouteCollection {
     @Sendable func statement(req: Request) async throws -> StatementDTO {
         let member = try await member(req)
         let period = req.parameters.get("period") ?? ""
-        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == .approved).first() else { throw Abort(.notFound) }
-        let row = try await PayRunMember.query(on: req.db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member.code).first()
+        let queries = PayQueries(db: req.db)
+        guard let run = try await queries.approvedRun(period) else { throw Abort(.notFound) }
+        let row = try await queries.runLine(of: run, member: member.code)
         return StatementDTO(period: period, member: member.code, name: member.name, line: try row.map { try EmbeddedJSON(text: $0.line) },
                             owed: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).description)
     }
@@ -170,12 +171,12 @@ struct PayAPIController: RouteCollection {
     /// Everyone's for those who answer; one's own otherwise.
     @Sendable func disputes(req: Request) async throws -> [DisputeDTO] {
         let account = try account(req)
-        var query = Dispute.query(on: req.db)
+        var member: String?
         if !PayPermissions.mayAnswer(account.roleValue) {
             guard let me = try await req.member(of: account) else { return [] }
-            query = query.filter(\.$memberCode == me.code)
+            member = me.code
         }
-        return try await query.sort(\.$id).all().map(DisputeDTO.init)
+        return try await PayQueries(db: req.db).disputes(of: member).map(DisputeDTO.init)
     }
 
     /// About one's own statement only.
@@ -194,7 +195,7 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func answer(req: Request) async throws -> DisputeDTO {
         _ = try account(req) { PayPermissions.mayAnswer($0.roleValue) }
-        guard let d = try await Dispute.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let d = try await PayQueries(db: req.db).dispute(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let input = try req.content.decode(DisputeAnswerDTO.self)
         var fen: Int64 = 0
         if let text = input.adjustment?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
@@ -213,12 +214,12 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func payouts(req: Request) async throws -> [PayoutBatchDTO] {
         _ = try payer(req)
-        return try await PayoutBatch.query(on: req.db).sort(\.$id).all().map { PayoutBatchDTO($0, transfers: nil) }
+        return try await PayQueries(db: req.db).batchesOldestFirst().map { PayoutBatchDTO($0, transfers: nil) }
     }
 
     @Sendable func payout(req: Request) async throws -> PayoutBatchDTO {
         _ = try payer(req)
-        guard let b = try await PayoutBatch.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$transfers).first() else {
+        guard let b = try await PayQueries(db: req.db).batch(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
         }
         return PayoutBatchDTO(b, transfers: b.transfers)
@@ -234,7 +235,7 @@ struct PayAPIController: RouteCollection {
         }
         do {
             let b = try await PayoutService(db: req.db, clock: clock(req)).createBatch(minimumFen: minimum, withholdTax: input.withhold_tax ?? true, by: try actor(req))
-            return try await PayoutBatchDTO(b, transfers: try await b.$transfers.get(on: req.db)).encodeResponse(status: .created, for: req)
+            return try await PayoutBatchDTO(b, transfers: try await PayQueries(db: req.db).batch(b.id)?.transfers).encodeResponse(status: .created, for: req)
         } catch let r as Refusal {
             throw refused(r, req)
         }
@@ -242,13 +243,13 @@ struct PayAPIController: RouteCollection {
 
     @Sendable func reference(req: Request) async throws -> TransferDTO {
         _ = try payer(req)
-        guard let id = req.parameters.get("id", as: Int.self), try await PayoutTransfer.find(id, on: req.db) != nil else { throw Abort(.notFound) }
+        guard let id = req.parameters.get("id", as: Int.self), try await PayQueries(db: req.db).transfer(id) != nil else { throw Abort(.notFound) }
         do {
             try await PayoutService(db: req.db, clock: clock(req)).recordReference(transferID: id, reference: try req.content.decode(ReferenceDTO.self).reference,
                                                                                     by: try actor(req))
         } catch let r as Refusal {
             throw refused(r, req)
         }
-        return TransferDTO(try await PayoutTransfer.find(id, on: req.db)!)
+        return TransferDTO(try await PayQueries(db: req.db).transfer(id)!)
     }
 }

@@ -49,8 +49,9 @@ struct PayController: RouteCollection {
     }
 
     func renderOverview(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let versions = try await PlanVersion.query(on: req.db).sort(\.$id, .descending).all()
-        let runs = try await PayRun.query(on: req.db).sort(\.$period, .descending).all()
+        let queries = PayQueries(db: req.db)
+        let versions = try await queries.versions()
+        let runs = try await queries.runs(newestFirst: true)
         return try await req.view.render("pay/overview", Overview(
             layout: Layout(req, title: req.t("pay_title")),
             versions: versions.map { VersionRow(id: $0.id!, name: $0.name, status: req.t("pay_status_\($0.status)"), effectiveFrom: $0.effectiveFrom) },
@@ -105,7 +106,7 @@ struct PayController: RouteCollection {
 
     func renderVersion(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         _ = try runner(req)
-        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let v = try await PayQueries(db: req.db).version(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let plan = try PlanDecoder.decode(Array(v.json.utf8))
         let report = ComplianceReport(plan: plan)
         return try await req.view.render("pay/version", VersionPage(
@@ -129,7 +130,7 @@ struct PayController: RouteCollection {
 
     @Sendable func activate(req: Request) async throws -> Response {
         let account = try runner(req)
-        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let v = try await PayQueries(db: req.db).version(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         guard let month = Period(parsing: try req.content.decode(MonthForm.self).month) else { throw Abort(.badRequest) }
         try await service(req).activate(v, from: month, by: .account(account))
         return req.redirect(to: SiteURL.version(v.id!))
@@ -203,7 +204,7 @@ struct PayController: RouteCollection {
 
     @Sendable func run(req: Request) async throws -> View {
         _ = try runner(req)
-        guard let run = try await PayRun.query(on: req.db).filter(\.$period == req.parameters.get("period") ?? "").first() else { throw Abort(.notFound) }
+        guard let run = try await PayQueries(db: req.db).run(req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
         let result = try RunResult.read(run)
         let review = try await RunReview.load(run, on: req.db, adjustedLabel: " (" + req.t("pay_adjustment") + ")", noDepartment: req.t("pay_no_department"))
         let hasPrevious = review.previousPeriod != nil
@@ -266,7 +267,7 @@ struct PayController: RouteCollection {
     /// What this version would have paid in a past month, member by member, against what was paid.
     @Sendable func whatIf(req: Request) async throws -> Response {
         _ = try runner(req)
-        guard let v = try await PlanVersion.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let v = try await PayQueries(db: req.db).version(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         guard let month = Period(parsing: req.query[String.self, at: "month"] ?? "") else { throw Abort(.badRequest) }
         let w: WhatIf
         w = try await service(req).whatIf(v, period: month)

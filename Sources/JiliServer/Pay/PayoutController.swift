@@ -35,7 +35,7 @@ struct PayoutController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let owed = try await service(req).owed()
-        let batches = try await PayoutBatch.query(on: req.db).with(\.$transfers).sort(\.$id, .descending).all()
+        let batches = try await PayQueries(db: req.db).batches()
         let clock = req.application.jiliClock
         return try await req.view.render("pay/payouts", ListPage(
             layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.values.reduce(0, +)).display, owedMembers: owed.count,
@@ -93,7 +93,7 @@ struct PayoutController: RouteCollection {
 
     @Sendable func batch(req: Request) async throws -> View {
         _ = try payer(req)
-        guard let b = try await PayoutBatch.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$transfers).first() else {
+        guard let b = try await PayQueries(db: req.db).batch(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
         }
         let tax = b.transfers.reduce(Int64(0)) { $0 + $1.taxFen }
@@ -110,7 +110,7 @@ struct PayoutController: RouteCollection {
 
     @Sendable func reference(req: Request) async throws -> Response {
         let account = try payer(req)
-        guard let id = req.parameters.get("id", as: Int.self), let t = try await PayoutTransfer.find(id, on: req.db) else { throw Abort(.notFound) }
+        guard let id = req.parameters.get("id", as: Int.self), let t = try await PayQueries(db: req.db).transfer(id) else { throw Abort(.notFound) }
         do {
             try await service(req).recordReference(transferID: id, reference: try req.content.decode(ReferenceForm.self).reference, by: .account(account))
         } catch is Refusal {

@@ -109,7 +109,7 @@ struct PlanEditorController: RouteCollection {
     @Sendable func editor(req: Request) async throws -> Response {
         _ = try PayController().runner(req)
         if let id = req.query[Int.self, at: "from"] {
-            guard let v = try await PlanVersion.find(id, on: req.db) else { throw Abort(.notFound) }
+            guard let v = try await PayQueries(db: req.db).version(id) else { throw Abort(.notFound) }
             return try await render(req, doc: try JSONValue.parse(Array(v.json.utf8)), versionName: v.name, template: nil)
         }
         let template = req.query[String.self, at: "template"] ?? "standard"

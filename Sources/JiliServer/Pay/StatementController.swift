@@ -20,7 +20,7 @@ struct StatementController: RouteCollection {
 
     @Sendable func statements(req: Request) async throws -> View {
         _ = try req.account
-        let months = try await PayRun.query(on: req.db).filter(\.$status == .approved).sort(\.$period, .descending).all().map(\.period)
+        let months = try await PayQueries(db: req.db).approvedMonths()
         return try await req.view.render("pay/statements", StatementList(layout: Layout(req, title: req.t("statements_title")), months: months))
     }
 
@@ -89,17 +89,8 @@ struct StatementController: RouteCollection {
     /// The member's transfers in the payout batches entered in the ledger after this month's
     /// approval and before the next month's (entries in the order posted).
     func payoutsFollowing(_ run: PayRun, member code: String, req: Request) async throws -> [PayoutLine] {
-        guard let from = try await JournalEntry.query(on: req.db).filter(\.$source == "pay_run:\(run.period)").first() else { return [] }
-        var entries = JournalEntry.query(on: req.db).filter(\.$kind == "payout").filter(\.$id > from.id!)
-        if let next = try await PayRun.query(on: req.db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
-           let until = try await JournalEntry.query(on: req.db).filter(\.$source == "pay_run:\(next.period)").first() {
-            entries = entries.filter(\.$id < until.id!)
-        }
-        let batches = try await entries.all().compactMap { Int($0.source.dropFirst("payout:".count)) }
-        guard !batches.isEmpty else { return [] }
         let clock = req.application.jiliClock
-        return try await PayoutTransfer.query(on: req.db).filter(\.$batch.$id ~~ batches).filter(\.$memberCode == code).with(\.$batch)
-            .sort(\.$id).all().map { t in
+        return try await PayQueries(db: req.db).transfers(following: run, member: code).map { t in
                 PayoutLine(at: clock.format(t.batch.createdAt), text: req.t("balance_transfer", [
                     "gross": Money(fen: t.amountFen).display, "tax": Money(fen: t.taxFen).display, "net": Money(fen: t.netFen).display]))
             }
@@ -119,7 +110,7 @@ struct StatementController: RouteCollection {
         let (member, me) = try await Permissions.payMember(req, account: account)
         let period = req.parameters.get("period") ?? ""
         let code = member.code
-        guard let run = try await PayRun.query(on: req.db).filter(\.$period == period).filter(\.$status == .approved).first() else { throw Abort(.notFound) }
+        guard let run = try await PayQueries(db: req.db).approvedRun(period) else { throw Abort(.notFound) }
         let english = req.language == "en"
         let line = try await RunLines.line(run: run, member: code, on: req.db)
         var rules: [StatementRule] = []
@@ -142,7 +133,7 @@ struct StatementController: RouteCollection {
             layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
             total: Money(fen: s.line?.total ?? 0).display, rules: s.rules.map { $0.shown(limit: Self.linesShown) }, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
-            disputes: try await Dispute.query(on: req.db).filter(\.$memberCode == member.code).filter(\.$period == period).sort(\.$id).all()
+            disputes: try await PayQueries(db: req.db).disputes(of: member.code, period: period)
                 .map { DisputeController.row($0, req) },
             canQuestion: member.id == s.me?.id, payouts: try await payoutsFollowing(s.run, member: member.code, req: req),
             approvedAt: s.run.approvedAt.map { req.application.jiliClock.format($0) })

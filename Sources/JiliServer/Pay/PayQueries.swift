@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+
+/// The reads of pay — plan versions, runs, statements, disputes, payouts — that its pages and its API
+/// share.
+struct PayQueries {
+    let db: any Database
+
+    // Plan versions and runs
+
+    /// Every version, newest first (`oldestFirst` for the API's list).
+    func versions(oldestFirst: Bool = false) async throws -> [PlanVersion] {
+        try await PlanVersion.query(on: db).sort(\.$id, oldestFirst ? .ascending : .descending).all()
+    }
+    func version(_ id: Int?) async throws -> PlanVersion? { try await PlanVersion.find(id, on: db) }
+    /// Every run, by month (`newestFirst` for the page).
+    func runs(newestFirst: Bool = false) async throws -> [PayRun] {
+        try await PayRun.query(on: db).sort(\.$period, newestFirst ? .descending : .ascending).all()
+    }
+    func run(_ period: String) async throws -> PayRun? { try await PayRun.query(on: db).filter(\.$period == period).first() }
+    /// A month's run once approved (a statement exists only then).
+    func approvedRun(_ period: String) async throws -> PayRun? {
+        try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first()
+    }
+    /// The approved months, newest first.
+    func approvedMonths() async throws -> [String] {
+        try await PayRun.query(on: db).filter(\.$status == .approved).sort(\.$period, .descending).all().map(\.period)
+    }
+    /// A member's stored line of a run (the statement's JSON).
+    func runLine(of run: PayRun, member code: String) async throws -> PayRunMember? {
+        try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == code).first()
+    }
+
+    // Disputes
+
+    func dispute(_ id: Int?) async throws -> Dispute? { try await Dispute.find(id, on: db) }
+    /// The latest questions, newest first.
+    func latestDisputes() async throws -> [Dispute] { try await Dispute.query(on: db).sort(\.$id, .descending).limit(200).all() }
+    /// Every question, or one member's, oldest first.
+    func disputes(of member: String?) async throws -> [Dispute] {
+        var query = Dispute.query(on: db)
+        if let member { query = query.filter(\.$memberCode == member) }
+        return try await query.sort(\.$id).all()
+    }
+    func disputes(of member: String, period: String) async throws -> [Dispute] {
+        try await Dispute.query(on: db).filter(\.$memberCode == member).filter(\.$period == period).sort(\.$id).all()
+    }
+
+    // Payouts
+
+    /// Every batch with its transfers, newest first (`oldestFirst`, without transfers, for the API's list).
+    func batches() async throws -> [PayoutBatch] { try await PayoutBatch.query(on: db).with(\.$transfers).sort(\.$id, .descending).all() }
+    func batchesOldestFirst() async throws -> [PayoutBatch] { try await PayoutBatch.query(on: db).sort(\.$id).all() }
+    func batch(_ id: Int?) async throws -> PayoutBatch? {
+        try await PayoutBatch.query(on: db).filter(\.$id == (id ?? -1)).with(\.$transfers).first()
+    }
+    func transfer(_ id: Int?) async throws -> PayoutTransfer? { try await PayoutTransfer.find(id, on: db) }
+
+    /// A member's transfers in the payout batches entered in the ledger after this month's approval and
+    /// before the next month's (in the order posted), with their batches.
+    func transfers(following run: PayRun, member code: String) async throws -> [PayoutTransfer] {
+        guard let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(run.period)").first() else { return [] }
+        var entries = JournalEntry.query(on: db).filter(\.$kind == "payout").filter(\.$id > from.id!)
+        if let next = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
+           let until = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(next.period)").first() {
+            entries = entries.filter(\.$id < until.id!)
+        }
+        let batches = try await entries.all().compactMap { Int($0.source.dropFirst("payout:".count)) }
+        guard !batches.isEmpty else { return [] }
+        return try await PayoutTransfer.query(on: db).filter(\.$batch.$id ~~ batches).filter(\.$memberCode == code).with(\.$batch).sort(\.$id).all()
+    }
+}
