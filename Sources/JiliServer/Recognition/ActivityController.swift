@@ -37,14 +37,8 @@ struct ActivityController: RouteCollection {
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let me = try await req.member(of: account)
-        var query = Activity.query(on: req.db).join(Member.self, on: \Activity.$member.$id == \Member.$id)
-        switch Permissions.memberScope(account, member: me) {
         // An agent's records are their own (their downline's are summaries elsewhere).
-        case .selfAndDownlineSummary?: query = query.filter(\.$member.$id == (me?.id ?? -1))
-        case let scope?: query = scope.apply(joined: query)
-        case nil: query = query.filter(\.$id == -1)
-        }
-        let records = try await query.sort(\.$day, .descending).sort(\.$id, .descending).limit(100).with(\.$member).all()
+        let records = try await RecognitionQueries(db: req.db).activities(account: account, me: me)
         let kinds = try await service(req).kinds()
         let names = Dictionary(kinds.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let clock = req.application.jiliClock
@@ -71,7 +65,7 @@ struct ActivityController: RouteCollection {
         let me = try await req.member(of: account)
         let form = try req.content.decode(RecordForm.self)
         let code = form.member.trimmingCharacters(in: .whitespaces)
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+        guard let member = try await TeamQueries(db: req.db).member(code: code) else {
             throw Refusal(key: "activity_error_member", values: ["value": code])
         }
         guard ActivityPermissions.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }

@@ -31,7 +31,7 @@ struct ChampionController: RouteCollection {
     @Sendable func list(req: Request) async throws -> View {
         let account = try req.account
         let scope = Permissions.memberScope(account, member: try await req.member(of: account))
-        let honors = try await Honor.query(on: req.db).filter(\.$kind == "champion").with(\.$member).sort(\.$window, .descending).sort(\.$rank).all()
+        let honors = try await RecognitionQueries(db: req.db).champions()
         var order: [String] = []
         var byWindow: [String: [Honor]] = [:]
         for h in honors {

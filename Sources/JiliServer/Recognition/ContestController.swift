@@ -45,9 +45,10 @@ struct ContestController: RouteCollection {
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let contests = try await Contest.query(on: req.db).sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(100).all()
-        let titles = try await Title.query(on: req.db).sort(\.$id).all().map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") }
-        let items = try await RewardItem.query(on: req.db).filter(\.$kind ~~ ["product", "prize"]).filter(\.$active == true).sort(\.$id).all()
+        let queries = RecognitionQueries(db: req.db)
+        let contests = try await queries.contests()
+        let titles = try await queries.titles().map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") }
+        let items = try await queries.prizeItems()
             .map { SelectOption(value: "\($0.id!)", label: $0.name) }
         return try await req.view.render("recognition/contests", ListPage(
             layout: Layout(req, title: req.t("contests_title")),
@@ -173,8 +174,9 @@ struct ContestController: RouteCollection {
         let clock = req.application.jiliClock
         var choices: [Choice] = []
         if contest.status == .frozen, let me {
-            let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first()
-            for c in try await PrizeChoice.query(on: req.db).filter(\.$contest.$id == contest.id!).filter(\.$member.$id == me.id!).filter(\.$status == .open).all() {
+            let queries = RecognitionQueries(db: req.db)
+            let profile = try await queries.motivation(of: me)
+            for c in try await queries.openChoices(in: contest, of: me) {
                 guard let prize = contest.prizes.first(where: { $0.id == c.$prize.id }) else { continue }
                 let options = prize.options.map { option -> (SelectOption, Int) in
                     switch option {
@@ -200,8 +202,7 @@ struct ContestController: RouteCollection {
         let account = try req.account
         let id = (try? req.content.get(Int.self, at: "choice")) ?? -1
         guard let me = try await req.member(of: account),
-              let choice = try await PrizeChoice.query(on: req.db).filter(\.$id == id).filter(\.$member.$id == me.id!)
-                .filter(\.$contest.$id == (req.parameters.get("id", as: Int.self) ?? -1)).first() else { throw Abort(.notFound) }
+              let choice = try await RecognitionQueries(db: req.db).choice(id, in: req.parameters.get("id", as: Int.self), of: me) else { throw Abort(.notFound) }
         try await service(req).choose(choice, option: (try? req.content.get(String.self, at: "option")) ?? "", by: .account(account))
         await req.application.leaderboards.forget(choice.$contest.id)
         return req.redirect(to: SiteURL.contest(choice.$contest.id))

@@ -52,50 +52,17 @@ struct GoalController: RouteCollection {
     }
 
     /// The goals of `windows` that `account` sees, with their progress.
-    /// Which goals a list holds: those the visitor sees, or only the visitor's own and those of the
-    /// teams they belong to (the dashboard).
-    enum Selection { case visible, mine }
-
-    /// The goals of `windows` in `selection`, with their progress. The choice is made in the query,
-    /// so a team with many goals cannot push one's own out of the list's limit.
-    static func rows(_ req: Request, account: Account, me: Member?, windows: [String], selection: Selection = .visible) async throws -> [Row] {
-        var query = Goal.query(on: req.db).filter(\.$period ~~ windows)
-            .join(Member.self, on: \Goal.$member.$id == \Member.$id, method: .left)
-        switch selection {
-        case .visible:
-            switch Permissions.memberScope(account, member: me) {
-            case .all?: break
-            case .department(let d)?:
-                query = query.group(.or) { $0.filter(\.$scope ~~ ["team", "department"]).filter(Member.self, \.$department.$id == d) }
-            case .subtree(let path)?, .selfAndDownlineSummary(let path)?:
-                query = query.group(.or) { $0.filter(\.$scope ~~ ["team", "department"]).filter(Member.self, \.$path =~ path) }
-            case nil:
-                query = query.filter(\.$scope ~~ ["team", "department"])
-            }
-        case .mine:
-            let department = account.$department.id ?? me?.$department.id
-            // The members above one in the tree (and oneself), from one's path: their teams hold one.
-            let line = (me?.path ?? "").split(separator: "/").compactMap { Int($0) }
-            query = query.group(.or) { or in
-                or.filter(\.$scope == "team")
-                if let me { or.group(.and) { $0.filter(\.$scope == "member").filter(\.$member.$id == me.id!) } }
-                if !line.isEmpty { or.group(.and) { $0.filter(\.$scope == "subtree").filter(\.$member.$id ~~ line) } }
-                if let department { or.group(.and) { $0.filter(\.$scope == "department").filter(\.$department.$id == department) } }
-            }
-        }
-        let goals = try await query.with(\.$member).with(\.$department).sort(\.$scope).sort(\.$id).limit(500).all()
+    /// The goals of `windows` in `selection`, with their progress.
+    static func rows(_ req: Request, account: Account, me: Member?, windows: [String], selection: RecognitionQueries.GoalSelection = .visible) async throws -> [Row] {
+        let queries = RecognitionQueries(db: req.db)
+        let goals = try await queries.goals(windows: windows, account: account, me: me, selection: selection)
         let service = GoalService(db: req.db, clock: req.application.jiliClock)
-        let kinds = try await Self.activityNames(req.db)
+        let kinds = try await queries.activityNames()
         var out: [Row] = []
         for g in goals {
             out.append(row(g, member: g.member, department: g.department?.name, progress: try await service.progress(g), kinds: kinds, req))
         }
         return out
-    }
-
-    /// Counted activities by code: their names.
-    static func activityNames(_ db: any Database) async throws -> [String: String] {
-        Dictionary(try await ActivityKind.query(on: db).all().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
     struct Page: Encodable {
@@ -120,12 +87,12 @@ struct GoalController: RouteCollection {
         let window = req.query[String.self, at: "period"].flatMap { GoalWindow(parsing: $0)?.description } ?? current.description
         return try await req.view.render("recognition/goals", Page(
             layout: Layout(req, title: req.t("goals_title")),
-            activities: try await ActivityKind.query(on: req.db).sort(\.$id).all().map { SelectOption(value: "activity:\($0.code)", label: $0.name) },
+            activities: try await RecognitionQueries(db: req.db).activityKinds().map { SelectOption(value: "activity:\($0.code)", label: $0.name) },
             window: window,
             windows: choices.map { SelectOption(value: $0, label: $0, selected: $0 == window) },
             rows: try await Self.rows(req, account: account, me: me, windows: [window]),
             canSet: GoalPermissions.maySetAny(account.roleValue),
-            departments: try await Department.query(on: req.db).sort(\.$name).all().map { SelectOption(value: "\($0.id!)", label: $0.name) },
+            departments: try await TeamQueries(db: req.db).departmentsByName().map { SelectOption(value: "\($0.id!)", label: $0.name) },
             error: error)).encodeResponse(status: status, for: req)
     }
 
@@ -147,12 +114,12 @@ struct GoalController: RouteCollection {
         switch s {
         case .member, .subtree:
             let code = (member ?? "").trimmingCharacters(in: .whitespaces)
-            guard let m = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+            guard let m = try await TeamQueries(db: req.db).member(code: code) else {
                 throw Refusal(key: "goal_error_member", values: ["value": code])
             }
             return .init(scope: s, member: m)
         case .department:
-            guard let d = try await Department.find(department, on: req.db) else { throw Refusal(key: "goal_error_department") }
+            guard let d = try await TeamQueries(db: req.db).department(department) else { throw Refusal(key: "goal_error_department") }
             return .init(scope: s, department: d)
         case .team:
             return .init(scope: s)
@@ -199,10 +166,8 @@ struct GoalController: RouteCollection {
         guard let minimum = GoalService.target(form.minimum, metric: metric) else {
             throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.minimum])
         }
-        var members = Member.query(on: req.db).filter(\.$status == .active)
-        if let d = subject.department { members = members.filter(\.$department.$id == d.id) }
-        if let m = subject.member { members = members.filter(\.$path =~ m.path) }
-        let count = try await service(req).raise(members: try await members.all(), window: window, metric: metric, percent: percent,
+        let members = try await RecognitionQueries(db: req.db).activeMembers(department: subject.department, under: subject.member)
+        let count = try await service(req).raise(members: members, window: window, metric: metric, percent: percent,
                                                  minimum: minimum, by: .account(account))
         return req.redirect(to: SiteURL.goals(query: ["period": window.description]), notice: "goals_raised", ["count": "\(count)"])
     }

@@ -25,7 +25,7 @@ struct MotivationController: RouteCollection {
     func render(_ req: Request, values: [String: Int]? = nil, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         guard let me = try await req.member(of: account) else { throw Abort(.notFound) }
-        let saved = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first()
+        let saved = try await RecognitionQueries(db: req.db).motivation(of: me)
         let questions = MotivationProfile.motives.map { m in
             Question(motive: m, label: req.t("motivation_\(m)"), value: values?[m] ?? saved?.score(m) ?? 3)
         }
@@ -47,15 +47,7 @@ struct MotivationController: RouteCollection {
             }
             values[m] = v
         }
-        let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first() ?? MotivationProfile()
-        profile.$member.id = me.id!
-        profile.income = values["income"]!
-        profile.recognition = values["recognition"]!
-        profile.growth = values["growth"]!
-        profile.time = values["time"]!
-        profile.family = values["family"]!
-        profile.updatedAt = req.application.jiliClock.now()
-        try await profile.save(on: req.db)
+        try await MotivationService(db: req.db, clock: req.application.jiliClock).save(me, scores: values)
         return req.redirect(to: SiteURL.motivation(), notice: "motivation_saved")
     }
 

@@ -59,8 +59,9 @@ struct TitleController: RouteCollection {
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
         let scope = Permissions.memberScope(account, member: try await req.member(of: account))
-        let titles = try await Title.query(on: req.db).sort(\.$id).all()
-        let honors = try await Honor.query(on: req.db).filter(\.$kind == "title").with(\.$member).sort(\.$id, .descending).limit(500).all()
+        let queries = RecognitionQueries(db: req.db)
+        let titles = try await queries.titles()
+        let honors = try await queries.titlesGiven()
         let clock = req.application.jiliClock
         let rows = titles.map { t in
             Row(id: t.id!, icon: t.icon, name: t.name, rule: Self.ruleText(t, req),
@@ -71,7 +72,7 @@ struct TitleController: RouteCollection {
                 })
         }
         let pending = account.roleValue == .leader
-            ? try await TitleNomination.query(on: req.db).filter(\.$status == .pending).with(\.$title).with(\.$member).sort(\.$id).all() : []
+            ? try await queries.pendingNominations() : []
         return try await req.view.render("recognition/titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
                                                         canEdit: account.roleValue == .leader, canNominate: TitlePermissions.mayNominate(account.roleValue),
                                                         nominations: pending.map {
@@ -95,9 +96,9 @@ struct TitleController: RouteCollection {
 
     /// The title and the member a form names, or a refusal naming what is wrong.
     func titleAndMember(_ f: [String: String], _ req: Request) async throws -> (Title, Member) {
-        guard let title = try await Title.find(Int(f["title"] ?? ""), on: req.db) else { throw Refusal(key: "title_error_title") }
+        guard let title = try await RecognitionQueries(db: req.db).title(Int(f["title"] ?? "")) else { throw Refusal(key: "title_error_title") }
         let code = (f["member"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first() else {
+        guard let member = try await TeamQueries(db: req.db).member(code: code) else {
             throw Refusal(key: "goal_error_member", values: ["value": code])
         }
         return (title, member)
@@ -125,7 +126,7 @@ struct TitleController: RouteCollection {
 
     func decide(_ req: Request, confirm: Bool) async throws -> Response {
         let account = try req.account(if: { $0 == .leader })
-        guard let n = try await TitleNomination.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let n = try await RecognitionQueries(db: req.db).nomination(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         try await service(req).decide(n, confirm: confirm, by: .account(account))
         return req.redirect(to: SiteURL.titles())
     }

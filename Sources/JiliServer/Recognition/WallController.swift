@@ -80,20 +80,14 @@ struct WallController: RouteCollection {
         let account = try req.account
         let moderator = WallPermissions.mayModerate(account.roleValue)
         let before = req.query[Int.self, at: "before"]
-        func visible(_ q: QueryBuilder<WallPost>) -> QueryBuilder<WallPost> { moderator ? q : q.filter(\.$hiddenAt == nil) }
-        var posts: [WallPost] = []
-        if before == nil {
-            posts = try await visible(WallPost.query(on: req.db)).filter(\.$pinned == true).sort(\.$id, .descending).with(\.$member).all()
-        }
-        var newest = visible(WallPost.query(on: req.db)).filter(\.$pinned == false).sort(\.$id, .descending).with(\.$member)
-        if let before { newest = newest.filter(\.$id < before) }
-        let page = try await newest.limit(Self.perPage + 1).all()
-        posts += page.prefix(Self.perPage)
+        let queries = RecognitionQueries(db: req.db)
+        let (pinned, page) = try await queries.wall(moderator: moderator, before: before, perPage: Self.perPage)
+        let posts = pinned + page.prefix(Self.perPage)
         let more = page.count > Self.perPage ? page[Self.perPage - 1].id : nil
 
         let ids = posts.compactMap(\.id)
-        let reactions = ids.isEmpty ? [] : try await WallReaction.query(on: req.db).filter(\.$post.$id ~~ ids).all()
-        var comments = ids.isEmpty ? [] : try await WallComment.query(on: req.db).filter(\.$post.$id ~~ ids).sort(\.$id).all()
+        let reactions = try await queries.reactions(to: ids)
+        var comments = try await queries.comments(on: ids)
         if !moderator { comments = comments.filter { $0.hiddenAt == nil } }
         let clock = req.application.jiliClock
         func hiddenNote(_ at: Date?, _ by: String?, _ why: String?) -> String? {
@@ -126,7 +120,7 @@ struct WallController: RouteCollection {
     @Sendable func photo(req: Request) async throws -> Response {
         let account = try req.account
         let name = req.parameters.get("name") ?? ""
-        guard Uploads.isName(name), let post = try await WallPost.query(on: req.db).filter(\.$photo == name).first(),
+        guard Uploads.isName(name), let post = try await RecognitionQueries(db: req.db).post(photo: name),
               post.hiddenAt == nil || WallPermissions.mayModerate(account.roleValue),
               let response = Uploads.wall(files: req.application.jiliConfig.files).response(name) else { throw Abort(.notFound) }
         return response
@@ -150,7 +144,7 @@ struct WallController: RouteCollection {
     }
 
     func post(_ req: Request) async throws -> WallPost {
-        guard let p = try await WallPost.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let p = try await RecognitionQueries(db: req.db).post(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         return p
     }
 
@@ -202,7 +196,7 @@ struct WallController: RouteCollection {
 
     @Sendable func hideComment(req: Request) async throws -> Response {
         let account = try req.account(if: WallPermissions.mayModerate)
-        guard let c = try await WallComment.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let c = try await RecognitionQueries(db: req.db).comment(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let reason = (try? req.content.get(String.self, at: "reason")) ?? ""
         return try await act(req, c.$post.id) { try await wall(req).hide(c, reason: reason, by: .account(account)) }
     }

@@ -28,6 +28,7 @@ struct TeamQueries {
     func department(_ id: Int?) async throws -> Department? { try await Department.find(id, on: db) }
     func position(_ id: Int?) async throws -> Position? { try await Position.find(id, on: db) }
     func departments() async throws -> [Department] { try await Department.query(on: db).sort(\.$sort).all() }
+    func departmentsByName() async throws -> [Department] { try await Department.query(on: db).sort(\.$name).all() }
     func positions() async throws -> [Position] { try await Position.query(on: db).sort(\.$sort).all() }
     /// Positions with their departments, department by department.
     func positionsWithDepartments() async throws -> [Position] {
