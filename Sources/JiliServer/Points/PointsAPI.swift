@@ -82,7 +82,7 @@ struct RewardAPIController: RouteCollection {
         let now = PointsLedger.instant(clock.now())
         account.expire(upTo: now)
         let t = APIController.english(req.application)
-        let lines = try await PointsMovementRow.query(on: req.db).filter(\.$member.$id == member.id!).sort(\.$id).all()
+        let lines = try await PointsQueries(db: req.db).movements(of: member, oldestFirst: true)
         return PointsDTO(member: member.code, balance: account.balance, debt: account.debt,
                          expiring: account.nextExpiries(after: now, limit: 12).map { ExpiryDTO(at: PointsLedger.date($0.at), points: $0.points) },
                          history: lines.map { PointsLineDTO(at: $0.at, kind: $0.kind, points: $0.points, reference: $0.reference, reason: PointsController.text($0, t)) })
@@ -90,7 +90,7 @@ struct RewardAPIController: RouteCollection {
 
     @Sendable func rewards(req: Request) async throws -> [RewardItemDTO] {
         _ = try account(req)
-        return try await RewardItem.query(on: req.db).filter(\.$active == true).sort(\.$price).all().map {
+        return try await PointsQueries(db: req.db).catalogue().map {
             RewardItemDTO(id: $0.id!, name: $0.name, kind: $0.kind, description: $0.text, price: $0.price, available: $0.available.map { max(0, $0) },
                           needs_approval: $0.needsApproval)
         }
@@ -102,15 +102,15 @@ struct RewardAPIController: RouteCollection {
 
     /// One's own redemptions.
     @Sendable func redemptions(req: Request) async throws -> [RedemptionDTO] {
-        guard let me = try await account(req).$member.get(on: req.db) else { return [] }
-        return try await Redemption.query(on: req.db).filter(\.$member.$id == me.id!).with(\.$member).sort(\.$id).all().map(dto)
+        guard let me = try await req.member(of: try account(req)) else { return [] }
+        return try await PointsQueries(db: req.db).redemptions(of: me, oldestFirst: true).map(dto)
     }
 
     @Sendable func redeem(req: Request) async throws -> Response {
         let account = try account(req)
         guard let me = try await req.member(of: account) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
         let input = try req.content.decode(NewRedemptionDTO.self)
-        guard let item = try await RewardItem.find(input.item, on: req.db) else { throw Abort(.unprocessableEntity, reason: "item: there is no reward \(input.item)") }
+        guard let item = try await PointsQueries(db: req.db).item(input.item) else { throw Abort(.unprocessableEntity, reason: "item: there is no reward \(input.item)") }
         do {
             let r = try await RewardService(db: req.db, clock: req.application.jiliClock).redeem(item, for: me, by: try APIController().actor(req))
             r.$member.value = me
@@ -123,7 +123,7 @@ struct RewardAPIController: RouteCollection {
     @Sendable func cancel(req: Request) async throws -> RedemptionDTO {
         let account = try account(req)
         guard let me = try await req.member(of: account),
-              let r = try await Redemption.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$member).first(),
+              let r = try await PointsQueries(db: req.db).redemption(req.parameters.get("id", as: Int.self)),
               r.$member.id == me.id else { throw Abort(.notFound) }
         do {
             try await RewardService(db: req.db, clock: req.application.jiliClock).undo(r, to: .cancelled, by: try APIController().actor(req))

@@ -52,7 +52,7 @@ struct PointsController: RouteCollection {
         let now = PointsLedger.instant(clock.now())
         // As of now: what is due to expire is shown expired (the job writes it tonight).
         points.expire(upTo: now)
-        let moves = try await PointsMovementRow.query(on: req.db).filter(\.$member.$id == member.id!).sort(\.$id, .descending).limit(200).all()
+        let moves = try await PointsQueries(db: req.db).movements(of: member, limit: 200)
         return try await req.view.render("points/history", Page(
             layout: Layout(req, title: req.t("points_title")), name: member.name, code: member.code, balance: points.balance, debt: points.debt,
             expiries: points.nextExpiries(after: now).map { Expiry(at: clock.format(PointsLedger.date($0.at), "yyyy-MM-dd"), points: $0.points) },
@@ -82,13 +82,13 @@ struct PointsController: RouteCollection {
     /// Every trigger that can have a rule: the fixed ones and one per counted activity.
     func triggers(_ req: Request) async throws -> [(String, String)] {
         let fixed = PointsEarning.triggers.map { ($0, req.t("points_trigger_\($0)")) }
-        let activities = try await ActivityKind.query(on: req.db).sort(\.$id).all().map { ("activity:\($0.code)", $0.name) }
+        let activities = try await RecognitionQueries(db: req.db).activityKinds().map { ("activity:\($0.code)", $0.name) }
         return fixed + activities
     }
 
     func renderRules(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account
-        let existing = Dictionary(try await PointsRule.query(on: req.db).all().map { ($0.trigger, $0) }, uniquingKeysWith: { a, _ in a })
+        let existing = Dictionary(try await PointsQueries(db: req.db).rules().map { ($0.trigger, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = try await triggers(req).map { trigger, label in
             let r = existing[trigger]
             return RuleRow(trigger: trigger, label: label, points: r.map { "\($0.points)" } ?? "",

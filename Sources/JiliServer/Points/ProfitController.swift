@@ -43,15 +43,14 @@ struct ProfitController: RouteCollection {
         let canCreate = ProfitPermissions.mayCreate(account.roleValue)
         var pools: [PoolRow] = []
         if canCreate {
-            for p in try await ProfitPool.query(on: req.db).sort(\.$id, .descending).limit(50).all() {
-                let count = try await ProfitShare.query(on: req.db).filter(\.$pool.$id == p.id!).count()
+            for (p, count) in try await PointsQueries(db: req.db).pools() {
                 let basis = p.basis == "fixed" ? req.t("profit_basis_fixed")
                     : req.t("profit_basis_rate", ["rate": FixedPoint.format(p.rateBasisPoints, scale: 2, minimumDecimals: 0), "profit": Money(fen: max(0, p.salesFen - p.costFen - p.payFen)).display])
                 pools.append(PoolRow(name: p.name, window: p.window, total: Money(fen: p.totalFen).display, basis: basis + " · " + req.t("profit_weight_\(p.weight)"), members: count))
             }
         }
         var parts: [ProfitInstallment] = []
-        if let me { parts = try await ProfitInstallment.query(on: req.db).filter(\.$member.$id == me.id!).with(\.$share) { $0.with(\.$pool) }.sort(\.$due).all() }
+        if let me { parts = try await PointsQueries(db: req.db).installments(of: me) }
         let accrued = parts.reduce(Int64(0)) { $0 + $1.amountFen }, vested = parts.filter { $0.status == .paid }.reduce(Int64(0)) { $0 + $1.amountFen }
         return try await req.view.render("points/profit", Page(
             layout: Layout(req, title: req.t("profit_title")), pools: pools, canCreate: canCreate,

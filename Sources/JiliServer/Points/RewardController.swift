@@ -75,13 +75,13 @@ struct RewardController: RouteCollection {
             points.expire(upTo: PointsLedger.instant(req.application.jiliClock.now()))
             balance = points.balance
         }
-        var items = try await RewardItem.query(on: req.db).filter(\.$active == true).sort(\.$price).all()
+        let queries = PointsQueries(db: req.db)
+        var items = try await queries.catalogue()
         // Ordered by what motivates the member most (then by price), when they have said.
-        if let me, let profile = try await MotivationProfile.query(on: req.db).filter(\.$member.$id == me.id!).first() {
+        if let me, let profile = try await RecognitionQueries(db: req.db).motivation(of: me) {
             items = items.enumerated().sorted { (profile.score(ofRewardKind: $1.element.kind), $0.offset) < (profile.score(ofRewardKind: $0.element.kind), $1.offset) }.map(\.element)
         }
-        let mine = me == nil ? [] : try await Redemption.query(on: req.db).filter(\.$member.$id == me!.id!).with(\.$item).with(\.$member)
-            .sort(\.$id, .descending).limit(50).all()
+        let mine = me == nil ? [] : try await queries.redemptions(of: me!, limit: 50)
         return try await req.view.render("points/catalogue", Page(
             layout: Layout(req, title: req.t("rewards_title")), balance: balance,
             items: items.map { i in
@@ -108,7 +108,7 @@ struct RewardController: RouteCollection {
     @Sendable func redeem(req: Request) async throws -> Response {
         let account = try req.account
         guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
-        guard let item = try await RewardItem.find(req.parameters.get("id", as: Int.self), on: req.db) else { throw Abort(.notFound) }
+        guard let item = try await PointsQueries(db: req.db).item(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         let r = try await service(req).redeem(item, for: me, by: .account(account))
         return req.redirect(to: SiteURL.rewards(), notice: r.status == .requested ? "rewards_requested" : "rewards_redeemed", ["name": item.name])
     }
@@ -124,11 +124,8 @@ struct RewardController: RouteCollection {
     func renderQueue(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let account = try req.account(if: RewardPermissions.maySeeQueue)
         let me = try await req.member(of: account)
-        var query = Redemption.query(on: req.db).filter(\.$status ~~ [.requested, .approved]).join(Member.self, on: \Redemption.$member.$id == \Member.$id)
-        if [.salesManager, .departmentManager].contains(account.roleValue), let scope = Permissions.memberScope(account, member: me) {
-            query = scope.apply(joined: query)
-        }
-        let rows = try await query.with(\.$item).with(\.$member).sort(\.$id).limit(200).all().map { row($0, account: account, me: me, req) }
+        let scope = [.salesManager, .departmentManager].contains(account.roleValue) ? Permissions.memberScope(account, member: me) : nil
+        let rows = try await PointsQueries(db: req.db).redemptionsWaiting(in: scope).map { row($0, account: account, me: me, req) }
         return try await req.view.render("points/redemptions", QueuePage(layout: Layout(req, title: req.t("rewards_queue_title")), rows: rows, error: error))
             .encodeResponse(status: status, for: req)
     }
@@ -136,7 +133,7 @@ struct RewardController: RouteCollection {
     @Sendable func queue(req: Request) async throws -> Response { try await renderQueue(req) }
 
     func redemption(_ req: Request) async throws -> Redemption {
-        guard let r = try await Redemption.query(on: req.db).filter(\.$id == (req.parameters.get("id", as: Int.self) ?? -1)).with(\.$item).with(\.$member).first() else {
+        guard let r = try await PointsQueries(db: req.db).redemption(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
         }
         return r

@@ -118,8 +118,7 @@ struct PromotionAPIController: RouteCollection {
         try await PromotionService(db: req.db, clock: clock).lapse()
         let t = APIController.english(req.application)
         // The scope is in the query: a manager deep in a large team gets theirs (at most 5,000, what one decision takes).
-        return try await PromotionController.decidable(req, account, me: me, period: clock.currentPeriod.previous.description)
-            .with(\.$member).sort(\.$id).limit(5_000).all()
+        return try await PromotionQueries(db: req.db).decidable(account, me: me, period: clock.currentPeriod.previous.description, range: 0..<5_000)
             .map { p in
                 ProposalDTO(id: p.id!, period: p.period, member: p.member.code, from: p.fromTier, to: p.toTier, move: p.move, status: p.status.rawValue,
                             measures: PromotionService.decode(p.measures).compactMap(LadderText.measure).map { dto($0, t) })

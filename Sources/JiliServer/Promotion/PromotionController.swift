@@ -63,7 +63,7 @@ struct PromotionController: RouteCollection {
 
     static func history(of member: Member, _ req: Request) async throws -> [HistoryRow] {
         let clock = req.application.jiliClock
-        return try await TierChange.query(on: req.db).filter(\.$member.$id == member.id!).sort(\.$id, .descending).all().map { c in
+        return try await PromotionQueries(db: req.db).tierChanges(of: member).map { c in
             HistoryRow(text: req.t("promotion_change_\(c.reason)", ["from": req.t("tier_\(c.fromTier)"), "to": req.t("tier_\(c.toTier)"), "by": c.by]),
                        at: clock.format(c.at, "yyyy-MM-dd"))
         }
@@ -89,7 +89,7 @@ struct PromotionController: RouteCollection {
         if canDecide {
             try await service.lapse()
             // Only those the viewer may decide: a manager's count is their scope's.
-            pending = try await Self.decidable(req, account, me: me, period: req.application.jiliClock.currentPeriod.previous.description).count()
+            pending = try await PromotionQueries(db: req.db).decidableCount(account, me: me, period: req.application.jiliClock.currentPeriod.previous.description)
         }
         return try await req.view.render("promotion/index", Page(
             layout: Layout(req, title: req.t("promotion_title")), published: current != nil, steps: steps,
@@ -135,22 +135,6 @@ struct PromotionController: RouteCollection {
     /// Proposals per page: a phone can take them.
     static let perPage = 100
 
-    /// The month's pending proposals `account` may decide, as a query: everyone's for the leader and the
-    /// operations director, a manager's scope without themselves. The scope is in the query, so that a
-    /// manager deep in a large team finds theirs among tens of thousands.
-    static func decidable(_ req: Request, _ account: Account, me: Member?, period: String) -> QueryBuilder<PromotionProposal> {
-        var q = PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status == .pending)
-            .join(Member.self, on: \PromotionProposal.$member.$id == \Member.$id)
-        switch account.roleValue {
-        case .leader, .director: break
-        case .salesManager, .departmentManager:
-            if let scope = Permissions.memberScope(account, member: me) { q = scope.apply(joined: q) } else { q = q.filter(\.$id == -1) }
-            if let me { q = q.filter(Member.self, \.$id != me.id!) }
-        default: q = q.filter(\.$id == -1)
-        }
-        return q
-    }
-
     func renderProposals(_ req: Request) async throws -> Response {
         let account = try req.account(if: PromotionPermissions.mayDecide)
         let me = try await req.member(of: account)
@@ -158,13 +142,12 @@ struct PromotionController: RouteCollection {
         let service = PromotionService(db: req.db, clock: clock)
         try await service.lapse()
         let period = clock.currentPeriod.previous.description
-        let total = try await Self.decidable(req, account, me: me, period: period).count()
+        let queries = PromotionQueries(db: req.db)
+        let total = try await queries.decidableCount(account, me: me, period: period)
         let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
         let pageNumber = min(max(1, req.query[Int.self, at: "page"] ?? 1), pages)
-        let pending = try await Self.decidable(req, account, me: me, period: period).sort(\.$id)
-            .range(((pageNumber - 1) * Self.perPage)..<(pageNumber * Self.perPage)).with(\.$member).all()
-        let decided = try await PromotionProposal.query(on: req.db).filter(\.$period == period).filter(\.$status != .pending)
-            .sort(\.$decidedAt, .descending).limit(500).with(\.$member).all()
+        let pending = try await queries.decidable(account, me: me, period: period, range: ((pageNumber - 1) * Self.perPage)..<(pageNumber * Self.perPage))
+        let decided = try await queries.decided(period: period)
             .filter { PromotionPermissions.mayDecide(account, me: me, about: $0.member) }.prefix(50)
         func row(_ p: PromotionProposal) -> ProposalRow {
             ProposalRow(id: p.id!, member: p.member.name, code: p.member.code, from: req.t("tier_\(p.fromTier)"), to: req.t("tier_\(p.toTier)"),
@@ -173,7 +156,7 @@ struct PromotionController: RouteCollection {
                         status: req.t("promotion_status_\(p.status)"),
                         decided: p.decidedAt.map { "\(p.decidedBy ?? "") · \(clock.format($0))" + (p.note.isEmpty ? "" : " · \(p.note)") })
         }
-        let evaluation = try await PromotionEvaluation.query(on: req.db).filter(\.$period == period).first()
+        let evaluation = try await queries.evaluation(period: period)
         let page = ProposalsPage(
             layout: Layout(req, title: req.t("promotion_proposals_title")), period: period, effective: clock.currentPeriod.description,
             pending: pending.map(row), decided: decided.map(row), total: total, page: pageNumber, pages: pages,
@@ -202,7 +185,7 @@ struct PromotionController: RouteCollection {
         let form = try req.content.decode(Form.self)
         guard ["approve", "reject"].contains(form.action) else { throw Abort(.badRequest) }
         let ids = form.scope == "all"
-            ? try await Self.decidable(req, account, me: me, period: req.application.jiliClock.currentPeriod.previous.description).all(\.$id)
+            ? try await PromotionQueries(db: req.db).decidableIDs(account, me: me, period: req.application.jiliClock.currentPeriod.previous.description)
             : form.ids ?? []
         guard !ids.isEmpty else { throw Refusal(key: "promotion_error_none", field: "ids") }
         let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))

@@ -6,7 +6,7 @@ import Testing
 /// through its services, so that a page and the API read the same thing the same way.
 @Suite struct LayeringTests {
     /// The areas whose controllers and API hold no query and no write of their own.
-    static let layered = ["Team", "Training", "Commerce", "Pay", "Recognition"]
+    static let layered = ["Team", "Training", "Commerce", "Pay", "Recognition", "Points", "Promotion"]
 
     @Test func controllersOfLayeredAreasHoldNoQuery() throws {
         let database = try NSRegularExpression(pattern: #"\.query\(on:|\.find\(|\.get\(on:|\.sql\b|\.transaction|\.(save|create|delete|update)\(on:"#)
