@@ -29,9 +29,7 @@ struct AuditController: RouteCollection {
         let account = try req.account
         guard AuthPermissions.mayReadAudit(account.roleValue) else { throw Abort(.forbidden) }
         let entity = req.query[String.self, at: "entity"] ?? ""
-        var query = AuditEntry.query(on: req.db)
-        if !entity.isEmpty { query = query.filter(\.$entity == entity) }
-        let entries = try await query.sort(\.$id, .descending).limit(200).all()
+        let entries = try await AuthQueries(db: req.db).audit(entity: entity.isEmpty ? nil : entity, limit: 200)
         let clock = req.application.jiliClock
         let kinds = ["member", "order", "product", "department", "position", "plan_version", "pay_run", "api_token", "account", "members", "orders", "refunds"]
         return try await req.view.render("auth/audit", Page(layout: Layout(req, title: req.t("audit_title")), entities: kinds, entity: entity,

@@ -31,7 +31,7 @@ struct SignInController: RouteCollection {
     }
 
     @Sendable func form(req: Request) async throws -> Response {
-        if try await Account.query(on: req.db).count() == 0 { return req.redirect(to: SiteURL.setup()) }
+        if !(try await AuthQueries(db: req.db).hasAccounts()) { return req.redirect(to: SiteURL.setup()) }
         if req.auth.has(Account.self) { return req.redirect(to: SiteURL.dashboard()) }
         let next = Self.safeNext(req.query[String.self, at: "next"])
         return try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: "", next: next, error: nil))
@@ -45,19 +45,15 @@ struct SignInController: RouteCollection {
         let now = req.application.jiliClock.now()
         let address = req.remoteAddress?.ipAddress ?? "unknown"
         let since = now.addingTimeInterval(-Self.window)
-        func failures(_ key: String) async throws -> Int {
-            try await SignInAttempt.query(on: req.db).filter(\.$key == key).filter(\.$at >= since)
-                .filter(\.$succeeded == false).count()
-        }
+        let queries = AuthQueries(db: req.db)
+        func failures(_ key: String) async throws -> Int { try await queries.failures(key, since: since) }
         func page(_ error: String, _ status: HTTPResponseStatus) async throws -> Response {
             try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: login, next: next, error: error))
                 .encodeResponse(status: status, for: req)
         }
         // Counted per account whatever name was typed (its username or its phone number), so that
         // each name does not get guesses of its own; a login that names no account is counted as typed.
-        let account = try await Account.query(on: req.db)
-            .group(.or) { $0.filter(\.$username == login).filter(\.$phone == login) }
-            .first()
+        let account = try await queries.account(login: login)
         let accountKey = account.map { "account:\($0.id!)" } ?? "login:\(login.lowercased())"
         let accountFailures = try await failures(accountKey)
         let addressFailures = try await failures("address:\(address)")
@@ -72,9 +68,7 @@ struct SignInController: RouteCollection {
             _ = try? await req.password.async.hash(form.password)
             ok = false
         }
-        for key in [accountKey, "address:\(address)"] {
-            try await SignInAttempt(key: key, at: now, succeeded: ok).save(on: req.db)
-        }
+        try await AccountService(db: req.db, clock: req.application.jiliClock).record(attempt: ok, keys: [accountKey, "address:\(address)"])
         guard ok, let account else { return try await page(req.t("signin_failed"), .unauthorized) }
         Self.startNewSession(req)
         req.auth.login(account)
@@ -95,11 +89,6 @@ struct SignInController: RouteCollection {
         let existingMember: String?
     }
 
-    /// The first member at the top of the tree, when there are members already.
-    static func firstRoot(_ db: any Database) async throws -> Member? {
-        try await Member.query(on: db).filter(\.$sponsor.$id == nil).sort(\.$id).first()
-    }
-
     struct SetupForm: Content {
         var name: String
         var username: String
@@ -110,18 +99,19 @@ struct SignInController: RouteCollection {
     }
 
     @Sendable func setupForm(req: Request) async throws -> Response {
-        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: SiteURL.signIn()) }
+        if try await AuthQueries(db: req.db).hasAccounts() { return req.redirect(to: SiteURL.signIn()) }
         return try await req.view.render("auth/setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: nil,
-                                                            existingMember: try await Self.firstRoot(req.db)?.code)).encodeResponse(for: req)
+                                                            existingMember: try await TeamQueries(db: req.db).top()?.code)).encodeResponse(for: req)
     }
 
     /// Creates the leader (a member at the root and an account) in one transaction.
     @Sendable func setup(req: Request) async throws -> Response {
-        if try await Account.query(on: req.db).count() > 0 { return req.redirect(to: SiteURL.signIn()) }
+        if try await AuthQueries(db: req.db).hasAccounts() { return req.redirect(to: SiteURL.signIn()) }
         let form = try req.content.decode(SetupForm.self)
         let name = form.name.trimmingCharacters(in: .whitespaces)
         let username = form.username.trimmingCharacters(in: .whitespaces)
-        let root = try await Self.firstRoot(req.db)
+        let team = TeamQueries(db: req.db)
+        let root = try await team.top()
         func refuse(_ key: String) async throws -> Response {
             try await req.view.render("auth/setup", SetupPage(layout: Layout(req, title: req.t("setup_title")), error: req.t(key), existingMember: root?.code))
                 .encodeResponse(status: .unprocessableEntity, for: req)
@@ -131,31 +121,14 @@ struct SignInController: RouteCollection {
         var found: Member?
         if let root {
             let code = (form.member ?? "").trimmingCharacters(in: .whitespaces)
-            guard let m = try await Member.query(on: req.db).filter(\.$code == (code.isEmpty ? root.code : code)).first() else {
+            guard let m = try await team.member(code: code.isEmpty ? root.code : code) else {
                 return try await refuse("setup_unknown_member")
             }
             found = m
         }
-        let existing = found
         let hash = try await req.password.async.hash(form.password)
-        let now = req.application.jiliClock.now()
-        let account = try await req.db.transaction { db -> Account in
-            let member: Member
-            if let existing {
-                member = existing
-            } else {
-                member = Member(code: "m1", name: name, phone: form.phone, sponsorID: nil, tier: "director", status: .active, joinedAt: now)
-                try await member.create(on: db)
-                member.path = Member.path(sponsorPath: nil, id: member.id!)
-                try await member.save(on: db)
-            }
-            let account = Account(username: username, phone: form.phone?.isEmpty == false ? form.phone : nil,
-                                  passwordHash: hash, role: .leader, memberID: member.id)
-            try await account.create(on: db)
-            try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "account", id: "\(account.id!)",
-                                   before: nil, after: ["username": username, "role": "leader"])
-            return account
-        }
+        let account = try await AccountService(db: req.db, clock: req.application.jiliClock)
+            .createLeader(name: name, username: username, phone: form.phone, passwordHash: hash, member: found)
         Self.startNewSession(req)
         req.auth.login(account)
         return req.redirect(to: SiteURL.dashboard())

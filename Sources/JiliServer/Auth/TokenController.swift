@@ -22,6 +22,7 @@ struct TokenController: RouteCollection {
         let layout: Layout
         let rows: [Row]
         let accounts: [SelectOption]
+        /// A token just made, shown this once.
         let newToken: String?
     }
 
@@ -31,11 +32,12 @@ struct TokenController: RouteCollection {
         return account
     }
 
-    func render(_ req: Request, newToken: String?) async throws -> View {
+    func render(_ req: Request, newToken: String? = nil) async throws -> View {
         let clock = req.application.jiliClock
-        let tokens = try await ApiToken.query(on: req.db).with(\.$account).sort(\.$id, .descending).all()
+        let queries = AuthQueries(db: req.db)
+        let tokens = try await queries.tokens()
         let me = try req.account
-        let accounts = try await Account.query(on: req.db).sort(\.$username).all().map {
+        let accounts = try await queries.accounts().map {
             SelectOption(value: "\($0.id!)", label: "\($0.username) · \(req.t("role_\($0.role)"))", selected: $0.id == me.id)
         }
         return try await req.view.render("auth/tokens", Page(layout: Layout(req, title: req.t("tokens_title")), rows: tokens.map {
@@ -46,7 +48,7 @@ struct TokenController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> View {
         _ = try leader(req)
-        return try await render(req, newToken: nil)
+        return try await render(req)
     }
 
     struct NewToken: Content {
@@ -55,36 +57,22 @@ struct TokenController: RouteCollection {
         var account: Int?
     }
 
+    func service(_ req: Request) -> AccountService { AccountService(db: req.db, clock: req.application.jiliClock) }
+
+    /// A new token, shown once: in the answer to the form that made it, and kept nowhere (not even in
+    /// the session, which is stored), so this form answers with the page rather than a redirect.
     @Sendable func create(req: Request) async throws -> View {
         let account = try leader(req)
         let form = try req.content.decode(NewToken.self)
-        let name = form.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw Abort(.unprocessableEntity) }
-        guard let actsAs = try await Account.find(form.account ?? account.id, on: req.db) else { throw Abort(.unprocessableEntity) }
-        let token = ApiTokens.generate()
-        let now = req.application.jiliClock.now()
-        try await req.db.transaction { db in
-            let record = ApiToken(name: name, tokenHash: ApiTokens.hash(token), createdBy: account.username, createdAt: now)
-            record.$account.id = actsAs.id
-            try await record.create(on: db)
-            try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "api_token", id: "\(record.id!)",
-                                   before: nil, after: ["name": name, "acts_as": actsAs.username])
-        }
+        guard let actsAs = try await AuthQueries(db: req.db).account(form.account ?? account.id) else { throw Refusal(key: "tokens_error_account", field: "account") }
+        let token = try await service(req).createToken(name: form.name, actsAs: actsAs, by: account)
         return try await render(req, newToken: token)
     }
 
     @Sendable func revoke(req: Request) async throws -> Response {
         let account = try leader(req)
-        guard let id = req.parameters.get("id", as: Int.self), let token = try await ApiToken.find(id, on: req.db) else { throw Abort(.notFound) }
-        let now = req.application.jiliClock.now()
-        if token.revokedAt == nil {
-            token.revokedAt = now
-            try await req.db.transaction { db in
-                try await token.save(on: db)
-                try await Audit.record(on: db, at: now, actor: .account(account), action: "revoke", entity: "api_token", id: "\(id)",
-                                       before: ["revoked": "no"], after: ["revoked": "yes"])
-            }
-        }
+        guard let token = try await AuthQueries(db: req.db).token(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
+        try await service(req).revoke(token, by: account)
         return req.redirect(to: SiteURL.tokens())
     }
 }

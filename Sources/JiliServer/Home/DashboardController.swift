@@ -57,15 +57,14 @@ struct DashboardController: RouteCollection {
                 Figure(label: req.t("dashboard_my_tier"), value: req.t("tier_\(me.tier)")),
             ]
             // This month so far, marked as an estimate: the open month settled now.
-            if try await PayRun.query(on: req.db).filter(\.$period == period.description).filter(\.$status == .approved).first() == nil,
+            if try await PayQueries(db: req.db).approvedRun(period.description) == nil,
                let estimate = try await req.application.estimates.total(of: me.code, period: period, db: req.db, clock: req.application.jiliClock) {
                 mine.append(Figure(label: req.t("dashboard_estimate"), value: Money(fen: estimate).display))
             }
         }
         // The team: the viewer's scope — their subtree, their department, or everyone.
         if let scope {
-            let headcount = try await scope.apply(to: Member.query(on: req.db)).count()
-            let active = try await scope.apply(to: Member.query(on: req.db).filter(\.$status == .active)).count()
+            let (headcount, active) = try await HomeQueries(db: req.db).headcount(in: scope)
             let volumes = try await queries.monthVolumes(period: period.description, scope: scope)
             let lastVolumes = try await queries.monthVolumes(period: period.previous.description, scope: scope)
             team = [
@@ -77,12 +76,11 @@ struct DashboardController: RouteCollection {
             // The best sellers of the month among the direct downline (a subtree) or the whole scope.
             let candidates: [Member]
             if let me, case .subtree = scope {
-                candidates = try await Member.query(on: req.db).filter(\.$sponsor.$id == me.id!).all()
+                candidates = try await queries.directMembers(of: me)
             } else if let me, case .selfAndDownlineSummary = scope {
-                candidates = try await Member.query(on: req.db).filter(\.$sponsor.$id == me.id!).all()
+                candidates = try await queries.directMembers(of: me)
             } else {
-                let ids = volumes.sorted { $0.value > $1.value }.prefix(5).map(\.key)
-                candidates = try await Member.query(on: req.db).filter(\.$id ~~ ids).all()
+                candidates = try await queries.members(volumes.sorted { $0.value > $1.value }.prefix(5).map(\.key))
             }
             let ranked: [(member: Member, volume: Int64)] = candidates.map { ($0, volumes[$0.id!] ?? 0) }
                 .sorted { a, b in a.volume != b.volume ? a.volume > b.volume : a.member.id! < b.member.id! }
@@ -93,7 +91,7 @@ struct DashboardController: RouteCollection {
         }
         let name = me?.name ?? account.username
         var unread: [Notice] = []
-        if let me { unread = try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).filter(\.$readAt == nil).sort(\.$id, .descending).limit(5).all() }
+        if let me { unread = try await HomeQueries(db: req.db).notices(of: me, unreadOnly: true, limit: 5) }
         return try await req.view.render("home/dashboard", DashboardPage(
             layout: Layout(req, title: req.t("dashboard_title")),
             greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,

@@ -43,9 +43,9 @@ struct NoticeController: RouteCollection {
         guard let me = try await req.member(of: account) else {
             return try await req.view.render("home/notices", Page(layout: Layout(req, title: req.t("notices_title")), rows: []))
         }
-        let notices = try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).sort(\.$id, .descending).limit(100).all()
+        let notices = try await HomeQueries(db: req.db).notices(of: me, limit: 100)
         let page = Page(layout: Layout(req, title: req.t("notices_title")), rows: Self.rows(notices, req))
-        try await Notice.query(on: req.db).filter(\.$member.$id == me.id!).filter(\.$readAt == nil).set(\.$readAt, to: req.application.jiliClock.now()).update()
+        try await Notices.markRead(of: me, at: req.application.jiliClock.now(), on: req.db)
         return try await req.view.render("home/notices", page)
     }
 }

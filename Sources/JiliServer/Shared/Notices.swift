@@ -27,6 +27,11 @@ enum Notices {
         try await o.create(on: db)
     }
 
+    /// A member has read their notices (they opened the list).
+    static func markRead(of member: Member, at now: Date, on db: any Database) async throws {
+        try await Notice.query(on: db).filter(\.$member.$id == member.id!).filter(\.$readAt == nil).set(\.$readAt, to: now).update()
+    }
+
     static func values(_ n: Notice) -> [String: String] {
         (try? JSONSerialization.jsonObject(with: Data(n.values.utf8))) as? [String: String] ?? [:]
     }

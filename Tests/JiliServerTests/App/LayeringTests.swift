@@ -5,15 +5,14 @@ import Testing
 /// Controllers parse, check who is asking and answer; reads go through the area's queries and changes
 /// through its services, so that a page and the API read the same thing the same way.
 @Suite struct LayeringTests {
-    /// The areas whose controllers and API hold no query and no write of their own.
-    static let layered = ["Team", "Training", "Commerce", "Pay", "Recognition", "Points", "Promotion"]
-
-    @Test func controllersOfLayeredAreasHoldNoQuery() throws {
+    @Test func noControllerHoldsAQuery() throws {
         let database = try NSRegularExpression(pattern: #"\.query\(on:|\.find\(|\.get\(on:|\.sql\b|\.transaction|\.(save|create|delete|update)\(on:"#)
-        for area in Self.layered {
+        let areas = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Sources/JiliServer")
+        var checked = 0
+        for area in areas {
             let root = packageRoot + "/Sources/JiliServer/" + area
-            let files = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("Controller") || $0.hasSuffix("API.swift") }
-            #expect(!files.isEmpty, "\(area) has controllers")
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.contains("Controller") || $0.hasSuffix("API.swift") }
+            checked += files.count
             for file in files {
                 let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
@@ -22,6 +21,7 @@ import Testing
                 #expect(lines.isEmpty, "a query in a controller: \(lines)")
             }
         }
+        #expect(checked > 40, "the scan found \(checked) controllers")
     }
 
     /// No service knows a controller.
