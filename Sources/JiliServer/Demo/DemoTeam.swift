@@ -148,12 +148,16 @@ struct DemoTeam {
         // The rewards catalogue, and the demo agent's redemption waiting for the warehouse.
         let rewards = RewardService(db: db, clock: clock)
         var sample: RewardItem?
-        for (name, kind, price, stock, approval, cash, days) in [("护肤小样套装", "product", "500", "20", false, "", ""), ("蓝牙耳机", "prize", "3000", "3", true, "", ""),
-                                                                 ("现金红包 50 元", "cash", "800", "", false, "50", ""), ("优先参加培训", "privilege", "1000", "", false, "", "90"),
-                                                                 ("带薪家庭日", "leave", "2000", "", true, "", "1")] {
-            let item = try await rewards.create(.init(name: name, kind: kind, text: "", price: price, stock: stock, needsApproval: approval,
-                                                      productCode: kind == "product" ? "p1" : "", cash: cash, days: days, trainingPriority: kind == "privilege"), by: .system)
-            if kind == "product" { sample = item }
+        let items: [RewardService.Item] = [
+            .init(name: "护肤小样套装", kind: "product", price: 500, stock: 20, productCode: "p1"),
+            .init(name: "蓝牙耳机", kind: "prize", price: 3000, stock: 3, needsApproval: true),
+            .init(name: "现金红包 50 元", kind: "cash", price: 800, cashFen: 5_000),
+            .init(name: "优先参加培训", kind: "privilege", price: 1000, days: 90, trainingPriority: true),
+            .init(name: "带薪家庭日", kind: "leave", price: 2000, needsApproval: true, days: 1),
+        ]
+        for input in items {
+            let item = try await rewards.create(input, by: .system)
+            if input.kind == "product" { sample = item }
         }
         if let sample, let m10 = try await Member.query(on: db).filter(\.$code == "m10").first() {
             _ = try await rewards.redeem(sample, for: m10, by: .system)

@@ -98,10 +98,10 @@ struct RewardController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account(if: RewardPermissions.mayEdit)
         let f = try req.content.decode([String: String].self)
-        let item = try await service(req).create(.init(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
-                                                       stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
-                                                       cash: f["cash"] ?? "", days: f["days"] ?? "",
-                                                       trainingPriority: f["training_priority"] != nil), by: .account(account))
+        let form = RewardService.ItemForm(name: f["name"] ?? "", kind: f["kind"] ?? "", text: f["text"] ?? "", price: f["price"] ?? "",
+                                          stock: f["stock"] ?? "", needsApproval: f["approval"] != nil, productCode: f["product"] ?? "",
+                                          cash: f["cash"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil)
+        let item = try await service(req).create(try form.parsed(), by: .account(account))
         return req.redirect(to: SiteURL.rewards(), notice: "rewards_added", ["name": item.name])
     }
 

@@ -14,7 +14,8 @@ struct RewardService {
 
     static let kinds = ["product", "prize", "cash", "privilege", "leave"]
 
-    struct ItemInput {
+    /// A catalogue item as its form gives it, every field as typed.
+    struct ItemForm: Sendable {
         var name: String
         var kind: String
         var text: String
@@ -25,46 +26,69 @@ struct RewardService {
         var cash: String
         var days: String
         var trainingPriority = false
+
+        /// The item, checked; a refusal names the first field that is wrong.
+        func parsed() throws -> Item {
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.count <= 60 else { throw Refusal(key: "reward_error_name", field: "name") }
+            guard RewardService.kinds.contains(kind) else { throw Refusal(key: "reward_error_kind", field: "kind") }
+            guard let price = Int64(price.trimmingCharacters(in: .whitespaces)), price > 0, price <= 100_000_000 else {
+                throw Refusal(key: "reward_error_price", values: ["value": self.price], field: "price")
+            }
+            var item = Item(name: name, kind: kind, text: text.trimmingCharacters(in: .whitespacesAndNewlines), price: price, needsApproval: needsApproval)
+            if ["product", "prize"].contains(kind) {
+                guard let s = Int(stock.trimmingCharacters(in: .whitespaces)), s >= 0, s <= 1_000_000 else {
+                    throw Refusal(key: "reward_error_stock", values: ["value": stock], field: "stock")
+                }
+                item.stock = s
+            }
+            if kind == "product" { item.productCode = productCode.trimmingCharacters(in: .whitespaces) }
+            if kind == "cash" {
+                guard case .success(let fen) = FixedPoint.parse(cash.trimmingCharacters(in: .whitespaces), scale: 2), fen > 0, fen <= OrderService.maximumFen else {
+                    throw Refusal(key: "reward_error_cash", values: ["value": cash], field: "cash")
+                }
+                item.cashFen = fen
+            }
+            if ["privilege", "leave"].contains(kind) {
+                guard let d = Int(days.trimmingCharacters(in: .whitespaces)), (1...365).contains(d) else {
+                    throw Refusal(key: "reward_error_days", values: ["value": days], field: "days")
+                }
+                item.days = d
+            }
+            item.trainingPriority = kind == "privilege" && trainingPriority
+            return item
+        }
     }
 
-    /// A new catalogue item, checked; audited.
-    func create(_ input: ItemInput, by actor: Actor) async throws -> RewardItem {
-        let name = input.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 60 else { throw Refusal(key: "reward_error_name") }
-        guard Self.kinds.contains(input.kind) else { throw Refusal(key: "reward_error_kind") }
-        guard let price = Int64(input.price.trimmingCharacters(in: .whitespaces)), price > 0, price <= 100_000_000 else {
-            throw Refusal(key: "reward_error_price", values: ["value": input.price])
-        }
+    /// A catalogue item: a kind of `kinds`, its price in points, the stock of a product or a prize, the
+    /// product it is, the cash it pays (fen), the days a privilege or leave lasts.
+    struct Item: Sendable {
+        var name: String
+        var kind: String
+        var text = ""
+        var price: Int64
         var stock: Int?
-        let stockText = input.stock.trimmingCharacters(in: .whitespaces)
-        if ["product", "prize"].contains(input.kind) {
-            guard let s = Int(stockText), s >= 0, s <= 1_000_000 else { throw Refusal(key: "reward_error_stock", values: ["value": input.stock]) }
-            stock = s
-        }
+        var needsApproval = false
+        var productCode: String?
+        var cashFen: Int64 = 0
+        var days = 0
+        var trainingPriority = false
+    }
+
+    /// A new catalogue item; audited.
+    func create(_ input: Item, by actor: Actor) async throws -> RewardItem {
         var product: Product?
-        if input.kind == "product" {
-            let code = input.productCode.trimmingCharacters(in: .whitespaces)
-            guard let p = try await Product.query(on: db).filter(\.$code == code).first() else { throw Refusal(key: "reward_error_product", values: ["value": code]) }
+        if let code = input.productCode {
+            guard let p = try await CommerceQueries(db: db).product(code: code) else { throw Refusal(key: "reward_error_product", values: ["value": code], field: "product") }
             product = p
         }
-        var cash: Int64 = 0
-        if input.kind == "cash" {
-            guard case .success(let fen) = FixedPoint.parse(input.cash.trimmingCharacters(in: .whitespaces), scale: 2), fen > 0, fen <= OrderService.maximumFen else {
-                throw Refusal(key: "reward_error_cash", values: ["value": input.cash])
-            }
-            cash = fen
-        }
-        var days = 0
-        if ["privilege", "leave"].contains(input.kind) {
-            guard let d = Int(input.days.trimmingCharacters(in: .whitespaces)), (1...365).contains(d) else { throw Refusal(key: "reward_error_days", values: ["value": input.days]) }
-            days = d
-        }
+        let (name, price, stock, cash, days) = (input.name, input.price, input.stock, input.cashFen, input.days)
         let now = clock.now()
         let chosenStock = stock
         let item = RewardItem()
         item.name = name
         item.kind = input.kind
-        item.text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        item.text = input.text
         item.price = price
         item.stock = stock
         item.reserved = 0
@@ -72,7 +96,7 @@ struct RewardService {
         item.$product.id = product?.id
         item.cashFen = cash
         item.days = days
-        item.trainingPriority = input.kind == "privilege" && input.trainingPriority
+        item.trainingPriority = input.trainingPriority
         item.active = true
         item.createdAt = now
         try await db.transaction { db in

@@ -25,7 +25,7 @@ import Vapor
             let comment = try #require(try await WallComment.query(on: app.db).first())
             let everyone = Set(Self.roles)
             let soldOut = try await RewardService(db: app.db, clock: JiliClock(now: { testNow })).create(
-                .init(name: "售罄", kind: "prize", text: "", price: "1", stock: "0", needsApproval: false, productCode: "", cash: "", days: ""), by: .system)
+                .init(name: "售罄", kind: "prize", price: 1, stock: 0), by: .system)
             let moderators: Set<String> = ["leader", "director", "manager", "support"]
             // Route, path, form, and who may use it.
             let table: [(String, String, [String: String], Set<String>)] = [

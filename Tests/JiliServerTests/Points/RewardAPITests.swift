@@ -35,7 +35,7 @@ import Vapor
             #expect((mine as? [[String: Any]])?.count == 2)
             // Too dear: 422 with the reason in English.
             let dear = try await RewardService(db: app.db, clock: app.jiliClock).create(
-                .init(name: "旅游", kind: "prize", text: "", price: "99999999", stock: "1", needsApproval: false, productCode: "", cash: "", days: ""), by: .system)
+                .init(name: "旅游", kind: "prize", price: 99_999_999, stock: 1), by: .system)
             let (refused, reason) = try await call(app, .POST, "/api/v1/redemptions", agent, json: #"{"item": \#(dear.id!)}"#)
             #expect(refused == .unprocessableEntity && ((reason as? [String: Any])?["message"] as? String)?.hasPrefix("Not enough points: 99999999 needed") == true)
             // Cancelled: the points are back.
@@ -52,7 +52,7 @@ import Vapor
     @Test func twoRequestsRacingForTheLastItemGetItOnce() async throws {
         try await withTestApp { app in
             let last = try await RewardService(db: app.db, clock: app.jiliClock).create(
-                .init(name: "最后一台", kind: "prize", text: "", price: "1", stock: "1", needsApproval: false, productCode: "", cash: "", days: ""), by: .system)
+                .init(name: "最后一台", kind: "prize", price: 1, stock: 1), by: .system)
             let tokens = [try await token(app, as: "agent"), try await token(app, as: "leader")]
             try await app.asyncBoot()
             let port = Int.random(in: 20_000...40_000)

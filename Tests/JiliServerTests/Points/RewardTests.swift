@@ -106,15 +106,13 @@ import Vapor
             let before = try await balance(app, "m10")
             // Too dear.
             let service = RewardService(db: app.db, clock: app.jiliClock)
-            let dear = try await service.create(.init(name: "旅游", kind: "prize", text: "", price: "\(before + 1)", stock: "5", needsApproval: false,
-                                                      productCode: "", cash: "", days: ""), by: .system)
+            let dear = try await service.create(.init(name: "旅游", kind: "prize", price: before + 1, stock: 5), by: .system)
             let page = try await agent.post("/rewards/\(dear.id!)/redeem", [:], from: "/rewards")
             #expect(page.status == .unprocessableEntity && page.body.visibleText.contains("积分不足：需要 \(before + 1)，可用 \(before)。"))
             #expect(try await balance(app, "m10") == before)
             #expect(try await item(app, "旅游").reserved == 0)
             // None left.
-            let none = try await service.create(.init(name: "限量杯", kind: "prize", text: "", price: "1", stock: "0", needsApproval: false,
-                                                      productCode: "", cash: "", days: ""), by: .system)
+            let none = try await service.create(.init(name: "限量杯", kind: "prize", price: 1, stock: 0), by: .system)
             #expect(try await agent.post("/rewards/\(none.id!)/redeem", [:], from: "/rewards").body.visibleText.contains("“限量杯”已经兑完了。"))
             #expect(try await balance(app, "m10") == before)
             #expect(try await Redemption.query(on: app.db).filter(\.$item.$id ~~ [dear.id!, none.id!]).count() == 0)
@@ -143,8 +141,7 @@ import Vapor
     @Test func twoMembersRacingForTheLastItemCannotBothHaveIt() async throws {
         try await withTestApp { app in
             let service = RewardService(db: app.db, clock: app.jiliClock)
-            let last = try await service.create(.init(name: "最后一台", kind: "prize", text: "", price: "1", stock: "1", needsApproval: false,
-                                                      productCode: "", cash: "", days: ""), by: .system)
+            let last = try await service.create(.init(name: "最后一台", kind: "prize", price: 1, stock: 1), by: .system)
             // Two members who can both afford it.
             let rich = try await PointsBalance.query(on: app.db).all().map { $0.$member.id }
             var buyers: [Member] = []
