@@ -184,7 +184,7 @@ struct DemoTeam {
                                                  place: place, seats: "20", trainer: trainer, seatsAt: nil, by: .system)
         }
         // Study support: ¥3,000 a year for everyone, more for the upper tiers; an industry event in three weeks.
-        try await StudyService(db: db, clock: clock).setLimits(["": "3000", "general": "5000", "director": "8000"], tiers: Tiers.ids, by: .system)
+        try await StudyService(db: db, clock: clock).setLimits(["": 300_000, "general": 500_000, "director": 800_000], by: .system)
         let inThreeWeeks = clock.format(clock.now().addingTimeInterval(21 * 86_400), "yyyy-MM-dd")
         let applyBy = clock.format(clock.now().addingTimeInterval(14 * 86_400), "yyyy-MM-dd")
         _ = try await EventService(db: db, clock: clock).create(name: "中国美妆私域增长大会", organizer: "行业协会", place: "杭州国际博览中心",

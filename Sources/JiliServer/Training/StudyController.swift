@@ -142,8 +142,9 @@ struct StudyController: RouteCollection {
             event = a.event
         }
         let bytes = f.receipt.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
-        let c = try await service(req).claim(by: me, kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "",
-                                             receipt: bytes, event: event, by: .account(account))
+        let claim = try StudyService.ClaimForm(kind: f.kind ?? "", title: f.title ?? "", spentOn: f.spent_on ?? "", amount: f.amount ?? "")
+            .parsed(today: req.application.jiliClock.today)
+        let c = try await service(req).claim(by: me, claim, receipt: bytes, event: event, by: .account(account))
         return req.redirect(to: SiteURL.claims(), notice: "claim_submitted", ["amount": Money(fen: c.amountFen).display])
     }
 
@@ -206,7 +207,7 @@ struct StudyController: RouteCollection {
         let code = (f["member_code"] ?? "").trimmingCharacters(in: .whitespaces)
         if !code.isEmpty { amounts["member:" + code] = f["member_limit"] ?? "" }
         do {
-            try await service(req).setLimits(amounts, tiers: Tiers.ids, by: .account(account))
+            try await service(req).setLimits(try StudyService.limits(from: amounts, tiers: Tiers.ids), by: .account(account))
             return req.redirect(to: SiteURL.claims(), notice: "claims_limits_saved")
         } catch var r as Refusal {
             if let t = r.values["tier"] { r.values["tier"] = Self.scopeLabel(t == "*" ? "" : t, req) }

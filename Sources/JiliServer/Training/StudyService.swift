@@ -30,15 +30,12 @@ struct StudyService {
         return all["member:" + member.code] ?? all[member.tier] ?? all[""]
     }
 
-    /// Sets limits (amounts in yuan; blank removes one) by scope: "" for everyone, a tier's name, or
-    /// `member:CODE` for one member. All are checked before any is written; the change is audited.
-    func setLimits(_ amounts: [String: String], tiers: [String], by actor: Actor) async throws {
+    /// Limits as a form gives them (amounts in yuan; blank removes one), by scope: "" for everyone, a
+    /// tier's name, or `member:CODE` for one member; checked into fen (nil: remove).
+    static func limits(from amounts: [String: String], tiers: [String]) throws -> [String: Int64?] {
         var parsed: [String: Int64?] = [:]
         for (scope, text) in amounts {
-            if scope.hasPrefix("member:") {
-                let code = String(scope.dropFirst("member:".count))
-                guard try await Member.query(on: db).filter(\.$code == code).first() != nil else { throw Refusal(key: "study_error_member", values: ["code": code]) }
-            } else {
+            if !scope.hasPrefix("member:") {
                 guard scope.isEmpty || tiers.contains(scope) else { throw Refusal(key: "study_error_tier", values: ["tier": scope]) }
             }
             let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
@@ -47,6 +44,16 @@ struct StudyService {
                 throw Refusal(key: "study_error_limit", values: ["tier": scope.isEmpty ? "*" : scope, "value": t])
             }
             parsed[scope] = .some(fen)
+        }
+        return parsed
+    }
+
+    /// Sets limits in fen by scope (nil removes one). All are checked before any is written; the change
+    /// is audited.
+    func setLimits(_ parsed: [String: Int64?], by actor: Actor) async throws {
+        for scope in parsed.keys where scope.hasPrefix("member:") {
+            let code = String(scope.dropFirst("member:".count))
+            guard try await TeamQueries(db: db).member(code: code) != nil else { throw Refusal(key: "study_error_member", values: ["code": code]) }
         }
         let before = try await limits()
         let now = clock.now()
@@ -96,20 +103,41 @@ struct StudyService {
     /// title, a day that is not a date, in the future or more than a year ago, an amount that is not a
     /// positive amount in yuan, a receipt that is not a photo or a PDF of at most 5 MB, no limit set, or
     /// more than what is left of the year's limit.
-    func claim(by member: Member, kind: String, title: String, spentOn: String, amount: String, receipt: [UInt8]?,
-               event: IndustryEvent? = nil, by actor: Actor) async throws -> StudyClaim {
-        guard Self.kinds.contains(kind) else { throw Refusal(key: "claim_error_kind") }
-        let name = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 120 else { throw Refusal(key: "claim_error_title") }
-        let today = clock.today
-        guard let day = Dates.day(spentOn) else { throw Refusal(key: "claim_error_day", values: ["value": spentOn]) }
-        guard day <= today, day >= today - 365 else { throw Refusal(key: "claim_error_day_range", values: ["value": spentOn]) }
-        let text = amount.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-        guard case .success(let fen) = FixedPoint.parse(text, scale: 2), fen > 0, fen <= Self.maxFen else {
-            throw Refusal(key: "claim_error_amount", values: ["value": amount])
+    /// A claim as its form gives it, every field as typed.
+    struct ClaimForm: Sendable {
+        var kind: String
+        var title: String
+        var spentOn: String
+        var amount: String
+
+        /// The claim, checked against `today`; a refusal names the first field that is wrong.
+        func parsed(today: Int64) throws -> Claim {
+            guard StudyService.kinds.contains(kind) else { throw Refusal(key: "claim_error_kind", field: "kind") }
+            let name = title.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty, name.count <= 120 else { throw Refusal(key: "claim_error_title", field: "title") }
+            guard let day = Dates.day(spentOn) else { throw Refusal(key: "claim_error_day", values: ["value": spentOn], field: "spent_on") }
+            guard day <= today, day >= today - 365 else { throw Refusal(key: "claim_error_day_range", values: ["value": spentOn], field: "spent_on") }
+            let text = amount.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
+            guard case .success(let fen) = FixedPoint.parse(text, scale: 2), fen > 0, fen <= StudyService.maxFen else {
+                throw Refusal(key: "claim_error_amount", values: ["value": amount], field: "amount")
+            }
+            let spent = spentOn.trimmingCharacters(in: .whitespaces)
+            return Claim(kind: kind, title: name, spentOn: spent, year: Int(spent.prefix(4))!, amountFen: fen)
         }
-        guard let bytes = receipt, !bytes.isEmpty else { throw Refusal(key: "claim_error_receipt") }
-        let year = Int(spentOn.trimmingCharacters(in: .whitespaces).prefix(4))!
+    }
+
+    /// A study expense: its kind (one of `kinds`), what it was, the day (`2026-11-20`) and its year, the amount in fen.
+    struct Claim: Sendable {
+        var kind: String
+        var title: String
+        var spentOn: String
+        var year: Int
+        var amountFen: Int64
+    }
+
+    func claim(by member: Member, _ input: Claim, receipt: [UInt8]?, event: IndustryEvent? = nil, by actor: Actor) async throws -> StudyClaim {
+        let (kind, name, fen, year) = (input.kind, input.title, input.amountFen, input.year)
+        guard let bytes = receipt, !bytes.isEmpty else { throw Refusal(key: "claim_error_receipt", field: "receipt") }
         try await checkLimit(member, year: year, adding: fen, on: db)
         let store = Uploads.receipts(files: files)
         let stored: String
@@ -118,7 +146,7 @@ struct StudyService {
         c.$member.id = member.id!
         c.kind = kind
         c.title = name
-        c.spentOn = spentOn.trimmingCharacters(in: .whitespaces)
+        c.spentOn = input.spentOn
         c.year = year
         c.amountFen = fen
         c.receipt = stored

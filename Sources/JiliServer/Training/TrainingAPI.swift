@@ -226,7 +226,8 @@ struct TrainingAPIController: RouteCollection {
         }
         do {
             let c = try await StudyService(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)
-                .claim(by: me, kind: input.kind, title: input.title, spentOn: input.spent_on, amount: input.amount, receipt: Array(receipt), event: event,
+                .claim(by: me, try StudyService.ClaimForm(kind: input.kind, title: input.title, spentOn: input.spent_on, amount: input.amount)
+                    .parsed(today: req.application.jiliClock.today), receipt: Array(receipt), event: event,
                        by: try APIController().actor(req))
             return dto(c, code: me.code)
         } catch let r as Refusal {
