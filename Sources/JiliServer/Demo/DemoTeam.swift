@@ -166,13 +166,13 @@ struct DemoTeam {
         // by attending, and next week's session of each.
         let training = TrainingService(db: db, clock: clock)
         let product = try await training.createCourse(title: "明星产品知识：补水面膜", category: "product",
-                                                      summary: "成分、适用肤质与常见问答。", passMark: "80", by: .system)
+                                                      summary: "成分、适用肤质与常见问答。", passMark: 80, by: .system)
         _ = try await training.addLesson(to: product, title: "成分与功效", kind: "text", body: "玻尿酸补水，烟酰胺提亮。每周 2–3 次，每次 15 分钟。")
         _ = try await training.addLesson(to: product, title: "门店演示视频", kind: "video", body: "https://example.com/videos/mask-demo")
-        _ = try await training.addQuestion(to: product, prompt: "面膜建议每次敷多久？", choices: ["5 分钟", "15 分钟", "1 小时"], answer: "2")
-        _ = try await training.addQuestion(to: product, prompt: "主要补水成分是？", choices: ["玻尿酸", "酒精"], answer: "1")
+        _ = try await training.addQuestion(to: product, prompt: "面膜建议每次敷多久？", choices: ["5 分钟", "15 分钟", "1 小时"], answer: 2)
+        _ = try await training.addQuestion(to: product, prompt: "主要补水成分是？", choices: ["玻尿酸", "酒精"], answer: 1)
         let compliance = try await training.createCourse(title: "合规经营：不夸大、不拉人头", category: "compliance",
-                                                         summary: "《禁止传销条例》要点与朋友圈宣传规范。", passMark: "60", by: .system)
+                                                         summary: "《禁止传销条例》要点与朋友圈宣传规范。", passMark: 60, by: .system)
         _ = try await training.addLesson(to: compliance, title: "三条红线", kind: "text", body: "不收入门费；不按拉人头计酬；不夸大产品功效。")
         let trainer = try await Account.query(on: db).filter(\.$username == "trainer").first()
         // A week from today at 14:00, in the team's zone.
@@ -181,7 +181,7 @@ struct DemoTeam {
             fromWall: CivilDate.days(year: parts[0], month: parts[1], day: parts[2]) * 86_400 + 14 * 3_600)))
         for (course, offset, place) in [(product, 0.0, "总部培训室 A"), (compliance, 86_400.0, "线上（腾讯会议）")] {
             _ = try await training.createSession(course, startsAt: nextWeek.addingTimeInterval(offset), endsAt: nextWeek.addingTimeInterval(offset + 7_200),
-                                                 place: place, seats: "20", trainer: trainer, seatsAt: nil, by: .system)
+                                                 place: place, seats: 20, trainer: trainer, seatsAt: nil, by: .system)
         }
         // Study support: ¥3,000 a year for everyone, more for the upper tiers; an industry event in three weeks.
         try await StudyService(db: db, clock: clock).setLimits(["": 300_000, "general": 500_000, "director": 800_000], by: .system)

@@ -135,7 +135,8 @@ extension TrainingController {
         let account = try req.account(if: TrainingPermissions.mayTeach)
         let f = try req.content.decode([String: String].self)
         let c = try await service(req).createCourse(title: f["title"] ?? "", category: f["category"] ?? "", summary: f["summary"] ?? "",
-                                                    passMark: f["pass_mark"] ?? "", by: .account(account))
+                                                    passMark: try FormValue.int(f["pass_mark"], field: "pass_mark", refusal: "course_error_pass_mark"),
+                                                    by: .account(account))
         return req.redirect(to: SiteURL.course(c.id!))
     }
 
@@ -159,7 +160,8 @@ extension TrainingController {
             throw Refusal(key: "session_error_when", values: ["value": f["starts"] ?? ""], field: "starts")
         }
         let trainer = try await queries.account(Int(f["trainer"] ?? ""))
-        _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "", seats: f["seats"] ?? "",
+        _ = try await service(req).createSession(course, startsAt: starts, endsAt: ends, place: f["place"] ?? "",
+                                                 seats: try FormValue.int(f["seats"], field: "seats", refusal: "session_error_seats"),
                                                  trainer: trainer ?? account, seatsAt: instant(f["seats_at"], req), by: .account(account))
         return req.redirect(back: SiteURL.training(), notice: "session_created", ["course": course.title])
     }

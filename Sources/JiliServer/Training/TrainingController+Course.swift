@@ -98,8 +98,10 @@ extension TrainingController {
         _ = try req.account(if: TrainingPermissions.mayTeach)
         let c = try await courseOf(req)
         let f = try req.content.decode([String: String].self)
-        _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init),
-                                               answer: f["answer"] ?? "")
+        let choices = (f["choices"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
+        let given = choices.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+        _ = try await service(req).addQuestion(to: c, prompt: f["prompt"] ?? "", choices: choices,
+                                               answer: try FormValue.int(f["answer"], field: "answer", refusal: "quiz_error_answer", values: ["count": "\(given)"]))
         return req.redirect(to: SiteURL.course(c.id!), notice: "question_added")
     }
 

@@ -17,13 +17,11 @@ struct TrainingService {
 
     // MARK: Courses
 
-    func createCourse(title: String, category: String, summary: String, passMark: String, by actor: Actor) async throws -> Course {
+    func createCourse(title: String, category: String, summary: String, passMark mark: Int, by actor: Actor) async throws -> Course {
         let name = title.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 60 else { throw Refusal(key: "course_error_title") }
-        guard Self.categories.contains(category) else { throw Refusal(key: "course_error_category") }
-        guard let mark = Int(passMark.trimmingCharacters(in: .whitespaces)), (1...100).contains(mark) else {
-            throw Refusal(key: "course_error_pass_mark", values: ["value": passMark])
-        }
+        guard !name.isEmpty, name.count <= 60 else { throw Refusal(key: "course_error_title", field: "title") }
+        guard Self.categories.contains(category) else { throw Refusal(key: "course_error_category", field: "category") }
+        guard (1...100).contains(mark) else { throw Refusal(key: "course_error_pass_mark", values: ["value": "\(mark)"], field: "pass_mark") }
         let c = Course()
         c.title = name
         c.category = category
@@ -73,13 +71,14 @@ struct TrainingService {
     }
 
     /// A question with its choices (2–6) and the right one (1-based in the form).
-    func addQuestion(to course: Course, prompt: String, choices: [String], answer: String) async throws -> QuizQuestion {
+    /// A question with two to six choices; `answer` is the right one's number, from 1.
+    func addQuestion(to course: Course, prompt: String, choices: [String], answer right: Int) async throws -> QuizQuestion {
         let text = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 500 else { throw Refusal(key: "quiz_error_prompt") }
         let options = choices.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard (2...6).contains(options.count) else { throw Refusal(key: "quiz_error_choices") }
-        guard let right = Int(answer.trimmingCharacters(in: .whitespaces)), (1...options.count).contains(right) else {
-            throw Refusal(key: "quiz_error_answer", values: ["value": answer, "count": "\(options.count)"])
+        guard (1...options.count).contains(right) else {
+            throw Refusal(key: "quiz_error_answer", values: ["value": "\(right)", "count": "\(options.count)"], field: "answer")
         }
         let q = QuizQuestion()
         q.$course.id = course.id!
@@ -147,8 +146,8 @@ struct TrainingService {
 
     // MARK: Sessions and seats
 
-    func createSession(_ course: Course, startsAt: Date, endsAt: Date, place: String, seats: String, trainer: Account?, seatsAt: Date?, by actor: Actor) async throws -> TrainingSession {
-        guard let n = Int(seats.trimmingCharacters(in: .whitespaces)), (1...10_000).contains(n) else { throw Refusal(key: "session_error_seats", values: ["value": seats]) }
+    func createSession(_ course: Course, startsAt: Date, endsAt: Date, place: String, seats n: Int, trainer: Account?, seatsAt: Date?, by actor: Actor) async throws -> TrainingSession {
+        guard (1...10_000).contains(n) else { throw Refusal(key: "session_error_seats", values: ["value": "\(n)"], field: "seats") }
         guard endsAt > startsAt else { throw Refusal(key: "session_error_times") }
         guard startsAt > clock.now() else { throw Refusal(key: "session_error_past") }
         let where_ = place.trimmingCharacters(in: .whitespaces)

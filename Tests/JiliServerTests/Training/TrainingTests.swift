@@ -16,7 +16,7 @@ import Vapor
             let training = TrainingService(db: app.db, clock: clock)
             let course = try #require(try await Course.query(on: app.db).filter(\.$category == "product").first())
             let starts = testNow.addingTimeInterval(3 * 86_400)
-            let session = try await training.createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(3_600), place: "A", seats: "2",
+            let session = try await training.createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(3_600), place: "A", seats: 2,
                                                            trainer: nil, seatsAt: nil, by: .system)
             // m11 and m12 ask first; m10 (最佳团队成员: priority training) asks last.
             let m10 = try await member("m10", app), m11 = try await member("m11", app), m12 = try await member("m12", app)
@@ -52,7 +52,7 @@ import Vapor
             #expect(!(try await later.hasPriority(m13)))
             // Bad sessions are refused with what is wrong.
             let zero = await #expect(throws: Refusal.self) {
-                _ = try await training.createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(60), place: "A", seats: "0", trainer: nil, seatsAt: nil, by: .system)
+                _ = try await training.createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(60), place: "A", seats: 0, trainer: nil, seatsAt: nil, by: .system)
             }
             #expect(zero?.key == "session_error_seats" && zero?.values == ["value": "0"])
         }
@@ -63,7 +63,7 @@ import Vapor
             let course = try #require(try await Course.query(on: app.db).filter(\.$category == "product").first())
             let starts = testNow.addingTimeInterval(40 * 86_400)
             let session = try await TrainingService(db: app.db, clock: JiliClock(now: { testNow }))
-                .createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(3_600), place: "B", seats: "3", trainer: nil, seatsAt: nil, by: .system)
+                .createSession(course, startsAt: starts, endsAt: starts.addingTimeInterval(3_600), place: "B", seats: 3, trainer: nil, seatsAt: nil, by: .system)
             var agent = try await Visitor.signedIn(app, "agent")
             agent.sendsReferer = true
             let calendar = "/training?month=2027-01"
@@ -145,6 +145,16 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             let bad = try await leader.post("/training/courses", ["title": "x", "category": "sales", "pass_mark": "120"], from: "/training")
             #expect(bad.status == .unprocessableEntity && bad.body.visibleText.contains("及格分“120”须为 1–100 的整数。"))
+            // Read at the edge: what is not a number is refused with what was typed, back on the form with the field named.
+            leader.sendsReferer = true
+            let words = try await leader.post("/training/courses", ["title": "x", "category": "sales", "pass_mark": "八十"], from: "/training")
+            #expect(words.status == .seeOther)
+            let back = try await leader.following(words)
+            #expect(back.body.visibleText.contains("及格分“八十”须为 1–100 的整数。") && back.kept?["field"] as? String == "pass_mark" && back.keptValues?["pass_mark"] == "八十")
+            let seats = try await leader.submit("/training/sessions", ["course": "\(session.$course.id)", "starts": "2027-01-05T14:00", "ends": "2027-01-05T16:00",
+                                                                     "place": "A", "seats": "很多"], from: "/training")
+            #expect(seats.body.visibleText.contains("座位数“很多”须为 1–10000 的整数。"))
+            #expect(try await Course.query(on: app.db).filter(\.$title == "x").count() == 0)
         }
     }
 
