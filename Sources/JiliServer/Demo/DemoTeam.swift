@@ -92,9 +92,9 @@ struct DemoTeam {
         _ = try await ChampionService(db: db, clock: clock).run(months: 3)
         // Titles: one given by hand, 进步之星 and a milestone by the job.
         let titles = TitleService(db: db, clock: clock)
-        let best = try await titles.define(name: "最佳团队成员", icon: "★", rule: "manual", threshold: "", privilege: "优先参加培训", days: "90", trainingPriority: true, by: .system)
-        _ = try await titles.define(name: "进步之星", icon: "▲", rule: "progress_star", threshold: "1000", privilege: "", days: "0", by: .system)
-        _ = try await titles.define(name: "五万俱乐部", icon: "◆", rule: "milestone", threshold: "50000", privilege: "", days: "0", by: .system)
+        let best = try await titles.define(name: "最佳团队成员", icon: "★", rule: "manual", thresholdFen: 0, privilege: "优先参加培训", days: 90, trainingPriority: true, by: .system)
+        _ = try await titles.define(name: "进步之星", icon: "▲", rule: "progress_star", thresholdFen: 100_000, privilege: "", days: 0, by: .system)
+        _ = try await titles.define(name: "五万俱乐部", icon: "◆", rule: "milestone", thresholdFen: 5_000_000, privilege: "", days: 0, by: .system)
         if let m10 = try await Member.query(on: db).filter(\.$code == "m10").first() {
             try await titles.grant(best, to: m10, reason: "本月带新人成交三单，耐心细致。", by: .system)
         }

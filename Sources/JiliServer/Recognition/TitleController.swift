@@ -88,9 +88,12 @@ struct TitleController: RouteCollection {
     @Sendable func define(req: Request) async throws -> Response {
         let account = try req.account(if: { $0 == .leader })
         let f = try req.content.decode([String: String].self)
-        _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "", threshold: f["threshold"] ?? "",
-                                          privilege: f["privilege"] ?? "", days: f["days"] ?? "", trainingPriority: f["training_priority"] != nil,
-                                          by: .account(account))
+        let manual = (f["rule"] ?? "") == "manual"
+        _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "",
+                                          thresholdFen: manual ? 0 : try FormValue.fen(f["threshold"], field: "threshold", refusal: "title_error_threshold"),
+                                          privilege: f["privilege"] ?? "",
+                                          days: try FormValue.int(f["days"], field: "days", refusal: "title_error_days", empty: 0),
+                                          trainingPriority: f["training_priority"] != nil, by: .account(account))
         return req.redirect(to: SiteURL.titles())
     }
 

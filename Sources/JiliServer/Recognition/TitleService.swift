@@ -11,19 +11,15 @@ struct TitleService {
     let clock: JiliClock
     static let rules = ["manual", "progress_star", "milestone"]
 
-    func define(name: String, icon: String, rule: String, threshold: String, privilege: String, days: String, trainingPriority: Bool = false, by actor: Actor) async throws -> Title {
+    /// A title: given by hand (`manual`) or by a rule with a threshold in fen; its privilege lasts `days`.
+    func define(name: String, icon: String, rule: String, thresholdFen: Int64, privilege: String, days d: Int, trainingPriority: Bool = false,
+                by actor: Actor) async throws -> Title {
         let title = name.trimmingCharacters(in: .whitespaces)
-        guard !title.isEmpty, title.count <= 40 else { throw Refusal(key: "title_error_name") }
-        guard Self.rules.contains(rule) else { throw Refusal(key: "title_error_rule") }
-        var fen: Int64 = 0
-        if rule != "manual" {
-            guard case .success(let v) = FixedPoint.parse(threshold.trimmingCharacters(in: .whitespaces), scale: 2), v > 0 else {
-                throw Refusal(key: "title_error_threshold", values: ["value": threshold])
-            }
-            fen = v
-        }
-        let dayText = days.trimmingCharacters(in: .whitespaces)
-        guard let d = dayText.isEmpty ? 0 : Int(dayText), (0...3650).contains(d) else { throw Refusal(key: "title_error_days", values: ["value": days]) }
+        guard !title.isEmpty, title.count <= 40 else { throw Refusal(key: "title_error_name", field: "name") }
+        guard Self.rules.contains(rule) else { throw Refusal(key: "title_error_rule", field: "rule") }
+        let fen = rule == "manual" ? 0 : thresholdFen
+        guard rule == "manual" || fen > 0 else { throw Refusal(key: "title_error_threshold", values: ["value": Money(fen: fen).description], field: "threshold") }
+        guard (0...3650).contains(d) else { throw Refusal(key: "title_error_days", values: ["value": "\(d)"], field: "days") }
         let t = Title()
         t.name = title
         t.icon = String(icon.trimmingCharacters(in: .whitespaces).prefix(4)).isEmpty ? "★" : String(icon.trimmingCharacters(in: .whitespaces).prefix(4))
