@@ -101,13 +101,13 @@ struct DemoTeam {
         _ = try await titles.run()
         // Contests: this month's sales sprint (live), and last month's departments (frozen on first look).
         let contests = ContestService(db: db, clock: clock)
-        func day(_ p: Period, _ d: Int) -> String { String(format: "%04d-%02d-%02d", p.year, p.month, d) }
-        _ = try await contests.create(name: "\(current.month)月销售冲刺", kind: "individual", metric: "volume", startsOn: day(current, 1),
+        func day(_ p: Period, _ d: Int) -> Int64 { CivilDate.days(year: p.year, month: p.month, day: d) }
+        _ = try await contests.create(name: "\(current.month)月销售冲刺", kind: .individual, metric: .volume, startsOn: day(current, 1),
                                       endsOn: day(current, CivilDate.daysInMonth(year: current.year, month: current.month)), tiers: [], teams: [],
                                       prizes: [.init(rank: 1, text: "华为平板", cashFen: 100_000), .init(rank: 2, text: "", cashFen: 50_000),
                                                .init(rank: 3, text: "", cashFen: 30_000)], by: .system)
         let last = current.previous
-        _ = try await contests.create(name: "\(last.month)月部门对抗", kind: "department", metric: "volume", startsOn: day(last, 1),
+        _ = try await contests.create(name: "\(last.month)月部门对抗", kind: .department, metric: .volume, startsOn: day(last, 1),
                                       endsOn: day(last, CivilDate.daysInMonth(year: last.year, month: last.month)), tiers: [], teams: [],
                                       prizes: [.init(rank: 1, text: "团队聚餐", cashFen: 0)], by: .system)
         // Counted activities: customer visits and live streams beside the built-in training, this
@@ -119,7 +119,7 @@ struct DemoTeam {
         for (code, kind, perDay) in [("m10", "customer_visit", 2), ("m11", "customer_visit", 1), ("m3", "live_stream", 1), ("m10", "training", 1), ("m12", "training", 1)] {
             guard let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
             for d in stride(from: 1, through: today, by: kind == "customer_visit" ? 2 : 7) {
-                try await activities.record(member, kind: kind, day: day(current, d), count: perDay, note: "", by: .system)
+                try await activities.record(member, kind: kind, day: Dates.text(day(current, d)), count: perDay, note: "", by: .system)
             }
             if code == "m10", kind == "customer_visit" {
                 try await GoalService(db: db, clock: clock).set(.init(scope: .member, member: member), window: current.description,

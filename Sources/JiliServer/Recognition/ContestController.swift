@@ -86,9 +86,12 @@ struct ContestController: RouteCollection {
         }
         let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
         let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
-        let contest = try await service(req).create(name: form["name"] ?? "", kind: form["kind"] ?? "", metric: form["metric"] ?? "",
-                                                    startsOn: form["starts"] ?? "", endsOn: form["ends"] ?? "", tiers: tiers, teams: teams,
-                                                    prizes: prizes, by: .account(account))
+        guard let kind = ContestService.Kind(rawValue: form["kind"] ?? "") else { throw Refusal(key: "contest_error_kind", field: "kind") }
+        guard let metric = ContestService.Metric(rawValue: form["metric"] ?? "") else { throw Refusal(key: "contest_error_metric", field: "metric") }
+        let contest = try await service(req).create(name: form["name"] ?? "", kind: kind, metric: metric,
+                                                    startsOn: try FormValue.day(form["starts"], field: "starts", refusal: "contest_error_date"),
+                                                    endsOn: try FormValue.day(form["ends"], field: "ends", refusal: "contest_error_date"),
+                                                    tiers: tiers, teams: teams, prizes: prizes, by: .account(account))
         return req.redirect(to: SiteURL.contest(contest.id!))
     }
 

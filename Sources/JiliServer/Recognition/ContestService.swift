@@ -42,15 +42,13 @@ struct ContestService {
         return (Date(timeIntervalSince1970: Double(start)), Date(timeIntervalSince1970: Double(end)))
     }
 
-    func create(name: String, kind: String, metric: String, startsOn: String, endsOn: String, tiers: [String], teams: [String],
+    /// A contest from its first to its last day (days since 1970-01-01), both counted.
+    func create(name: String, kind: Kind, metric: Metric, startsOn first: Int64, endsOn last: Int64, tiers: [String], teams: [String],
                 prizes: [PrizeInput], by actor: Actor) async throws -> Contest {
         let title = name.trimmingCharacters(in: .whitespaces)
-        guard !title.isEmpty, title.count <= 100 else { throw Refusal(key: "contest_error_name") }
-        guard let kind = Kind(rawValue: kind) else { throw Refusal(key: "contest_error_kind") }
-        guard let metric = Metric(rawValue: metric) else { throw Refusal(key: "contest_error_metric") }
-        guard let first = Dates.day(startsOn) else { throw Refusal(key: "contest_error_date", values: ["value": startsOn]) }
-        guard let last = Dates.day(endsOn) else { throw Refusal(key: "contest_error_date", values: ["value": endsOn]) }
-        guard last >= first else { throw Refusal(key: "contest_error_order", values: ["start": startsOn, "end": endsOn]) }
+        guard !title.isEmpty, title.count <= 100 else { throw Refusal(key: "contest_error_name", field: "name") }
+        let (startsOn, endsOn) = (Dates.text(first), Dates.text(last))
+        guard last >= first else { throw Refusal(key: "contest_error_order", values: ["start": startsOn, "end": endsOn], field: "ends") }
         guard last - first < 366 else { throw Refusal(key: "contest_error_length") }
         for t in tiers where !Tiers.ids.contains(t) { throw Refusal(key: "contest_error_tier", values: ["value": t]) }
         var heads: [Member] = []
@@ -80,8 +78,8 @@ struct ContestService {
         contest.name = title
         contest.kind = kind.rawValue
         contest.metric = metric.rawValue
-        contest.startsOn = startsOn.trimmingCharacters(in: .whitespaces)
-        contest.endsOn = endsOn.trimmingCharacters(in: .whitespaces)
+        contest.startsOn = startsOn
+        contest.endsOn = endsOn
         contest.tiers = tiers.joined(separator: ",")
         contest.status = .open
         contest.createdBy = actor.name

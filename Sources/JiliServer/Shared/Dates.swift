@@ -12,6 +12,12 @@ enum Dates {
               (1...12).contains(m), d >= 1, d <= CivilDate.daysInMonth(year: y, month: m) else { return nil }
         return CivilDate.days(year: y, month: m, day: d)
     }
+
+    /// Days since 1970-01-01 → `2026-11-30`.
+    static func text(_ day: Int64) -> String {
+        let d = CivilDate.date(days: day)
+        return String(format: "%04d-%02d-%02d", d.year, d.month, d.day)
+    }
 }
 
 extension JiliClock {

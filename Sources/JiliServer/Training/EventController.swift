@@ -61,8 +61,8 @@ struct EventController: RouteCollection {
         let account = try req.account
         let me = try await req.member(of: account)
         let s = service(req)
-        let today = EventService.text(s.today)
-        let recent = EventService.text(s.today - 90)
+        let today = Dates.text(s.today)
+        let recent = Dates.text(s.today - 90)
         let queries = TrainingQueries(db: req.db)
         let events = try await queries.events(endingOnOrAfter: recent)
         let applications = try await queries.applications(to: events)

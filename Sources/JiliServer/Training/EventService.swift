@@ -38,9 +38,9 @@ struct EventService {
         e.name = title
         e.organizer = host
         e.place = where_
-        e.startsOn = Self.text(start)
-        e.endsOn = Self.text(end)
-        e.applyBy = Self.text(last)
+        e.startsOn = Dates.text(start)
+        e.endsOn = Dates.text(end)
+        e.applyBy = Dates.text(last)
         e.link = url
         e.summary = String(summary.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2_000))
         e.createdAt = clock.now()
@@ -52,10 +52,6 @@ struct EventService {
         return e
     }
 
-    static func text(_ day: Int64) -> String {
-        let d = CivilDate.date(days: day)
-        return String(format: "%04d-%02d-%02d", d.year, d.month, d.day)
-    }
 
     /// A member applies (again, after withdrawing or being declined) until the day to apply by.
     func apply(_ event: IndustryEvent, member: Member, reason: String, by actor: Actor) async throws -> EventApplication {

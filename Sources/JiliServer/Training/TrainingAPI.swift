@@ -263,7 +263,7 @@ struct TrainingAPIController: RouteCollection {
         let me = try await req.member(of: account)
         let today = EventService(db: req.db, clock: req.application.jiliClock).today
         let queries = TrainingQueries(db: req.db)
-        let events = try await queries.events(endingOnOrAfter: EventService.text(today - 90))
+        let events = try await queries.events(endingOnOrAfter: Dates.text(today - 90))
         let mine = try await queries.applications(of: me, to: events)
         return events.map { e in
             EventDTO(id: e.id!, name: e.name, organizer: e.organizer, place: e.place, starts_on: e.startsOn, ends_on: e.endsOn, apply_by: e.applyBy,

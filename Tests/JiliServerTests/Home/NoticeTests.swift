@@ -19,7 +19,7 @@ import Vapor
             #expect(outbox.payload.contains("\"template\":\"notice_champion\"") && outbox.payload.contains("\"member_id\":\(first.member.id!)"))
             // A contest's prize winners, with the freeze.
             let contests = ContestService(db: app.db, clock: clock)
-            let october = try await contests.create(name: "十月冲刺", kind: "individual", metric: "volume", startsOn: "2026-10-01", endsOn: "2026-10-31",
+            let october = try await contests.create(name: "十月冲刺", kind: .individual, metric: .volume, startsOn: Dates.day("2026-10-01")!, endsOn: Dates.day("2026-10-31")!,
                                                     tiers: [], teams: [], prizes: [.init(rank: 1, text: "旅游", cashFen: 10_000)], by: .system)
             try await contests.freeze(october, by: .system)
             let winner = try #require(try await contests.standings(october).first)

@@ -58,7 +58,7 @@ import Vapor
     @Test func anEndedContestFreezesOnceWithItsCashPrizes() async throws {
         try await withTestApp { app in
             let contests = service(app)
-            let october = try await contests.create(name: "十月个人赛", kind: "individual", metric: "volume", startsOn: "2026-10-01", endsOn: "2026-10-31",
+            let october = try await contests.create(name: "十月个人赛", kind: .individual, metric: .volume, startsOn: Dates.day("2026-10-01")!, endsOn: Dates.day("2026-10-31")!,
                                                     tiers: [], teams: [], prizes: [.init(rank: 1, text: "旅游", cashFen: 88_800), .init(rank: 2, text: "手机", cashFen: 0)],
                                                     by: .system)
             let expected = try await contests.compute(october)
@@ -175,7 +175,7 @@ import Vapor
         try await withTestApp { app in
             let contests = service(app)
             let queries = TeamQueries(db: app.db)
-            let teams = try await contests.create(name: "团队赛", kind: "subtree", metric: "volume", startsOn: "2026-11-01", endsOn: "2026-11-30",
+            let teams = try await contests.create(name: "团队赛", kind: .subtree, metric: .volume, startsOn: Dates.day("2026-11-01")!, endsOn: Dates.day("2026-11-30")!,
                                                   tiers: [], teams: ["m2", "m3"], prizes: [], by: .system)
             let standings = try await contests.compute(teams)
             for code in ["m2", "m3"] {
@@ -184,12 +184,12 @@ import Vapor
                 let volumes = try await queries.monthVolumes(period: "2026-11", scope: .subtree(path: head.path))
                 #expect(standings.first { $0.subject == "subtree:\(code)" }?.value == subtree.reduce(0) { $0 + (volumes[$1] ?? 0) })
             }
-            let departments = try await contests.compute(try await contests.create(name: "部门赛", kind: "department", metric: "orders",
-                                                                                      startsOn: "2026-11-01", endsOn: "2026-11-30", tiers: [], teams: [], prizes: [], by: .system))
+            let departments = try await contests.compute(try await contests.create(name: "部门赛", kind: .department, metric: .orders,
+                                                                                      startsOn: Dates.day("2026-11-01")!, endsOn: Dates.day("2026-11-30")!, tiers: [], teams: [], prizes: [], by: .system))
             #expect(!departments.isEmpty && departments.allSatisfy { $0.subject.hasPrefix("department:") })
             // Growth: November over October (the same length before), in basis points.
-            let growth = try await contests.compute(try await contests.create(name: "进步赛", kind: "individual", metric: "growth",
-                                                                                 startsOn: "2026-11-01", endsOn: "2026-11-30", tiers: [], teams: [], prizes: [], by: .system))
+            let growth = try await contests.compute(try await contests.create(name: "进步赛", kind: .individual, metric: .growth,
+                                                                                 startsOn: Dates.day("2026-11-01")!, endsOn: Dates.day("2026-11-30")!, tiers: [], teams: [], prizes: [], by: .system))
             let november = try await monthSales(app, "2026-11")
             // The window before November's 30 days is October 2–31: the top member's growth by hand.
             let top = try #require(growth.first)
@@ -201,8 +201,8 @@ import Vapor
             #expect(before > 0 && top.value == (now - before) * 10_000 / before)
             #expect(zip(growth, growth.dropFirst()).allSatisfy { $0.value >= $1.value })
             // Only the tiers ticked take part.
-            let vips = try await contests.compute(try await contests.create(name: "VIP 赛", kind: "individual", metric: "volume",
-                                                                               startsOn: "2026-11-01", endsOn: "2026-11-30", tiers: ["vip"], teams: [], prizes: [], by: .system))
+            let vips = try await contests.compute(try await contests.create(name: "VIP 赛", kind: .individual, metric: .volume,
+                                                                               startsOn: Dates.day("2026-11-01")!, endsOn: Dates.day("2026-11-30")!, tiers: ["vip"], teams: [], prizes: [], by: .system))
             let vipCodes = Set(try await Member.query(on: app.db).filter(\.$tier == "vip").all().map(\.code))
             #expect(!vips.isEmpty && vips.allSatisfy { vipCodes.contains($0.subject) })
         }
