@@ -185,8 +185,8 @@ struct DemoTeam {
         }
         // Study support: ¥3,000 a year for everyone, more for the upper tiers; an industry event in three weeks.
         try await StudyService(db: db, clock: clock).setLimits(["": 300_000, "general": 500_000, "director": 800_000], by: .system)
-        let inThreeWeeks = clock.format(clock.now().addingTimeInterval(21 * 86_400), "yyyy-MM-dd")
-        let applyBy = clock.format(clock.now().addingTimeInterval(14 * 86_400), "yyyy-MM-dd")
+        let inThreeWeeks = clock.today + 21
+        let applyBy = clock.today + 14
         _ = try await EventService(db: db, clock: clock).create(name: "中国美妆私域增长大会", organizer: "行业协会", place: "杭州国际博览中心",
                                                                startsOn: inThreeWeeks, endsOn: inThreeWeeks, applyBy: applyBy, link: "https://example.com/summit",
                                                                summary: "私域运营、社群转化与合规宣传的实战分享。", by: .system)

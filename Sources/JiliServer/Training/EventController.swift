@@ -98,8 +98,10 @@ struct EventController: RouteCollection {
         let account = try req.account(if: TrainingPermissions.mayTeach)
         let f = try req.content.decode([String: String].self)
         do {
-            let e = try await service(req).create(name: f["name"] ?? "", organizer: f["organizer"] ?? "", place: f["place"] ?? "", startsOn: f["starts_on"] ?? "",
-                                                  endsOn: f["ends_on"] ?? "", applyBy: f["apply_by"] ?? "", link: f["link"] ?? "", summary: f["summary"] ?? "",
+            func day(_ field: String) throws -> Int64 { try FormValue.day(f[field], field: field, refusal: "event_error_day", values: ["field": field]) }
+            let applyBy = (f["apply_by"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? nil : try day("apply_by")
+            let e = try await service(req).create(name: f["name"] ?? "", organizer: f["organizer"] ?? "", place: f["place"] ?? "", startsOn: try day("starts_on"),
+                                                  endsOn: try day("ends_on"), applyBy: applyBy, link: f["link"] ?? "", summary: f["summary"] ?? "",
                                                   by: .account(account))
             return req.redirect(to: SiteURL.events(), notice: "event_created", ["name": e.name])
         } catch var r as Refusal {

@@ -15,7 +15,9 @@ struct EventService {
 
     var today: Int64 { clock.today }
 
-    func create(name: String, organizer: String, place: String, startsOn: String, endsOn: String, applyBy: String, link: String, summary: String,
+    /// An event from its first to its last day (days since 1970-01-01); members apply until `applyBy`
+    /// (the day before it starts when nil).
+    func create(name: String, organizer: String, place: String, startsOn start: Int64, endsOn end: Int64, applyBy: Int64?, link: String, summary: String,
                 by actor: Actor) async throws -> IndustryEvent {
         let title = name.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty, title.count <= 80 else { throw Refusal(key: "event_error_name") }
@@ -23,10 +25,7 @@ struct EventService {
         guard host.count <= 80 else { throw Refusal(key: "event_error_organizer") }
         let where_ = place.trimmingCharacters(in: .whitespaces)
         guard !where_.isEmpty, where_.count <= 120 else { throw Refusal(key: "event_error_place") }
-        guard let start = Dates.day(startsOn) else { throw Refusal(key: "event_error_day", values: ["field": "starts_on", "value": startsOn]) }
-        guard let end = Dates.day(endsOn) else { throw Refusal(key: "event_error_day", values: ["field": "ends_on", "value": endsOn]) }
-        let last = applyBy.trimmingCharacters(in: .whitespaces).isEmpty ? start - 1 : Dates.day(applyBy)
-        guard let last else { throw Refusal(key: "event_error_day", values: ["field": "apply_by", "value": applyBy]) }
+        let last = applyBy ?? start - 1
         guard end >= start else { throw Refusal(key: "event_error_days") }
         guard start > today else { throw Refusal(key: "event_error_past") }
         guard last >= today, last <= start else { throw Refusal(key: "event_error_apply_by") }
