@@ -4,6 +4,12 @@ import Vapor
 /// form action and redirect is made from them (`SiteURL.member(code)`, in a template `#url("member", code)`).
 /// The API's addresses are its OpenAPI document's (`/api/v1/openapi.json`).
 enum SiteURL {
+    /// The most the forms that upload may send: a CSV or spreadsheet file; a photo (of the wall, of a
+    /// receipt) of at most 5 MB with the fields; a lesson's file of at most 20 MB with the fields.
+    static let importFile: ByteCount = "64mb"
+    static let photoForm: ByteCount = "6mb"
+    static let lessonForm: ByteCount = "21mb"
+
     // Home and sign-in
     static let root = Address("root", "/")
     static let dashboard = Address("dashboard", "/dashboard")
@@ -37,7 +43,7 @@ enum SiteURL {
     static let deletePosition = Address1("deletePosition", "/org/positions/:id/delete")
 
     // Import and export
-    static let imports = Address("imports", "/import", maxBody: ImportExportController.maxUpload)
+    static let imports = Address("imports", "/import", maxBody: Self.importFile)
     static let export = Address1("export", "/export/:file")
 
     // Commerce
@@ -75,10 +81,10 @@ enum SiteURL {
     // Recognition
     static let goals = Address("goals", "/goals")
     static let raiseGoals = Address("raiseGoals", "/goals/raise")
-    static let goalImport = Address("goalImport", "/goals/import", maxBody: ImportExportController.maxUpload)
+    static let goalImport = Address("goalImport", "/goals/import", maxBody: Self.importFile)
     static let activities = Address("activities", "/activities")
     static let activityKinds = Address("activityKinds", "/activities/kinds")
-    static let activityImport = Address("activityImport", "/activities/import", maxBody: ImportExportController.maxUpload)
+    static let activityImport = Address("activityImport", "/activities/import", maxBody: Self.importFile)
     static let contests = Address("contests", "/contests")
     static let contest = Address1("contest", "/contests/:id")
     static let contestScreen = Address1("contestScreen", "/contests/:id/screen")
@@ -89,7 +95,7 @@ enum SiteURL {
     static let nominate = Address("nominate", "/titles/nominate")
     static let confirmNomination = Address1("confirmNomination", "/titles/nominations/:id/confirm")
     static let declineNomination = Address1("declineNomination", "/titles/nominations/:id/decline")
-    static let wall = Address("wall", "/wall", maxBody: WallController.maxForm)
+    static let wall = Address("wall", "/wall", maxBody: Self.photoForm)
     static let wallPhoto = Address1("wallPhoto", "/wall/photos/:name")
     static let react = Address1("react", "/wall/:id/react")
     static let comments = Address1("comments", "/wall/:id/comments")
@@ -122,7 +128,7 @@ enum SiteURL {
     static let training = Address("training", "/training")
     static let courses = Address("courses", "/training/courses")
     static let course = Address1("course", "/training/courses/:id")
-    static let lessons = Address1("lessons", "/training/courses/:id/lessons", maxBody: TrainingController.maxLessonForm)
+    static let lessons = Address1("lessons", "/training/courses/:id/lessons", maxBody: Self.lessonForm)
     static let questions = Address1("questions", "/training/courses/:id/questions")
     static let quiz = Address1("quiz", "/training/courses/:id/quiz")
     static let lessonFile = Address1("lessonFile", "/training/files/:name")
@@ -137,7 +143,7 @@ enum SiteURL {
     static let decideApplication = Address1("decideApplication", "/training/events/applications/:id/decide")
     static let withdrawApplication = Address1("withdrawApplication", "/training/events/applications/:id/withdraw")
     static let applicationAttendance = Address1("applicationAttendance", "/training/events/applications/:id/attendance")
-    static let claims = Address("claims", "/training/claims", maxBody: StudyController.maxClaimForm)
+    static let claims = Address("claims", "/training/claims", maxBody: Self.photoForm)
     static let approveClaim = Address1("approveClaim", "/training/claims/:id/approve")
     static let refuseClaim = Address1("refuseClaim", "/training/claims/:id/refuse")
     static let withdrawClaim = Address1("withdrawClaim", "/training/claims/:id/withdraw")

@@ -5,8 +5,6 @@ import Vapor
 
 /// The upload page for imports (all or nothing, every problem listed) and the CSV exports.
 struct ImportExportController: RouteCollection {
-    /// The largest file the upload page takes.
-    static let maxUpload: ByteCount = "64mb"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.imports, use: form)

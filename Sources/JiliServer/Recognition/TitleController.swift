@@ -89,8 +89,10 @@ struct TitleController: RouteCollection {
         let account = try req.account(if: { $0 == .leader })
         let f = try req.content.decode([String: String].self)
         let manual = (f["rule"] ?? "") == "manual"
+        let threshold = manual ? 0 : try FormValue.fen(f["threshold"], field: "threshold", refusal: "title_error_threshold")
+        guard manual || threshold > 0 else { throw Refusal(key: "title_error_threshold", values: ["value": f["threshold"] ?? ""], field: "threshold") }
         _ = try await service(req).define(name: f["name"] ?? "", icon: f["icon"] ?? "", rule: f["rule"] ?? "",
-                                          thresholdFen: manual ? 0 : try FormValue.fen(f["threshold"], field: "threshold", refusal: "title_error_threshold"),
+                                          thresholdFen: threshold,
                                           privilege: f["privilege"] ?? "",
                                           days: try FormValue.int(f["days"], field: "days", refusal: "title_error_days", empty: 0),
                                           trainingPriority: f["training_priority"] != nil, by: .account(account))

@@ -7,7 +7,6 @@ import Vapor
 /// again; the leader pins.
 struct WallController: RouteCollection {
     static let perPage = 20
-    static let maxForm: ByteCount = "6mb"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.wall, use: list)

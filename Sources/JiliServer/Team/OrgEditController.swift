@@ -80,11 +80,13 @@ struct OrgEditController: RouteCollection {
     }
 
     func department(_ req: Request) async throws -> Department {
+        _ = try leader(req)
         guard let d = try await TeamQueries(db: req.db).department(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         return d
     }
 
     func position(_ req: Request) async throws -> Position {
+        _ = try leader(req)
         guard let p = try await TeamQueries(db: req.db).position(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
         return p
     }

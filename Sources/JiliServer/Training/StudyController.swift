@@ -17,8 +17,6 @@ struct StudyController: RouteCollection {
         routes.post(SiteURL.studyLimits, use: setLimits)
     }
 
-    /// A claim's form: a receipt of at most 5 MB and the fields.
-    static let maxClaimForm: ByteCount = "6mb"
 
     /// "所有成员（默认）", "代理", "成员 m10".
     static func scopeLabel(_ scope: String, _ req: Request) -> String {

@@ -22,8 +22,6 @@ struct TrainingController: RouteCollection {
         routes.get(SiteURL.certificate, use: certificate)
     }
 
-    /// A lesson's form: a file of at most 20 MB and the fields.
-    static let maxLessonForm: ByteCount = "21mb"
 
     func service(_ req: Request) -> TrainingService {
         TrainingService(db: req.db, clock: req.application.jiliClock, files: req.application.jiliConfig.files)

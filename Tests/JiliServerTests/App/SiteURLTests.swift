@@ -17,7 +17,7 @@ import Vapor
         #expect(SiteURL.signIn(query: ["next": "/members/m10"]) == "/signin?next=/members/m10")
         #expect(SiteURL.member.parameters == ["code"] && SiteURL.closeCase.parameters == ["code", "id"])
         #expect(SiteURL.lessons.matches("/training/courses/3/lessons") && !SiteURL.lessons.matches("/training/courses/3"))
-        #expect(SiteURL.maxBody("/training/courses/3/lessons") == TrainingController.maxLessonForm)
+        #expect(SiteURL.maxBody("/training/courses/3/lessons") == SiteURL.lessonForm)
         #expect(SiteURL.maxBody("/members") == nil)
     }
 

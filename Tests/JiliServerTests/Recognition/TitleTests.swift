@@ -58,6 +58,8 @@ import Vapor
             // Bad definitions are refused with the field named.
             let bad = try await leader.post("/titles", ["name": "销售明星", "rule": "milestone", "threshold": "", "days": "0"], from: "/titles")
             #expect(bad.status == .unprocessableEntity && bad.body.visibleText.contains("门槛“”必须是大于 0 的金额。"))
+            let zero = try await leader.post("/titles", ["name": "销售明星", "rule": "milestone", "threshold": "0", "days": "0"], from: "/titles")
+            #expect(zero.status == .unprocessableEntity && zero.body.visibleText.contains("门槛“0”必须是大于 0 的金额。"))
             let days = try await leader.post("/titles", ["name": "x", "rule": "manual", "days": "-1"], from: "/titles")
             #expect(days.body.visibleText.contains("特权有效天数“-1”必须是 0 到 3650 的整数。"))
         }
