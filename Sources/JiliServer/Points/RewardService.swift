@@ -44,9 +44,8 @@ struct RewardService {
             }
             if kind == "product" { item.productCode = productCode.trimmingCharacters(in: .whitespaces) }
             if kind == "cash" {
-                guard case .success(let fen) = FixedPoint.parse(cash.trimmingCharacters(in: .whitespaces), scale: 2), fen > 0, fen <= OrderService.maximumFen else {
-                    throw Refusal(key: "reward_error_cash", values: ["value": cash], field: "cash")
-                }
+                let fen = try FormValue.fen(cash, field: "cash", refusal: "reward_error_cash")
+                guard fen > 0, fen <= OrderService.maximumFen else { throw Refusal(key: "reward_error_cash", values: ["value": cash], field: "cash") }
                 item.cashFen = fen
             }
             if ["privilege", "leave"].contains(kind) {

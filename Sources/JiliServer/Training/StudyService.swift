@@ -38,10 +38,10 @@ struct StudyService {
             if !scope.hasPrefix("member:") {
                 guard scope.isEmpty || tiers.contains(scope) else { throw Refusal(key: "study_error_tier", values: ["tier": scope]) }
             }
-            let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-            if t.isEmpty { parsed[scope] = .some(nil); continue }
-            guard case .success(let fen) = FixedPoint.parse(t, scale: 2), fen >= 0, fen <= Self.maxFen else {
-                throw Refusal(key: "study_error_limit", values: ["tier": scope.isEmpty ? "*" : scope, "value": t])
+            let typed = text.trimmingCharacters(in: .whitespaces)
+            if typed.isEmpty { parsed[scope] = .some(nil); continue }
+            guard let fen = try? FormValue.fen(typed, field: "", refusal: ""), (0...Self.maxFen).contains(fen) else {
+                throw Refusal(key: "study_error_limit", values: ["tier": scope.isEmpty ? "*" : scope, "value": typed])
             }
             parsed[scope] = .some(fen)
         }
@@ -117,10 +117,8 @@ struct StudyService {
             guard !name.isEmpty, name.count <= 120 else { throw Refusal(key: "claim_error_title", field: "title") }
             guard let day = Dates.day(spentOn) else { throw Refusal(key: "claim_error_day", values: ["value": spentOn], field: "spent_on") }
             guard day <= today, day >= today - 365 else { throw Refusal(key: "claim_error_day_range", values: ["value": spentOn], field: "spent_on") }
-            let text = amount.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-            guard case .success(let fen) = FixedPoint.parse(text, scale: 2), fen > 0, fen <= StudyService.maxFen else {
-                throw Refusal(key: "claim_error_amount", values: ["value": amount], field: "amount")
-            }
+            let fen = try FormValue.fen(amount, field: "amount", refusal: "claim_error_amount")
+            guard fen > 0, fen <= StudyService.maxFen else { throw Refusal(key: "claim_error_amount", values: ["value": amount], field: "amount") }
             let spent = spentOn.trimmingCharacters(in: .whitespaces)
             return Claim(kind: kind, title: name, spentOn: spent, year: Int(spent.prefix(4))!, amountFen: fen)
         }
