@@ -35,8 +35,7 @@ extension JiliServer {
     /// instances on one PostgreSQL, run it once before starting them).
     public static func migrate(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
-            let sql = app.db.sql
-            let applied = try await sql.select().column(SQLRaw("COUNT(*)"), as: "n").from("_fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+            let applied = try await Migrations.applied(on: app.db)
             return ["database up to date: \(applied) migrations applied"]
         }
     }
@@ -89,7 +88,7 @@ extension JiliServer {
                 let run = try await PayService(db: app.db, clock: app.jiliClock).draft(period, by: .system) { phase, seconds in
                     if timings { lines.append(String(format: "%@: %.2f s", phase, seconds)) }
                 }
-                let members = try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).count()
+                let members = try await PayQueries(db: app.db).membersPaid(by: run)
                 return lines + ["\(period): draft computed, \(members) members paid, total \(Money(fen: run.totalFen)), sales \(Money(fen: run.salesFen))"]
             } catch let r as Refusal {
                 throw CommandRefusal(r, app)
@@ -99,10 +98,11 @@ extension JiliServer {
 
     /// `jili pay approve --month MONTH`: approves the draft exactly once.
     public static func approveRun(month: String, config: AppConfig) async throws -> [String] {
-        try await withApp(config) { app in
+        guard let period = Period(parsing: month) else { return ["--month: \"\(month)\" is not a month (YYYY-MM)"] }
+        return try await withApp(config) { app in
             do {
-                try await PayService(db: app.db, clock: app.jiliClock).approve(month, by: .system)
-                return ["\(month): approved"]
+                try await PayService(db: app.db, clock: app.jiliClock).approve(period, by: .system)
+                return ["\(period): approved"]
             } catch let r as Refusal {
                 throw CommandRefusal(r, app)
             }

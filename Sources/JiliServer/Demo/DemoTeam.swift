@@ -87,7 +87,7 @@ struct DemoTeam {
         for back in [3, 2, 1] {
             let month = Period(index: current.index - Int32(back))
             _ = try await pay.draft(month, by: .system)
-            try await pay.approve(month.description, by: .system)
+            try await pay.approve(month, by: .system)
         }
         _ = try await ChampionService(db: db, clock: clock).run(months: 3)
         // Titles: one given by hand, 进步之星 and a milestone by the job.
@@ -119,29 +119,29 @@ struct DemoTeam {
         for (code, kind, perDay) in [("m10", "customer_visit", 2), ("m11", "customer_visit", 1), ("m3", "live_stream", 1), ("m10", "training", 1), ("m12", "training", 1)] {
             guard let member = try await Member.query(on: db).filter(\.$code == code).first() else { continue }
             for d in stride(from: 1, through: today, by: kind == "customer_visit" ? 2 : 7) {
-                try await activities.record(member, kind: kind, day: Dates.text(day(current, d)), count: perDay, note: "", by: .system)
+                try await activities.record(member, kind: kind, day: day(current, d), count: perDay, note: "", by: .system)
             }
             if code == "m10", kind == "customer_visit" {
-                try await GoalService(db: db, clock: clock).set(.init(scope: .member, member: member), window: current.description,
+                try await GoalService(db: db, clock: clock).set(.init(scope: .member, member: member), window: GoalWindow(kind: .month, lastMonth: current),
                                                                 metric: .activity("customer_visit"), target: 20, by: .system)
             }
         }
         // Points: 1 per ¥10 of sales (at most 5,000 a month), 200 a goal reached, 500 a prized contest
         // rank, 10 a praise (at most 100 a month), 50 a training; valid a year. The job has run once.
         let rules = PointsRules(db: db, clock: clock)
-        for (trigger, points, unit, cap) in [("sales", "1", "10", "5000"), ("goal", "200", "", ""), ("contest", "500", "", ""),
-                                             ("praise", "10", "", "100"), ("activity:training", "50", "", "")] {
-            try await rules.set(trigger: trigger, points: points, unitYuan: unit, cap: cap, days: "365", active: true, by: .system)
+        for (trigger, points, unitFen, cap) in [("sales", 1, 1_000, 5_000), ("goal", 200, 0, nil), ("contest", 500, 0, nil),
+                                                ("praise", 10, 0, 100), ("activity:training", 50, 0, nil)] as [(String, Int64, Int64, Int64?)] {
+            try await rules.set(trigger: trigger, .init(points: points, unitFen: unitFen, cap: cap, days: 365, active: true), by: .system)
         }
         // The praise wall: the leader's story (pinned), a manager's praise of an agent, reactions and a comment.
         let wall = PraiseWall(db: db, clock: clock, files: files)
         func account(_ name: String) async throws -> Account? { try await Account.query(on: db).filter(\.$username == name).first() }
         if let leader = try await account("leader"), let manager = try await account("manager"), let director = try await account("director") {
-            let story = try await wall.post(by: leader, kind: "story", about: "", text: "我是怎样带出第一支团队的：先把产品用透，再把客户服务好，每周和伙伴复盘一次。坚持一年，团队从 3 人到 30 人。", photo: nil)
+            let story = try await wall.post(by: leader, kind: .story, about: "", text: "我是怎样带出第一支团队的：先把产品用透，再把客户服务好，每周和伙伴复盘一次。坚持一年，团队从 3 人到 30 人。", photo: nil)
             try await wall.pin(story, true, by: .account(leader))
-            let praise = try await wall.post(by: manager, kind: "praise", about: "m10", text: "本周耐心回访了 12 位老客户，两位再次下单。谢谢你的细心！", photo: nil)
-            try await wall.react(praise, kind: "like", by: leader)
-            try await wall.react(praise, kind: "flower", by: leader)
+            let praise = try await wall.post(by: manager, kind: .praise, about: "m10", text: "本周耐心回访了 12 位老客户，两位再次下单。谢谢你的细心！", photo: nil)
+            try await wall.react(praise, kind: .like, by: leader)
+            try await wall.react(praise, kind: .flower, by: leader)
             _ = try await wall.comment(on: praise, text: "干得漂亮，大家向你学习！", by: director)
         }
         _ = try await PointsEarning(db: db, clock: clock).run()

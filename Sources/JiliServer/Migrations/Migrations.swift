@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 extension Migrations {
     /// Every migration of Jili, in order. Sessions live in the database (several instances share them).
@@ -37,5 +38,10 @@ extension Migrations {
         add(M031CreateTraining())
         add(M032AddTrainingPriority())
         add(M033CreateStudySupport())
+    }
+
+    /// How many migrations the database has applied.
+    static func applied(on db: any Database) async throws -> Int {
+        try await db.sql.select().column(SQLRaw("COUNT(*)"), as: "n").from("_fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }

@@ -22,10 +22,10 @@ struct DisputeController: RouteCollection {
     @Sendable func raise(req: Request) async throws -> Response {
         let account = try req.account
         guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
-        let period = req.parameters.get("period") ?? ""
+        guard let period = Period(parsing: req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
         let form = try req.content.decode(RaiseForm.self)
         _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, message: form.message, by: .account(account))
-        return req.redirect(to: SiteURL.statement(period), notice: "dispute_raised_notice")
+        return req.redirect(to: SiteURL.statement(period.description), notice: "dispute_raised_notice")
     }
 
     struct Row: Encodable {

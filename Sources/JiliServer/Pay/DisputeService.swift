@@ -9,7 +9,8 @@ struct DisputeService {
     let db: any Database
     let clock: JiliClock
 
-    func raise(member: String, period: String, rule: String, message: String, by actor: Actor) async throws -> Dispute {
+    func raise(member: String, period month: Period, rule: String, message: String, by actor: Actor) async throws -> Dispute {
+        let period = month.description
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message", field: "message") }
         guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first() != nil else {

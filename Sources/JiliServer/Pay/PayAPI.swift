@@ -128,14 +128,15 @@ struct PayAPIController: RouteCollection {
     /// Exactly once: a second approval is a 409.
     @Sendable func approve(req: Request) async throws -> RunDTO {
         _ = try runner(req)
-        let period = req.parameters.get("period") ?? ""
-        guard try await PayQueries(db: req.db).run(period) != nil else { throw Abort(.notFound) }
+        guard let period = Period(parsing: req.parameters.get("period") ?? ""), try await PayQueries(db: req.db).run(period.description) != nil else {
+            throw Abort(.notFound)
+        }
         do {
             try await PayService(db: req.db, clock: clock(req)).approve(period, by: try actor(req))
         } catch let r as Refusal {
             throw Abort(.conflict, reason: refused(r, req).reason)
         }
-        return RunDTO(try await PayQueries(db: req.db).run(period)!)
+        return RunDTO(try await PayQueries(db: req.db).run(period.description)!)
     }
 
     // MARK: Statements and balances
@@ -185,7 +186,8 @@ struct PayAPIController: RouteCollection {
         guard let me = try await req.member(of: account) else { throw Abort(.forbidden, reason: "the token's account is not a member") }
         let input = try req.content.decode(NewDisputeDTO.self)
         do {
-            let d = try await DisputeService(db: req.db, clock: clock(req)).raise(member: me.code, period: input.period, rule: input.rule,
+            guard let period = Period(parsing: input.period) else { throw Refusal(key: "dispute_error_month", field: "period") }
+            let d = try await DisputeService(db: req.db, clock: clock(req)).raise(member: me.code, period: period, rule: input.rule,
                                                                                   message: input.message, by: try actor(req))
             return try await DisputeDTO(d).encodeResponse(status: .created, for: req)
         } catch let r as Refusal {

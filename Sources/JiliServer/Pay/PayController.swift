@@ -231,7 +231,7 @@ struct PayController: RouteCollection {
 
     @Sendable func approve(req: Request) async throws -> Response {
         let account = try runner(req)
-        let period = req.parameters.get("period") ?? ""
+        guard let period = Period(parsing: req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
         do {
             try await service(req).approve(period, by: .account(account))
         } catch var r as Refusal {
@@ -239,7 +239,7 @@ struct PayController: RouteCollection {
             r.status = .conflict
             throw r
         }
-        return req.redirect(to: SiteURL.run(period), notice: "pay_approved_notice", ["period": period])
+        return req.redirect(to: SiteURL.run(period.description), notice: "pay_approved_notice", ["period": period.description])
     }
 
     struct ChangeRow: Encodable {

@@ -18,6 +18,8 @@ struct PayQueries {
         try await PayRun.query(on: db).sort(\.$period, newestFirst ? .descending : .ascending).all()
     }
     func run(_ period: String) async throws -> PayRun? { try await PayRun.query(on: db).filter(\.$period == period).first() }
+    /// How many members a run pays.
+    func membersPaid(by run: PayRun) async throws -> Int { try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).count() }
     /// A month's run once approved (a statement exists only then).
     func approvedRun(_ period: String) async throws -> PayRun? {
         try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first()

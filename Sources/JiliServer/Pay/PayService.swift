@@ -112,7 +112,8 @@ struct PayService {
     }
 
     /// Approves a draft: exactly once, even when two ask at the same moment (a conditional update).
-    func approve(_ period: String, by actor: Actor) async throws {
+    func approve(_ month: Period, by actor: Actor) async throws {
+        let period = month.description
         let now = clock.now()
         let approval = UUID().uuidString
         try await db.transaction { db in

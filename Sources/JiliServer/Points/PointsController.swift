@@ -107,9 +107,9 @@ struct PointsController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         let trigger = form["trigger"] ?? ""
         guard try await triggers(req).contains(where: { $0.0 == trigger }) else { throw Refusal(key: "points_error_trigger", values: ["value": trigger]) }
-        try await PointsRules(db: req.db, clock: req.application.jiliClock).set(
-            trigger: trigger, points: form["points"] ?? "", unitYuan: form["unit"] ?? "", cap: form["cap"] ?? "", days: form["days"] ?? "",
-            active: form["active"] != nil, by: .account(account))
+        let rule = try PointsRules.Form(points: form["points"] ?? "", unitYuan: form["unit"] ?? "", cap: form["cap"] ?? "", days: form["days"] ?? "",
+                                        active: form["active"] != nil).parsed(trigger: trigger)
+        try await PointsRules(db: req.db, clock: req.application.jiliClock).set(trigger: trigger, rule, by: .account(account))
         return req.redirect(to: SiteURL.pointsRules())
     }
 }

@@ -122,7 +122,7 @@ struct PointsEarning {
             return out
         case "praise":
             let start = PlanClock(timeZone: clock.timeZone).instant(fromWall: Int64(CivilDate.days(year: months[0].year, month: months[0].month, day: 1)) * 86_400)
-            return try await WallPost.query(on: db).filter(\.$kind == "praise").filter(\.$createdAt >= Date(timeIntervalSince1970: Double(start))).all()
+            return try await WallPost.query(on: db).filter(\.$kind == .praise).filter(\.$createdAt >= Date(timeIntervalSince1970: Double(start))).all()
                 .compactMap { p in
                     guard let member = p.$member.id, p.$author.id != nil else { return nil }
                     return Due(memberID: member, source: "praise:\(p.id!)", points: p.hiddenAt == nil ? rule.points : 0,

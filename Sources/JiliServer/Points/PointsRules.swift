@@ -8,30 +8,55 @@ struct PointsRules {
     let db: any Database
     let clock: JiliClock
 
-    @discardableResult
-    func set(trigger: String, points pointsText: String, unitYuan: String, cap capText: String, days daysText: String, active: Bool,
-             by actor: Actor) async throws -> PointsRule {
-        func trimmed(_ s: String) -> String { s.trimmingCharacters(in: .whitespaces) }
-        guard let points = Int64(trimmed(pointsText)), points > 0, points <= 1_000_000 else {
-            throw Refusal(key: "points_error_points", values: ["value": pointsText])
-        }
+    /// A rule as asked for: the points, the sales unit in fen (for `sales`), an optional monthly cap
+    /// and an optional validity in days.
+    struct Rule: Sendable {
+        var points: Int64
         var unitFen: Int64 = 0
-        if trigger == "sales" {
-            guard case .success(let fen) = FixedPoint.parse(trimmed(unitYuan), scale: 2), fen > 0, fen <= OrderService.maximumFen else {
-                throw Refusal(key: "points_error_unit", values: ["value": unitYuan])
-            }
-            unitFen = fen
-        }
         var cap: Int64?
-        if !trimmed(capText).isEmpty {
-            guard let c = Int64(trimmed(capText)), c > 0 else { throw Refusal(key: "points_error_cap", values: ["value": capText]) }
-            cap = c
-        }
         var days: Int?
-        if !trimmed(daysText).isEmpty {
-            guard let d = Int(trimmed(daysText)), (1...3650).contains(d) else { throw Refusal(key: "points_error_days", values: ["value": daysText]) }
-            days = d
+        var active: Bool
+    }
+
+    /// The rule form as typed; `parsed(trigger:)` names the first field that is wrong and repeats what was typed.
+    struct Form: Sendable {
+        var points: String
+        var unitYuan: String
+        var cap: String
+        var days: String
+        var active: Bool
+
+        func parsed(trigger: String) throws -> Rule {
+            let points = try FormValue.int(points, field: "points", refusal: "points_error_points")
+            guard points > 0, points <= 1_000_000 else { throw Refusal(key: "points_error_points", values: ["value": self.points], field: "points") }
+            var rule = Rule(points: Int64(points), active: active)
+            if trigger == "sales" {
+                let fen = try FormValue.fen(unitYuan, field: "unit", refusal: "points_error_unit")
+                guard fen > 0, fen <= OrderService.maximumFen else { throw Refusal(key: "points_error_unit", values: ["value": unitYuan], field: "unit") }
+                rule.unitFen = fen
+            }
+            if !cap.trimmingCharacters(in: .whitespaces).isEmpty {
+                let c = try FormValue.int(cap, field: "cap", refusal: "points_error_cap")
+                guard c > 0 else { throw Refusal(key: "points_error_cap", values: ["value": cap], field: "cap") }
+                rule.cap = Int64(c)
+            }
+            if !days.trimmingCharacters(in: .whitespaces).isEmpty {
+                let d = try FormValue.int(days, field: "days", refusal: "points_error_days")
+                guard (1...3650).contains(d) else { throw Refusal(key: "points_error_days", values: ["value": days], field: "days") }
+                rule.days = d
+            }
+            return rule
         }
+    }
+
+    @discardableResult
+    func set(trigger: String, _ wanted: Rule, by actor: Actor) async throws -> PointsRule {
+        // What the form checks, checked again for any other caller.
+        guard (1...1_000_000).contains(wanted.points) else { throw Refusal(key: "points_error_points", values: ["value": "\(wanted.points)"], field: "points") }
+        guard trigger != "sales" || wanted.unitFen > 0 else { throw Refusal(key: "points_error_unit", values: ["value": ""], field: "unit") }
+        guard (wanted.cap ?? 1) > 0 else { throw Refusal(key: "points_error_cap", values: ["value": "\(wanted.cap ?? 0)"], field: "cap") }
+        guard (1...3650).contains(wanted.days ?? 1) else { throw Refusal(key: "points_error_days", values: ["value": "\(wanted.days ?? 0)"], field: "days") }
+        let (points, unitFen, cap, days, active) = (wanted.points, trigger == "sales" ? wanted.unitFen : 0, wanted.cap, wanted.days, wanted.active)
         let now = clock.now()
         let existing = try await PointsRule.query(on: db).filter(\.$trigger == trigger).first()
         @Sendable func describe(_ r: PointsRule) -> [String: String] {

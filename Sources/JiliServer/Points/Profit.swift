@@ -9,12 +9,10 @@ final class ProfitPool: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     /// `2026-Q3` or `2026`.
     @Field(key: "window") var window: String
-    /// `profit` (a rate of sales − cost − pay) or `fixed`.
-    @Field(key: "basis") var basis: String
+    @Field(key: "basis") var basis: Basis
     @Field(key: "rate_bp") var rateBasisPoints: Int64
     @Field(key: "fixed_fen") var fixedFen: Int64
-    /// `tier`, `tenure` or `performance`.
-    @Field(key: "weight") var weight: String
+    @Field(key: "weight") var weight: Weight
     /// Tier ids that share, comma-separated.
     @Field(key: "tiers") var tiers: String
     @Field(key: "vesting_months") var vestingMonths: Int
@@ -26,6 +24,11 @@ final class ProfitPool: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// How a pool is sized: a rate of profit (sales − cost − pay), or a fixed sum.
+    enum Basis: String, StoredStatus { case profit, fixed }
+    /// How a pool is split: by tier rank, by months since joining, or by net sales over the window.
+    enum Weight: String, StoredStatus { case tier, tenure, performance }
 }
 
 /// A member's share of a pool, with the weight it was split by.

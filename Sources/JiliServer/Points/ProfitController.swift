@@ -44,7 +44,7 @@ struct ProfitController: RouteCollection {
         var pools: [PoolRow] = []
         if canCreate {
             for (p, count) in try await PointsQueries(db: req.db).pools() {
-                let basis = p.basis == "fixed" ? req.t("profit_basis_fixed")
+                let basis = p.basis == .fixed ? req.t("profit_basis_fixed")
                     : req.t("profit_basis_rate", ["rate": FixedPoint.format(p.rateBasisPoints, scale: 2, minimumDecimals: 0), "profit": Money(fen: max(0, p.salesFen - p.costFen - p.payFen)).display])
                 pools.append(PoolRow(name: p.name, window: p.window, total: Money(fen: p.totalFen).display, basis: basis + " · " + req.t("profit_weight_\(p.weight)"), members: count))
             }
@@ -66,9 +66,10 @@ struct ProfitController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account(if: ProfitPermissions.mayCreate)
         let f = try req.content.decode([String: String].self)
-        let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(.init(
+        let input = try ProfitService.Form(
             name: f["name"] ?? "", window: f["window"] ?? "", basis: f["basis"] ?? "", rate: f["rate"] ?? "", fixed: f["fixed"] ?? "",
-            weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? ""), by: .account(account))
+            weight: f["weight"] ?? "", tiers: Tiers.ids.filter { f["tier_\($0)"] != nil }, months: f["months"] ?? "").parsed()
+        let pool = try await ProfitService(db: req.db, clock: req.application.jiliClock).create(input, by: .account(account))
         return req.redirect(to: SiteURL.profit(), notice: "profit_created", ["name": pool.name, "total": Money(fen: pool.totalFen).display])
     }
 }

@@ -12,7 +12,22 @@ struct ProfitService {
     let db: any Database
     let clock: JiliClock
 
-    struct Input {
+    /// A pool as asked for, checked: an ended quarter or year is the service's to check.
+    struct Input: Sendable {
+        var name: String
+        var window: GoalWindow
+        var basis: ProfitPool.Basis
+        /// With basis `profit`: the rate in basis points (10% is 1,000), 1…10,000.
+        var rateBasisPoints: Int64 = 0
+        /// With basis `fixed`: the sum in fen.
+        var fixedFen: Int64 = 0
+        var weight: ProfitPool.Weight
+        var tiers: [String]
+        var months: Int
+    }
+
+    /// The pool form as typed; `parsed()` names the first field that is wrong and repeats what was typed.
+    struct Form: Sendable {
         var name: String
         var window: String
         var basis: String
@@ -21,17 +36,44 @@ struct ProfitService {
         var weight: String
         var tiers: [String]
         var months: String
+
+        func parsed() throws -> Input {
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty, name.count <= 60 else { throw Refusal(key: "profit_error_name", field: "name") }
+            guard let window = GoalWindow(parsing: window), window.kind != .month else {
+                throw Refusal(key: "profit_error_window", values: ["value": window], field: "window")
+            }
+            guard let basis = ProfitPool.Basis(rawValue: basis) else { throw Refusal(key: "profit_error_basis", field: "basis") }
+            guard let weight = ProfitPool.Weight(rawValue: weight) else { throw Refusal(key: "profit_error_basis", field: "weight") }
+            var input = Input(name: name, window: window, basis: basis, weight: weight, tiers: tiers, months: 0)
+            switch basis {
+            case .profit:
+                guard case .success(let bp) = FixedPoint.parse(rate.trimmingCharacters(in: .whitespaces), scale: 2), bp > 0, bp <= 10_000 else {
+                    throw Refusal(key: "profit_error_rate", values: ["value": rate], field: "rate")
+                }
+                input.rateBasisPoints = bp
+            case .fixed:
+                let fen = try FormValue.fen(fixed, field: "fixed", refusal: "profit_error_fixed")
+                guard fen > 0, fen <= OrderService.maximumFen else { throw Refusal(key: "profit_error_fixed", values: ["value": fixed], field: "fixed") }
+                input.fixedFen = fen
+            }
+            input.months = try FormValue.int(months, field: "months", refusal: "profit_error_months")
+            guard (1...36).contains(input.months) else { throw Refusal(key: "profit_error_months", values: ["value": months], field: "months") }
+            for t in tiers where !Tiers.ids.contains(t) { throw Refusal(key: "contest_error_tier", values: ["value": t]) }
+            guard !tiers.isEmpty else { throw Refusal(key: "profit_error_tiers") }
+            return input
+        }
     }
 
     /// A member's weight: tier rank (VIP 1 … 董事 4), whole months since joining (at least 1), or
     /// net sales over the window in whole yuan.
-    func weights(_ members: [Member], by weight: String, window: GoalWindow, end: Date) async throws -> [(id: String, weight: Int64)] {
+    func weights(_ members: [Member], by weight: ProfitPool.Weight, window: GoalWindow, end: Date) async throws -> [(id: String, weight: Int64)] {
         switch weight {
-        case "tier":
+        case .tier:
             return members.map { ($0.code, Int64((Tiers.ids.firstIndex(of: $0.tier) ?? 0) + 1)) }
-        case "tenure":
+        case .tenure:
             return members.map { ($0.code, max(1, Int64(end.timeIntervalSince($0.joinedAt) / (30 * 86_400)))) }
-        default:
+        case .performance:
             var sales: [Int: Int64] = [:]
             for month in window.months {
                 for (id, fen) in try await TeamQueries(db: db).monthVolumes(period: month.description) { sales[id, default: 0] += fen }
@@ -41,30 +83,13 @@ struct ProfitService {
     }
 
     func create(_ input: Input, by actor: Actor) async throws -> ProfitPool {
-        let name = input.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 60 else { throw Refusal(key: "profit_error_name") }
-        guard let window = GoalWindow(parsing: input.window.trimmingCharacters(in: .whitespaces)), window.kind != .month else {
-            throw Refusal(key: "profit_error_window", values: ["value": input.window])
-        }
-        guard window.lastMonth < clock.currentPeriod else { throw Refusal(key: "profit_error_open", values: ["value": window.description]) }
-        guard ["profit", "fixed"].contains(input.basis), ["tier", "tenure", "performance"].contains(input.weight) else { throw Refusal(key: "profit_error_basis") }
-        var rate: Int64 = 0, fixed: Int64 = 0
-        if input.basis == "profit" {
-            guard case .success(let bp) = FixedPoint.parse(input.rate.trimmingCharacters(in: .whitespaces), scale: 2), bp > 0, bp <= 10_000 else {
-                throw Refusal(key: "profit_error_rate", values: ["value": input.rate])
-            }
-            rate = bp
-        } else {
-            guard case .success(let fen) = FixedPoint.parse(input.fixed.trimmingCharacters(in: .whitespaces), scale: 2), fen > 0, fen <= OrderService.maximumFen else {
-                throw Refusal(key: "profit_error_fixed", values: ["value": input.fixed])
-            }
-            fixed = fen
-        }
-        guard let months = Int(input.months.trimmingCharacters(in: .whitespaces)), (1...36).contains(months) else {
-            throw Refusal(key: "profit_error_months", values: ["value": input.months])
-        }
-        for t in input.tiers where !Tiers.ids.contains(t) { throw Refusal(key: "contest_error_tier", values: ["value": t]) }
+        let (name, window, months) = (input.name, input.window, input.months)
+        let rate = input.basis == .profit ? input.rateBasisPoints : 0, fixed = input.basis == .fixed ? input.fixedFen : 0
+        // What the form checks, checked again for any other caller.
+        guard window.kind != .month else { throw Refusal(key: "profit_error_window", values: ["value": window.description], field: "window") }
+        guard (1...36).contains(months) else { throw Refusal(key: "profit_error_months", values: ["value": "\(months)"], field: "months") }
         guard !input.tiers.isEmpty else { throw Refusal(key: "profit_error_tiers") }
+        guard window.lastMonth < clock.currentPeriod else { throw Refusal(key: "profit_error_open", values: ["value": window.description], field: "window") }
         if try await ProfitPool.query(on: db).filter(\.$window == window.description).filter(\.$name == name).first() != nil {
             throw Refusal(key: "profit_error_exists", values: ["name": name, "window": window.description])
         }
@@ -75,7 +100,7 @@ struct ProfitService {
             .column(SQLRaw("CAST(COALESCE(SUM(cost_fen), 0) AS BIGINT)"), as: "cost").from("orders").where("period", .in, SQLBind.group(names)).first()
         let sales = try row?.decode(column: "sales", as: Int64.self) ?? 0, cost = try row?.decode(column: "cost", as: Int64.self) ?? 0
         let pay = try await PayRun.query(on: db).filter(\.$period ~~ names).filter(\.$status == .approved).all().reduce(Int64(0)) { $0 + $1.totalFen }
-        let total = ProfitSharing.pool(salesFen: sales, costFen: cost, payFen: pay, rateBasisPoints: rate, fixedFen: input.basis == "fixed" ? fixed : nil)
+        let total = ProfitSharing.pool(salesFen: sales, costFen: cost, payFen: pay, rateBasisPoints: rate, fixedFen: input.basis == .fixed ? fixed : nil)
         let cal = PlanClock(timeZone: clock.timeZone)
         let end = Date(timeIntervalSince1970: Double(cal.instant(fromWall: Int64(CivilDate.days(year: window.months.last!.next.year, month: window.months.last!.next.month, day: 1)) * 86_400)))
         let members = try await Member.query(on: db).filter(\.$status == .active).filter(\.$tier ~~ input.tiers).filter(\.$joinedAt < end).sort(\.$id).all()

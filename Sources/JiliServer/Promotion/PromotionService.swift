@@ -333,7 +333,7 @@ enum TierChanges {
         try await Notices.tell(member.id!, message: "notice_tier_changed", values: ["from_key": "tier_\(from)", "to_key": "tier_\(member.tier)"],
                                link: SiteURL.promotion(), event: "tier:\(stamp)", at: now, on: db)
         if let a = Tiers.ids.firstIndex(of: from), let b = Tiers.ids.firstIndex(of: member.tier), b > a {
-            try await PraiseWall.announce("promotion", message: "wall_promotion",
+            try await PraiseWall.announce(.promotion, message: "wall_promotion",
                                           values: ["member": "\(member.name) (\(member.code))", "tier_key": "tier_\(member.tier)"],
                                           about: member.id, link: SiteURL.wall(), event: "promotion:\(stamp)", at: now, on: db)
         }

@@ -69,10 +69,9 @@ struct ActivityController: RouteCollection {
             throw Refusal(key: "activity_error_member", values: ["value": code])
         }
         guard ActivityPermissions.mayRecord(account, me: me, member, kind: form.kind) else { throw Refusal(key: "activity_error_not_yours", values: ["member": code]) }
-        guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
-            throw Refusal(key: "activity_error_count", values: ["value": form.count, "max": "\(ActivityService.maxCount)"])
-        }
-        try await service(req).record(member, kind: form.kind, day: form.day, count: count, note: form.note ?? "", by: .account(account))
+        let count = try FormValue.int(form.count, field: "count", refusal: "activity_error_count", values: ["max": "\(ActivityService.maxCount)"])
+        let day = try FormValue.day(form.day, field: "day", refusal: "activity_error_day")
+        try await service(req).record(member, kind: form.kind, day: day, count: count, note: form.note ?? "", by: .account(account))
         return req.redirect(to: SiteURL.activities(), notice: "activities_recorded", ["member": "\(member.name) (\(member.code))"])
     }
 

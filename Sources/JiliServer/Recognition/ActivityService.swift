@@ -39,32 +39,30 @@ struct ActivityService {
         return kind
     }
 
-    /// Checks a record's values: the kind exists, the day is a date not after today, the count is 0…10,000.
-    func check(kind: String, day: String, count: Int, known: Set<String>) -> Refusal? {
-        guard known.contains(kind) else { return Refusal(key: "activity_error_kind", values: ["value": kind]) }
-        guard let d = Dates.day(day) else { return Refusal(key: "activity_error_day", values: ["value": day]) }
-        let today = clock.today
-        guard d <= today else { return Refusal(key: "activity_error_future", values: ["value": day]) }
+    /// Checks a record's values: the kind exists, the day is not after today, the count is 0…10,000.
+    func check(kind: String, day: Int64, count: Int, known: Set<String>) -> Refusal? {
+        guard known.contains(kind) else { return Refusal(key: "activity_error_kind", values: ["value": kind], field: "kind") }
+        guard day <= clock.today else { return Refusal(key: "activity_error_future", values: ["value": Dates.text(day)], field: "day") }
         guard (0...Self.maxCount).contains(count) else { return Refusal(key: "activity_error_count", values: ["value": "\(count)", "max": "\(Self.maxCount)"]) }
         return nil
     }
 
     /// Adds one to the count of `kind` for `member` on `day`, in the caller's transaction: a course
     /// passed, an industry event attended.
-    func addOne(_ member: Member, kind: String, day: String, note: String, by actor: Actor, on db: any Database) async throws {
-        let now = try await Activity.query(on: db).filter(\.$member.$id == member.id!).filter(\.$kind == kind).filter(\.$day == day).first()?.count ?? 0
+    func addOne(_ member: Member, kind: String, day: Int64, note: String, by actor: Actor, on db: any Database) async throws {
+        let now = try await Activity.query(on: db).filter(\.$member.$id == member.id!).filter(\.$kind == kind).filter(\.$day == Dates.text(day)).first()?.count ?? 0
         try await record(member, kind: kind, day: day, count: now + 1, note: note, by: actor, on: db)
     }
 
-    /// Records (or changes) the count of `kind` for `member` on `day`, with its audit entry: in the
-    /// caller's transaction `db`, or in one of its own.
+    /// Records (or changes) the count of `kind` for `member` on `day` (days since 1970-01-01), with its
+    /// audit entry: in the caller's transaction `db`, or in one of its own.
     @discardableResult
-    func record(_ member: Member, kind: String, day dayText: String, count: Int, note: String, by actor: Actor, on db: (any Database)? = nil) async throws -> Activity {
+    func record(_ member: Member, kind: String, day dayNumber: Int64, count: Int, note: String, by actor: Actor, on db: (any Database)? = nil) async throws -> Activity {
         guard let db else {
-            return try await self.db.transaction { try await record(member, kind: kind, day: dayText, count: count, note: note, by: actor, on: $0) }
+            return try await self.db.transaction { try await record(member, kind: kind, day: dayNumber, count: count, note: note, by: actor, on: $0) }
         }
-        let day = dayText.trimmingCharacters(in: .whitespaces)
-        if let refusal = check(kind: kind, day: day, count: count, known: Set(try await kinds(on: db).map(\.code))) { throw refusal }
+        let day = Dates.text(dayNumber)
+        if let refusal = check(kind: kind, day: dayNumber, count: count, known: Set(try await kinds(on: db).map(\.code))) { throw refusal }
         let words = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard words.count <= 200 else { throw Refusal(key: "activity_error_note") }
         let now = clock.now()
@@ -109,7 +107,7 @@ extension ImportService {
         }
         let known = Set(try await service.kinds().map(\.code))
         var seen: [String: Int] = [:]
-        var chosen: [(Member, String, String, Int, String)] = []
+        var chosen: [(Member, String, Int64, Int, String)] = []
         for (line, f) in rows {
             func bad(_ key: String, _ values: [String: String] = [:]) { outcome.problems.append(problem(file, line, key, values)) }
             let code = (f["member_id"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -118,7 +116,8 @@ extension ImportService {
             guard let count = Int((f["count"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 bad("activity_error_count", ["value": f["count"] ?? "", "max": "\(ActivityService.maxCount)"]); continue
             }
-            if let refusal = service.check(kind: kind, day: day, count: count, known: known) { bad(refusal.key, refusal.values); continue }
+            guard let dayNumber = Dates.day(day) else { bad("activity_error_day", ["value": day]); continue }
+            if let refusal = service.check(kind: kind, day: dayNumber, count: count, known: known) { bad(refusal.key, refusal.values); continue }
             if !allowed(member, kind) { bad("activity_error_not_yours", ["member": code]); continue }
             let key = "\(code)\u{1}\(kind)\u{1}\(day)"
             if let first = seen[key] { bad("activity_error_duplicate", ["member": code, "kind": kind, "day": day, "first": "\(first)"]); continue }
@@ -127,7 +126,7 @@ extension ImportService {
                 if existing.count != count { bad("activity_error_exists", ["member": code, "kind": kind, "day": day, "count": "\(existing.count)"]) }
                 continue
             }
-            chosen.append((member, kind, day, count, f["note"] ?? ""))
+            chosen.append((member, kind, dayNumber, count, f["note"] ?? ""))
         }
         guard outcome.ok, !chosen.isEmpty else { return outcome }
         let rowsToWrite = chosen

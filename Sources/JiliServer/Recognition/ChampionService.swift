@@ -47,7 +47,7 @@ struct ChampionService {
                                        link: SiteURL.champions(), event: "champion:\(window):\(w.id)", at: now, on: db)
             }
             let names = Dictionary(uniqueKeysWithValues: try await Member.query(on: db).filter(\.$id ~~ winners.map { ids[$0.id]! }).all().map { ($0.code, $0.name) })
-            try await PraiseWall.announce("champion", message: "wall_champions",
+            try await PraiseWall.announce(.champion, message: "wall_champions",
                                           values: ["window": window.description, "kind_key": "champion_\(window.kind.rawValue)",
                                                    "places": PraiseWall.places(winners.map { ($0.rank, "\(names[$0.id] ?? $0.id) (\($0.id))") })],
                                           about: nil, link: SiteURL.champions(), event: "champions:\(window)", at: now, on: db)

@@ -272,7 +272,7 @@ struct ContestService {
             if !points.isEmpty {
                 try await PointsLedger(db: db, clock: clock).settleWithin(points.mapValues { ($0, []) }, on: db)
             }
-            try await PraiseWall.announce("contest", message: "wall_contest",
+            try await PraiseWall.announce(.contest, message: "wall_contest",
                                           values: ["contest": c.name, "places": PraiseWall.places(standings.map { ($0.rank, $0.label) })],
                                           about: nil, link: SiteURL.contest(c.id!), event: "contest:\(c.id!)", at: now, on: db)
             try await Audit.record(on: db, at: now, actor: actor, action: "freeze", entity: "contest", id: "\(c.id!)", before: ["status": Contest.Status.open.rawValue],

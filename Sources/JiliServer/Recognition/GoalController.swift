@@ -136,8 +136,9 @@ struct GoalController: RouteCollection {
         guard let target = GoalService.target(form.target, metric: metric) else {
             throw Refusal(key: metric == .volume ? "goal_error_target" : "goal_error_count", values: ["value": form.target])
         }
-        try await service(req).set(subject, window: form.period, metric: metric, target: target, by: .account(account))
-        return req.redirect(to: SiteURL.goals(query: ["period": GoalWindow(parsing: form.period)?.description]))
+        guard let window = GoalWindow(parsing: form.period) else { throw Refusal(key: "goal_error_period", values: ["value": form.period], field: "period") }
+        try await service(req).set(subject, window: window, metric: metric, target: target, by: .account(account))
+        return req.redirect(to: SiteURL.goals(query: ["period": window.description]))
     }
 
     struct RaiseForm: Content {

@@ -17,7 +17,7 @@ extension ImportService {
             for m in try await Member.query(on: db).filter(\.$code ~~ Array(part)).all() { members[m.code] = m }
         }
         var seen: [String: Int] = [:]
-        var goals: [(GoalService.Subject, String, GoalService.Metric, Int64)] = []
+        var goals: [(GoalService.Subject, GoalWindow, GoalService.Metric, Int64)] = []
         for (line, f) in rows {
             func bad(_ key: String, _ values: [String: String] = [:]) { outcome.problems.append(problem(file, line, key, values)) }
             let code = (f["member_id"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -36,7 +36,7 @@ extension ImportService {
             let key = "\(code)\u{1}\(window)\u{1}\(metric.rawValue)"
             if let first = seen[key] { bad("goal_error_duplicate", ["member": code, "period": window.description, "first": "\(first)"]); continue }
             seen[key] = line
-            goals.append((subject, window.description, metric, target))
+            goals.append((subject, window, metric, target))
         }
         guard outcome.ok, !goals.isEmpty else { return outcome }
         let chosen = goals

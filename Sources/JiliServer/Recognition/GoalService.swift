@@ -64,11 +64,10 @@ struct GoalService {
         }
     }
 
-    /// Sets (or changes the target of) a goal. `window` is `2026-11`, `2026-Q4` or `2026`.
+    /// Sets (or changes the target of) a goal for a month, a quarter or a year.
     @discardableResult
-    func set(_ subject: Subject, window: String, metric: Metric, target: Int64, by actor: Actor, on db: (any Database)? = nil) async throws -> Goal {
+    func set(_ subject: Subject, window w: GoalWindow, metric: Metric, target: Int64, by actor: Actor, on db: (any Database)? = nil) async throws -> Goal {
         let db = db ?? self.db
-        guard let w = GoalWindow(parsing: window) else { throw Refusal(key: "goal_error_period", values: ["value": window]) }
         guard target > 0 else { throw Refusal(key: "goal_error_target", values: ["value": "\(target)"]) }
         if case .activity(let code) = metric, try await ActivityKind.query(on: db).filter(\.$code == code).first() == nil {
             throw Refusal(key: "goal_error_metric")
@@ -140,7 +139,7 @@ struct GoalService {
         let chosen = targets
         try await db.transaction { db in
             for (m, target) in chosen {
-                try await set(Subject(scope: .member, member: m), window: window.description, metric: metric, target: target, by: actor, on: db)
+                try await set(Subject(scope: .member, member: m), window: window, metric: metric, target: target, by: actor, on: db)
             }
         }
         return targets.count

@@ -58,7 +58,7 @@ struct TitleService {
         try await h.create(on: db)
         try await Notices.tell(member.id!, message: "notice_title", values: ["title": title.name, "icon": title.icon], link: SiteURL.member(member.code),
                                event: key, at: now, on: db)
-        try await PraiseWall.announce("title", message: "wall_title_given", values: ["member": "\(member.name) (\(member.code))", "title": title.name, "icon": title.icon],
+        try await PraiseWall.announce(.title, message: "wall_title_given", values: ["member": "\(member.name) (\(member.code))", "title": title.name, "icon": title.icon],
                                       about: member.id, link: SiteURL.titles(), event: key, at: now, on: db)
         try await Audit.record(on: db, at: now, actor: actor, action: "give", entity: "title", id: key, before: nil, after: ["reason": reason])
         return true

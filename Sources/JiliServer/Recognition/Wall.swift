@@ -8,8 +8,7 @@ import Foundation
 final class WallPost: Model, @unchecked Sendable {
     static let schema = "wall_posts"
     @ID(custom: .id, generatedBy: .database) var id: Int?
-    /// `praise` or `story` (by a person); `contest`, `title`, `champion`, `promotion` (by Jili).
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: Kind
     @OptionalParent(key: "author_account_id") var author: Account?
     /// The author's name as shown (their member's name, or their username); empty for Jili's own posts.
     @Field(key: "author_label") var authorLabel: String
@@ -33,6 +32,13 @@ final class WallPost: Model, @unchecked Sendable {
     @OptionalField(key: "hidden_reason") var hiddenReason: String?
 
     init() {}
+
+    /// `praise` or `story` (by a person); `contest`, `title`, `champion`, `promotion` (by Jili).
+    enum Kind: String, StoredStatus {
+        case praise, story, contest, title, champion, promotion
+        /// What a person may post; the others Jili writes itself.
+        static let byPeople: [Kind] = [.praise, .story]
+    }
 }
 
 /// A reaction to a post (赞, 鼓掌, 送花): one of each kind per account; reacting again takes it back.
@@ -41,11 +47,14 @@ final class WallReaction: Model, @unchecked Sendable {
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Parent(key: "post_id") var post: WallPost
     @Parent(key: "account_id") var account: Account
-    /// `like`, `applause` or `flower`.
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: Kind
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    enum Kind: String, StoredStatus {
+        case like, applause, flower
+    }
 }
 
 /// A comment on a post; a moderator hides it with a reason.

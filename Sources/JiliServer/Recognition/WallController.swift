@@ -97,11 +97,11 @@ struct WallController: RouteCollection {
             let mine = reactions.filter { $0.$post.id == p.id }
             return PostRow(
                 id: p.id!, kind: req.t("wall_kind_\(p.kind)"), author: p.authorLabel.isEmpty ? req.t("wall_by_jili") : p.authorLabel,
-                about: p.kind == "praise" ? p.member.map { "\($0.name) (\($0.code))" } : nil,
+                about: p.kind == .praise ? p.member.map { "\($0.name) (\($0.code))" } : nil,
                 text: Self.text(p, req), link: p.link.isEmpty ? nil : p.link, photo: p.photo, at: clock.format(p.createdAt), pinned: p.pinned,
                 hidden: hiddenNote(p.hiddenAt, p.hiddenBy, p.hiddenReason),
-                reactions: PraiseWall.reactions.map { kind in
-                    ReactionButton(kind: kind, label: req.t("wall_reaction_\(kind)"), count: mine.filter { $0.kind == kind }.count,
+                reactions: WallReaction.Kind.allCases.map { kind in
+                    ReactionButton(kind: kind.rawValue, label: req.t("wall_reaction_\(kind)"), count: mine.filter { $0.kind == kind }.count,
                                    mine: mine.contains { $0.kind == kind && $0.$account.id == account.id })
                 },
                 comments: comments.filter { $0.$post.id == p.id }.map {
@@ -138,7 +138,8 @@ struct WallController: RouteCollection {
         let account = try req.account
         let form = try req.content.decode(PostForm.self)
         let bytes = form.photo.flatMap { $0.data.readableBytes > 0 ? Array($0.data.readableBytesView) : nil }
-        let post = try await wall(req).post(by: account, kind: form.kind ?? "praise", about: form.member ?? "", text: form.text ?? "", photo: bytes)
+        guard let kind = WallPost.Kind(rawValue: form.kind ?? "praise") else { throw Refusal(key: "wall_error_kind", field: "kind") }
+        let post = try await wall(req).post(by: account, kind: kind, about: form.member ?? "", text: form.text ?? "", photo: bytes)
         return req.redirect(to: SiteURL.wall() + "#p\(post.id!)")
     }
 
@@ -156,7 +157,7 @@ struct WallController: RouteCollection {
     @Sendable func react(req: Request) async throws -> Response {
         let account = try req.account
         let p = try await post(req)
-        let kind = (try? req.content.get(String.self, at: "kind")) ?? ""
+        guard let kind = WallReaction.Kind(rawValue: (try? req.content.get(String.self, at: "kind")) ?? "") else { throw Refusal(key: "wall_error_reaction") }
         return try await act(req, p.id) { try await wall(req).react(p, kind: kind, by: account) }
     }
 

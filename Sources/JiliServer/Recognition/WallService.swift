@@ -13,7 +13,6 @@ struct PraiseWall {
     static let maxText = 1000
     static let maxComment = 300
     static let maxReason = 200
-    static let reactions = ["like", "applause", "flower"]
 
     /// How an account is named on the wall: its member's name, or its username.
     static func label(_ account: Account, on db: any Database) async throws -> String {
@@ -24,13 +23,13 @@ struct PraiseWall {
 
     /// A person's post: `praise` (of a member, named by code) or `story`; a photo's bytes when there is one.
     /// The praised member is told. The photo is stored first and removed again if the post is not written.
-    func post(by account: Account, kind: String, about memberCode: String, text: String, photo: [UInt8]?) async throws -> WallPost {
-        guard ["praise", "story"].contains(kind) else { throw Refusal(key: "wall_error_kind") }
+    func post(by account: Account, kind: WallPost.Kind, about memberCode: String, text: String, photo: [UInt8]?) async throws -> WallPost {
+        guard WallPost.Kind.byPeople.contains(kind) else { throw Refusal(key: "wall_error_kind") }
         let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !words.isEmpty else { throw Refusal(key: "wall_error_text_empty") }
         guard words.count <= Self.maxText else { throw Refusal(key: "wall_error_text_long", values: ["max": "\(Self.maxText)"]) }
         let code = memberCode.trimmingCharacters(in: .whitespaces)
-        if code.isEmpty && kind == "praise" { throw Refusal(key: "wall_error_member_missing") }
+        if code.isEmpty && kind == .praise { throw Refusal(key: "wall_error_member_missing") }
         let member = code.isEmpty ? nil : try await Member.query(on: db).filter(\.$code == code).first()
         if !code.isEmpty && member == nil { throw Refusal(key: "wall_error_member", values: ["code": code]) }
         let label = try await Self.label(account, on: db)
@@ -65,8 +64,7 @@ struct PraiseWall {
     }
 
     /// Adds the account's reaction of `kind`, or takes it back when it is there.
-    func react(_ post: WallPost, kind: String, by account: Account) async throws {
-        guard Self.reactions.contains(kind) else { throw Refusal(key: "wall_error_reaction") }
+    func react(_ post: WallPost, kind: WallReaction.Kind, by account: Account) async throws {
         guard post.hiddenAt == nil else { throw Refusal(key: "wall_error_hidden") }
         let mine = WallReaction.query(on: db).filter(\.$post.$id == post.id!).filter(\.$account.$id == account.id!).filter(\.$kind == kind)
         if try await mine.first() != nil {
@@ -151,7 +149,7 @@ struct PraiseWall {
 
     /// Posts what happened, once per `event`: call it inside the transaction of the event itself (a
     /// freeze, an award, a promotion), so that both or neither are kept.
-    static func announce(_ kind: String, message: String, values: [String: String], about memberID: Int?, link: String,
+    static func announce(_ kind: WallPost.Kind, message: String, values: [String: String], about memberID: Int?, link: String,
                          event: String, at: Date, on db: any Database) async throws {
         guard try await WallPost.query(on: db).filter(\.$event == event).first() == nil else { return }
         let p = WallPost()

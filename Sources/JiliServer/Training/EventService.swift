@@ -111,7 +111,7 @@ struct EventService {
                 """).all()
             guard won.count == 1 else { throw Refusal(key: "event_error_attendance") }
             if attended {
-                try await ActivityService(db: db, clock: clock).addOne(member, kind: "training", day: event.startsOn, note: event.name, by: actor, on: db)
+                try await ActivityService(db: db, clock: clock).addOne(member, kind: "training", day: Dates.day(event.startsOn) ?? clock.today, note: event.name, by: actor, on: db)
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "attendance", entity: "industry_event", id: "\(event.id!)", before: nil,
                                    after: ["member": member.code, "attended": attended ? "yes" : "no"])

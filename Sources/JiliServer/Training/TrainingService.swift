@@ -137,8 +137,7 @@ struct TrainingService {
         p.passedAt = now
         p.certificate = "JL" + clock.format(now, "yyyyMMdd") + "-" + String(format: "%04d", course.id!) + "-" + (0..<4).map { _ in String(format: "%02X", UInt8.random(in: 0...255)) }.joined()
         try await p.create(on: db)
-        let day = clock.format(now, "yyyy-MM-dd")
-        try await ActivityService(db: db, clock: clock).addOne(member, kind: "training", day: day, note: course.title, by: .system, on: db)
+        try await ActivityService(db: db, clock: clock).addOne(member, kind: "training", day: clock.today, note: course.title, by: .system, on: db)
         try await Notices.tell(member.id!, message: "notice_course_passed", values: ["course": course.title], link: SiteURL.certificate(p.certificate),
                                event: "course:\(course.id!):\(member.id!)", at: now, on: db)
         return p

@@ -21,7 +21,7 @@ import Vapor
             let title = try #require(try await Title.query(on: app.db).filter(\.$rule == "manual").first())
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
             let nomination = try await TitleService(db: app.db, clock: JiliClock(now: { testNow })).nominate(title, member: m10, reason: "r", by: .system)
-            let praise = try #require(try await WallPost.query(on: app.db).filter(\.$kind == "praise").first())
+            let praise = try #require(try await WallPost.query(on: app.db).filter(\.$kind == .praise).first())
             let comment = try #require(try await WallComment.query(on: app.db).first())
             let everyone = Set(Self.roles)
             let soldOut = try await RewardService(db: app.db, clock: JiliClock(now: { testNow })).create(

@@ -238,7 +238,8 @@ import Vapor
             ("claim_status_", values(StudyClaim.Status.self)), ("dispute_status_", values(Dispute.Status.self)),
             ("pay_status_", values(PlanVersion.Status.self)), ("profit_status_", values(ProfitInstallment.Status.self)),
             ("promotion_status_", values(PromotionProposal.Status.self)), ("enrollment_", values(Enrollment.Status.self)),
-            ("application_", values(EventApplication.Status.self)),
+            ("application_", values(EventApplication.Status.self)), ("wall_kind_", values(WallPost.Kind.self)),
+            ("wall_reaction_", values(WallReaction.Kind.self)),
         ]
         for language in ["zh-CN", "en"] {
             let table = catalog.table(language)

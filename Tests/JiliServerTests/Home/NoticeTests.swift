@@ -28,7 +28,7 @@ import Vapor
             // A goal reached: told once, however often the job runs.
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
             let goals = GoalService(db: app.db, clock: clock)
-            try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .orders, target: 1, by: .system)
+            try await goals.set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .orders, target: 1, by: .system)
             let reached = try await goals.tellReached()
             #expect(reached >= 1)
             #expect(try await goals.tellReached() == 0)
@@ -40,7 +40,7 @@ import Vapor
             #expect(try await Notice.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$readAt == nil).count() == 0)
             #expect(!(try await agent.get("/dashboard").body.visibleText.contains("新通知")))
             // Raising the target is a new goal to reach: told again when reached.
-            try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .orders, target: 2, by: .system)
+            try await goals.set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .orders, target: 2, by: .system)
             let orders = try await Order.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$period == "2026-11").count()
             #expect(try await goals.tellReached() == (orders >= 2 ? 1 : 0))
         }

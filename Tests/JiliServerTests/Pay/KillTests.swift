@@ -114,7 +114,7 @@ import Vapor
             let (member, before) = try await withApp(place, demo: true) { app in
                 let manager = try #require(try await Account.query(on: app.db).filter(\.$username == "manager").first())
                 _ = try await PraiseWall(db: app.db, clock: app.jiliClock, files: app.jiliConfig.files)
-                    .post(by: manager, kind: "praise", about: "m11", text: "谢谢", photo: nil)
+                    .post(by: manager, kind: .praise, about: "m11", text: "谢谢", photo: nil)
                 let m11 = try #require(try await Member.query(on: app.db).filter(\.$code == "m11").first())
                 return (m11.id!, try await PointsLotRow.query(on: app.db).count() + PointsMovementRow.query(on: app.db).count())
             }

@@ -95,9 +95,9 @@ import Vapor
             let draft = try await pay.draft(november, by: .system)
             let again = try await pay.draft(november, by: .system)
             #expect(again.id == draft.id && again.totalFen == draft.totalFen)
-            try await pay.approve("2026-11", by: .system)
+            try await pay.approve(Period(parsing: "2026-11")!, by: .system)
             // Approving twice: the second is refused; computing an approved month is refused.
-            await #expect(throws: Refusal.self) { try await pay.approve("2026-11", by: .system) }
+            await #expect(throws: Refusal.self) { try await pay.approve(Period(parsing: "2026-11")!, by: .system) }
             await #expect(throws: Refusal.self) { _ = try await pay.draft(november, by: .system) }
             // No new version may start in a closed month.
             let v2 = try await pay.createVersion(name: "v2", json: DemoGenerator.planJSON, by: .system)
@@ -119,7 +119,7 @@ import Vapor
             await withTaskGroup(of: Void.self) { group in
                 for i in 0..<6 {
                     group.addTask {
-                        if i % 2 == 0 { _ = try? await pay.draft(month, by: .system) } else { try? await pay.approve("2026-11", by: .system) }
+                        if i % 2 == 0 { _ = try? await pay.draft(month, by: .system) } else { try? await pay.approve(Period(parsing: "2026-11")!, by: .system) }
                     }
                 }
             }
@@ -142,7 +142,7 @@ import Vapor
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for i in 0..<4 {
                     group.addTask {
-                        (try? await pay.approve("2026-11", by: Actor(accountID: nil, name: "finance-\(i)"))) != nil
+                        (try? await pay.approve(Period(parsing: "2026-11")!, by: Actor(accountID: nil, name: "finance-\(i)"))) != nil
                     }
                 }
                 var results: [Bool] = []
@@ -320,7 +320,7 @@ import Vapor
                 _ = try await OrderService(db: app.db, clock: clock).refund(order: fresh, amountFen: 1 + Int64(random.below(Int(left))), at: nil, code: nil, by: .system)
             }
             _ = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
-            try await pay.approve("2026-11", by: .system)
+            try await pay.approve(Period(parsing: "2026-11")!, by: .system)
             #expect(try await ledger.total() == 0)
             #expect(try await JournalEntry.query(on: app.db).count() == 4)
             for entry in try await JournalEntry.query(on: app.db).with(\.$lines).all() {

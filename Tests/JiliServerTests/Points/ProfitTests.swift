@@ -47,8 +47,8 @@ import Vapor
 
     @Test func aProfitPoolIsARateOfSalesLessCostLessPay() async throws {
         try await withTestApp { app in
-            let pool = try await service(app).create(.init(name: "年度", window: "2026-Q3", basis: "profit", rate: "10", fixed: "", weight: "performance",
-                                                         tiers: Tiers.ids, months: "1"), by: .system)
+            let pool = try await service(app).create(.init(name: "年度", window: GoalWindow(parsing: "2026-Q3")!, basis: .profit, rateBasisPoints: 1_000,
+                                                         weight: .performance, tiers: Tiers.ids, months: 1), by: .system)
             let orders = try await Order.query(on: app.db).filter(\.$period ~~ ["2026-07", "2026-08", "2026-09"]).all()
             #expect(pool.salesFen == orders.reduce(0) { $0 + $1.amountFen - $1.refundedFen } && pool.costFen == orders.reduce(0) { $0 + $1.costFen })
             let pay = try await PayRun.query(on: app.db).filter(\.$period ~~ ["2026-07", "2026-08", "2026-09"]).filter(\.$status == .approved).all().reduce(Int64(0)) { $0 + $1.totalFen }

@@ -92,7 +92,7 @@ import Vapor
                 #expect(m.tier == "agent")
                 let change = try #require(try await TierChange.query(on: app.db).filter(\.$member.$id == m.id!).first())
                 #expect(change.fromTier == "vip" && change.toTier == "agent" && change.reason == "promote" && change.proposalID == p.id && change.by == "manager")
-                #expect(try await WallPost.query(on: app.db).filter(\.$kind == "promotion").filter(\.$member.$id == m.id!).count() == 1)
+                #expect(try await WallPost.query(on: app.db).filter(\.$kind == .promotion).filter(\.$member.$id == m.id!).count() == 1)
                 #expect(try await Notice.query(on: app.db).filter(\.$member.$id == m.id!).filter(\.$message == "notice_tier_changed").count() == 1)
             }
             for p in others { #expect(try await Member.find(p.$member.id, on: app.db)?.tier == "vip") }

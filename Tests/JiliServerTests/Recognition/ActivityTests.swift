@@ -87,7 +87,7 @@ import Vapor
             #expect(try await service.progress(goal).actual == Int64(try await count(app, "m10", "training")))
             // Reached: the agent is told, with the activity's name.
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
-            try await ActivityService(db: app.db, clock: app.jiliClock).record(m10, kind: "training", day: "2026-11-29", count: 3, note: "", by: .system)
+            try await ActivityService(db: app.db, clock: app.jiliClock).record(m10, kind: "training", day: Dates.day("2026-11-29")!, count: 3, note: "", by: .system)
             #expect(try await service.progress(goal).reached)
             _ = try await service.tellReached()
             #expect(try await agent.get("/notices").body.visibleText.contains("您已达成 2026-11 的培训完成目标 3！"))

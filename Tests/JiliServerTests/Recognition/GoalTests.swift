@@ -15,19 +15,19 @@ import Vapor
             let queries = TeamQueries(db: app.db)
             let goals = service(app)
             // A member's month: their own net sales.
-            let own = try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .volume, target: 1_000_000, by: .system)
+            let own = try await goals.set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .volume, target: 1_000_000, by: .system)
             let volume = try await queries.volume(of: m10, period: "2026-11")
             #expect(try await goals.progress(own) == GoalProgress(actual: volume, target: 1_000_000))
             // A team's quarter: the subtree's months added up.
-            let team = try await goals.set(.init(scope: .subtree, member: m3), window: "2026-Q4", metric: .volume, target: 5_000_000, by: .system)
+            let team = try await goals.set(.init(scope: .subtree, member: m3), window: GoalWindow(parsing: "2026-Q4")!, metric: .volume, target: 5_000_000, by: .system)
             var quarter: Int64 = 0
             for month in ["2026-10", "2026-11", "2026-12"] { quarter += try await queries.monthVolumes(period: month, scope: .subtree(path: m3.path)).values.reduce(0, +) }
             #expect(try await goals.progress(team).actual == quarter && quarter > volume)
             // Orders counted; a customer's first order makes them new, for its seller.
-            let orders = try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .orders, target: 10, by: .system)
+            let orders = try await goals.set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .orders, target: 10, by: .system)
             let count = try await Order.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$period == "2026-11").count()
             #expect(try await goals.progress(orders).actual == Int64(count))
-            let fresh = try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .new_customers, target: 2, by: .system)
+            let fresh = try await goals.set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .new_customers, target: 2, by: .system)
             #expect(try await goals.progress(fresh).actual == 0)
             let customer = Customer(name: "新客户", phone: nil, memberID: m10.id)
             try await customer.create(on: app.db)
@@ -38,7 +38,7 @@ import Vapor
             }
             #expect(try await goals.progress(fresh).actual == 1)
             // Setting the same goal again changes its target: still one goal, audited twice.
-            try await goals.set(.init(scope: .member, member: m10), window: "2026-11", metric: .volume, target: 2_000_000, by: .system)
+            try await goals.set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .volume, target: 2_000_000, by: .system)
             #expect(try await Goal.query(on: app.db).filter(\.$key == own.key).count() == 1)
             #expect(try await Goal.query(on: app.db).filter(\.$key == own.key).first()?.target == 2_000_000)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "goal").filter(\.$entityID == own.key).count() == 2)
@@ -77,7 +77,7 @@ import Vapor
     @Test func everyoneSeesTheirOwnAndTheirTeamsGoalsButNotOthers() async throws {
         try await withTestApp { app in
             let m13 = try #require(try await Member.query(on: app.db).filter(\.$code == "m13").first())
-            try await service(app).set(.init(scope: .member, member: m13), window: "2026-11", metric: .orders, target: 77, by: .system)
+            try await service(app).set(.init(scope: .member, member: m13), window: GoalWindow(parsing: "2026-11")!, metric: .orders, target: 77, by: .system)
             var agent = try await Visitor.signedIn(app, "agent")
             let page = try await agent.get("/goals").body.visibleText
             #expect(page.contains("汤强 (m10)") && page.contains("全团队"))
@@ -106,7 +106,7 @@ import Vapor
             // m10's own goal is set last, so that it comes after the six hundred in any order by id.
             let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
             try await Goal.query(on: app.db).filter(\.$member.$id == m10.id!).delete()
-            try await service(app).set(.init(scope: .member, member: m10), window: "2026-11", metric: .volume, target: 500_000, by: .system)
+            try await service(app).set(.init(scope: .member, member: m10), window: GoalWindow(parsing: "2026-11")!, metric: .volume, target: 500_000, by: .system)
             #expect(try await Goal.query(on: app.db).filter(\.$period == "2026-11").count() > 600)
             var agent = try await Visitor.signedIn(app, "agent")
             #expect(try await agent.get("/dashboard").body.visibleText.contains("汤强 (m10) 销售额 · 2026-11"))

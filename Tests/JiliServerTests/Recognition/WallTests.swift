@@ -95,10 +95,10 @@ import Vapor
 
     @Test func reactionsToggleAndCommentsShow() async throws {
         try await withTestApp { app in
-            let praise = try #require(try await WallPost.query(on: app.db).filter(\.$kind == "praise").first())
+            let praise = try #require(try await WallPost.query(on: app.db).filter(\.$kind == .praise).first())
             var agent = try await Visitor.signedIn(app, "agent")
             func count(_ kind: String) async throws -> Int {
-                try await WallReaction.query(on: app.db).filter(\.$post.$id == praise.id!).filter(\.$kind == kind).count()
+                try await WallReaction.query(on: app.db).filter(\.$post.$id == praise.id!).filter(\.$kind == WallReaction.Kind(rawValue: kind)!).count()
             }
             let likes = try await count("like")
             #expect(try await agent.post("/wall/\(praise.id!)/react", ["kind": "like"], from: "/wall").location == "/wall#p\(praise.id!)")
@@ -181,8 +181,8 @@ import Vapor
         try await withTestApp { app in
             // The demo's titles and champions are on the wall already.
             let kinds = Set(try await WallPost.query(on: app.db).all().map(\.kind))
-            #expect(kinds.isSuperset(of: ["title", "champion", "story", "praise"]))
-            let title = try #require(try await WallPost.query(on: app.db).filter(\.$kind == "title").filter(\.$message == "wall_title_given").first())
+            #expect(kinds.isSuperset(of: [.title, .champion, .story, .praise]))
+            let title = try #require(try await WallPost.query(on: app.db).filter(\.$kind == .title).filter(\.$message == "wall_title_given").first())
             #expect(title.event?.hasPrefix("title:") == true && title.$member.id != nil)
             // Last month's department contest freezes on its first look, and says so on the wall, once.
             let contest = try #require(try await Contest.query(on: app.db).filter(\.$kind == "department").first())
@@ -195,7 +195,7 @@ import Vapor
             let standings = try await ContestService(db: app.db, clock: app.jiliClock).standings(contest)
             let wall = try await agent.get("/wall").body.visibleText
             #expect(wall.contains("“\(contest.name)”结果揭晓：1. \(standings[0].label)"))
-            let champions = try #require(try await WallPost.query(on: app.db).filter(\.$kind == "champion").first())
+            let champions = try #require(try await WallPost.query(on: app.db).filter(\.$kind == .champion).first())
             #expect(wall.contains("月度销售冠军") && champions.link == "/champions")
             agent.language = "en"
             #expect(try await agent.get("/wall").body.visibleText.contains("\"\(contest.name)\" results: 1. \(standings[0].label)"))
@@ -210,7 +210,7 @@ import Vapor
             let upper = Tiers.ids[Tiers.ids.firstIndex(of: m10.tier)! + 1]
             try await members.update(m10, changes(upper), by: .system)
             try await members.update(m10, changes(Tiers.ids[0]), by: .system)
-            let promotions = try await WallPost.query(on: app.db).filter(\.$kind == "promotion").all()
+            let promotions = try await WallPost.query(on: app.db).filter(\.$kind == .promotion).all()
             #expect(promotions.count == 1 && promotions[0].$member.id == m10.id)
             agent.language = "zh-CN"
             #expect(try await agent.get("/wall").body.visibleText.contains("恭喜 \(m10.name) (m10) 晋升为 \(app.catalog.table("zh-CN")["tier_\(upper)"]!)！"))
