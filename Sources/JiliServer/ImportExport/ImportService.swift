@@ -47,9 +47,10 @@ struct ImportService {
         var reader = CSVReader(file: file)
         var columns: CSVColumns?
         var found: [InputProblem] = []
-        // UTF-8, GB18030 (Excel's CSV on a Chinese Windows) or UTF-16 ("Unicode text"); an image or
-        // a workbook is refused as not a CSV file.
-        let read = bytes.withUnsafeBufferPointer { raw in
+        // An Excel workbook is read as its first sheet. Then UTF-8, GB18030 (Excel's CSV on a Chinese
+        // Windows) or UTF-16 ("Unicode text"); an image or another ZIP file is refused as not a CSV file.
+        let sheet = Workbook.isZIP(bytes) ? (try? Workbook.firstSheetCSV(bytes)) ?? bytes : bytes
+        let read = sheet.withUnsafeBufferPointer { raw in
             CSVText.withUTF8(raw, file: file) { b in
                 reader.read(b, problem: { found.append($0) }, header: { names in
                     columns = CSVColumns(header: names, required: required, optional: optional, file: file, problem: { found.append($0) })

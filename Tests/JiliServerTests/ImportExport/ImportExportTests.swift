@@ -218,11 +218,61 @@ import Vapor
             #expect(!picture.body.visibleText.contains("缺少列"))
             let workbook = try await upload([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0x06, 0], name: "team.xlsx")
             #expect(workbook.status == .unprocessableEntity)
-            #expect(workbook.body.visibleText.contains("team.xlsx: 不是 CSV 文件，而是Excel 工作簿（.xlsx）或其他 ZIP 压缩文件"))
+            #expect(workbook.body.visibleText.contains("team.xlsx: 不是 CSV 文件，而是ZIP 压缩文件（不是可读取的 Excel 工作簿）"))
             let garbled = try await upload(Array("id,name\n".utf8) + [0x71, 0x33, 0x2C, 0xFF, 0xFF, 0x0A], name: "odd.csv")
             #expect(garbled.status == .unprocessableEntity)
             #expect(garbled.body.visibleText.contains("odd.csv: 文件的文字编码无法识别"))
             #expect(try await Member.query(on: app.db).count() == before)
         }
+    }
+
+    /// An Excel workbook is read from its first sheet, as Excel shows it: shared strings, a number
+    /// typed as an id, dates in built-in, custom and Chinese formats (one with a time); a problem
+    /// names the row Excel shows; another ZIP file is still "not a CSV file".
+    @Test func anExcelWorkbookIsImportedFromItsFirstSheet() async throws {
+        try await withTestApp { app in
+            func workbook(_ name: String) throws -> [UInt8] { Array(try #require(FileManager.default.contents(atPath: packageRoot + "/Tests/Fixtures/" + name))) }
+            let before = try await Member.query(on: app.db).count()
+            let bad = try await service(app).run(.members, bytes: try workbook("team-bad-row.xlsx"), file: "team-bad-row.xlsx", by: .system)
+            #expect(bad.problems.map(\.description) == [#"team-bad-row.xlsx:6: unknown tier "boss" (tiers: vip, agent, general, director)"#])
+            #expect(try await Member.query(on: app.db).count() == before)
+
+            var leader = try await Visitor.signedIn(app, "leader")
+            let page = try await leader.upload("/import", ["kind": "members"], file: ("file", "团队.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                                                       try workbook("team.xlsx")), from: "/import")
+            #expect(page.status == .ok && page.body.visibleText.contains("团队.xlsx : 新增 3 · 未变 0"), "\(page.body.visibleText.suffix(400))")
+            let added = try await Member.query(on: app.db).filter(\.$code ~~ ["x1", "20001", "x3"]).with(\.$sponsor).all()
+            let byCode = Dictionary(uniqueKeysWithValues: added.map { ($0.code, $0) })
+            #expect(byCode["x1"]?.name == "欧阳娜娜" && byCode["x1"]?.sponsor?.code == "m10")
+            #expect(byCode["20001"]?.name == #"李, "雷""# && byCode["20001"]?.sponsor?.code == "x1")
+            #expect(byCode["x3"]?.name == "王芳")
+            let clock = app.jiliClock
+            #expect(byCode["x1"].map { clock.format($0.joinedAt, "yyyy-MM-dd HH:mm") } == "2026-11-01 00:00")
+            #expect(byCode["20001"].map { clock.format($0.joinedAt, "yyyy-MM-dd HH:mm") } == "2026-11-02 09:30")
+            #expect(byCode["x3"].map { clock.format($0.joinedAt, "yyyy-MM-dd HH:mm") } == "2026-11-03 00:00")
+            // The same workbook again changes nothing.
+            let again = try await service(app).run(.members, bytes: try workbook("team.xlsx"), file: "team.xlsx", by: .system)
+            #expect(again.ok && again.added == 0 && again.unchanged == 3, "\(again.problems)")
+
+            let zip = try await service(app).run(.members, bytes: [0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0x06, 0], file: "photos.zip", by: .system)
+            #expect(zip.problems.map(\.description).first?.hasPrefix("photos.zip: not a CSV file: it is a ZIP archive that is not a readable Excel workbook") == true,
+                    "\(zip.problems)")
+        }
+    }
+
+    /// Numbers as Excel shows them, at 15 significant digits, without a binary float in between.
+    @Test func workbookNumbersReadAsExcelShowsThem() {
+        #expect(Workbook.number("1234.5599999999999") == "1234.56")
+        #expect(Workbook.number("0.30000000000000004") == "0.3")
+        #expect(Workbook.number("20001") == "20001")
+        #expect(Workbook.number("13800138000") == "13800138000")
+        #expect(Workbook.number("1E-3") == "0.001" && Workbook.number("1.5E3") == "1500" && Workbook.number("-0.5") == "-0.5")
+        #expect(Workbook.number("9.9999999999999999") == "10" && Workbook.number("0") == "0" && Workbook.number("abc") == "abc")
+        #expect(Workbook.date("46327", date1904: false) == "2026-11-01" && Workbook.date("46328.39583333334", date1904: false) == "2026-11-02 09:30:00")
+        #expect(Workbook.date("44865", date1904: true) == "2026-11-01")
+        #expect(Workbook.isDateFormat(id: 14, code: nil) && Workbook.isDateFormat(id: 167, code: #"yyyy"年"m"月"d"日""#))
+        #expect(!Workbook.isDateFormat(id: 164, code: "0.00") && !Workbook.isDateFormat(id: 165, code: #"[Red]#,##0.00"#) && !Workbook.isDateFormat(id: 0, code: nil))
+        #expect(!Workbook.isDateFormat(id: 168, code: "0.00E+00") && !Workbook.isDateFormat(id: 169, code: "General") && Workbook.isDateFormat(id: 170, code: "h:mm AM/PM"))
+        #expect(Workbook.column("A1") == 0 && Workbook.column("AB12") == 27)
     }
 }
