@@ -26,6 +26,13 @@ public struct AppConfig: Sendable {
     public var files: String
     /// `JILI_NOW`: the instant the clock starts from, for tests and demos (nil: the machine's clock).
     public var clockStart: Date?
+    /// `JILI_PUBLIC_URL`: the address people reach Jili at (`https://jili.example.com`), which
+    /// invitation and reset links and WeChat's links back are made from. Never taken from a request's
+    /// Host header (a link mailed out must not point where a request said). Nil: not set.
+    public var publicURL: String?
+
+    /// The address links are made from: `publicURL`, or the local default when it is not set.
+    public var linkBase: String { publicURL ?? "http://127.0.0.1:8080" }
 
     public init(database: Database, home: String, demo: Bool, secureCookies: Bool = false, bcryptCost: Int = 12, files: String? = nil,
                 clockStart: Date? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
@@ -49,6 +56,18 @@ public struct AppConfig: Sendable {
             return .failure(ConfigError(problems: ["JILI_NOW: \"\(text.prefix(40))\" is not a date-time with an offset (e.g. 2026-11-29T10:00:00+08:00)"]))
         }
         return .success(Date(timeIntervalSince1970: Double(t.wallSeconds - Int64(offset))))
+    }
+
+    /// Reads `JILI_PUBLIC_URL`: `http://` or `https://`, a host, an optional port and path; no query,
+    /// no fragment, no user; a trailing `/` is dropped.
+    static func publicURL(_ text: String) -> Result<String, ConfigError> {
+        let refused = ConfigError(problems: ["JILI_PUBLIC_URL: \"\(text.prefix(60))\" is not an address such as https://jili.example.com"])
+        guard let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parts.host, !host.isEmpty, parts.user == nil, parts.password == nil, parts.query == nil, parts.fragment == nil,
+              text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return .failure(refused) }
+        var url = text
+        while url.hasSuffix("/") { url.removeLast() }
+        return .success(url)
     }
 
     static func defaultFiles(_ database: Database, workingDirectory: String) -> String {
@@ -94,10 +113,19 @@ public struct AppConfig: Sendable {
             case .failure(let error): problems += error.problems
             }
         }
+        var publicURL: String?
+        if let url = env["JILI_PUBLIC_URL"], !url.isEmpty {
+            switch Self.publicURL(url) {
+            case .success(let u): publicURL = u
+            case .failure(let error): problems += error.problems
+            }
+        }
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         let files = env["JILI_FILES"].flatMap { $0.isEmpty ? nil : $0 }
-        return AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, clockStart: clockStart,
-                         workingDirectory: workingDirectory)
+        var config = AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, clockStart: clockStart,
+                               workingDirectory: workingDirectory)
+        config.publicURL = publicURL
+        return config
     }
 
     /// The folder with Resources/: the working directory, or next to the executable and its parents.

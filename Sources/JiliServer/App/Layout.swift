@@ -76,6 +76,7 @@ struct Layout: Encodable {
             item(SiteURL.products(), "nav_products")
             if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item(SiteURL.imports(), "nav_import") }
             item(SiteURL.org(), "nav_org")
+            if AuthPermissions.mayInvite(account.roleValue) { item(SiteURL.accounts(), "nav_accounts") }
             if AuthPermissions.mayManageTokens(account.roleValue) { item(SiteURL.tokens(), "nav_tokens") }
             if AuthPermissions.mayReadAudit(account.roleValue) { item(SiteURL.audit(), "nav_audit") }
         }

@@ -25,6 +25,18 @@ enum SiteURL {
     static let tokens = Address("tokens", "/tokens")
     static let revokeToken = Address1("revokeToken", "/tokens/:id/revoke")
 
+    // Accounts: invitations, roles, passwords
+    static let accounts = Address("accounts", "/accounts")
+    static let invite = Address("invite", "/accounts/invite")
+    static let inviteAll = Address("inviteAll", "/accounts/invite/all")
+    static let revokeInvitation = Address1("revokeInvitation", "/accounts/invitations/:id/revoke")
+    static let accountReset = Address1("accountReset", "/accounts/:id/reset")
+    static let accountRole = Address1("accountRole", "/accounts/:id/role")
+    static let accountEnabled = Address1("accountEnabled", "/accounts/:id/enabled")
+    static let invitation = Address1("invitation", "/invite/:token")
+    static let resetPassword = Address1("resetPassword", "/reset/:token")
+    static let password = Address("password", "/account/password")
+
     // Team
     static let members = Address("members", "/members")
     static let newMember = Address("newMember", "/members/new")
@@ -153,7 +165,8 @@ enum SiteURL {
     /// Every address, for templates (by name), the upload limits and the tests.
     static let all: [any SiteAddress] = [
         root, dashboard, notices, signIn, signOut, setup, healthz, stylesheet, script, openAPI, audit, tokens,
-        revokeToken, members, newMember, member, editMember, memberCases, closeCase, team, org, editOrg, departments,
+        revokeToken, accounts, invite, inviteAll, revokeInvitation, accountReset, accountRole, accountEnabled, invitation,
+        resetPassword, password, members, newMember, member, editMember, memberCases, closeCase, team, org, editOrg, departments,
         department, deleteDepartment, positions, position, deletePosition, imports, export, orders, newOrder, order,
         refunds, products, newProduct, product, pay, versions, newVersion, versionForm, version, activateVersion,
         whatIf, runs, run, approveRun, statements, statement, printStatement, statementCSV, statementDisputes, disputes,

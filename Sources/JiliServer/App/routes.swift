@@ -5,6 +5,7 @@ import Vapor
 func routes(_ app: Application) throws {
     let web = app.grouped(KeptAccountAuthenticator(recent: app.recentAccounts))
     try web.grouped(CSRFProtection()).register(collection: SignInController())
+    try web.grouped(CSRFProtection()).register(collection: InvitationController())
     let signedIn = web.grouped(RequireAccount(), CSRFProtection())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: TeamController())
@@ -43,4 +44,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: PromotionAPIController())
     try app.register(collection: TrainingAPIController())
     try signedIn.register(collection: TokenController())
+    try signedIn.register(collection: AccountsController())
+    try signedIn.register(collection: PasswordController())
 }

@@ -60,4 +60,72 @@ struct AccountService {
                                    before: ["revoked": "no"], after: ["revoked": "yes"])
         }
     }
+
+    // MARK: Passwords, roles, disabling
+
+    /// A new password (the current one was checked by the caller): every session of the account ends.
+    func changePassword(_ account: Account, to passwordHash: String) async throws {
+        let now = clock.now()
+        try await db.transaction { db in
+            account.passwordHash = passwordHash
+            account.signInVersion += 1
+            try await account.save(on: db)
+            try await Audit.record(on: db, at: now, actor: .account(account), action: "change_password", entity: "account", id: "\(account.id!)",
+                                   before: nil, after: ["sessions": "ended"])
+        }
+    }
+
+    /// The leader gives an account its role (a department manager's with the department) or takes
+    /// it back (agent, for a member). The leader's own account keeps its role.
+    func setRole(_ account: Account, to role: Role, department: Department?, by actor: Actor) async throws {
+        guard account.roleValue != .leader, account.id != actor.accountID else { throw Refusal(key: "accounts_error_own_role") }
+        try InvitationService.check(role: role, department: department)
+        if role == .agent, account.$member.id == nil { throw Refusal(key: "accounts_error_agent_member", field: "role") }
+        let now = clock.now()
+        let before = ["role": account.role, "department": account.$department.id.map { "\($0)" } ?? ""]
+        try await db.transaction { db in
+            account.role = role.rawValue
+            account.$department.id = role == .departmentManager ? department?.id : nil
+            try await account.save(on: db)
+            try await Audit.record(on: db, at: now, actor: actor, action: "set_role", entity: "account", id: "\(account.id!)", before: before,
+                                   after: ["role": account.role, "department": account.$department.id.map { "\($0)" } ?? ""])
+        }
+    }
+
+    /// The leader disables an account (it signs in no more, its sessions and API tokens stop) or enables it again.
+    func setEnabled(_ account: Account, _ enabled: Bool, by actor: Actor) async throws {
+        guard account.roleValue != .leader, account.id != actor.accountID else { throw Refusal(key: "accounts_error_own_role") }
+        guard account.isEnabled != enabled else { return }
+        let now = clock.now()
+        try await db.transaction { db in
+            account.disabledAt = enabled ? nil : now
+            account.disabledReason = enabled ? nil : .leader
+            account.signInVersion += 1
+            try await account.save(on: db)
+            try await Audit.record(on: db, at: now, actor: actor, action: enabled ? "enable" : "disable", entity: "account", id: "\(account.id!)",
+                                   before: ["enabled": enabled ? "no" : "yes"], after: ["enabled": enabled ? "yes" : "no"])
+        }
+    }
+
+    /// A member's status changed, in the caller's transaction: one who left can no longer sign in
+    /// (their accounts disabled, sessions and tokens stopped); one who is back gets the accounts
+    /// that were disabled because they left.
+    static func memberStatusChanged(_ member: Member, at now: Date, by actor: Actor, on db: any Database) async throws {
+        let accounts = try await Account.query(on: db).filter(\.$member.$id == member.id!).all()
+        for account in accounts {
+            if member.status == .left, account.isEnabled {
+                account.disabledAt = now
+                account.disabledReason = .left
+            } else if member.status != .left, account.disabledReason == .left {
+                account.disabledAt = nil
+                account.disabledReason = nil
+            } else {
+                continue
+            }
+            account.signInVersion += 1
+            try await account.save(on: db)
+            try await Audit.record(on: db, at: now, actor: actor, action: account.isEnabled ? "enable" : "disable", entity: "account", id: "\(account.id!)",
+                                   before: nil, after: ["enabled": account.isEnabled ? "yes" : "no", "member_status": member.status.rawValue])
+        }
+    }
 }

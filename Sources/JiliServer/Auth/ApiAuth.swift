@@ -20,11 +20,11 @@ enum ApiTokens {
     }
 }
 
-/// `Authorization: Bearer jili_…` → the token's client, unless revoked.
+/// `Authorization: Bearer jili_…` → the token's client, unless revoked or its account disabled.
 struct ApiTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard let token = try await ApiToken.query(on: request.db).filter(\.$tokenHash == ApiTokens.hash(bearer.token))
-            .filter(\.$revokedAt == nil).with(\.$account).first(), let account = token.account else { return }
+            .filter(\.$revokedAt == nil).with(\.$account).first(), let account = token.account, account.isEnabled else { return }
         request.auth.login(ApiClient(token: token, account: account))
     }
 }

@@ -31,7 +31,7 @@ struct AuditController: RouteCollection {
         let entity = req.query[String.self, at: "entity"] ?? ""
         let entries = try await AuthQueries(db: req.db).audit(entity: entity.isEmpty ? nil : entity, limit: 200)
         let clock = req.application.jiliClock
-        let kinds = ["member", "order", "product", "department", "position", "plan_version", "pay_run", "api_token", "account", "members", "orders", "refunds"]
+        let kinds = ["member", "order", "product", "department", "position", "plan_version", "pay_run", "api_token", "account", "invitation", "members", "orders", "refunds"]
         return try await req.view.render("auth/audit", Page(layout: Layout(req, title: req.t("audit_title")), entities: kinds, entity: entity,
             rows: entries.map { Row(at: clock.format($0.at, "yyyy-MM-dd HH:mm:ss"), actor: $0.actor, action: $0.action, entity: $0.entity, id: $0.entityID,
                                     before: $0.before, after: $0.after) }))

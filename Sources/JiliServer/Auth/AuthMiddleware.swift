@@ -40,7 +40,25 @@ struct CSRFProtection: AsyncMiddleware {
     }
 }
 
+extension Session {
+    /// The account's ``Account/signInVersion`` when this session was signed in (0 before versions).
+    var signInVersion: Int {
+        get { data["sign_in_version"].flatMap(Int.init) ?? 0 }
+        set { data["sign_in_version"] = "\(newValue)" }
+    }
+}
+
 extension Request {
+    /// Signs `account` in on a new session (a session id planted before cannot be used after), under
+    /// its current sign-in version.
+    func signIn(_ account: Account) {
+        if let old = session.id { _ = application.sessions.driver.deleteSession(old, for: self) }
+        session.id = nil
+        session.data = SessionData()
+        auth.login(account)
+        session.signInVersion = account.signInVersion
+    }
+
     /// The session's CSRF token, created on first use.
     func csrfToken() -> String {
         if let token = session.data["csrf"] { return token }

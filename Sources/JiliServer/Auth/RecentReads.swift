@@ -88,12 +88,16 @@ struct KeptAccountAuthenticator: AsyncSessionAuthenticator {
     let recent: RecentReads<Int, Account.Row>
 
     func authenticate(sessionID: Int, for request: Request) async throws {
+        let account: Account
         if let row = recent.fresh(sessionID) {
-            request.auth.login(row.account())
-            return
+            account = row.account()
+        } else {
+            guard let found = try await Account.find(sessionID, on: request.db) else { return }
+            recent.keep(sessionID, found.row)
+            account = found
         }
-        guard let account = try await Account.find(sessionID, on: request.db) else { return }
-        recent.keep(sessionID, account.row)
+        // A disabled account, or a session signed in before the password changed, is no one.
+        guard account.isEnabled, request.session.signInVersion == account.signInVersion else { return }
         request.auth.login(account)
     }
 }
@@ -124,6 +128,11 @@ extension Account {
         let memberID: Int?
         let departmentID: Int?
         let createdAt: Date?
+        let disabledAt: Date?
+        let disabledReason: DisabledReason?
+        let signInVersion: Int
+        let wechatOpenID: String?
+        let wechatUnionID: String?
 
         func account() -> Account {
             let a = Account(username: username, phone: phone, passwordHash: passwordHash, role: Role(rawValue: role) ?? .agent,
@@ -131,6 +140,11 @@ extension Account {
             a.role = role
             a.id = id
             a.createdAt = createdAt
+            a.disabledAt = disabledAt
+            a.disabledReason = disabledReason
+            a.signInVersion = signInVersion
+            a.wechatOpenID = wechatOpenID
+            a.wechatUnionID = wechatUnionID
             a.$id.exists = true
             return a
         }
@@ -138,7 +152,8 @@ extension Account {
 
     var row: Row {
         Row(id: id!, username: username, phone: phone, passwordHash: passwordHash, role: role,
-            memberID: $member.id, departmentID: $department.id, createdAt: createdAt)
+            memberID: $member.id, departmentID: $department.id, createdAt: createdAt, disabledAt: disabledAt, disabledReason: disabledReason,
+            signInVersion: signInVersion, wechatOpenID: wechatOpenID, wechatUnionID: wechatUnionID)
     }
 }
 

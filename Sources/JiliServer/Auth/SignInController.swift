@@ -61,7 +61,7 @@ struct SignInController: RouteCollection {
             return try await page(req.t("signin_too_many", ["minutes": "\(Int(Self.window / 60))"]), .tooManyRequests)
         }
         let ok: Bool
-        if let account {
+        if let account, !account.passwordHash.isEmpty {
             ok = try await req.password.async.verify(form.password, created: account.passwordHash)
         } else {
             // Spend the same time as a real check, so that timing does not tell which logins exist.
@@ -70,8 +70,9 @@ struct SignInController: RouteCollection {
         }
         try await AccountService(db: req.db, clock: req.application.jiliClock).record(attempt: ok, keys: [accountKey, "address:\(address)"])
         guard ok, let account else { return try await page(req.t("signin_failed"), .unauthorized) }
-        Self.startNewSession(req)
-        req.auth.login(account)
+        // Said only to whoever knows the password: the account exists but may no longer sign in.
+        guard account.isEnabled else { return try await page(req.t(account.disabledReason == .left ? "signin_left" : "signin_disabled"), .forbidden) }
+        req.signIn(account)
         return req.redirect(to: next)
     }
 
@@ -129,19 +130,8 @@ struct SignInController: RouteCollection {
         let hash = try await req.password.async.hash(form.password)
         let account = try await AccountService(db: req.db, clock: req.application.jiliClock)
             .createLeader(name: name, username: username, phone: form.phone, passwordHash: hash, member: found)
-        Self.startNewSession(req)
-        req.auth.login(account)
+        req.signIn(account)
         return req.redirect(to: SiteURL.dashboard())
-    }
-
-    /// A new session id on signing in, so that a session id planted before cannot be used after
-    /// (session fixation). The old session is deleted.
-    static func startNewSession(_ req: Request) {
-        if let old = req.session.id {
-            _ = req.application.sessions.driver.deleteSession(old, for: req)
-        }
-        req.session.id = nil
-        req.session.data = SessionData()
     }
 
     /// Only paths on this site: never an absolute URL (no open redirect), and nothing a header

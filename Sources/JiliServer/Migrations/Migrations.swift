@@ -38,6 +38,7 @@ extension Migrations {
         add(M031CreateTraining())
         add(M032AddTrainingPriority())
         add(M033CreateStudySupport())
+        add(M034CreateInvitations())
     }
 
     /// How many migrations the database has applied.

@@ -96,6 +96,9 @@ struct MemberService {
             } else {
                 try await member.save(on: db)
             }
+            if before["status"] != member.status.rawValue {
+                try await AccountService.memberStatusChanged(member, at: now, by: actor, on: db)
+            }
             // Kept with its reason; a promotion is posted on the praise wall.
             if let from = before["tier"], from != member.tier {
                 try await TierChanges.record(member, from: from, reason: "manual", proposal: nil, by: actor, at: now, on: db)

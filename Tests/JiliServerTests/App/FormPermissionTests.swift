@@ -9,7 +9,8 @@ import Vapor
     static let roles = DemoTeam.accounts.map(\.username)
     /// Forms that answer with a page: a new API token is shown once, in the answer to the form that
     /// made it, and kept nowhere else (not even in the session).
-    static let answersWithAPage: Set<String> = ["POST /tokens"]
+    /// Forms whose answer shows a secret once (a token, an invitation or reset link), kept nowhere.
+    static let answersWithAPage: Set<String> = ["POST /tokens", "POST /accounts/invite", "POST /accounts/invite/all", "POST /accounts/:id/reset"]
 
     @Test func everyFormForEveryRole() async throws {
         try await withTestApp { app in
@@ -39,6 +40,11 @@ import Vapor
                 ("POST /import", "/import", ["kind": "orders"], ["leader", "director", "finance"]),
                 ("POST /tokens", "/tokens", ["name": ""], ["leader"]),
                 ("POST /tokens/:id/revoke", "/tokens/\(token.id!)/revoke", [:], ["leader"]),
+                // Accounts: a member no one may invite, a bad number of days, a role that is not one (422).
+                ("POST /accounts/invite", "/accounts/invite", ["member": "nobody"], ["leader", "director", "manager", "support"]),
+                ("POST /accounts/invite/all", "/accounts/invite/all", ["days": "0"], ["leader", "director", "manager", "support"]),
+                ("POST /accounts/:id/role", "/accounts/4/role", ["role": "chief"], ["leader"]),
+                ("POST /account/password", "/account/password", ["current_password": "", "password": "", "password_confirm": ""], everyone),
                 ("POST /org/departments", "/org/departments", ["name": ""], ["leader"]),
                 ("POST /org/departments/:id", "/org/departments/\(department)", ["name": ""], ["leader"]),
                 ("POST /org/departments/:id/delete", "/org/departments/\(department)/delete", [:], ["leader"]),
@@ -114,7 +120,11 @@ import Vapor
             // and passes (TrainingTests), the steps of a study claim and of an event application need
             // one in the right state (StudyTests).
 
+            // Accounts: disabling and reset links change who may sign in, revoking needs a link
+            // (AccountTests and InvitationTests); opening a link is public, like signing in.
             #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
+                                                          "POST /accounts/:id/enabled", "POST /accounts/:id/reset", "POST /accounts/invitations/:id/revoke",
+                                                          "POST /invite/:token", "POST /reset/:token",
                                                           "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",
                                                           "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over",
                                                           "POST /rewards/redemptions/:id/cancel", "POST /contests/:id/choose",

@@ -99,6 +99,11 @@ import Vapor
             ("GET /balance", "/balance?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /balance", "/balance?member=m1", with(["manager": .notFound, "agent": .notFound, "support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /tokens", "/tokens", with(forbiddenBut(["leader"]))),
+            ("GET /accounts", "/accounts", with(forbiddenBut(["leader", "director", "manager", "support"]))),
+            ("GET /account/password", "/account/password", with([:])),
+            // A link that does not exist: not found for anyone, signed in or not (InvitationTests open real ones).
+            ("GET /invite/:token", "/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
+            ("GET /reset/:token", "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
             ("GET /import", "/import", with(["manager": .forbidden, "agent": .forbidden, "support": .forbidden, "service": .forbidden, "trainer": .forbidden, "warehouse": .forbidden])),
             ("GET /export/:file", "/export/members.csv", with(["warehouse": .forbidden])),
             ("GET /export/:file", "/export/orders.csv", with([:])),
@@ -113,7 +118,9 @@ import Vapor
     /// cannot be added without a decision about who may use it.
     static let forms = ["POST /signin", "POST /signout", "POST /setup", "POST /orders", "POST /orders/:code/refunds",
                         "POST /products", "POST /products/:code", "POST /members", "POST /members/:code", "POST /import",
-                        "POST /tokens", "POST /tokens/:id/revoke", "POST /org/departments", "POST /org/departments/:id",
+                        "POST /tokens", "POST /tokens/:id/revoke", "POST /accounts/invite", "POST /accounts/invite/all",
+                        "POST /accounts/invitations/:id/revoke", "POST /accounts/:id/reset", "POST /accounts/:id/role", "POST /accounts/:id/enabled",
+                        "POST /invite/:token", "POST /reset/:token", "POST /account/password", "POST /org/departments", "POST /org/departments/:id",
                         "POST /org/departments/:id/delete", "POST /org/positions", "POST /org/positions/:id", "POST /org/positions/:id/delete",
                         "POST /contests", "POST /contests/:id/choose", "POST /titles", "POST /titles/grant", "POST /titles/nominate", "POST /titles/nominations/:id/confirm", "POST /titles/nominations/:id/decline", "POST /goals", "POST /goals/raise", "POST /goals/import", "POST /pay/versions", "POST /pay/versions/form", "POST /pay/versions/:id/activate", "POST /pay/runs", "POST /pay/runs/:period/approve",
                         "POST /points/rules", "POST /profit", "POST /promotion/proposals", "POST /promotion/evaluate", "POST /promotion/ladder",
