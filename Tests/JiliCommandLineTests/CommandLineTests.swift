@@ -172,12 +172,12 @@ import Testing
             .merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("FAKETIME") || $0.key == "LD_PRELOAD" }) { $1 }
     }
 
-    func jili(_ arguments: [String], data: String) throws -> CommandLineTests.Run {
+    func jili(_ arguments: [String], data: String, env extra: [String: String] = [:]) throws -> CommandLineTests.Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        p.environment = environment(data: data)
+        p.environment = environment(data: data).merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -206,6 +206,36 @@ import Testing
         #expect(export.status == 0)
         #expect(export.out.hasPrefix("\u{FEFF}id,name,sponsor_id,tier,joined_at,status\r\n"))
         #expect(export.out.contains("E,陈静,D,vip,2025-08-15,inactive"))
+    }
+
+    /// Invitation links from the command line: one member's printed, everyone's without an account
+    /// as a CSV; links are made from JILI_PUBLIC_URL, and a bad address is refused before anything.
+    @Test func accountsInviteOneMemberOrEveryoneWithoutAnAccount() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jili-invite-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let data = folder + "/jili.sqlite"
+        #expect(try self.jili(["import", "members", exampleFolder + "/members.csv"], data: data).status == 0)
+        let site = ["JILI_PUBLIC_URL": "https://jili.example.com/"]
+        func jili(_ arguments: [String]) throws -> CommandLineTests.Run { try self.jili(arguments, data: data, env: site) }
+        let one = try jili(["accounts", "invite", "B", "--role", "finance", "--days", "3"])
+        #expect(one.status == 0, "\(one.err)")
+        let lines = one.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines[0].hasPrefix("https://jili.example.com/invite/") && lines[0].count == "https://jili.example.com/invite/".count + 33)
+        #expect(lines[1] == "for 李娜 (B) as finance, valid until 2026-12-02 12:00")
+        #expect(try jili(["accounts", "invite", "B", "--role", "leader"]).out.contains("--role: \"leader\" is not one of"))
+        #expect(try jili(["accounts", "invite", "nobody"]).out == "nobody: no such member\n")
+
+        let out = folder + "/invites.csv"
+        let all = try jili(["accounts", "invite", "--without-account", "--under", "B", "--out", out])
+        #expect(all.status == 0 && all.err.hasPrefix("4 member(s) invited in "), "\(all.err)")
+        let bytes = try #require(FileManager.default.contents(atPath: out))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let rows = String(decoding: bytes.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map(String.init)
+        #expect(rows.first == "member,name,phone,link" && rows.dropFirst().map { String($0.prefix { $0 != "," }) } == ["B", "C", "D", "E"])
+        #expect(rows.dropFirst().allSatisfy { $0.contains(",https://jili.example.com/invite/") })
+        #expect(try jili(["accounts", "invite"]).status != 0)
+        let bad = try self.jili(["accounts", "invite", "B"], data: data, env: ["JILI_PUBLIC_URL": "jili.example.com"])
+        #expect(bad.status != 0 && bad.err.contains("JILI_PUBLIC_URL: \"jili.example.com\" is not an address such as https://jili.example.com"), "\(bad.err)")
     }
 
     /// `JILI_NOW` is for tests and demos: `jili serve` refuses it unless told `--allow-jili-now`, and
