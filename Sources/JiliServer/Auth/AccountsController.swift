@@ -8,7 +8,7 @@ import Vapor
 /// may invite. A link is shown once, in the answer to the form that made it (kept nowhere, not even
 /// in the session), so those forms answer with a page rather than a redirect.
 struct AccountsController: RouteCollection {
-    static let perPage = 50
+    static let perPage = 20
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.accounts, use: page)
