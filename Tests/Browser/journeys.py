@@ -67,7 +67,7 @@ def fits_the_phone(driver):
 def every_page_fits_a_phone(driver):
     sign_in(driver, "leader")
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
-                 "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens",
+                 "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens", "/accounts", "/account/password",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
                  "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/activities", "/points", "/points?member=m10", "/points/rules", "/rewards", "/rewards/redemptions", "/motivation", "/profit", "/audit", "/payouts", "/disputes",
                  "/promotion", "/promotion/proposals", "/promotion/ladder", "/training", "/training/courses/1", "/training/sessions/1", "/training/claims", "/training/events",
@@ -505,6 +505,82 @@ def agent_applies_for_an_industry_event_and_the_manager_approves(driver):
     shot(driver, "training-calendar-agent")
 
 
+# The member the next journeys invite, make finance and see leave: kept between journeys.
+INVITED = {}
+
+
+def leader_invites_a_member_who_activates_on_their_phone(driver):
+    sign_in(driver, "leader")
+    driver.get(BASE + "/accounts")
+    fits_the_phone(driver)
+    row = driver.find_elements(By.XPATH, "//form[@action='/accounts/invite'][input[@name='member']]")[0]
+    INVITED["code"] = row.find_element(By.NAME, "member").get_attribute("value")
+    INVITED["name"] = row.find_element(By.XPATH, "./parent::li/strong").text
+    row.find_element(By.TAG_NAME, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "invite-link"))
+    text = text_of(driver)
+    assert f"{INVITED['name']} ({INVITED['code']}) · 代理" in text and "只能使用一次" in text, text
+    assert driver.find_elements(By.CSS_SELECTOR, ".qr svg"), "the link has its QR code"
+    fits_the_phone(driver)
+    shot(driver, "invitation-link")
+    link = driver.find_element(By.ID, "invite-link").get_attribute("value")
+    path = link[link.index("/invite/"):]
+    # On the member's phone: another browser, nobody signed in.
+    driver.delete_all_cookies()
+    driver.get(BASE + path)
+    assert f"为 {INVITED['name']} ({INVITED['code']}) 开通账户，角色：代理。" in text_of(driver), text_of(driver)
+    fits_the_phone(driver)
+    shot(driver, "invitation-activate")
+    username = driver.find_element(By.NAME, "username")
+    username.clear()
+    username.send_keys("invited_" + INVITED["code"])
+    driver.find_element(By.NAME, "password").send_keys("invited-2026")
+    driver.find_element(By.NAME, "password_confirm").send_keys("invited-2026")
+    driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/dashboard" in d.current_url)
+    text = text_of(driver, "body")
+    assert f"欢迎，{INVITED['name']}！账户已开通。" in text and "invited_" + INVITED["code"] + " · 代理" in text, text
+    shot(driver, "invitation-dashboard")
+    # The link works once.
+    driver.get(BASE + path)
+    assert "这个链接已经用过了" in text_of(driver), text_of(driver)
+
+
+def leader_gives_the_new_account_the_finance_role(driver):
+    sign_in(driver, "leader")
+    driver.get(BASE + "/accounts?q=invited_" + INVITED["code"])
+    item = driver.find_element(By.XPATH, f"//li[strong[text()='invited_{INVITED['code']}']]")
+    item.find_element(By.TAG_NAME, "summary").click()
+    Select(item.find_element(By.NAME, "role")).select_by_value("finance")
+    item.find_element(By.CSS_SELECTOR, "form[action$='/role'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "立即生效" in text_of(d, "body"))
+    shot(driver, "accounts-role-given")
+    driver.delete_all_cookies()
+    driver.get(BASE + "/signin")
+    driver.find_element(By.NAME, "login").send_keys("invited_" + INVITED["code"])
+    driver.find_element(By.NAME, "password").send_keys("invited-2026")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "/signin" not in d.current_url)
+    nav = driver.find_element(By.CSS_SELECTOR, "nav.tabs").text
+    assert "付款" in nav and "财务" in text_of(driver, "body"), nav
+
+
+def a_member_who_left_cannot_sign_in(driver):
+    sign_in(driver, "director")
+    driver.get(BASE + "/members/" + INVITED["code"] + "/edit")
+    Select(driver.find_element(By.NAME, "status")).select_by_value("left")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/edit" not in d.current_url)
+    driver.delete_all_cookies()
+    driver.get(BASE + "/signin")
+    driver.find_element(By.NAME, "login").send_keys("invited_" + INVITED["code"])
+    driver.find_element(By.NAME, "password").send_keys("invited-2026")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "已离开团队" in text_of(d))
+    assert "/signin" in driver.current_url, driver.current_url
+    shot(driver, "signin-left")
+
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
@@ -512,7 +588,8 @@ JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approv
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order, agent_praises_a_teammate_with_a_photo,
             manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over,
             agent_sees_progress_passes_a_quiz_and_prints_the_certificate, manager_approves_a_promotion,
-            a_study_claim_is_approved_by_the_manager_then_finance, agent_applies_for_an_industry_event_and_the_manager_approves]
+            a_study_claim_is_approved_by_the_manager_then_finance, agent_applies_for_an_industry_event_and_the_manager_approves,
+            leader_invites_a_member_who_activates_on_their_phone, leader_gives_the_new_account_the_finance_role, a_member_who_left_cannot_sign_in]
 
 passed = failed = 0
 for journey in JOURNEYS:
