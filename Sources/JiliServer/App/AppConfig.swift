@@ -31,6 +31,31 @@ public struct AppConfig: Sendable {
     /// Host header (a link mailed out must not point where a request said). Nil: not set.
     public var publicURL: String?
 
+    /// WeChat (公众号): sign-in and messages, when `JILI_WECHAT_APPID` and `JILI_WECHAT_SECRET` are set.
+    public var wechat: WeChat?
+
+    public struct WeChat: Sendable, Equatable {
+        public var appID: String
+        public var secret: String
+        /// `JILI_WECHAT_OPEN`: where the authorization page is (WeChat's own host unless a stand-in's).
+        public var openBase: String
+        /// `JILI_WECHAT_API`: where the API is.
+        public var apiBase: String
+        /// `JILI_WECHAT_TEMPLATES`: a notice kind (its message key) → template id; `default` for the rest.
+        public var templates: [String: String]
+
+        public static let realOpen = "https://open.weixin.qq.com"
+        public static let realAPI = "https://api.weixin.qq.com"
+
+        public init(appID: String, secret: String, openBase: String = realOpen, apiBase: String = realAPI, templates: [String: String] = [:]) {
+            self.appID = appID
+            self.secret = secret
+            self.openBase = openBase
+            self.apiBase = apiBase
+            self.templates = templates
+        }
+    }
+
     /// The address links are made from: `publicURL`, or the local default when it is not set.
     public var linkBase: String { publicURL ?? "http://127.0.0.1:8080" }
 
@@ -68,6 +93,38 @@ public struct AppConfig: Sendable {
         var url = text
         while url.hasSuffix("/") { url.removeLast() }
         return .success(url)
+    }
+
+    /// Reads the WeChat variables: the app id and secret together or neither; the hosts as addresses;
+    /// the templates as a JSON object of strings.
+    static func wechat(_ env: [String: String], problems: inout [String]) -> WeChat? {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let appID = value("JILI_WECHAT_APPID"), let secret = value("JILI_WECHAT_SECRET") else {
+            if value("JILI_WECHAT_APPID") != nil || value("JILI_WECHAT_SECRET") != nil {
+                problems.append("JILI_WECHAT_APPID and JILI_WECHAT_SECRET go together: set both, or neither")
+            }
+            return nil
+        }
+        guard appID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), appID.count <= 64 else {
+            problems.append("JILI_WECHAT_APPID: \"\(appID.prefix(40))\" is not an app id (letters and digits, as wx1234567890abcdef)")
+            return nil
+        }
+        var config = WeChat(appID: appID, secret: secret)
+        for (name, keyPath) in [("JILI_WECHAT_OPEN", \WeChat.openBase), ("JILI_WECHAT_API", \WeChat.apiBase)] {
+            guard let text = value(name) else { continue }
+            switch publicURL(text) {
+            case .success(let url): config[keyPath: keyPath] = url
+            case .failure: problems.append("\(name): \"\(text.prefix(60))\" is not an address such as \(name == "JILI_WECHAT_OPEN" ? WeChat.realOpen : WeChat.realAPI)")
+            }
+        }
+        if let text = value("JILI_WECHAT_TEMPLATES") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+                problems.append("JILI_WECHAT_TEMPLATES: not a JSON object of notice kind → template id (e.g. {\"default\": \"TEMPLATE_ID\"})")
+                return nil
+            }
+            config.templates = object
+        }
+        return config
     }
 
     static func defaultFiles(_ database: Database, workingDirectory: String) -> String {
@@ -120,11 +177,13 @@ public struct AppConfig: Sendable {
             case .failure(let error): problems += error.problems
             }
         }
+        let wechat = Self.wechat(env, problems: &problems)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         let files = env["JILI_FILES"].flatMap { $0.isEmpty ? nil : $0 }
         var config = AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, clockStart: clockStart,
                                workingDirectory: workingDirectory)
         config.publicURL = publicURL
+        config.wechat = wechat
         return config
     }
 

@@ -16,6 +16,8 @@ enum SiteURL {
     static let notices = Address("notices", "/notices")
     static let signIn = Address("signIn", "/signin")
     static let signOut = Address("signOut", "/signout")
+    static let wechatSignIn = Address("wechatSignIn", "/signin/wechat")
+    static let wechatCallback = Address("wechatCallback", "/signin/wechat/callback")
     static let setup = Address("setup", "/setup")
     static let healthz = Address("healthz", "/healthz")
     static let stylesheet = Address("stylesheet", "/app.css")
@@ -164,7 +166,7 @@ enum SiteURL {
 
     /// Every address, for templates (by name), the upload limits and the tests.
     static let all: [any SiteAddress] = [
-        root, dashboard, notices, signIn, signOut, setup, healthz, stylesheet, script, openAPI, audit, tokens,
+        root, dashboard, notices, signIn, signOut, wechatSignIn, wechatCallback, setup, healthz, stylesheet, script, openAPI, audit, tokens,
         revokeToken, accounts, invite, inviteAll, revokeInvitation, accountReset, accountRole, accountEnabled, invitation,
         resetPassword, password, members, newMember, member, editMember, memberCases, closeCase, team, org, editOrg, departments,
         department, deleteDepartment, positions, position, deletePosition, imports, export, orders, newOrder, order,

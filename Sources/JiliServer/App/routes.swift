@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
     let web = app.grouped(KeptAccountAuthenticator(recent: app.recentAccounts))
     try web.grouped(CSRFProtection()).register(collection: SignInController())
     try web.grouped(CSRFProtection()).register(collection: InvitationController())
+    try web.register(collection: WeChatSignInController())
     let signedIn = web.grouped(RequireAccount(), CSRFProtection())
     try signedIn.register(collection: DashboardController())
     try signedIn.register(collection: TeamController())

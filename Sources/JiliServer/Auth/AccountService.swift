@@ -128,4 +128,22 @@ struct AccountService {
                                    before: nil, after: ["enabled": account.isEnabled ? "yes" : "no", "member_status": member.status.rawValue])
         }
     }
+
+    /// Binds the account to a WeChat user (who then signs in with 微信登录 and receives messages);
+    /// a WeChat bound to another account is refused.
+    func bindWeChat(_ account: Account, openID: String, unionID: String?) async throws {
+        guard account.wechatOpenID != openID else { return }
+        let now = clock.now()
+        try await db.transaction { db in
+            if let other = try await Account.query(on: db).filter(\.$wechatOpenID == openID).first(), other.id != account.id {
+                throw Refusal(key: "wechat_error_bound_elsewhere")
+            }
+            let before = ["wechat": account.wechatOpenID == nil ? "no" : "yes"]
+            account.wechatOpenID = openID
+            account.wechatUnionID = unionID
+            try await account.save(on: db)
+            try await Audit.record(on: db, at: now, actor: .account(account), action: "bind_wechat", entity: "account", id: "\(account.id!)",
+                                   before: before, after: ["wechat": "yes"])
+        }
+    }
 }

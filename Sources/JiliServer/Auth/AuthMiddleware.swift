@@ -26,18 +26,13 @@ struct CSRFProtection: AsyncMiddleware {
                 _ = try await request.body.collect(max: limit.value).get()
             }
             let sent = (try? request.content.get(String.self, at: "_csrf")) ?? request.headers.first(name: "X-CSRF-Token")
-            guard let expected = request.session.data["csrf"], let sent, constantTimeEqual(sent, expected) else {
+            guard let expected = request.session.data["csrf"], let sent, LinkToken.constantTimeEqual(sent, expected) else {
                 throw Abort(.forbidden, reason: "csrf")
             }
         }
         return try await next.respond(to: request)
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }
 
 extension Session {

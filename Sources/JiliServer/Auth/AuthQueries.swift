@@ -13,6 +13,12 @@ struct AuthQueries {
         try await Account.query(on: db).group(.or) { $0.filter(\.$username == login).filter(\.$phone == login) }.first()
     }
     func account(_ id: Int?) async throws -> Account? { try await Account.find(id, on: db) }
+    /// The account bound to a WeChat user.
+    func account(wechat openID: String) async throws -> Account? { try await Account.query(on: db).filter(\.$wechatOpenID == openID).first() }
+    /// Whether a name is free to be a username (no account has it as its username or phone).
+    func isFree(username: String) async throws -> Bool {
+        try await Account.query(on: db).group(.or) { $0.filter(\.$username == username).filter(\.$phone == username) }.first() == nil
+    }
     func accounts() async throws -> [Account] { try await Account.query(on: db).sort(\.$username).all() }
     /// Failed sign-ins counted under a key (an account, a login, an address) since an instant.
     func failures(_ key: String, since: Date) async throws -> Int {

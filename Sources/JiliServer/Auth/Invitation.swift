@@ -77,8 +77,11 @@ struct LinkToken: Sendable, Equatable {
     static func hash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     /// Whether `hash` is this token's verifier's hash, in time that does not depend on where they differ.
-    func matches(_ hash: String) -> Bool {
-        let x = Array(verifierHash.utf8), y = Array(hash.utf8)
+    func matches(_ hash: String) -> Bool { Self.constantTimeEqual(verifierHash, hash) }
+
+    /// Equal strings, compared in time that does not depend on where they differ (secrets, states, CSRF tokens).
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

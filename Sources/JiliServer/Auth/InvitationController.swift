@@ -27,6 +27,8 @@ struct InvitationController: RouteCollection {
         let username: String
         let action: String
         let minPassword: Int
+        /// Inside WeChat, when it is configured: the address that activates with WeChat instead of a password.
+        let wechat: String?
     }
 
     func service(_ req: Request) -> InvitationService { InvitationService(db: req.db, clock: req.application.jiliClock) }
@@ -44,7 +46,8 @@ struct InvitationController: RouteCollection {
                         state: state.rawValue, stateText: state == .open ? nil : req.t("invite_error_\(state)"),
                         intro: i.purpose == .invite ? req.t("activate_for", ["who": who, "role": req.t(i.roleValue.messageKey)]) : req.t("reset_for", ["who": who]),
                         rules: req.t("password_rules", ["min": "\(Self.minPassword)"]), username: i.account?.username ?? i.member?.phone ?? i.member?.code ?? "",
-                        action: i.purpose == .invite ? SiteURL.invitation(token) : SiteURL.resetPassword(token), minPassword: Self.minPassword)
+                        action: i.purpose == .invite ? SiteURL.invitation(token) : SiteURL.resetPassword(token), minPassword: Self.minPassword,
+                        wechat: i.purpose == .invite && state == .open && req.wechat != nil && req.isInsideWeChat ? SiteURL.wechatSignIn(query: ["invite": token]) : nil)
         let response = try await req.view.render("auth/activate", page).encodeResponse(status: state == .open ? .ok : .gone, for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

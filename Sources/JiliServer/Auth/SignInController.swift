@@ -22,6 +22,19 @@ struct SignInController: RouteCollection {
         let login: String
         let next: String
         let error: String?
+        /// 微信登录 is offered inside WeChat when it is configured.
+        let wechat: Bool
+        /// A WeChat waits to be bound by this sign-in.
+        let binding: Bool
+
+        init(_ req: Request, login: String, next: String, error: String?) {
+            layout = Layout(req, title: req.t("signin_title"))
+            self.login = login
+            self.next = next
+            self.error = error
+            wechat = req.wechat != nil && req.isInsideWeChat
+            binding = req.session.data[WeChatSignInController.pendingKey] != nil
+        }
     }
 
     struct SignInForm: Content {
@@ -34,7 +47,7 @@ struct SignInController: RouteCollection {
         if !(try await AuthQueries(db: req.db).hasAccounts()) { return req.redirect(to: SiteURL.setup()) }
         if req.auth.has(Account.self) { return req.redirect(to: SiteURL.dashboard()) }
         let next = Self.safeNext(req.query[String.self, at: "next"])
-        return try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: "", next: next, error: nil))
+        return try await req.view.render("auth/signin", SignInPage(req, login: "", next: next, error: nil))
             .encodeResponse(for: req)
     }
 
@@ -48,7 +61,7 @@ struct SignInController: RouteCollection {
         let queries = AuthQueries(db: req.db)
         func failures(_ key: String) async throws -> Int { try await queries.failures(key, since: since) }
         func page(_ error: String, _ status: HTTPResponseStatus) async throws -> Response {
-            try await req.view.render("auth/signin", SignInPage(layout: Layout(req, title: req.t("signin_title")), login: login, next: next, error: error))
+            try await req.view.render("auth/signin", SignInPage(req, login: login, next: next, error: error))
                 .encodeResponse(status: status, for: req)
         }
         // Counted per account whatever name was typed (its username or its phone number), so that
@@ -72,7 +85,17 @@ struct SignInController: RouteCollection {
         guard ok, let account else { return try await page(req.t("signin_failed"), .unauthorized) }
         // Said only to whoever knows the password: the account exists but may no longer sign in.
         guard account.isEnabled else { return try await page(req.t(account.disabledReason == .left ? "signin_left" : "signin_disabled"), .forbidden) }
+        // A WeChat that came without an account is bound to this one (the session is new after signing in).
+        let pending = req.session.data[WeChatSignInController.pendingKey], pendingUnion = req.session.data[WeChatSignInController.pendingUnionKey]
         req.signIn(account)
+        if let pending {
+            do {
+                try await AccountService(db: req.db, clock: req.application.jiliClock).bindWeChat(account, openID: pending, unionID: pendingUnion)
+                return req.redirect(to: next, notice: "wechat_bound")
+            } catch let refusal as Refusal {
+                return req.redirect(to: next, notice: refusal.key)
+            }
+        }
         return req.redirect(to: next)
     }
 

@@ -99,6 +99,9 @@ import Vapor
             ("GET /balance", "/balance?member=m10", with(["support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /balance", "/balance?member=m1", with(["manager": .notFound, "agent": .notFound, "support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
             ("GET /tokens", "/tokens", with(forbiddenBut(["leader"]))),
+            // Without WeChat configured, 微信登录 does not exist (WeChatSignInTests try it with the stand-in).
+            ("GET /signin/wechat", "/signin/wechat", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
+            ("GET /signin/wechat/callback", "/signin/wechat/callback", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
             ("GET /accounts", "/accounts", with(forbiddenBut(["leader", "director", "manager", "support"]))),
             ("GET /account/password", "/account/password", with([:])),
             // A link that does not exist: not found for anyone, signed in or not (InvitationTests open real ones).

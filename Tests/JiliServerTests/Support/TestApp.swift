@@ -23,13 +23,14 @@ let fakedMachineClock: [String: String] = ProcessInfo.processInfo.environment.fi
 /// JILI_TEST_DATABASE_URL names one; dropped afterwards. The clock is fixed at `testNow`. With `demo`,
 /// the demo team (300 members, three months settled) is built once per test run and each test gets
 /// a copy of it (a file copy on SQLite, a database made from it as a template on PostgreSQL).
-func withTestApp(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+func withTestApp(demo: Bool = true, configured: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     let place = try await TestDatabase.make(id: String(id), demo: demo)
     // Uploaded files in a folder of the test's own, removed afterwards.
     let files = NSTemporaryDirectory() + "jili-test-files-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: files) }
-    let config = AppConfig(database: place.database, home: packageRoot, demo: demo, bcryptCost: 4, files: files)
+    var config = AppConfig(database: place.database, home: packageRoot, demo: demo, bcryptCost: 4, files: files)
+    configured(&config)
     let app = try await makeTestApplication()
     do {
         try await configure(app, config: config, clock: JiliClock(now: { testNow }))
