@@ -6,7 +6,7 @@ struct JiliCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jili",
         abstract: "Jili (激励): incentive plans and settlement for social-commerce sales teams.",
-        subcommands: [ServeCommand.self, SettleCommand.self, PlanCommand.self, ImportCommand.self, ExportCommand.self, MigrateCommand.self, DemoCommand.self, PayCommand.self, ContestCommand.self, PromotionCommand.self, JobsCommand.self, AccountsCommand.self]
+        subcommands: [ServeCommand.self, SettleCommand.self, PlanCommand.self, ImportCommand.self, ExportCommand.self, MigrateCommand.self, DemoCommand.self, PayCommand.self, ContestCommand.self, PromotionCommand.self, JobsCommand.self, AccountsCommand.self, MessagesCommand.self]
     )
 }
 

@@ -11,6 +11,8 @@ public enum JiliServer {
         do {
             try await configure(app, config: config)
             print(banner(config: config, hostname: hostname, port: port, demo: config.demo))
+            let sending = startSendingMessages(app)
+            defer { sending?.cancel() }
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()
@@ -29,6 +31,7 @@ public enum JiliServer {
         if let start = config.clockStart {
             lines.append("clock: started at \(config.clock.format(start)) Shanghai time (JILI_NOW), not the machine's date")
         }
+        lines.append(config.wechat == nil ? "WeChat: not configured (notices stay in the app)" : "WeChat: sign-in and messages (sent every minute)")
         if demo {
             lines.append("demo accounts (password \(DemoTeam.password)):")
             for a in DemoTeam.accounts { lines.append("  \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.role.rawValue)") }

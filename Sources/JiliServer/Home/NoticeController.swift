@@ -23,14 +23,7 @@ struct NoticeController: RouteCollection {
 
     /// A notice in the reader's language.
     static func text(_ n: Notice, _ req: Request) -> String {
-        var values = Notices.values(n)
-        for (k, v) in values where k.hasSuffix("_key") { values[k] = req.t(v) }
-        if let kind = values["kind"] { values["kind"] = req.t("champion_\(kind)") }
-        if let metric = values["metric"] {
-            if metric == "volume", let t = values["target"], case .success(let fen) = FixedPoint.parse(t, scale: 2) { values["target"] = Money(fen: fen).display }
-            values["metric"] = values["activity"] ?? req.t("goal_metric_\(metric)")
-        }
-        return req.t(n.message, values)
+        Notices.text(message: n.message, values: Notices.values(n)) { req.t($0, $1) }
     }
 
     static func rows(_ notices: [Notice], _ req: Request) -> [Row] {

@@ -39,6 +39,7 @@ extension Migrations {
         add(M032AddTrainingPriority())
         add(M033CreateStudySupport())
         add(M034CreateInvitations())
+        add(M035AddMessageDelivery())
     }
 
     /// How many migrations the database has applied.

@@ -20,8 +20,8 @@ final class Notice: Model, @unchecked Sendable {
     init() {}
 }
 
-/// What a sender outside Jili (WeChat template messages) is to deliver: written with the notice in
-/// the same transaction, marked sent by the sender.
+/// What is to reach a member's WeChat (a template message): written with the notice in the same
+/// transaction; ``MessageSender`` claims it, calls WeChat once, and records how it went.
 final class OutboxMessage: Model, @unchecked Sendable {
     static let schema = "outbox"
     @ID(custom: .id, generatedBy: .database) var id: Int?
@@ -33,11 +33,41 @@ final class OutboxMessage: Model, @unchecked Sendable {
     @Field(key: "status") var status: Status
     @Field(key: "attempts") var attempts: Int
     @Field(key: "created_at") var createdAt: Date
+    /// Not before: a message that met a rate limit or a network error waits.
+    @OptionalField(key: "next_attempt_at") var nextAttemptAt: Date?
+    /// The sender that claimed it, and when.
+    @OptionalField(key: "claim") var claim: String?
+    @OptionalField(key: "claimed_at") var claimedAt: Date?
+    /// When the call to WeChat began: a message claimed, called and never marked is not sent again.
+    @OptionalField(key: "called_at") var calledAt: Date?
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    /// Why it was not delivered (a ``Reason``), with WeChat's code when it gave one.
+    @OptionalField(key: "reason") var reason: String?
+    @OptionalField(key: "wechat_msgid") var wechatMessageID: String?
 
     init() {}
 
-    /// Pending until a sender marks it sent, or failed with attempts counted.
     enum Status: String, StoredStatus {
-        case pending, sent, failed
+        /// Waiting to be sent (from `next_attempt_at` on, when set).
+        case pending
+        /// Claimed by a sender.
+        case sending
+        case sent
+        /// Cannot reach the member: no WeChat bound, not following, no template, or the sender stopped during the call.
+        case undeliverable
+        /// Given up after the last attempt.
+        case failed
     }
+}
+
+/// WeChat's access token (client_credential), kept in the database so that every instance and
+/// every sender uses the same one until shortly before it expires.
+final class WeChatAccessToken: Model, @unchecked Sendable {
+    static let schema = "wechat_access_tokens"
+    @ID(custom: .id, generatedBy: .database) var id: Int?
+    @Field(key: "app_id") var appID: String
+    @Field(key: "token") var token: String
+    @Field(key: "expires_at") var expiresAt: Date
+
+    init() {}
 }

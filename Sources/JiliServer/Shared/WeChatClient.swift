@@ -33,6 +33,20 @@ struct WeChatClient {
         return (openID, (json["unionid"] as? String).flatMap { $0.isEmpty ? nil : $0 })
     }
 
+    /// A new access token (`client_credential`) and the seconds it lasts.
+    func fetchAccessToken() async throws -> (token: String, expiresIn: Int) {
+        let json = try await get(config.apiBase + "/cgi-bin/token?grant_type=client_credential&appid=" + Self.escape(config.appID)
+                                 + "&secret=" + Self.escape(config.secret))
+        guard let token = json["access_token"] as? String, !token.isEmpty else { throw Failure(code: -1, message: "no access_token in WeChat's answer") }
+        return (token, (json["expires_in"] as? NSNumber)?.intValue ?? 7200)
+    }
+
+    /// Sends a template message; WeChat's message id.
+    func sendTemplate(accessToken: String, _ body: [String: Any]) async throws -> String? {
+        let json = try await post(config.apiBase + "/cgi-bin/message/template/send?access_token=" + Self.escape(accessToken), json: body)
+        return (json["msgid"] as? NSNumber).map { "\($0)" } ?? json["msgid"] as? String
+    }
+
     /// A GET whose answer is a JSON object; an `errcode` other than 0 is a ``Failure``.
     func get(_ url: String) async throws -> [String: Any] {
         let response: ClientResponse

@@ -1,0 +1,181 @@
+import Fluent
+import Foundation
+import JiliCore
+
+/// Sends the outbox to members' WeChat as template messages. Each message is sent at most once,
+/// whatever happens to the senders:
+///
+/// - A sender claims a batch in one conditional update (pending → sending, with its own claim id):
+///   two senders at the same moment never claim the same message.
+/// - Just before calling WeChat it records `called_at`. A sender that stops (killed, crashed) leaves
+///   its claims behind; after ``lease`` the next sender takes back those never called and sends them
+///   once, and marks those that were being called `undeliverable (interrupted)` rather than risk
+///   sending them twice: WeChat may have delivered them, and a template message cannot be taken back.
+/// - WeChat's answers: sent (its msgid kept); no WeChat bound, not following (43004), an openid or a
+///   template WeChat does not know (40003, 40037), no template configured → undeliverable with the
+///   reason; an expired access token (40001, 42001) → fetched again once and the message tried again;
+///   a rate limit (45009), WeChat busy (-1) or no answer → tried again later, waiting 1, 2, 4 … 60
+///   minutes, and failed after ``maxAttempts``.
+struct MessageSender {
+    let db: any Database
+    let clock: JiliClock
+    let wechat: WeChatClient
+    /// The words of notices (zh-CN: members read WeChat in Chinese).
+    let words: [String: String]
+    /// Where the links in messages lead (`JILI_PUBLIC_URL`).
+    let linkBase: String
+
+    static let batch = 100
+    static let lease: TimeInterval = 10 * 60
+    static let maxAttempts = 8
+    static let channel = "wechat_template"
+
+    struct Outcome: Sendable, Equatable {
+        var sent = 0
+        var undeliverable = 0
+        var later = 0
+        var failed = 0
+        var reclaimed = 0
+        var interrupted = 0
+    }
+
+    /// Sends what is due, batch after batch, until nothing is left to claim.
+    func run() async throws -> Outcome {
+        var outcome = Outcome()
+        var token: String?
+        while true {
+            let (batch, reclaimed, interrupted) = try await claim(Self.batch)
+            outcome.reclaimed += reclaimed
+            outcome.interrupted += interrupted
+            if batch.isEmpty { break }
+            for message in batch { try await deliver(message, token: &token, outcome: &outcome) }
+        }
+        return outcome
+    }
+
+    // MARK: Claiming
+
+    /// Claims up to `limit` due messages for this run; first, the claims of a sender that stopped
+    /// are taken back (never called) or closed (called: perhaps delivered).
+    func claim(_ limit: Int) async throws -> (claimed: [OutboxMessage], reclaimed: Int, interrupted: Int) {
+        let now = clock.now()
+        let stale = now.addingTimeInterval(-Self.lease)
+        let interrupted = try await OutboxMessage.query(on: db).filter(\.$status == .sending).filter(\.$claimedAt < stale).filter(\.$calledAt != nil).count()
+        if interrupted > 0 {
+            try await OutboxMessage.query(on: db).filter(\.$status == .sending).filter(\.$claimedAt < stale).filter(\.$calledAt != nil)
+                .set(\.$status, to: .undeliverable).set(\.$reason, to: "interrupted").update()
+        }
+        func due(_ q: QueryBuilder<OutboxMessage>) -> QueryBuilder<OutboxMessage> {
+            q.filter(\.$channel == Self.channel).group(.or) { g in
+                g.group(.and) { $0.filter(\.$status == .pending).group(.or) { $0.filter(\.$nextAttemptAt == nil).filter(\.$nextAttemptAt <= now) } }
+                 .group(.and) { $0.filter(\.$status == .sending).filter(\.$claimedAt < stale).filter(\.$calledAt == nil) }
+            }
+        }
+        let ids = try await due(OutboxMessage.query(on: db)).sort(\.$id).limit(limit).all(\.$id)
+        guard !ids.isEmpty else { return ([], 0, interrupted) }
+        let reclaimed = try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).filter(\.$status == .sending).count()
+        let me = UUID().uuidString
+        // One conditional update: a message another sender claimed in between no longer matches.
+        try await due(OutboxMessage.query(on: db).filter(\.$id ~~ ids)).set(\.$status, to: .sending).set(\.$claim, to: me).set(\.$claimedAt, to: now).update()
+        let claimed = try await OutboxMessage.query(on: db).filter(\.$claim == me).filter(\.$status == .sending).sort(\.$id).all()
+        return (claimed, reclaimed, interrupted)
+    }
+
+    // MARK: Delivering
+
+    struct Payload: Decodable {
+        let member_id: Int
+        let template: String
+        let values: [String: String]
+        let link: String
+    }
+
+    func deliver(_ message: OutboxMessage, token: inout String?, outcome: inout Outcome) async throws {
+        guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(message.payload.utf8)) else {
+            return try await close(message, .undeliverable, reason: "payload", outcome: &outcome)
+        }
+        guard let account = try await Account.query(on: db).filter(\.$member.$id == payload.member_id).filter(\.$wechatOpenID != nil)
+                .filter(\.$disabledAt == nil).first(), let openID = account.wechatOpenID else {
+            return try await close(message, .undeliverable, reason: "no_wechat", outcome: &outcome)
+        }
+        guard let template = wechat.config.templates[payload.template] ?? wechat.config.templates["default"] else {
+            return try await close(message, .undeliverable, reason: "no_template", outcome: &outcome)
+        }
+        let text = Notices.text(message: payload.template, values: payload.values) { key, values in
+            values.reduce(words[key] ?? key) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
+        let body: [String: Any] = [
+            "touser": openID, "template_id": template, "url": linkBase + payload.link,
+            "data": ["first": ["value": text], "keyword1": ["value": String(text.prefix(20))],
+                     "keyword2": ["value": clock.format(message.createdAt, "yyyy-MM-dd HH:mm")], "remark": ["value": words["wechat_message_remark"] ?? ""]],
+        ]
+        message.calledAt = clock.now()
+        try await message.save(on: db)
+        do {
+            let id: String?
+            do {
+                id = try await wechat.sendTemplate(accessToken: try await accessToken(&token, fresh: false), body)
+            } catch let f as WeChatClient.Failure where [40001, 42001].contains(f.code) {
+                // The token expired or was replaced elsewhere: a new one, once.
+                id = try await wechat.sendTemplate(accessToken: try await accessToken(&token, fresh: true), body)
+            }
+            message.wechatMessageID = id
+            message.sentAt = clock.now()
+            try await close(message, .sent, reason: nil, outcome: &outcome)
+        } catch let f as WeChatClient.Failure {
+            switch f.code {
+            case 43004: try await close(message, .undeliverable, reason: "unfollowed (43004)", outcome: &outcome)
+            case 40003: try await close(message, .undeliverable, reason: "openid (40003)", outcome: &outcome)
+            case 40037: try await close(message, .undeliverable, reason: "template (40037)", outcome: &outcome)
+            default: try await later(message, reason: "\(f.code) \(f.message)", outcome: &outcome)
+            }
+        }
+    }
+
+    /// WeChat's access token: the kept one until five minutes before it expires, else a new one.
+    func accessToken(_ cached: inout String?, fresh: Bool) async throws -> String {
+        if !fresh, let cached { return cached }
+        let now = clock.now()
+        let appID = wechat.config.appID
+        if !fresh, let kept = try await WeChatAccessToken.query(on: db).filter(\.$appID == appID).first(), kept.expiresAt > now.addingTimeInterval(300) {
+            cached = kept.token
+            return kept.token
+        }
+        let (token, seconds) = try await wechat.fetchAccessToken()
+        let row = try await WeChatAccessToken.query(on: db).filter(\.$appID == appID).first() ?? WeChatAccessToken()
+        row.appID = appID
+        row.token = token
+        row.expiresAt = now.addingTimeInterval(Double(seconds))
+        try await row.save(on: db)
+        cached = token
+        return token
+    }
+
+    private func close(_ message: OutboxMessage, _ status: OutboxMessage.Status, reason: String?, outcome: inout Outcome) async throws {
+        message.status = status
+        message.reason = reason
+        message.attempts += 1
+        try await message.save(on: db)
+        switch status {
+        case .sent: outcome.sent += 1
+        case .undeliverable: outcome.undeliverable += 1
+        case .failed: outcome.failed += 1
+        default: break
+        }
+    }
+
+    /// WeChat did not take it this time: again later (1, 2, 4 … 60 minutes), or failed after the last attempt.
+    private func later(_ message: OutboxMessage, reason: String, outcome: inout Outcome) async throws {
+        if message.attempts + 1 >= Self.maxAttempts { return try await close(message, .failed, reason: reason, outcome: &outcome) }
+        message.attempts += 1
+        message.status = .pending
+        message.reason = reason
+        message.claim = nil
+        message.calledAt = nil
+        message.nextAttemptAt = clock.now().addingTimeInterval(Self.backoff(attempts: message.attempts))
+        try await message.save(on: db)
+        outcome.later += 1
+    }
+
+    static func backoff(attempts: Int) -> TimeInterval { min(3600, 60 * pow(2, Double(max(0, attempts - 1)))) }
+}
