@@ -67,7 +67,7 @@ def fits_the_phone(driver):
 def every_page_fits_a_phone(driver):
     sign_in(driver, "leader")
     for path in ["/dashboard", "/members", "/members/m10", "/members/m10/edit", "/members/new", "/team", "/team?root=m3",
-                 "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens", "/accounts", "/account/password",
+                 "/orders", "/orders/new", "/products", "/products/p1", "/products/new", "/import", "/org", "/org/edit", "/tokens", "/accounts", "/account/password", "/messages",
                  "/pay", "/pay/versions/1", "/pay/versions/new?template=ladder", "/pay/versions/new?from=1", "/pay/runs/2026-10", "/statements",
                  "/statements/2026-10?member=m10", "/statements/2026-10/print?member=m10", "/balance?member=m10", "/goals", "/goals?period=2026-Q4", "/contests", "/contests/1", "/contests/2", "/champions", "/notices", "/titles", "/wall", "/activities", "/points", "/points?member=m10", "/points/rules", "/rewards", "/rewards/redemptions", "/motivation", "/profit", "/audit", "/payouts", "/disputes",
                  "/promotion", "/promotion/proposals", "/promotion/ladder", "/training", "/training/courses/1", "/training/sessions/1", "/training/claims", "/training/events",

@@ -77,6 +77,7 @@ struct Layout: Encodable {
             if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item(SiteURL.imports(), "nav_import") }
             item(SiteURL.org(), "nav_org")
             if AuthPermissions.mayInvite(account.roleValue) { item(SiteURL.accounts(), "nav_accounts") }
+            if MessagePermissions.mayReadOutbox(account.roleValue) { item(SiteURL.messages(), "nav_messages") }
             if AuthPermissions.mayManageTokens(account.roleValue) { item(SiteURL.tokens(), "nav_tokens") }
             if AuthPermissions.mayReadAudit(account.roleValue) { item(SiteURL.audit(), "nav_audit") }
         }

@@ -47,4 +47,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: TokenController())
     try signedIn.register(collection: AccountsController())
     try signedIn.register(collection: PasswordController())
+    try signedIn.register(collection: MessagesController())
+    try app.register(collection: MessagesAPIController())
 }

@@ -5,6 +5,8 @@ import Foundation
 struct MessageQueries {
     let db: any Database
 
+    func notice(event: String) async throws -> Notice? { try await Notice.query(on: db).filter(\.$event == event).first() }
+
     func count(_ status: OutboxMessage.Status) async throws -> Int {
         try await OutboxMessage.query(on: db).filter(\.$status == status).count()
     }

@@ -102,6 +102,7 @@ import Vapor
             // Without WeChat configured, 微信登录 does not exist (WeChatSignInTests try it with the stand-in).
             ("GET /signin/wechat", "/signin/wechat", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
             ("GET /signin/wechat/callback", "/signin/wechat/callback", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
+            ("GET /messages", "/messages", with(forbiddenBut(["leader", "director"]))),
             ("GET /accounts", "/accounts", with(forbiddenBut(["leader", "director", "manager", "support"]))),
             ("GET /account/password", "/account/password", with([:])),
             // A link that does not exist: not found for anyone, signed in or not (InvitationTests open real ones).

@@ -135,4 +135,37 @@ import Vapor
             #expect(JiliServer.messageSender(app) == nil)
         }
     }
+
+    /// An integration queues a notice; it is in the app at once and reaches WeChat; the leader's page
+    /// says what arrived and why the others did not.
+    @Test func anIntegrationQueuesANoticeAndTheLeaderSeesHowMessagesWent() async throws {
+        try await withWeChat { app, standIn in
+            try await OutboxMessage.query(on: app.db).set(\.$status, to: .sent).update()
+            _ = try await bind("agent", to: "oAgent000000006", app)
+            let leaderToken = try await token(app, as: "leader"), agentToken = try await token(app, as: "agent")
+            let body = #"{"member": "m10", "text": "今晚 8 点直播培训，记得参加", "url": "/training"}"#
+            let (status, json) = try await call(app, .POST, "/api/v1/notices", leaderToken, json: body)
+            #expect(status == .created, "\(String(describing: json))")
+            let dto = try #require(json as? [String: Any])
+            #expect(dto["member"] as? String == "m10" && dto["status"] as? String == "pending" && dto["url"] as? String == "/training")
+            #expect(try await call(app, .POST, "/api/v1/notices", agentToken, json: body).0 == .forbidden)
+            for bad in [#"{"member": "m10", "text": "x", "url": "https://evil.example/"}"#, #"{"member": "nobody", "text": "x"}"#,
+                        #"{"member": "m10", "text": ""}"#] {
+                #expect(try await call(app, .POST, "/api/v1/notices", leaderToken, json: bad).0 == .unprocessableEntity, "\(bad)")
+            }
+            var agent = try await Visitor.signedIn(app, "agent")
+            #expect(try await agent.get("/notices").body.visibleText.contains("今晚 8 点直播培训，记得参加"))
+            let m3 = try await bind("manager", to: "oManager0000006", app)
+            standIn.unfollow("oManager0000006")
+            try await tell(m3, 1, app)
+            let outcome = try await sender(app, standIn).run()
+            #expect(outcome.sent == 1 && outcome.undeliverable == 1, "\(outcome)")
+            #expect(standIn.received.last?.first == "今晚 8 点直播培训，记得参加" && standIn.received.last?.url == "https://jili.example.com/training")
+            var leader = try await Visitor.signedIn(app, "leader")
+            let page = try await leader.get("/messages")
+            #expect(page.status == .ok && page.body.visibleText.contains("已取消关注公众号 (43004)"), "\(page.body.visibleText.suffix(400))")
+            #expect(page.body.visibleText.contains("已送达 1") || page.body.visibleText.contains("已送达"))
+            #expect(try await agent.get("/messages").status == .forbidden)
+        }
+    }
 }
