@@ -3,7 +3,9 @@
 Usage: python3 Tests/Browser/journeys.py BASE_URL [SCREENSHOT_FOLDER]
 Prints one line per journey and a closing 'N passed, N failed' line; exits 1 on any failure.
 With JILI_NOW set (as for the server: `JILI_NOW=… jili serve --allow-jili-now`), the journeys' "today"
-is that instant, so that they agree with the demo team the server built on it.
+is that instant, so that they agree with the demo team the server built on it. WECHAT_STANDIN is the
+address of Benchmarks/wechat/standin.py, which the server is configured to use as WeChat (as .ci/run
+starts them); the WeChat journey needs it.
 """
 import datetime
 import os
@@ -581,6 +583,46 @@ def a_member_who_left_cannot_sign_in(driver):
     shot(driver, "signin-left")
 
 
+def agent_signs_in_with_wechat_and_a_notice_reaches_their_wechat(driver):
+    standin = os.environ["WECHAT_STANDIN"]
+    import json
+    import urllib.request
+    def stats():
+        return json.load(urllib.request.urlopen(standin + "/_standin/stats"))
+    urllib.request.urlopen(standin + "/_standin/person?openid=oJourneyAgent0001").read()
+    # The first time: WeChat does not know an account yet; one password sign-in binds it.
+    driver.get(BASE + "/signin")
+    driver.find_element(By.LINK_TEXT, "微信登录").click()
+    WebDriverWait(driver, 10).until(lambda d: "wechat=bind" in d.current_url)
+    assert "这个微信还没有绑定账户" in text_of(driver), text_of(driver)
+    shot(driver, "wechat-bind")
+    driver.find_element(By.NAME, "login").send_keys("agent")
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    WebDriverWait(driver, 10).until(lambda d: "/dashboard" in d.current_url)
+    assert "已绑定微信" in text_of(driver, "body"), text_of(driver, "body")
+    # From then on, one tap.
+    driver.delete_all_cookies()
+    driver.get(BASE + "/signin")
+    driver.find_element(By.LINK_TEXT, "微信登录").click()
+    WebDriverWait(driver, 10).until(lambda d: "/dashboard" in d.current_url)
+    assert "agent · 代理" in text_of(driver, "body"), text_of(driver, "body")
+    # A manager praises the agent: the notice reaches the agent's WeChat within seconds.
+    before = stats()["received"]
+    driver.delete_all_cookies()
+    sign_in(driver, "manager")
+    driver.get(BASE + "/wall")
+    driver.find_element(By.CSS_SELECTOR, "details.card summary").click()
+    driver.find_element(By.NAME, "member").send_keys("m10")
+    driver.find_element(By.NAME, "text").send_keys("微信登录的第一天，继续加油！")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/wall'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "微信登录的第一天，继续加油！" in text_of(d))
+    WebDriverWait(driver, 30, poll_frequency=1).until(lambda d: stats()["received"] > before)
+    assert stats()["duplicates"] == 0, stats()
+    driver.get(BASE + "/messages")
+    assert "没有绑定微信" in text_of(driver) or "已送达" in text_of(driver), text_of(driver)
+
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
@@ -589,7 +631,8 @@ JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approv
             manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over,
             agent_sees_progress_passes_a_quiz_and_prints_the_certificate, manager_approves_a_promotion,
             a_study_claim_is_approved_by_the_manager_then_finance, agent_applies_for_an_industry_event_and_the_manager_approves,
-            leader_invites_a_member_who_activates_on_their_phone, leader_gives_the_new_account_the_finance_role, a_member_who_left_cannot_sign_in]
+            leader_invites_a_member_who_activates_on_their_phone, leader_gives_the_new_account_the_finance_role, a_member_who_left_cannot_sign_in,
+            agent_signs_in_with_wechat_and_a_notice_reaches_their_wechat]
 
 passed = failed = 0
 for journey in JOURNEYS:

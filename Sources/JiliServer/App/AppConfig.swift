@@ -33,6 +33,8 @@ public struct AppConfig: Sendable {
 
     /// WeChat (公众号): sign-in and messages, when `JILI_WECHAT_APPID` and `JILI_WECHAT_SECRET` are set.
     public var wechat: WeChat?
+    /// `JILI_MESSAGES_EVERY`: how often `jili serve` sends the outbox, in seconds (1 to 3,600).
+    public var messagesEvery = 60
 
     public struct WeChat: Sendable, Equatable {
         public var appID: String
@@ -178,12 +180,17 @@ public struct AppConfig: Sendable {
             }
         }
         let wechat = Self.wechat(env, problems: &problems)
+        var every = 60
+        if let text = env["JILI_MESSAGES_EVERY"], !text.isEmpty {
+            if let n = Int(text), (1...3600).contains(n) { every = n } else { problems.append("JILI_MESSAGES_EVERY: \"\(text.prefix(20))\" is not a number of seconds from 1 to 3600") }
+        }
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         let files = env["JILI_FILES"].flatMap { $0.isEmpty ? nil : $0 }
         var config = AppConfig(database: database, home: home, demo: demo, secureCookies: secure, files: files, clockStart: clockStart,
                                workingDirectory: workingDirectory)
         config.publicURL = publicURL
         config.wechat = wechat
+        config.messagesEvery = every
         return config
     }
 

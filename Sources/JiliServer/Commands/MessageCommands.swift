@@ -27,10 +27,10 @@ extension JiliServer {
                              words: app.catalog.table("zh-CN"), linkBase: app.jiliConfig.linkBase)
     }
 
-    /// In `jili serve`: the sender every minute while the server runs, when WeChat is configured.
+    /// In `jili serve`: the sender every minute (`JILI_MESSAGES_EVERY`) while the server runs, when WeChat is configured.
     static func startSendingMessages(_ app: Application) -> Task<Void, Never>? {
         guard let sender = messageSender(app) else { return nil }
-        let logger = app.logger
+        let logger = app.logger, every = app.jiliConfig.messagesEvery
         return Task {
             while !Task.isCancelled {
                 do {
@@ -39,7 +39,7 @@ extension JiliServer {
                 } catch {
                     logger.warning("sending messages: \(String(describing: error).prefix(200))")
                 }
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: .seconds(every))
             }
         }
     }

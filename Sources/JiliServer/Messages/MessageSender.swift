@@ -44,11 +44,13 @@ struct MessageSender {
         var outcome = Outcome()
         var token: String?
         while true {
-            let (batch, reclaimed, interrupted) = try await claim(Self.batch)
+            let (batch, reclaimed, interrupted, due) = try await claim(Self.batch)
             outcome.reclaimed += reclaimed
             outcome.interrupted += interrupted
-            if batch.isEmpty { break }
-            for message in batch { try await deliver(message, token: &token, outcome: &outcome) }
+            // Nothing due: done. Due but claimed by another sender first: look again.
+            if due == 0 { break }
+            let accounts = try await reachable(batch)
+            for message in batch { try await deliver(message, accounts: accounts, token: &token, outcome: &outcome) }
         }
         return outcome
     }
@@ -57,7 +59,7 @@ struct MessageSender {
 
     /// Claims up to `limit` due messages for this run; first, the claims of a sender that stopped
     /// are taken back (never called) or closed (called: perhaps delivered).
-    func claim(_ limit: Int) async throws -> (claimed: [OutboxMessage], reclaimed: Int, interrupted: Int) {
+    func claim(_ limit: Int) async throws -> (claimed: [OutboxMessage], reclaimed: Int, interrupted: Int, due: Int) {
         let now = clock.now()
         let stale = now.addingTimeInterval(-Self.lease)
         let interrupted = try await OutboxMessage.query(on: db).filter(\.$status == .sending).filter(\.$claimedAt < stale).filter(\.$calledAt != nil).count()
@@ -72,13 +74,14 @@ struct MessageSender {
             }
         }
         let ids = try await due(OutboxMessage.query(on: db)).sort(\.$id).limit(limit).all(\.$id)
-        guard !ids.isEmpty else { return ([], 0, interrupted) }
-        let reclaimed = try await OutboxMessage.query(on: db).filter(\.$id ~~ ids).filter(\.$status == .sending).count()
+        guard !ids.isEmpty else { return ([], 0, interrupted, 0) }
+        // Claims of a sender that stopped (still stale: another sender may have claimed them since).
+        let reclaimed = try await due(OutboxMessage.query(on: db).filter(\.$id ~~ ids)).filter(\.$status == .sending).count()
         let me = UUID().uuidString
         // One conditional update: a message another sender claimed in between no longer matches.
         try await due(OutboxMessage.query(on: db).filter(\.$id ~~ ids)).set(\.$status, to: .sending).set(\.$claim, to: me).set(\.$claimedAt, to: now).update()
         let claimed = try await OutboxMessage.query(on: db).filter(\.$claim == me).filter(\.$status == .sending).sort(\.$id).all()
-        return (claimed, reclaimed, interrupted)
+        return (claimed, min(reclaimed, claimed.count), interrupted, ids.count)
     }
 
     // MARK: Delivering
@@ -90,12 +93,22 @@ struct MessageSender {
         let link: String
     }
 
-    func deliver(_ message: OutboxMessage, token: inout String?, outcome: inout Outcome) async throws {
+    /// The openids of the members of a batch whose enabled account is bound to WeChat, by member id.
+    func reachable(_ batch: [OutboxMessage]) async throws -> [Int: String] {
+        let members = batch.compactMap { (try? JSONDecoder().decode(Payload.self, from: Data($0.payload.utf8)))?.member_id }
+        guard !members.isEmpty else { return [:] }
+        var out: [Int: String] = [:]
+        for a in try await Account.query(on: db).filter(\.$member.$id ~~ members).filter(\.$wechatOpenID != nil).filter(\.$disabledAt == nil).all() {
+            if let m = a.$member.id, let openID = a.wechatOpenID { out[m] = openID }
+        }
+        return out
+    }
+
+    func deliver(_ message: OutboxMessage, accounts: [Int: String], token: inout String?, outcome: inout Outcome) async throws {
         guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(message.payload.utf8)) else {
             return try await close(message, .undeliverable, reason: "payload", outcome: &outcome)
         }
-        guard let account = try await Account.query(on: db).filter(\.$member.$id == payload.member_id).filter(\.$wechatOpenID != nil)
-                .filter(\.$disabledAt == nil).first(), let openID = account.wechatOpenID else {
+        guard let openID = accounts[payload.member_id] else {
             return try await close(message, .undeliverable, reason: "no_wechat", outcome: &outcome)
         }
         guard let template = wechat.config.templates[payload.template] ?? wechat.config.templates["default"] else {
@@ -133,11 +146,13 @@ struct MessageSender {
     }
 
     /// WeChat's access token: the kept one until five minutes before it expires, else a new one.
+    /// `fresh` when WeChat refused the one in hand: another sender's newer one if it kept one, else a new one.
     func accessToken(_ cached: inout String?, fresh: Bool) async throws -> String {
         if !fresh, let cached { return cached }
         let now = clock.now()
         let appID = wechat.config.appID
-        if !fresh, let kept = try await WeChatAccessToken.query(on: db).filter(\.$appID == appID).first(), kept.expiresAt > now.addingTimeInterval(300) {
+        if let kept = try await WeChatAccessToken.query(on: db).filter(\.$appID == appID).first(), kept.expiresAt > now.addingTimeInterval(300),
+           !fresh || kept.token != cached {
             cached = kept.token
             return kept.token
         }

@@ -37,16 +37,9 @@ struct MessagesAPIController: RouteCollection {
         guard let member = try await TeamQueries(db: req.db).member(code: input.member) else {
             throw Abort(.unprocessableEntity, reason: "member: no member \(input.member.prefix(40))")
         }
-        let now = req.application.jiliClock.now()
-        let event = "api:\(UUID().uuidString)"
         guard let client = req.auth.get(ApiClient.self) else { throw Abort(.unauthorized) }
-        let actor = Actor.api(client)
-        try await req.db.transaction { db in
-            try await Notices.tell(member.id!, message: "notice_text", values: ["text": text], link: url, event: event, at: now, on: db)
-            try await Audit.record(on: db, at: now, actor: actor, action: "queue", entity: "notice", id: event, before: nil,
-                                   after: ["member": member.code, "by": account.username])
-        }
-        let notice = try await MessageQueries(db: req.db).notice(event: event)
+        let notice = try await NoticeService(db: req.db, clock: req.application.jiliClock)
+            .queue(to: member, text: text, link: url, by: .api(client), onBehalfOf: account)
         return try await NoticeDTO(id: notice?.id ?? 0, member: member.code, text: text, url: url, status: OutboxMessage.Status.pending.rawValue)
             .encodeResponse(status: .created, for: req)
     }

@@ -78,7 +78,7 @@ import Vapor
             try await OutboxMessage.query(on: app.db).set(\.$status, to: .sent).update()
             let m10 = try await bind("agent", to: "oAgent000000003", app)
             try await tell(m10, 10, app)
-            let (claimed, _, _) = try await sender(app, standIn).claim(10)
+            let (claimed, _, _, _) = try await sender(app, standIn).claim(10)
             #expect(claimed.count == 10)
             // It had begun calling WeChat for the first one when it stopped.
             claimed[0].calledAt = testNow

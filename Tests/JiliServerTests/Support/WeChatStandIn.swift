@@ -23,7 +23,8 @@ final class WeChatStandIn: @unchecked Sendable {
         var exchanges = 0
         /// The last authorization request's query, as WeChat received it.
         var lastAuthorize: [String: String] = [:]
-        /// Access tokens handed out; only the newest is valid, and it expires after `tokenSends` messages.
+        /// Access tokens handed out: the newest is valid, and the one before it (WeChat keeps an old token
+        /// valid for 5 minutes after a new one is fetched); it expires after `tokenSends` messages.
         var tokens: [String] = []
         var tokenSends = Int.max
         var sendsWithToken = 0
@@ -125,7 +126,7 @@ final class WeChatStandIn: @unchecked Sendable {
             let body = (try? JSONSerialization.jsonObject(with: Data(buffer: req.body.data ?? ByteBuffer()))) as? [String: Any] ?? [:]
             let touser = body["touser"] as? String ?? ""
             let answer: [String: Any] = me.state.withLockedValue { s in
-                guard token == s.tokens.last else { return ["errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"] }
+                guard s.tokens.suffix(2).contains(token) else { return ["errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"] }
                 guard s.sendsWithToken < s.tokenSends else { return ["errcode": 42001, "errmsg": "access_token expired"] }
                 guard touser.hasPrefix("o") else { return ["errcode": 40003, "errmsg": "invalid openid"] }
                 guard (body["template_id"] as? String)?.hasPrefix("TPL-") == true else { return ["errcode": 40037, "errmsg": "invalid template_id"] }
