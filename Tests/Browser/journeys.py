@@ -619,8 +619,14 @@ def agent_signs_in_with_wechat_and_a_notice_reaches_their_wechat(driver):
     WebDriverWait(driver, 10).until(lambda d: "微信登录的第一天，继续加油！" in text_of(d))
     WebDriverWait(driver, 30, poll_frequency=1).until(lambda d: stats()["received"] > before)
     assert stats()["duplicates"] == 0, stats()
+    # The leader sees what arrived, and why the others did not (members without a bound WeChat).
+    driver.delete_all_cookies()
+    sign_in(driver, "leader")
     driver.get(BASE + "/messages")
-    assert "没有绑定微信" in text_of(driver) or "已送达" in text_of(driver), text_of(driver)
+    text = text_of(driver)
+    assert "已送达" in text and "没有绑定微信" in text, text
+    fits_the_phone(driver)
+    shot(driver, "wechat-messages")
 
 
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,

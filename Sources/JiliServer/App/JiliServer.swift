@@ -31,7 +31,8 @@ public enum JiliServer {
         if let start = config.clockStart {
             lines.append("clock: started at \(config.clock.format(start)) Shanghai time (JILI_NOW), not the machine's date")
         }
-        lines.append(config.wechat == nil ? "WeChat: not configured (notices stay in the app)" : "WeChat: sign-in and messages (sent every minute)")
+        lines.append(config.wechat == nil ? "WeChat: not configured (notices stay in the app)"
+                     : "WeChat: sign-in, and messages sent every \(config.messagesEvery == 60 ? "minute" : "\(config.messagesEvery) s")")
         if demo {
             lines.append("demo accounts (password \(DemoTeam.password)):")
             for a in DemoTeam.accounts { lines.append("  \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.role.rawValue)") }
