@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
-        // Already under Vapor; named for the tests, which call the WeChat stand-in as a browser would.
+        // Already under Vapor; named for the WeChat client's errors and for the tests, which call the stand-in as a browser would.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "Leaf", package: "leaf"),
                 // Excel workbooks (.xlsx) are ZIP files: imports read them directly.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // WeChat's API: Vapor's client is AsyncHTTPClient; its errors tell a connection never made from a call cut short.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(

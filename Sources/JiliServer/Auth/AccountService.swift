@@ -64,14 +64,18 @@ struct AccountService {
     // MARK: Passwords, roles, disabling
 
     /// A new password (the current one was checked by the caller): every session of the account ends.
-    func changePassword(_ account: Account, to passwordHash: String) async throws {
+    /// The account is read again in the transaction (the signed-in copy may be a few seconds old and
+    /// must not write back a role or a disabling it has not seen); the fresh account is returned.
+    func changePassword(_ signedIn: Account, to passwordHash: String) async throws -> Account {
         let now = clock.now()
-        try await db.transaction { db in
+        return try await db.transaction { db in
+            guard let account = try await Account.find(signedIn.id, on: db), account.isEnabled else { throw Refusal(key: "signin_disabled", status: .forbidden) }
             account.passwordHash = passwordHash
             account.signInVersion += 1
             try await account.save(on: db)
             try await Audit.record(on: db, at: now, actor: .account(account), action: "change_password", entity: "account", id: "\(account.id!)",
                                    before: nil, after: ["sessions": "ended"])
+            return account
         }
     }
 
@@ -87,6 +91,7 @@ struct AccountService {
             account.role = role.rawValue
             account.$department.id = role == .departmentManager ? department?.id : nil
             try await account.save(on: db)
+            try await InvitationService.revokeOpen(member: nil, account: account.id, at: now, on: db)
             try await Audit.record(on: db, at: now, actor: actor, action: "set_role", entity: "account", id: "\(account.id!)", before: before,
                                    after: ["role": account.role, "department": account.$department.id.map { "\($0)" } ?? ""])
         }
@@ -102,6 +107,7 @@ struct AccountService {
             account.disabledReason = enabled ? nil : .leader
             account.signInVersion += 1
             try await account.save(on: db)
+            if !enabled { try await InvitationService.revokeOpen(member: nil, account: account.id, at: now, on: db) }
             try await Audit.record(on: db, at: now, actor: actor, action: enabled ? "enable" : "disable", entity: "account", id: "\(account.id!)",
                                    before: ["enabled": enabled ? "no" : "yes"], after: ["enabled": enabled ? "yes" : "no"])
         }
@@ -111,11 +117,13 @@ struct AccountService {
     /// (their accounts disabled, sessions and tokens stopped); one who is back gets the accounts
     /// that were disabled because they left.
     static func memberStatusChanged(_ member: Member, at now: Date, by actor: Actor, on db: any Database) async throws {
+        if member.status == .left { try await InvitationService.revokeOpen(member: member.id, account: nil, at: now, on: db) }
         let accounts = try await Account.query(on: db).filter(\.$member.$id == member.id!).all()
         for account in accounts {
             if member.status == .left, account.isEnabled {
                 account.disabledAt = now
                 account.disabledReason = .left
+                try await InvitationService.revokeOpen(member: nil, account: account.id, at: now, on: db)
             } else if member.status != .left, account.disabledReason == .left {
                 account.disabledAt = nil
                 account.disabledReason = nil
@@ -131,10 +139,11 @@ struct AccountService {
 
     /// Binds the account to a WeChat user (who then signs in with 微信登录 and receives messages);
     /// a WeChat bound to another account is refused.
-    func bindWeChat(_ account: Account, openID: String, unionID: String?) async throws {
-        guard account.wechatOpenID != openID else { return }
+    func bindWeChat(_ signedIn: Account, openID: String, unionID: String?) async throws {
+        guard signedIn.wechatOpenID != openID else { return }
         let now = clock.now()
         try await db.transaction { db in
+            guard let account = try await Account.find(signedIn.id, on: db) else { return }
             if let other = try await Account.query(on: db).filter(\.$wechatOpenID == openID).first(), other.id != account.id {
                 throw Refusal(key: "wechat_error_bound_elsewhere")
             }

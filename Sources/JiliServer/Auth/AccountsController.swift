@@ -9,6 +9,8 @@ import Vapor
 /// in the session), so those forms answer with a page rather than a redirect.
 struct AccountsController: RouteCollection {
     static let perPage = 20
+    /// The most one bulk invitation from the page makes (`jili accounts invite --without-account` has no limit).
+    static let webBulkLimit = 2_000
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.accounts, use: page)
@@ -198,9 +200,13 @@ struct AccountsController: RouteCollection {
             }
             root = m
         }
-        let members = try await AuthQueries(db: req.db).membersWithoutAccount(scope: scope, under: root, limit: nil)
+        let members = try await AuthQueries(db: req.db).membersWithoutAccount(scope: scope, under: root, limit: Self.webBulkLimit + 1)
             .filter { AuthPermissions.mayInvite(account, me: me, $0) }
         guard !members.isEmpty else { throw Refusal(key: "invite_error_none") }
+        // A page of QR codes a printer and a phone can take; a whole large team is the command line's.
+        guard members.count <= Self.webBulkLimit else {
+            throw Refusal(key: "invite_error_too_many", values: ["max": "\(Self.webBulkLimit)"], field: "under")
+        }
         let made = try await InvitationService(db: req.db, clock: req.application.jiliClock).inviteAll(members, days: days, by: .account(account))
         let base = req.application.jiliConfig.linkBase
         let expires = req.application.jiliClock.format(req.application.jiliClock.now().addingTimeInterval(Double(days) * 86_400), "yyyy-MM-dd HH:mm")
@@ -225,8 +231,9 @@ struct AccountsController: RouteCollection {
     @Sendable func revoke(req: Request) async throws -> Response {
         let (account, me) = try await inviter(req)
         guard let invitation = try await AuthQueries(db: req.db).invitation(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
+        // The leader any link; others their own, or an agent's invitation for someone they may invite.
         let allowed = AuthPermissions.mayManageStaff(account.roleValue) || invitation.createdBy == account.username
-            || invitation.member.map { AuthPermissions.mayInvite(account, me: me, $0) } ?? false
+            || (invitation.purpose == .invite && invitation.roleValue == .agent && invitation.member.map { AuthPermissions.mayInvite(account, me: me, $0) } ?? false)
         guard allowed else { throw Abort(.notFound) }
         try await InvitationService(db: req.db, clock: req.application.jiliClock).revoke(invitation, by: .account(account))
         return req.redirect(to: SiteURL.accounts(), notice: "invite_revoked", ["who": invitation.member?.name ?? invitation.label])
@@ -268,11 +275,14 @@ struct AccountsController: RouteCollection {
 
 /// The bulk invitation's CSV: member, name, phone and link, UTF-8 with a BOM and CRLF, as Excel opens it.
 enum InvitationCSV {
+    /// A value Excel will not run as a formula: one starting with = + - @ gets a leading apostrophe.
+    static func inert(_ text: String) -> String { ["=", "+", "-", "@"].contains(text.first.map(String.init) ?? "") ? "'" + text : text }
+
     static func text(_ rows: [(Member, String)]) -> [UInt8] {
         var out: [UInt8] = [0xEF, 0xBB, 0xBF]
         out += Array("member,name,phone,link\r\n".utf8)
         for (m, link) in rows {
-            out += Array([m.code, m.name, m.phone ?? "", link].map(Workbook.csvField).joined(separator: ",").utf8)
+            out += Array([m.code, m.name, m.phone ?? "", link].map { Workbook.csvField(Self.inert($0)) }.joined(separator: ",").utf8)
             out += [0x0D, 0x0A]
         }
         return out

@@ -48,7 +48,7 @@ final class Invitation: Model, @unchecked Sendable {
     var roleValue: Role { Role(rawValue: role) ?? .agent }
 }
 
-/// The token of a link: 64 random bits of selector and 128 of secret, URL-safe (32 characters).
+/// The token of a link: 64 random bits of selector and 128 of secret, URL-safe (33 characters).
 struct LinkToken: Sendable, Equatable {
     let selector: String
     let verifier: String

@@ -132,8 +132,8 @@ struct PasswordController: RouteCollection {
         }
         try InvitationController.check(.init(username: nil, password: form.password, confirm: form.confirm))
         let hash = try await req.password.async.hash(form.password)
-        try await AccountService(db: req.db, clock: req.application.jiliClock).changePassword(account, to: hash)
-        req.signIn(account)
+        let fresh = try await AccountService(db: req.db, clock: req.application.jiliClock).changePassword(account, to: hash)
+        req.signIn(fresh)
         return req.redirect(to: SiteURL.dashboard(), notice: "password_changed")
     }
 }

@@ -34,11 +34,13 @@ struct InvitationService {
     func invite(_ member: Member, role: Role = .agent, department: Department? = nil, days: Int = defaultDays, by actor: Actor) async throws -> Made {
         try Self.check(days: days)
         try Self.check(role: role, department: department)
+        guard member.status != .left else { throw Refusal(key: "invite_error_left", values: ["member": "\(member.name) (\(member.code))"]) }
         return try await db.transaction { db in
             guard try await Account.query(on: db).filter(\.$member.$id == member.id!).first() == nil else {
                 throw Refusal(key: "invite_error_has_account", values: ["member": "\(member.name) (\(member.code))"])
             }
-            return try await make(.invite, member: member, account: nil, role: role, department: department, label: member.name, days: days, by: actor, on: db)
+            return try await make(.invite, member: member, account: nil, role: role, department: role == .departmentManager ? department : nil,
+                                  label: member.name, days: days, by: actor, on: db)
         }
     }
 
@@ -55,7 +57,7 @@ struct InvitationService {
     }
 
     /// Invitations for many members at once (as agents), in one transaction and one audit entry;
-    /// members who have an account are left out. Their earlier open links stop working.
+    /// members who have an account or left are left out. Their earlier open agent links stop working.
     func inviteAll(_ members: [Member], days: Int = defaultDays, by actor: Actor) async throws -> [(member: Member, token: LinkToken)] {
         try Self.check(days: days)
         let now = clock.now()
@@ -66,12 +68,12 @@ struct InvitationService {
             for chunk in stride(from: 0, to: ids.count, by: 1_000) {
                 let part = Array(ids[chunk..<min(ids.count, chunk + 1_000)])
                 for a in try await Account.query(on: db).filter(\.$member.$id ~~ part).all() { if let m = a.$member.id { withAccount.insert(m) } }
-                try await Invitation.query(on: db).filter(\.$member.$id ~~ part).filter(\.$usedAt == nil).filter(\.$revokedAt == nil)
-                    .set(\.$revokedAt, to: now).update()
+                try await Invitation.query(on: db).filter(\.$member.$id ~~ part).filter(\.$role == Role.agent.rawValue).filter(\.$usedAt == nil)
+                    .filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
             }
             var made: [(member: Member, token: LinkToken)] = []
             var rows: [Invitation] = []
-            for m in members where !withAccount.contains(m.id!) {
+            for m in members where !withAccount.contains(m.id!) && m.status != .left {
                 let token = LinkToken.generate()
                 rows.append(Self.row(.invite, token: token, member: m, account: nil, role: .agent, department: nil, label: m.name, expires: expires, at: now, by: actor))
                 made.append((m, token))
@@ -113,6 +115,9 @@ struct InvitationService {
         let now = clock.now()
         return try await db.transaction { db in
             try await use(invitation, purpose: .invite, at: now, on: db)
+            if let member = try await Member.find(invitation.$member.id, on: db), member.status == .left {
+                throw Refusal(key: "invite_error_left", values: ["member": "\(member.name) (\(member.code))"])
+            }
             if let member = invitation.member, try await Account.query(on: db).filter(\.$member.$id == member.id!).first() != nil {
                 throw Refusal(key: "invite_error_has_account", values: ["member": "\(member.name) (\(member.code))"])
             }
@@ -139,6 +144,17 @@ struct InvitationService {
         }
     }
 
+    /// Open links of a member or an account stop working: the member left, the account was disabled
+    /// or given another role (a reset link allowed for what it was must not open what it is now).
+    static func revokeOpen(member: Int?, account: Int?, at now: Date, on db: any Database) async throws {
+        if let member {
+            try await Invitation.query(on: db).filter(\.$member.$id == member).filter(\.$usedAt == nil).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
+        }
+        if let account {
+            try await Invitation.query(on: db).filter(\.$account.$id == account).filter(\.$usedAt == nil).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
+        }
+    }
+
     /// Uses a reset link: the account's new password, and every session of it ends.
     func accept(reset invitation: Invitation, passwordHash: String) async throws -> Account {
         let now = clock.now()
@@ -147,6 +163,8 @@ struct InvitationService {
             guard let account = try await Account.find(invitation.$account.id, on: db), account.isEnabled else {
                 throw Refusal(key: "reset_error_disabled", values: ["account": invitation.label])
             }
+            // The link was allowed for the account as it was: a role given since voids it.
+            guard account.role == invitation.role else { throw Refusal(key: "invite_error_revoked", status: .conflict) }
             account.passwordHash = passwordHash
             account.signInVersion += 1
             try await account.save(on: db)
@@ -158,7 +176,8 @@ struct InvitationService {
 
     /// A username people can type: 3 to 30 letters (any script), digits, `_`, `.` or `-`.
     static func check(username: String) throws {
-        guard (3...30).contains(username.count), username.allSatisfy({ $0.isLetter || $0.isNumber || "_.-".contains($0) }) else {
+        guard (3...30).contains(username.count), username.allSatisfy({ $0.isLetter || $0.isNumber || "_.-".contains($0) }),
+              !["system", "api"].contains(username.lowercased()) else {
             throw Refusal(key: "invite_error_username", values: ["value": username], field: "username")
         }
     }
@@ -169,7 +188,7 @@ struct InvitationService {
                       days: Int, by actor: Actor, on db: any Database) async throws -> Made {
         let now = clock.now()
         // Only the newest link for someone works.
-        var earlier = Invitation.query(on: db).filter(\.$purpose == purpose).filter(\.$usedAt == nil).filter(\.$revokedAt == nil)
+        var earlier = Invitation.query(on: db).filter(\.$purpose == purpose).filter(\.$role == role.rawValue).filter(\.$usedAt == nil).filter(\.$revokedAt == nil)
         if let member { earlier = earlier.filter(\.$member.$id == member.id!) } else if let account { earlier = earlier.filter(\.$account.$id == account.id!) }
         if member != nil || account != nil { try await earlier.set(\.$revokedAt, to: now).update() }
         let token = LinkToken.generate()

@@ -19,7 +19,8 @@ struct WeChatSignInController: RouteCollection {
     /// To WeChat's authorization page, with a new state; `?invite=TOKEN` to activate an invitation with WeChat.
     @Sendable func start(req: Request) async throws -> Response {
         guard let wechat = req.wechat else { throw Abort(.notFound) }
-        let state = LinkToken.generate().text
+        // 128 random bits in hex: WeChat documents the state as letters and digits only.
+        let state = [UInt8].random(count: 16).map { String(format: "%02x", $0) }.joined()
         req.session.data[Self.stateKey] = state
         req.session.data[Self.inviteKey] = nil
         if let invite = req.query[String.self, at: "invite"], let found = try await AuthQueries(db: req.db).invitation(token: invite),

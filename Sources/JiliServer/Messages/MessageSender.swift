@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import JiliCore
+import SQLKit
 
 /// Sends the outbox to members' WeChat as template messages. Each message is sent at most once,
 /// whatever happens to the senders:
@@ -14,8 +15,11 @@ import JiliCore
 /// - WeChat's answers: sent (its msgid kept); no WeChat bound, not following (43004), an openid or a
 ///   template WeChat does not know (40003, 40037), no template configured → undeliverable with the
 ///   reason; an expired access token (40001, 42001) → fetched again once and the message tried again;
-///   a rate limit (45009), WeChat busy (-1) or no answer → tried again later, waiting 1, 2, 4 … 60
-///   minutes, and failed after ``maxAttempts``.
+///   a rate limit (45009), WeChat busy or unreachable (no connection made) → tried again later, waiting
+///   1, 2, 4 … 60 minutes, and failed after ``maxAttempts``; a call made and never answered (a read
+///   timeout) → undeliverable (interrupted), as it may have arrived.
+/// - A claim is used only while it is still this sender's: the moment of the call is written only
+///   where the claim matches, so a batch that outran the lease never calls what another took back.
 struct MessageSender {
     let db: any Database
     let clock: JiliClock
@@ -122,12 +126,25 @@ struct MessageSender {
             "data": ["first": ["value": text], "keyword1": ["value": String(text.prefix(20))],
                      "keyword2": ["value": clock.format(message.createdAt, "yyyy-MM-dd HH:mm")], "remark": ["value": words["wechat_message_remark"] ?? ""]],
         ]
-        message.calledAt = clock.now()
-        try await message.save(on: db)
+        let current: String
+        do {
+            current = try await accessToken(&token, fresh: false)
+        } catch let f as WeChatClient.Failure {
+            return try await later(message, reason: "\(f.code) \(f.message)", outcome: &outcome)
+        }
+        // The moment of the call, if the claim is still this sender's (after a long batch past the
+        // lease another sender may have taken it back): then, and only then, WeChat is called.
+        let now = clock.now()
+        let won = try await db.sql.raw("""
+            UPDATE outbox SET called_at = \(bind: now) WHERE id = \(bind: message.id!) AND claim = \(bind: message.claim ?? "") \
+            AND status = \(bind: OutboxMessage.Status.sending.rawValue) AND called_at IS NULL RETURNING id
+            """).all()
+        guard won.count == 1 else { return }
+        message.calledAt = now
         do {
             let id: String?
             do {
-                id = try await wechat.sendTemplate(accessToken: try await accessToken(&token, fresh: false), body)
+                id = try await wechat.sendTemplate(accessToken: current, body)
             } catch let f as WeChatClient.Failure where [40001, 42001].contains(f.code) {
                 // The token expired or was replaced elsewhere: a new one, once.
                 id = try await wechat.sendTemplate(accessToken: try await accessToken(&token, fresh: true), body)
@@ -140,6 +157,8 @@ struct MessageSender {
             case 43004: try await close(message, .undeliverable, reason: "unfollowed (43004)", outcome: &outcome)
             case 40003: try await close(message, .undeliverable, reason: "openid (40003)", outcome: &outcome)
             case 40037: try await close(message, .undeliverable, reason: "template (40037)", outcome: &outcome)
+            // The call was made and not answered: it may have arrived, so it is not made again.
+            case WeChatClient.Failure.noAnswer: try await close(message, .undeliverable, reason: "interrupted", outcome: &outcome)
             default: try await later(message, reason: "\(f.code) \(f.message)", outcome: &outcome)
             }
         }
@@ -161,7 +180,15 @@ struct MessageSender {
         row.appID = appID
         row.token = token
         row.expiresAt = now.addingTimeInterval(Double(seconds))
-        try await row.save(on: db)
+        do {
+            try await row.save(on: db)
+        } catch {
+            // Another sender kept its first token at the same moment: keep it instead.
+            guard let kept = try await WeChatAccessToken.query(on: db).filter(\.$appID == appID).first() else { throw error }
+            kept.token = token
+            kept.expiresAt = row.expiresAt
+            try await kept.save(on: db)
+        }
         cached = token
         return token
     }

@@ -14,7 +14,8 @@ struct M034CreateInvitations: AsyncMigration {
         try await db.schema(Account.schema).field("wechat_unionid", .string).update()
         let sql = db.sql
         try await sql.create(index: "accounts_wechat_openid").on(Account.schema).column("wechat_openid").unique().run()
-        try await sql.create(index: "accounts_member").on(Account.schema).column("member_id").run()
+        // One account per member (staff accounts without a member are many).
+        try await sql.create(index: "accounts_member").on(Account.schema).column("member_id").unique().run()
         try await db.schema(Invitation.schema)
             .field(.id, .int, .identifier(auto: true))
             .field("selector", .string, .required)

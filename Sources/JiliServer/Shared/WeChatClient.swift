@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOPosix
 import Vapor
 
 /// WeChat's 公众号 API, called through Vapor's client (AsyncHTTPClient) with a timeout: the web
@@ -10,8 +12,11 @@ struct WeChatClient {
     let client: any Client
     static let timeout: TimeAmount = .seconds(10)
 
-    /// WeChat said no (`{"errcode":40029,"errmsg":"invalid code"}`), or could not be reached (code -1).
+    /// WeChat said no (`{"errcode":40029,"errmsg":"invalid code"}`), could not be reached (``unreachable``:
+    /// nothing was sent), or did not answer a call that was made (``noAnswer``: it may have arrived).
     struct Failure: Error, CustomStringConvertible {
+        static let unreachable = -1
+        static let noAnswer = -2
         let code: Int
         let message: String
         var description: String { "WeChat error \(code): \(message)" }
@@ -69,9 +74,18 @@ struct WeChatClient {
                 req.body = ByteBuffer(data: data)
             }
         } catch {
-            throw Failure(code: -1, message: "WeChat could not be reached")
+            throw Self.neverConnected(error) ? Failure(code: Failure.unreachable, message: "WeChat could not be reached")
+                : Failure(code: Failure.noAnswer, message: "WeChat did not answer")
         }
         return try Self.object(response)
+    }
+
+    /// Whether an error of the client means no connection was made (so nothing was sent).
+    static func neverConnected(_ error: any Error) -> Bool {
+        if error is NIOConnectionError { return true }
+        if let e = error as? HTTPClientError, e == .connectTimeout { return true }
+        if let e = error as? ChannelError, case .connectTimeout = e { return true }
+        return false
     }
 
     /// WeChat answers JSON (sometimes labelled text/plain); `errcode` 0 or absent is success.

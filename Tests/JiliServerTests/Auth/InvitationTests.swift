@@ -179,4 +179,33 @@ import Vapor
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "invite_all").count() == 1)
         }
     }
+
+    /// A link is for the person as they were when it was made: a reset link made by a manager stops
+    /// when the leader gives the account a staff role; a member who left is not invited and their open
+    /// link stops; a manager cannot revoke the leader's staff invitation; reserved names are refused.
+    @Test func linksFollowWhatTheyWereMadeFor() async throws {
+        try await withTestApp { app in
+            let service = InvitationService(db: app.db, clock: app.jiliClock)
+            let agent = try #require(try await Account.query(on: app.db).filter(\.$username == "agent").first())
+            let reset = try await service.reset(agent, by: .system)
+            try await AccountService(db: app.db, clock: app.jiliClock).setRole(agent, to: .finance, department: nil, by: .system)
+            var visitor = Visitor(app)
+            #expect(try await visitor.get(SiteURL.resetPassword(reset.token.text)).status == .gone)
+
+            let member = try await Self.memberWithoutAccount(under: "m10", app)
+            let open = try await service.invite(member, by: .system)
+            let forDirector = try await service.invite(try await Self.memberWithoutAccount(under: "m4", app), role: .director, by: .system)
+            var director = try await Visitor.signedIn(app, "director")
+            let form = ["name": member.name, "phone": member.phone ?? "", "tier": member.tier, "status": "left",
+                        "sponsor": try #require(try await Member.find(member.$sponsor.id, on: app.db)).code]
+            #expect(try await director.post("/members/\(member.code)", form, from: "/members/\(member.code)/edit").status == .seeOther)
+            #expect(try await visitor.get(SiteURL.invitation(open.token.text)).status == .gone)
+            await #expect(throws: Refusal.self) { try await service.invite(try #require(try await Member.find(member.id, on: app.db)), by: .system) }
+
+            var manager = try await Visitor.signedIn(app, "manager")
+            #expect(try await manager.post(SiteURL.revokeInvitation(forDirector.invitation.id!), [:], from: "/accounts").status == .notFound)
+            #expect(try await visitor.get(SiteURL.invitation(forDirector.token.text)).status == .ok)
+            #expect(throws: Refusal.self) { try InvitationService.check(username: "System") }
+        }
+    }
 }

@@ -43,7 +43,8 @@ import Vapor
             let location = try #require(start.location)
             let state = try #require(location.range(of: "&state=")).upperBound
             #expect(location.hasPrefix(standIn.base + "/connect/oauth2/authorize?appid=wxstandin00000001&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fsignin%2Fwechat%2Fcallback&response_type=code&scope=snsapi_base&state="))
-            #expect(location.hasSuffix("#wechat_redirect") && location[state...].count == 33 + "#wechat_redirect".count)
+            #expect(location.hasSuffix("#wechat_redirect") && location[state...].count == 32 + "#wechat_redirect".count)
+            #expect(location[state...].prefix(32).allSatisfy { $0.isHexDigit })
         }
     }
 
@@ -115,7 +116,7 @@ import Vapor
             // A code WeChat does not know: its error, and no one signed in.
             var visitor = Visitor(app)
             let start = try await visitor.request(.GET, "/signin/wechat", headers: [Self.wechatBrowser])
-            let state = String(try #require(start.location).split(separator: "&state=")[1].prefix(33))
+            let state = String(try #require(start.location).split(separator: "&state=")[1].prefix(32))
             let bad = try await visitor.get("/signin/wechat/callback?code=nope&state=\(state)")
             #expect(bad.status == .badGateway && bad.body.visibleText.contains("微信登录没有成功（40029：invalid code, rid: 0），未登录任何人。"))
             #expect(try await visitor.get("/dashboard").location?.hasPrefix("/signin") == true)
@@ -129,7 +130,7 @@ import Vapor
             #expect(signedIn.location == "/dashboard")
             var replay = Visitor(app)
             let restart = try await replay.request(.GET, "/signin/wechat", headers: [Self.wechatBrowser])
-            let fresh = String(try #require(restart.location).split(separator: "&state=")[1].prefix(33))
+            let fresh = String(try #require(restart.location).split(separator: "&state=")[1].prefix(32))
             let reused = try await replay.get("/signin/wechat/callback?code=\(code)&state=\(fresh)")
             #expect(reused.status == .badGateway && reused.body.visibleText.contains("40029"))
         }

@@ -168,4 +168,38 @@ import Vapor
             #expect(try await agent.get("/messages").status == .forbidden)
         }
     }
+
+    /// A batch that outran its lease: what another sender took back is not called by the first.
+    @Test func aClaimTakenBackIsNotCalledByTheSenderThatLostIt() async throws {
+        try await withWeChat { app, standIn in
+            try await OutboxMessage.query(on: app.db).set(\.$status, to: .sent).update()
+            let m10 = try await bind("agent", to: "oAgent000000007", app)
+            try await tell(m10, 3, app)
+            let slow = sender(app, standIn)
+            let (claimed, _, _, _) = try await slow.claim(3)
+            let other = try await sender(app, standIn, at: testNow.addingTimeInterval(MessageSender.lease + 1)).run()
+            #expect(other.sent == 3)
+            var token: String?, outcome = MessageSender.Outcome()
+            let accounts = try await slow.reachable(claimed)
+            for m in claimed { try await slow.deliver(m, accounts: accounts, token: &token, outcome: &outcome) }
+            #expect(outcome.sent == 0 && standIn.received.count == 3)
+        }
+    }
+
+    /// WeChat cannot be reached (no connection made): nothing was sent, so the message waits.
+    @Test func anUnreachableWeChatIsTriedAgainLater() async throws {
+        try await withWeChat { app, standIn in
+            try await OutboxMessage.query(on: app.db).set(\.$status, to: .sent).update()
+            let m10 = try await bind("agent", to: "oAgent000000008", app)
+            try await tell(m10, 2, app)
+            var closed = standIn.config
+            closed.apiBase = "http://127.0.0.1:1"
+            let unreachable = MessageSender(db: app.db, clock: JiliClock(now: { testNow }), wechat: WeChatClient(config: closed, client: app.client),
+                                            words: app.catalog.table("zh-CN"), linkBase: "https://jili.example.com")
+            let outcome = try await unreachable.run()
+            #expect(outcome.later == 2 && outcome.sent == 0, "\(outcome)")
+            #expect(try await OutboxMessage.query(on: app.db).filter(\.$status == .pending).count() == 2)
+            #expect(try await sender(app, standIn, at: testNow.addingTimeInterval(61)).run().sent == 2)
+        }
+    }
 }
