@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 
@@ -72,9 +71,8 @@ struct LinkToken: Sendable, Equatable {
         self.verifier = verifier
     }
 
-    var verifierHash: String { Self.hash(verifier) }
-
-    static func hash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
+    /// Stored as API tokens are: the SHA-256 of the secret, in hex.
+    var verifierHash: String { ApiTokens.hash(verifier) }
 
     /// Whether `hash` is this token's verifier's hash, in time that does not depend on where they differ.
     func matches(_ hash: String) -> Bool { Self.constantTimeEqual(verifierHash, hash) }
