@@ -6,6 +6,8 @@ struct Layout: Encodable {
     struct NavItem: Encodable {
         let href: String
         let label: String
+        /// The symbol drawn above the label (`#i-home` in the layout's sprite).
+        let icon: String
         let active: Bool
     }
 
@@ -16,7 +18,8 @@ struct Layout: Encodable {
     let csrf: String
     let userName: String?
     let roleLabel: String?
-    let nav: [NavItem]
+    /// The bottom bar: at most five items for the role (``Navigation``).
+    let bar: [NavItem]
     /// The message kept for this page (``Flash``): a change made, or why a form was refused.
     let flashNotice: String?
     let flashError: String?
@@ -43,45 +46,25 @@ struct Layout: Encodable {
         self.title = title
         csrf = req.csrfToken()
         let account = req.auth.get(Account.self)
-        userName = account?.username
+        userName = account?.name
         roleLabel = account.map { req.t($0.roleValue.messageKey) }
-        var items: [NavItem] = []
         if let account {
-            let path = req.url.path
-            func item(_ href: String, _ key: String) {
-                items.append(NavItem(href: href, label: req.t(key), active: path == href || path.hasPrefix(href + "/")))
+            let active = Navigation.active(path: req.url.path, account: account)
+            bar = Navigation.bar(for: account.roleValue).compactMap { item in
+                let (href, key, icon): (String, String, String)
+                switch item {
+                case .home: (href, key, icon) = (SiteURL.dashboard(), "nav_dashboard", "home")
+                case .place(let id):
+                    guard let place = Navigation.place(id), place.shows(account) else { return nil }
+                    (href, key, icon) = (place.href, place.labelKey, id)
+                case .area(let area): (href, key, icon) = (SiteURL.area(area.rawValue), area.labelKey, area.rawValue)
+                case .more: (href, key, icon) = (SiteURL.more(), Navigation.moreKey(for: account), "more")
+                }
+                return NavItem(href: href, label: req.t(key), icon: icon, active: item == active)
             }
-            item(SiteURL.dashboard(), "nav_dashboard")
-            if account.$member.id != nil { item(SiteURL.statements(), "nav_statements") }
-            item(SiteURL.goals(), "nav_goals")
-            item(SiteURL.activities(), "nav_activities")
-            item(SiteURL.contests(), "nav_contests")
-            item(SiteURL.titles(), "nav_titles")
-            item(SiteURL.promotion(), "nav_promotion")
-            item(SiteURL.training(), "nav_training")
-            item(SiteURL.wall(), "nav_wall")
-            if account.$member.id != nil { item(SiteURL.notices(), "nav_notices") }
-            if account.$member.id != nil { item(SiteURL.points(), "nav_points") }
-            item(SiteURL.rewards(), "nav_rewards")
-            if account.$member.id != nil { item(SiteURL.motivation(), "nav_motivation") }
-            if account.$member.id != nil || ProfitPermissions.mayCreate(account.roleValue) { item(SiteURL.profit(), "nav_profit") }
-            if PayPermissions.mayRun(account.roleValue) { item(SiteURL.pay(), "nav_pay") }
-            if PayPermissions.mayPay(account.roleValue) { item(SiteURL.payouts(), "nav_payouts") }
-            if PayPermissions.mayAnswer(account.roleValue) { item(SiteURL.disputes(), "nav_disputes") }
-            if Permissions.memberScope(account, member: nil) != nil || account.$member.id != nil {
-                item(SiteURL.members(), "nav_members")
-                item(SiteURL.team(), "nav_team")
-            }
-            if Permissions.orderScope(account, member: nil) != nil || account.$member.id != nil { item(SiteURL.orders(), "nav_orders") }
-            item(SiteURL.products(), "nav_products")
-            if ImportService.Kind.allCases.contains(where: { ImportExportPermissions.mayImport(account.roleValue, $0) }) { item(SiteURL.imports(), "nav_import") }
-            item(SiteURL.org(), "nav_org")
-            if AuthPermissions.mayInvite(account.roleValue) { item(SiteURL.accounts(), "nav_accounts") }
-            if MessagePermissions.mayReadOutbox(account.roleValue) { item(SiteURL.messages(), "nav_messages") }
-            if AuthPermissions.mayManageTokens(account.roleValue) { item(SiteURL.tokens(), "nav_tokens") }
-            if AuthPermissions.mayReadAudit(account.roleValue) { item(SiteURL.audit(), "nav_audit") }
+        } else {
+            bar = []
         }
-        nav = items
     }
 }
 

@@ -15,6 +15,8 @@ enum SiteURL {
     static let dashboard = Address("dashboard", "/dashboard")
     static let notices = Address("notices", "/notices")
     static let messages = Address("messages", "/messages")
+    static let more = Address("more", "/more")
+    static let area = Address1("area", "/more/:area")
     static let signIn = Address("signIn", "/signin")
     static let signOut = Address("signOut", "/signout")
     static let wechatSignIn = Address("wechatSignIn", "/signin/wechat")
@@ -167,7 +169,7 @@ enum SiteURL {
 
     /// Every address, for templates (by name), the upload limits and the tests.
     static let all: [any SiteAddress] = [
-        root, dashboard, notices, messages, signIn, signOut, wechatSignIn, wechatCallback, setup, healthz, stylesheet, script, openAPI, audit, tokens,
+        root, dashboard, notices, messages, more, area, signIn, signOut, wechatSignIn, wechatCallback, setup, healthz, stylesheet, script, openAPI, audit, tokens,
         revokeToken, accounts, invite, inviteAll, revokeInvitation, accountReset, accountRole, accountEnabled, invitation,
         resetPassword, password, members, newMember, member, editMember, memberCases, closeCase, team, org, editOrg, departments,
         department, deleteDepartment, positions, position, deletePosition, imports, export, orders, newOrder, order,

@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ContestController())
     try signedIn.register(collection: ChampionController())
     try signedIn.register(collection: NoticeController())
+    try signedIn.register(collection: MoreController())
     try signedIn.register(collection: TitleController())
     try signedIn.register(collection: WallController())
     try signedIn.register(collection: ActivityController())

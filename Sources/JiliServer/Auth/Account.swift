@@ -21,10 +21,13 @@ final class Account: Model, @unchecked Sendable {
     /// The WeChat (公众号) user the account is bound to: signs in with 微信登录 and receives messages.
     @OptionalField(key: "wechat_openid") var wechatOpenID: String?
     @OptionalField(key: "wechat_unionid") var wechatUnionID: String?
+    /// The person's name: their member's, or the one a staff invitation was made for.
+    @OptionalField(key: "display_name") var displayName: String?
 
     init() {}
-    init(username: String, phone: String?, passwordHash: String, role: Role, memberID: Int?, departmentID: Int? = nil) {
+    init(username: String, phone: String?, passwordHash: String, role: Role, memberID: Int?, departmentID: Int? = nil, name: String? = nil) {
         self.username = username
+        self.displayName = name
         self.phone = phone
         self.passwordHash = passwordHash
         self.role = role.rawValue
@@ -34,6 +37,9 @@ final class Account: Model, @unchecked Sendable {
     }
 
     var roleValue: Role { Role(rawValue: role) ?? .agent }
+
+    /// What pages call the person: their name, or the username when none is known.
+    var name: String { displayName.flatMap { $0.isEmpty ? nil : $0 } ?? username }
 
     /// Whether the account may sign in and its sessions and API tokens work.
     var isEnabled: Bool { disabledAt == nil }

@@ -26,7 +26,7 @@ struct AccountService {
                 member.path = Member.path(sponsorPath: nil, id: member.id!)
                 try await member.save(on: db)
             }
-            let account = Account(username: username, phone: phone?.isEmpty == false ? phone : nil, passwordHash: passwordHash, role: .leader, memberID: member.id)
+            let account = Account(username: username, phone: phone?.isEmpty == false ? phone : nil, passwordHash: passwordHash, role: .leader, memberID: member.id, name: member.name)
             try await account.create(on: db)
             try await Audit.record(on: db, at: now, actor: .account(account), action: "create", entity: "account", id: "\(account.id!)",
                                    before: nil, after: ["username": username, "role": "leader"])

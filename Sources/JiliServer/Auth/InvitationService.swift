@@ -131,7 +131,8 @@ struct InvitationService {
                 throw Refusal(key: "wechat_error_bound_elsewhere")
             }
             let account = Account(username: username, phone: phone, passwordHash: passwordHash, role: invitation.roleValue,
-                                  memberID: invitation.$member.id, departmentID: invitation.$department.id)
+                                  memberID: invitation.$member.id, departmentID: invitation.$department.id,
+                                  name: try await Member.find(invitation.$member.id, on: db)?.name ?? invitation.label)
             account.wechatOpenID = wechat?.openID
             account.wechatUnionID = wechat?.unionID
             try await account.create(on: db)

@@ -133,6 +133,7 @@ extension Account {
         let signInVersion: Int
         let wechatOpenID: String?
         let wechatUnionID: String?
+        let displayName: String?
 
         func account() -> Account {
             let a = Account(username: username, phone: phone, passwordHash: passwordHash, role: Role(rawValue: role) ?? .agent,
@@ -145,6 +146,7 @@ extension Account {
             a.signInVersion = signInVersion
             a.wechatOpenID = wechatOpenID
             a.wechatUnionID = wechatUnionID
+            a.displayName = displayName
             a.$id.exists = true
             return a
         }
@@ -153,7 +155,7 @@ extension Account {
     var row: Row {
         Row(id: id!, username: username, phone: phone, passwordHash: passwordHash, role: role,
             memberID: $member.id, departmentID: $department.id, createdAt: createdAt, disabledAt: disabledAt, disabledReason: disabledReason,
-            signInVersion: signInVersion, wechatOpenID: wechatOpenID, wechatUnionID: wechatUnionID)
+            signInVersion: signInVersion, wechatOpenID: wechatOpenID, wechatUnionID: wechatUnionID, displayName: displayName)
     }
 }
 

@@ -92,7 +92,7 @@ struct DemoBuild {
             // The department manager runs the department of the position they hold (客服部 for the demo).
             let department = a.role == .departmentManager ? member?.$department.id : nil
             let account = Account(username: a.username, phone: member?.phone, passwordHash: passwordHash, role: a.role,
-                                  memberID: member?.id, departmentID: department)
+                                  memberID: member?.id, departmentID: department, name: member?.name ?? a.name)
             account.id = i + 1
             return account
         }

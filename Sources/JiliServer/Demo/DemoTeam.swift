@@ -11,11 +11,11 @@ struct DemoTeam {
     let clock: JiliClock
     static let password = "jili-demo-2026"
 
-    /// The demo accounts: username, role, and the member code they are.
-    static let accounts: [(username: String, role: Role, member: String?)] = [
-        ("leader", .leader, "m1"), ("director", .director, "m2"), ("manager", .salesManager, "m3"),
-        ("agent", .agent, "m10"), ("support", .departmentManager, "m12"), ("finance", .finance, nil), ("service", .customerService, nil),
-        ("trainer", .trainer, nil), ("warehouse", .warehouse, nil),
+    /// The demo accounts: username, role, and the member code they are (or, for staff, their name).
+    static let accounts: [(username: String, role: Role, member: String?, name: String?)] = [
+        ("leader", .leader, "m1", nil), ("director", .director, "m2", nil), ("manager", .salesManager, "m3", nil),
+        ("agent", .agent, "m10", nil), ("support", .departmentManager, "m12", nil), ("finance", .finance, nil, "钱慧"),
+        ("service", .customerService, nil, "孙悦"), ("trainer", .trainer, nil, "郑晓梅"), ("warehouse", .warehouse, nil, "冯刚"),
     ]
 
     static let org: [(String, [String])] = [

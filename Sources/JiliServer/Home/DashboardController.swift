@@ -33,6 +33,8 @@ struct DashboardController: RouteCollection {
         let goals: [GoalController.Row]
         /// Unread notices (a prize, a champion's place, a goal reached).
         var notices: [NoticeController.Row] = []
+        /// What waits for this person to act, area by area.
+        var todo: [ToDoList.Row] = []
     }
 
     @Sendable func dashboard(req: Request) async throws -> View {
@@ -43,7 +45,8 @@ struct DashboardController: RouteCollection {
         var mine: [Figure] = []
         var team: [Figure] = []
         var top: [TopMember] = []
-        let scope = Permissions.memberScope(account, member: me)
+        // Staff (finance, customer service, trainers, the warehouse) see their work, not the team's sales.
+        let scope = account.roleValue == .agent || Permissions.decidesForTeam(account.roleValue) ? Permissions.memberScope(account, member: me) : nil
 
         let windows = WindowKind.allCases.map { GoalWindow.holding(period, kind: $0).description }
         let goals = try await GoalController.rows(req, account: account, me: me, windows: windows, selection: .mine)
@@ -89,13 +92,13 @@ struct DashboardController: RouteCollection {
                           volume: Money(fen: entry.volume).display)
             }
         }
-        let name = me?.name ?? account.username
+        let name = me?.name ?? account.name
         var unread: [Notice] = []
         if let me { unread = try await HomeQueries(db: req.db).notices(of: me, unreadOnly: true, limit: 5) }
         return try await req.view.render("home/dashboard", DashboardPage(
             layout: Layout(req, title: req.t("dashboard_title")),
             greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,
             mine: mine, team: team, top: top, goals: goals,
-            notices: NoticeController.rows(unread, req)))
+            notices: NoticeController.rows(unread, req), todo: try await ToDoList.rows(req, account: account, me: me)))
     }
 }

@@ -40,6 +40,7 @@ extension Migrations {
         add(M033CreateStudySupport())
         add(M034CreateInvitations())
         add(M035AddMessageDelivery())
+        add(M036AddAccountNames())
     }
 
     /// How many migrations the database has applied.

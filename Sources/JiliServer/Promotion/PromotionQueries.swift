@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JiliCore
 
 /// The reads of promotion — proposals, evaluations, tier changes, compliance cases — that its pages and
 /// its API share.
@@ -35,6 +36,11 @@ struct PromotionQueries {
     func decided(period: String) async throws -> [PromotionProposal] {
         try await PromotionProposal.query(on: db).filter(\.$period == period).filter(\.$status != .pending)
             .sort(\.$decidedAt, .descending).limit(500).with(\.$member).all()
+    }
+    /// The ladder in force: the latest published version.
+    func ladder() async throws -> (version: LadderVersion, ladder: Ladder)? {
+        guard let v = try await LadderVersion.query(on: db).sort(\.$id, .descending).first() else { return nil }
+        return (v, try JSONDecoder().decode(Ladder.self, from: Data(v.body.utf8)))
     }
     func evaluation(period: String) async throws -> PromotionEvaluation? {
         try await PromotionEvaluation.query(on: db).filter(\.$period == period).first()

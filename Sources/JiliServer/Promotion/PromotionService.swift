@@ -15,8 +15,7 @@ struct PromotionService {
     // MARK: The ladder
 
     func current() async throws -> (version: LadderVersion, ladder: Ladder)? {
-        guard let v = try await LadderVersion.query(on: db).sort(\.$id, .descending).first() else { return nil }
-        return (v, try JSONDecoder().decode(Ladder.self, from: Data(v.body.utf8)))
+        try await PromotionQueries(db: db).ladder()
     }
 
     /// Publishes a new version; refused (nothing written) when the check refuses it. Returns its warnings.

@@ -96,6 +96,9 @@ struct MemberService {
             } else {
                 try await member.save(on: db)
             }
+            if before["name"] != member.name {
+                try await Account.query(on: db).filter(\.$member.$id == member.id!).set(\.$displayName, to: member.name).update()
+            }
             if before["status"] != member.status.rawValue {
                 try await AccountService.memberStatusChanged(member, at: now, by: actor, on: db)
             }

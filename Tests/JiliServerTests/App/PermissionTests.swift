@@ -105,6 +105,10 @@ import Vapor
             ("GET /messages", "/messages", with(forbiddenBut(["leader", "director"]))),
             ("GET /accounts", "/accounts", with(forbiddenBut(["leader", "director", "manager", "support"]))),
             ("GET /account/password", "/account/password", with([:])),
+            ("GET /more", "/more", with([:])),
+            // An area one has no place in does not exist for them.
+            ("GET /more/:area", "/more/pay", with(["manager": .notFound, "agent": .notFound, "support": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
+            ("GET /more/:area", "/more/nowhere", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, .notFound) }))),
             // A link that does not exist: not found for anyone, signed in or not (InvitationTests open real ones).
             ("GET /invite/:token", "/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
             ("GET /reset/:token", "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),

@@ -50,7 +50,8 @@ import Vapor
             let welcome = try await newcomer.submit(Self.path(link), ["username": "newbie", "password": "secret-one-1", "password_confirm": "secret-one-1"],
                                                    from: Self.path(link))
             #expect(welcome.status == .ok && welcome.body.visibleText.contains("欢迎，\(member.name)！账户已开通。"), "\(welcome.body.visibleText.prefix(300))")
-            #expect(welcome.body.visibleText.contains("newbie · 代理"))
+            // The person is called by their name, not by the username they chose.
+            #expect(welcome.body.visibleText.contains("\(member.name) · 代理") && !welcome.body.visibleText.contains("newbie"))
             let account = try #require(try await Account.query(on: app.db).filter(\.$username == "newbie").first())
             #expect(account.$member.id == member.id && account.roleValue == .agent && account.phone == member.phone)
             // They sign in afterwards with their phone number too.
@@ -140,9 +141,9 @@ import Vapor
             var staff = Visitor(app)
             let path = Self.path(try Self.link(made))
             let welcome = try await staff.submit(path, ["username": "qian", "password": "ledger-2026", "password_confirm": "ledger-2026"], from: path)
-            #expect(welcome.body.visibleText.contains("qian · 财务"))
+            #expect(welcome.body.visibleText.contains("你好，钱会计") && welcome.body.visibleText.contains("钱会计 · 财务"))
             let qian = try #require(try await Account.query(on: app.db).filter(\.$username == "qian").first())
-            #expect(qian.roleValue == .finance && qian.$member.id == nil)
+            #expect(qian.roleValue == .finance && qian.$member.id == nil && qian.displayName == "钱会计")
 
             // The manager's team, as a CSV: every member under m3 without an account, each with a working link.
             var manager = try await Visitor.signedIn(app, "manager")

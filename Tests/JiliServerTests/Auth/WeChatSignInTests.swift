@@ -65,7 +65,8 @@ import Vapor
             var other = Visitor(app)
             let again = try await Self.signInWithWeChat(&other)
             #expect(again.status == .seeOther && again.location == "/dashboard")
-            #expect(try await other.get("/dashboard").body.visibleText.contains("agent · 代理"))
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            #expect(try await other.get("/dashboard").body.visibleText.contains("\(m10.name) · 代理"))
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "bind_wechat").count() == 1)
             // A member who left: WeChat does not sign them in either.
             agent.disabledAt = testNow

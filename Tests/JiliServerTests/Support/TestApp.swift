@@ -212,9 +212,9 @@ struct Visitor {
         }
         var keptValues: [String: String]? { kept?["values"] as? [String: String] }
 
-        /// The CSRF token of the page's forms.
+        /// The CSRF token of the page's forms (every signed-in page carries it in its head).
         var csrf: String? {
-            guard let r = body.range(of: "name=\"_csrf\" value=\"") else { return nil }
+            guard let r = body.range(of: "name=\"_csrf\" value=\"") ?? body.range(of: "<meta name=\"csrf-token\" content=\"") else { return nil }
             return String(body[r.upperBound...].prefix { $0 != "\"" })
         }
     }
