@@ -563,7 +563,7 @@ def leader_gives_the_new_account_the_finance_role(driver):
     driver.find_element(By.NAME, "password").send_keys("invited-2026")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
     WebDriverWait(driver, 10).until(lambda d: "/signin" not in d.current_url)
-    nav = driver.find_element(By.CSS_SELECTOR, "nav.tabs").text
+    nav = driver.find_element(By.CSS_SELECTOR, "nav.bar").text
     assert "付款" in nav and "财务" in text_of(driver, "body"), nav
 
 

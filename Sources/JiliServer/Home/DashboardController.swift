@@ -49,7 +49,7 @@ struct DashboardController: RouteCollection {
         let scope = account.roleValue == .agent || Permissions.decidesForTeam(account.roleValue) ? Permissions.memberScope(account, member: me) : nil
 
         let windows = WindowKind.allCases.map { GoalWindow.holding(period, kind: $0).description }
-        let goals = try await GoalController.rows(req, account: account, me: me, windows: windows, selection: .mine)
+        let goals = me != nil || scope != nil ? try await GoalController.rows(req, account: account, me: me, windows: windows, selection: .mine) : []
 
         if let me {
             let this = try await queries.volume(of: me, period: period.description)

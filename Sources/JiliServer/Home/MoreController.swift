@@ -40,7 +40,11 @@ struct MoreController: RouteCollection {
         let account = try req.account
         let me = try await req.member(of: account)
         var facts = [req.t(account.roleValue.messageKey)]
-        if let me { facts += [req.t("tier_\(me.tier)"), req.t("more_code", ["code": me.code])] }
+        if let me {
+            let tier = req.t("tier_\(me.tier)")
+            if tier != facts[0] { facts.append(tier) }
+            facts.append(req.t("more_code", ["code": me.code]))
+        }
         let layout = Layout(req, title: req.t(Navigation.moreKey(for: account)))
         return try await req.view.render("home/more", Page(
             layout: layout, heading: req.t(Navigation.moreKey(for: account)), name: me?.name ?? account.name, facts: facts,

@@ -259,22 +259,24 @@ struct TeamController: RouteCollection {
         func node(_ id: Int, depth: Int) -> String {
             let b = nodes[id]!
             let m = members[id]!
+            // The name opens the member; the branch's figures, beside it, open and close the branch (a
+            // link inside a <summary> would be two controls in one).
             let label = "<a href=\"\(HTML.escape(SiteURL.member(m.code)))\">\(HTML.escape(m.name))</a>"
                 + (icons[id].map { " <span class=\"badges\">\(HTML.escape($0))</span>" } ?? "")
                 + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
                 + (m.status != .active ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
-                + " <span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"
-            if b.children.isEmpty { return "<li class=\"leaf\">\(label)</li>" }
+            let figures = "<span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"
+            if b.children.isEmpty { return "<li class=\"leaf\">\(label) \(figures)</li>" }
             let visible = ordered(b.children).filter { shown.contains($0) }
             if visible.isEmpty {
-                return "<li>\(label) <a class=\"more\" href=\"\(HTML.escape(SiteURL.team(query: ["root": m.code])))\">\(HTML.escape(more))</a></li>"
+                return "<li class=\"leaf\">\(label) \(figures) <a class=\"more\" href=\"\(HTML.escape(SiteURL.team(query: ["root": m.code])))\">\(HTML.escape(more))</a></li>"
             }
             var children = visible.map { node($0, depth: depth + 1) }.joined()
             if visible.count < b.children.count {
                 children += "<li class=\"leaf\"><a class=\"more\" href=\"\(HTML.escape(SiteURL.member(m.code)))\">"
                     + HTML.escape(req.t("team_others", ["n": "\(b.children.count - visible.count)"])) + "</a></li>"
             }
-            return "<li><details\(depth < 1 ? " open" : "")><summary>\(label)</summary><ul>\(children)</ul></details></li>"
+            return "<li>\(label) <details\(depth < 1 ? " open" : "")><summary>\(figures)</summary><ul>\(children)</ul></details></li>"
         }
         var parentCode: String?
         if let s = root.$sponsor.id, let sponsor = try await queries.member(s), scope.contains(sponsor) {
