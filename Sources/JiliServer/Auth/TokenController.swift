@@ -38,10 +38,11 @@ struct TokenController: RouteCollection {
         let tokens = try await queries.tokens()
         let me = try req.account
         let accounts = try await queries.accounts().map {
-            SelectOption(value: "\($0.id!)", label: "\($0.username) · \(req.t("role_\($0.role)"))", selected: $0.id == me.id)
+            SelectOption(value: "\($0.id!)", label: "\($0.name) · \(req.t("role_\($0.role)"))", selected: $0.id == me.id)
         }
+        let people = try await People.load(tokens.map(\.createdBy), on: req.db)
         return try await req.view.render("auth/tokens", Page(layout: Layout(req, title: req.t("tokens_title")), rows: tokens.map {
-            Row(id: $0.id!, name: $0.name, createdBy: $0.createdBy, actsAs: $0.account.map { "\($0.username) · \(req.t("role_\($0.role)"))" } ?? "—",
+            Row(id: $0.id!, name: $0.name, createdBy: people.name($0.createdBy, req), actsAs: $0.account.map { "\($0.name) · \(req.t("role_\($0.role)"))" } ?? "—",
                 created: clock.format($0.createdAt), revoked: $0.revokedAt != nil)
         }, accounts: accounts, newToken: newToken))
     }

@@ -210,10 +210,11 @@ struct PayController: RouteCollection {
         let hasPrevious = review.previousPeriod != nil
         let earners = result.members.sorted { $0.total > $1.total }.prefix(10)
         let clock = req.application.jiliClock
+        let people = try await People.load([run.approvedBy], on: req.db)
         func groups(_ g: [RunReview.Group]) -> [GroupRow] { g.map { GroupRow(label: $0.label, amount: Money(fen: $0.amount).display, members: $0.members) } }
         return try await req.view.render("pay/run", RunPage(
             layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == .approved,
-            approvedBy: run.approvedBy, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
+            approvedBy: run.approvedBy.map { people.name($0, req) }, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
             ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
             previous: review.previousPeriod, previousTotal: review.previousTotal.map { Money(fen: $0).display },
             change: review.previousTotal.map { Self.signed(run.totalFen - $0) },

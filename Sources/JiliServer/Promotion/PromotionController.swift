@@ -149,12 +149,13 @@ struct PromotionController: RouteCollection {
         let pending = try await queries.decidable(account, me: me, period: period, range: ((pageNumber - 1) * Self.perPage)..<(pageNumber * Self.perPage))
         let decided = try await queries.decided(period: period)
             .filter { PromotionPermissions.mayDecide(account, me: me, about: $0.member) }.prefix(50)
+        let people = try await People.load(decided.map(\.decidedBy), on: req.db)
         func row(_ p: PromotionProposal) -> ProposalRow {
             ProposalRow(id: p.id!, member: p.member.name, code: p.member.code, from: req.t("tier_\(p.fromTier)"), to: req.t("tier_\(p.toTier)"),
                         promote: p.move == "promote",
                         measures: PromotionService.decode(p.measures).compactMap(LadderText.measure).map { LadderText.measured($0, req.translate) },
                         status: req.t("promotion_status_\(p.status)"),
-                        decided: p.decidedAt.map { "\(p.decidedBy ?? "") · \(clock.format($0))" + (p.note.isEmpty ? "" : " · \(p.note)") })
+                        decided: p.decidedAt.map { "\(people.name(p.decidedBy ?? "", req)) · \(clock.format($0))" + (p.note.isEmpty ? "" : " · \(p.note)") })
         }
         let evaluation = try await queries.evaluation(period: period)
         let page = ProposalsPage(

@@ -42,9 +42,10 @@ struct ActivityController: RouteCollection {
         let kinds = try await service(req).kinds()
         let names = Dictionary(kinds.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let clock = req.application.jiliClock
+        let people = try await People.load(records.map(\.recordedBy), on: req.db)
         return try await req.view.render("recognition/activities", Page(
             layout: Layout(req, title: req.t("activities_title")),
-            rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note.isEmpty ? nil : $0.note, by: $0.recordedBy) },
+            rows: records.map { Row(member: "\($0.member.name) (\($0.member.code))", kind: names[$0.kind] ?? $0.kind, day: $0.day, count: $0.count, note: $0.note.isEmpty ? nil : $0.note, by: people.name($0.recordedBy, req)) },
             kinds: kinds.map { SelectOption(value: $0.code, label: $0.name) },
             canRecord: ActivityPermissions.mayRecordAny(account.roleValue), canDefine: ActivityPermissions.mayDefine(account.roleValue),
             today: clock.format(clock.now(), "yyyy-MM-dd"), error: error)).encodeResponse(status: status, for: req)

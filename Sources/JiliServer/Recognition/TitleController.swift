@@ -73,11 +73,12 @@ struct TitleController: RouteCollection {
         }
         let pending = account.roleValue == .leader
             ? try await queries.pendingNominations() : []
+        let people = try await People.load(pending.map(\.nominatedBy), on: req.db)
         return try await req.view.render("recognition/titles", Page(layout: Layout(req, title: req.t("titles_title")), rows: rows,
                                                         canEdit: account.roleValue == .leader, canNominate: TitlePermissions.mayNominate(account.roleValue),
                                                         nominations: pending.map {
                                                             Nomination(id: $0.id!, text: req.t("titles_nomination", ["title": "\($0.title.icon) \($0.title.name)",
-                                                                "member": "\($0.member.name) (\($0.member.code))", "by": $0.nominatedBy]), reason: $0.reason)
+                                                                "member": "\($0.member.name) (\($0.member.code))", "by": people.name($0.nominatedBy, req)]), reason: $0.reason)
                                                         },
                                                         titles: titles.filter { $0.rule == "manual" }.map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") },
                                                         error: error)).encodeResponse(status: status, for: req)

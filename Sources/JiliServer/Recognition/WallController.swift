@@ -89,9 +89,10 @@ struct WallController: RouteCollection {
         var comments = try await queries.comments(on: ids)
         if !moderator { comments = comments.filter { $0.hiddenAt == nil } }
         let clock = req.application.jiliClock
+        let people = moderator ? try await People.load(posts.map(\.hiddenBy) + comments.map(\.hiddenBy), on: req.db) : .none
         func hiddenNote(_ at: Date?, _ by: String?, _ why: String?) -> String? {
             guard moderator, let at else { return nil }
-            return req.t("wall_hidden_note", ["by": by ?? "", "at": clock.format(at), "reason": why ?? ""])
+            return req.t("wall_hidden_note", ["by": people.name(by ?? "", req), "at": clock.format(at), "reason": why ?? ""])
         }
         let rows = posts.map { p in
             let mine = reactions.filter { $0.$post.id == p.id }

@@ -191,9 +191,11 @@ struct TeamController: RouteCollection {
         page.tierHistory = try await PromotionController.history(of: m, req)
         if Permissions.mayDecide(account, me: me, about: m) {
             page.keepsCases = true
-            page.cases = try await queries.complianceCases(of: m).map { c in
-                CaseRow(id: c.id!, summary: c.summary, opened: "\(c.openedBy) · \(clock.format(c.openedAt))",
-                        closed: c.closedAt.map { "\(c.closedBy ?? "") · \(clock.format($0))" + (c.resolution.isEmpty ? "" : " · \(c.resolution)") })
+            let cases = try await queries.complianceCases(of: m)
+            let people = try await People.load(cases.flatMap { [$0.openedBy, $0.closedBy] }, on: req.db)
+            page.cases = cases.map { c in
+                CaseRow(id: c.id!, summary: c.summary, opened: "\(people.name(c.openedBy, req)) · \(clock.format(c.openedAt))",
+                        closed: c.closedAt.map { "\(people.name(c.closedBy ?? "", req)) · \(clock.format($0))" + (c.resolution.isEmpty ? "" : " · \(c.resolution)") })
             }
         }
         return try await req.view.render("team/member", page)

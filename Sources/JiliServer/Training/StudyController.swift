@@ -70,12 +70,12 @@ struct StudyController: RouteCollection {
         let error: String?
     }
 
-    func row(_ c: StudyClaim, _ req: Request, canWithdraw: Bool = false) -> ClaimRow {
+    func row(_ c: StudyClaim, _ req: Request, people: People, canWithdraw: Bool = false) -> ClaimRow {
         let clock = req.application.jiliClock
         var steps: [String] = []
-        if let by = c.managerBy, let at = c.managerAt { steps.append(req.t("claim_step_manager", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
-        if let by = c.financeBy, let at = c.financeAt { steps.append(req.t("claim_step_finance", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
-        if let by = c.refusedBy, let at = c.refusedAt { steps.append(req.t("claim_step_refused", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
+        if let by = c.managerBy.map({ people.name($0, req) }), let at = c.managerAt { steps.append(req.t("claim_step_manager", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
+        if let by = c.financeBy.map({ people.name($0, req) }), let at = c.financeAt { steps.append(req.t("claim_step_finance", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
+        if let by = c.refusedBy.map({ people.name($0, req) }), let at = c.refusedAt { steps.append(req.t("claim_step_refused", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
         return ClaimRow(id: c.id!, member: c.member.name, code: c.member.code, kind: req.t("claim_kind_\(c.kind)"), title: c.title, spentOn: c.spentOn,
                         amount: Money(fen: c.amountFen).display, status: req.t("claim_status_\(c.status)"),
                         steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw)
@@ -92,21 +92,19 @@ struct StudyController: RouteCollection {
         let mine = try await queries.claims(of: me, limit: 50)
         // What this account decides: the manager's step for its scope, finance's step (one rule, `mayDecide`).
         let decides = [.finance, .leader].contains(account.roleValue) || PromotionPermissions.mayDecide(account.roleValue)
-        let toDecide = decides
-            ? try await queries.claimsWaiting()
-                .filter { StudyPermissions.mayDecide($0, account, me: me) }.map { row($0, req) }
-            : []
+        let waiting = decides ? try await queries.claimsWaiting().filter { StudyPermissions.mayDecide($0, account, me: me) } : []
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
-        let recent = StudyPermissions.maySetLimits(account.roleValue)
-            ? try await queries.claimsDecided(limit: 50).map { row($0, req) }
-            : []
+        let decided = StudyPermissions.maySetLimits(account.roleValue) ? try await queries.claimsDecided(limit: 50) : []
+        let people = try await People.load((mine + waiting + decided).flatMap { [$0.managerBy, $0.financeBy, $0.refusedBy] }, on: req.db)
+        let toDecide = waiting.map { row($0, req, people: people) }
+        let recent = decided.map { row($0, req, people: people) }
         let approvedEvents = try await queries.approvedApplications(of: me)
         let limits = try await study.limits()
         let page = Page(
             layout: Layout(req, title: req.t("claims_title")), isMember: me != nil, year: year,
             limit: allowance?.limitFen.map { Money(fen: $0).display }, paid: Money(fen: allowance?.paidFen ?? 0).display,
             pending: Money(fen: allowance?.pendingFen ?? 0).display, left: Money(fen: allowance?.leftFen ?? 0).display,
-            mine: mine.map { row($0, req, canWithdraw: [.submitted, .managerApproved].contains($0.status)) },
+            mine: mine.map { row($0, req, people: people, canWithdraw: [.submitted, .managerApproved].contains($0.status)) },
             toDecide: toDecide, decides: decides, recent: recent,
             events: approvedEvents.map { SelectOption(value: "\($0.event.id!)", label: $0.event.name + " · " + $0.event.startsOn) },
             limits: (([""] + Tiers.ids) + limits.keys.filter { $0.hasPrefix("member:") }.sorted()).map { scope in

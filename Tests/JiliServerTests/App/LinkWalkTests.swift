@@ -41,6 +41,7 @@ import Vapor
             var seen = Set<String>()
             var shapes: [String: Int] = [:]
             var broken: [String] = []
+            var unreadable: [String] = []
             var visited = 0
             while let path = queue.first, visited < 1_500 {
                 queue.removeFirst()
@@ -59,6 +60,14 @@ import Vapor
                     continue
                 }
                 guard times < 3, page.status == .ok, page.headers.contentType?.subType == "html" else { continue }
+                // Words a person reads: no message placeholder left unfilled, no `system` for Jili's own doing.
+                let text = page.body.visibleText
+                for pattern in [#"\{[a-zA-Z_]+\}"#, #"\bsystem\b"#] {
+                    if let r = text.range(of: pattern, options: .regularExpression) {
+                        let from = text.index(r.lowerBound, offsetBy: -30, limitedBy: text.startIndex) ?? text.startIndex
+                        unreadable.append(path + ": …" + String(text[from..<r.upperBound]))
+                    }
+                }
                 for link in Self.links(page.body) where !seen.contains(link) && !link.hasPrefix("/signout") && !link.hasPrefix("/app.") {
                     queue.append(link)
                     if from[link] == nil { from[link] = path }
@@ -66,6 +75,7 @@ import Vapor
             }
             #expect(visited > 10, "\(role) reached \(visited) pages")
             #expect(broken.isEmpty, "\(role): \(broken.joined(separator: ", "))")
+            #expect(unreadable.isEmpty, "\(role): \(unreadable.joined(separator: "\n"))")
         }
     }
 }

@@ -196,7 +196,8 @@ import Vapor
             try await pass.create(on: app.db)
             #expect(try await agent.get("/promotion").body.visibleText.contains("本月条件已全部达到"))
             let profile = try await manager.get("/members/m10").body.visibleText
-            #expect(profile.contains("朋友圈夸大功效") && profile.contains("结案： manager") && profile.contains("已删除并道歉"))
+            let m3 = try #require(try await Member.query(on: app.db).filter(\.$code == "m3").first())
+            #expect(profile.contains("朋友圈夸大功效") && profile.contains("结案： \(m3.name)") && profile.contains("已删除并道歉"))
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "compliance_case").count() == 2)
             // Cases are for those who decide about the member: not the agent, not a manager elsewhere.
             #expect(try await agent.post("/members/m10/cases", ["summary": "x"], from: "/promotion").status == .forbidden)

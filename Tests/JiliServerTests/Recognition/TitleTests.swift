@@ -81,7 +81,8 @@ import Vapor
             // The leader sees it and gives the title, with the nomination's reason; once.
             var leader = try await Visitor.signedIn(app, "leader")
             let page = try await leader.get("/titles").body.visibleText
-            #expect(page.contains("manager 提名 ") && page.contains("(m22) 获得 ★ 最佳团队成员") && page.contains("本月新人带教最多"))
+            let m3 = try #require(try await Member.query(on: app.db).filter(\.$code == "m3").first())
+            #expect(page.contains("\(m3.name) 提名 ") && page.contains("(m22) 获得 ★ 最佳团队成员") && page.contains("本月新人带教最多"))
             let n = try #require(try await TitleNomination.query(on: app.db).filter(\.$status == .pending).first())
             #expect(try await leader.post("/titles/nominations/\(n.id!)/confirm", [:], from: "/titles").status == .seeOther)
             let m22 = try #require(try await Member.query(on: app.db).filter(\.$code == "m22").first())

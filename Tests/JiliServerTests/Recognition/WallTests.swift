@@ -129,7 +129,8 @@ import Vapor
             #expect(!(try await agent.get("/wall").body.contains("加我微信买便宜货")))
             #expect(try await agent.post("/wall/\(post.id!)/comments", ["text": "?"], from: "/wall").status == .notFound)
             let seen = try await manager.get("/wall").body.visibleText
-            #expect(seen.contains("加我微信买便宜货") && seen.contains("已由 manager 于 2026-11-29 12:00 隐藏：广告"))
+            let m3 = try #require(try await Member.query(on: app.db).filter(\.$code == "m3").first())
+            #expect(seen.contains("加我微信买便宜货") && seen.contains("已由 \(m3.name) 于 2026-11-29 12:00 隐藏：广告"))
             let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$entity == "wall_post").filter(\.$action == "hide").first())
             #expect(entry.actor == "manager" && entry.entityID == "\(post.id!)" && entry.after?.contains("广告") == true)
             // Shown again, audited too.

@@ -78,10 +78,17 @@ import Vapor
             var leader = try await Visitor.signedIn(app, "leader")
             _ = try await leader.post("/products/p1", ["name": "玻尿酸补水面膜", "category": "skincare", "price": "99.00", "cost": "42.00", "active": "on"], from: "/products/p1")
             let page = try await leader.get("/audit?entity=product").body.visibleText
-            #expect(page.contains("leader update product p1"))
-            #expect(page.contains("\"price\":\"128.00\"") && page.contains("\"price\":\"99.00\""))
-            // Approvals of the demo months are there too.
-            #expect(try await leader.get("/audit?entity=pay_run").body.visibleText.contains("system approve pay_run 2026-10"))
+            // In words, by the person's name, with what changed as a table of before and after (not JSON).
+            let m1 = try #require(try await Member.query(on: app.db).filter(\.$code == "m1").first())
+            #expect(page.contains("\(m1.name) 修改了 商品 p1 改了什么 项目 之前 之后 价格 128.00 99.00"), "\(page)")
+            #expect(!page.contains("{") && !page.contains("\"price\""))
+            // Approvals of the demo months are there too, by Jili itself.
+            let runs = try await leader.get("/audit?entity=pay_run").body.visibleText
+            #expect(runs.contains("系统 审批了 2026-10 的结算 改了什么 项目 之前 之后 状态 草稿 已审批 合计 — 72246.01"), "\(runs)")
+            var english = Visitor(app)
+            english.language = "en"
+            _ = try await english.signIn("leader")
+            #expect(try await english.get("/audit?entity=pay_run").body.visibleText.contains("Jili approved the settlement of 2026-10"))
         }
     }
 }
