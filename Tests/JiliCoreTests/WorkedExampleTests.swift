@@ -29,6 +29,29 @@ import Testing
         }
     }
 
+    /// A rule the plan names is called by its name in the explanations (its id never shows); the
+    /// result, keyed by ids, is the same.
+    @Test func aNamedRuleIsExplainedByItsName() throws {
+        let files = SettlementFiles(plan: exampleFolder + "/plan.json", members: exampleFolder + "/members.csv",
+                                    orders: exampleFolder + "/orders.csv", refunds: exampleFolder + "/refunds.csv",
+                                    goals: exampleFolder + "/goals.csv")
+        var (plan, input) = try files.load().get()
+        let r = try #require(plan.rules.firstIndex { $0.id == "jicha" })
+        plan.rules[r].name = "团队级差"
+        let named = try SettlementEngine(plan: plan, input: input).settle(period: Period(parsing: "2026-11")!, explain: true)
+        let jicha = try #require(named.members.first { $0.member == "A" }?.explanations?["jicha"])
+        #expect(jicha.zh.hasPrefix("团队级差：¥87.50，") && jicha.en.hasPrefix("团队级差: ¥87.50 from"))
+        let plain = try SettlementEngine(plan: plan, input: input).settle(period: Period(parsing: "2026-11")!, explain: false)
+        #expect(try plain.json() == settleExample().json())
+        // The decoder keeps the name, trimmed; an empty name is no name.
+        let json = try String(contentsOfFile: exampleFolder + "/plan.json", encoding: .utf8)
+        let decoded = try PlanDecoder.decode(Array(json.replacingOccurrences(of: #"{"id": "jicha","#, with: #"{"id": "jicha", "name": " 级差 ","#).utf8))
+        #expect(decoded.rules.first { $0.id == "jicha" }?.name == "级差")
+        let unnamed = try PlanDecoder.decode(Array(json.replacingOccurrences(of: #"{"id": "jicha","#, with: #"{"id": "jicha", "name": "","#).utf8))
+        #expect(unnamed.rules.first { $0.id == "jicha" }?.name == nil)
+        #expect(Money.display(micro: 5_445_125_000) == "¥54.45125" && Money.display(micro: 123_456_700_000_000) == "¥1,234,567.00")
+    }
+
     @Test func explanationsAddUpAndNameTheirSources() throws {
         let result = try settleExample(explain: true)
         let a = try #require(result.members.first { $0.member == "A" })
@@ -36,11 +59,13 @@ import Testing
         #expect(jicha.lines.map { $0.from } == ["B", "C", "D", "E"])
         #expect(jicha.lines.map { $0.orders } == [["o6"], ["o1"], ["o2"], ["o3"]])
         #expect(Micro.roundToFen(jicha.lines.reduce(0) { $0 + $1.micro }) == 8750)
-        #expect(jicha.zh.contains("87.50"))
+        // The rule by its type's name (the example's plan does not name it), amounts as ¥.
+        #expect(jicha.zh == "级差奖：¥87.50，共 \(jicha.lines.count) 项来源，各项精确相加后四舍五入到分。", "\(jicha.zh)")
+        #expect(jicha.en == "differential bonus: ¥87.50 from \(jicha.lines.count) sources, added exactly and rounded once to the fen.", "\(jicha.en)")
         // 级差 sentences name both rates; the one subtracted is what was paid below (B took 10% before A on C's order).
-        #expect(jicha.lines[2].zh == "刘洋 (D)（代理）的 1 笔订单（o2）销售 500.00 元；您的比例 15% − 其比例 10% = 5% → 25.00 元")
-        #expect(jicha.lines[1].zh.contains("张伟 (C)（VIP）") && jicha.lines[1].zh.contains("15% − 下方已发比例 10% = 5% → 50.00 元"))
-        #expect(jicha.lines[2].en == "刘洋 (D) (代理) sold 500.00 in 1 order (o2); your rate 15% − their rate 10% = 5% → 25.00")
+        #expect(jicha.lines[2].zh == "刘洋 (D)（代理）的 1 笔订单（o2）销售 ¥500.00；您的比例 15% − 其比例 10% = 5% → ¥25.00")
+        #expect(jicha.lines[1].zh.contains("张伟 (C)（VIP）") && jicha.lines[1].zh.contains("15% − 下方已发比例 10% = 5% → ¥50.00"))
+        #expect(jicha.lines[2].en == "刘洋 (D) (代理) sold ¥500.00 in 1 order (o2); your rate 15% − their rate 10% = 5% → ¥25.00")
         let adjustment = try #require(a.explanations?["adjustments"])
         #expect(adjustment.lines.count == 1)
         #expect(adjustment.lines[0].before == 4500 && adjustment.lines[0].after == 3000)

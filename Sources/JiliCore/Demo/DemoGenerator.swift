@@ -45,13 +45,13 @@ public struct DemoGenerator: Sendable {
       "capPerMember": "50000.00",
       "compliance": {"profile": "distribution", "maxDepth": 3},
       "rules": [
-        {"id": "retail", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},
-        {"id": "volume", "type": "tiered", "mode": "marginal", "brackets": [{"from": "0", "rate": "0"}, {"from": "5000", "rate": "0.01"}, {"from": "20000", "rate": "0.02"}]},
-        {"id": "jicha", "type": "differential", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},
-        {"id": "pingji", "type": "sameLevel", "rate": "0.01", "tiers": ["general", "director"]},
-        {"id": "team", "type": "override", "rates": ["0.02", "0.01"], "requiresVolume": "1000"},
-        {"id": "goal", "type": "goalBonus", "window": "month", "thresholds": [{"attainment": "1.0", "amount": "200"}, {"attainment": "1.5", "amount": "500"}]},
-        {"id": "champion", "type": "rankBonus", "window": "quarter", "prizes": [{"rank": 1, "amount": "3000"}, {"rank": 2, "amount": "2000"}, {"rank": 3, "amount": "1000"}]}
+        {"id": "retail", "name": "零售提成", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},
+        {"id": "volume", "name": "业绩阶梯奖", "type": "tiered", "mode": "marginal", "brackets": [{"from": "0", "rate": "0"}, {"from": "5000", "rate": "0.01"}, {"from": "20000", "rate": "0.02"}]},
+        {"id": "jicha", "name": "级差奖", "type": "differential", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}},
+        {"id": "pingji", "name": "平级奖", "type": "sameLevel", "rate": "0.01", "tiers": ["general", "director"]},
+        {"id": "team", "name": "团队奖", "type": "override", "rates": ["0.02", "0.01"], "requiresVolume": "1000"},
+        {"id": "goal", "name": "目标奖", "type": "goalBonus", "window": "month", "thresholds": [{"attainment": "1.0", "amount": "200"}, {"attainment": "1.5", "amount": "500"}]},
+        {"id": "champion", "name": "季度销售冠军奖", "type": "rankBonus", "window": "quarter", "prizes": [{"rank": 1, "amount": "3000"}, {"rank": 2, "amount": "2000"}, {"rank": 3, "amount": "1000"}]}
       ]
     }
 

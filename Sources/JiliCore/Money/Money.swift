@@ -50,3 +50,26 @@ public enum Micro {
         FixedPoint.format(micro, scale: 8, minimumDecimals: 2)
     }
 }
+
+extension Money {
+    /// `¥1,234.50`: thousands separated, two decimals; how pages and statements show an amount.
+    public var display: String { Self.yen(description) }
+
+    /// Millionths of a fen as yuan: `¥54.45` when whole fen, else exact (`¥54.4512`): only the line
+    /// that explains a rounding shows the parts of a fen.
+    public static func display(micro: Int64) -> String { yen(Micro.formatYuan(micro)) }
+
+    /// `-1234.5678` as `-¥1,234.5678`.
+    static func yen(_ text: String) -> String {
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        var whole = String(parts[0])
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        return (negative ? "-" : "") + "¥" + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
+    }
+}

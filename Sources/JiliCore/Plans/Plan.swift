@@ -38,8 +38,17 @@ public struct ComplianceSettings: Sendable, Equatable {
 /// One rule of a plan. `categories`, when set, limits the rule to orders in those categories.
 public struct Rule: Sendable {
     public var id: String
+    /// What people call the rule (`级差奖`), when the plan names it; statements fall back to its type's name.
+    public var name: String?
     public var categories: Set<String>?
     public var kind: RuleKind
+
+    public init(id: String, name: String? = nil, categories: Set<String>? = nil, kind: RuleKind) {
+        self.id = id
+        self.name = name
+        self.categories = categories
+        self.kind = kind
+    }
 }
 
 public enum RuleKind: Sendable {

@@ -118,7 +118,7 @@ public struct PlanDecoder {
         let id = string(o["id"], path: "\(path).id", required: true) ?? ""
         if o["id"] != nil, id.isEmpty { problem("\(path).id", "must not be empty") }
         if id == "cap" { problem("\(path).id", "\"cap\" is reserved for the cap line of results") }
-        _ = string(o["name"], path: "\(path).name", required: false)
+        let name = string(o["name"], path: "\(path).name", required: false)?.trimmingCharacters(in: .whitespaces)
         _ = string(o["description"], path: "\(path).description", required: false)
         var categories: Set<String>?
         if let list = array(o["categories"], path: "\(path).categories", required: false) {
@@ -152,7 +152,7 @@ public struct PlanDecoder {
         default: kind = rankBonus(o, path: path)
         }
         guard problems.count == before, let kind else { return nil }
-        return Rule(id: id, categories: categories, kind: kind)
+        return Rule(id: id, name: name?.isEmpty == false ? name : nil, categories: categories, kind: kind)
     }
 
     mutating func tiered(_ o: JSONValue, path: String) -> RuleKind? {

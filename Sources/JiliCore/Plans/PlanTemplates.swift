@@ -4,7 +4,7 @@
 public enum PlanTemplates {
     public static let ids = ["retail", "ladder", "champion", "standard"]
 
-    static let retail = #"{"id": "retail", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}}"#
+    static let retail = #"{"id": "retail", "name": "零售提成", "type": "commission", "rates": {"vip": "0.05", "agent": "0.08", "general": "0.12", "director": "0.15"}}"#
 
     static func plan(id: String, name: String, rules: [String]) -> String {
         """
@@ -31,12 +31,12 @@ public enum PlanTemplates {
             // Four distinct rates could pay three uplines on one order: the ladder stays within the
             // depth limit by giving the two lowest tiers the same differential rate.
             return plan(id: "ladder", name: "级差方案", rules: [
-                retail, #"{"id": "jicha", "type": "differential", "rates": {"vip": "0.05", "agent": "0.05", "general": "0.10", "director": "0.15"}}"#,
+                retail, #"{"id": "jicha", "name": "级差奖", "type": "differential", "rates": {"vip": "0.05", "agent": "0.05", "general": "0.10", "director": "0.15"}}"#,
             ])
         case "champion":
             return plan(id: "champion", name: "月度销售冠军", rules: [
                 retail,
-                #"{"id": "champion", "type": "rankBonus", "window": "month", "prizes": [{"rank": 1, "amount": "1000"}, {"rank": 2, "amount": "500"}, {"rank": 3, "amount": "300"}], "minimumVolume": "1000"}"#,
+                #"{"id": "champion", "name": "月度销售冠军奖", "type": "rankBonus", "window": "month", "prizes": [{"rank": 1, "amount": "1000"}, {"rank": 2, "amount": "500"}, {"rank": 3, "amount": "300"}], "minimumVolume": "1000"}"#,
             ])
         case "standard":
             return DemoGenerator.planJSON

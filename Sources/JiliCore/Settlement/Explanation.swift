@@ -82,7 +82,7 @@ final class Explainer {
     }
 
     static let typeNames: [String: (zh: String, en: String)] = [
-        "commission": ("提成", "commission"), "tiered": ("阶梯提成", "tiered commission"),
+        "commission": ("零售提成", "retail commission"), "tiered": ("阶梯提成", "tiered commission"),
         "differential": ("级差奖", "differential bonus"), "sameLevel": ("平级奖", "same-level bonus"),
         "override": ("团队奖", "team override"), "goalBonus": ("目标奖", "goal bonus"),
         "rankBonus": ("销售冠军奖", "sales-champion prize"),
@@ -95,13 +95,21 @@ final class Explainer {
         return built
     }
 
-    private func yuan(_ fen: Int64) -> String { Money(fen: fen).description }
+    private func yuan(_ fen: Int64) -> String { Money(fen: fen).display }
+
+    /// What people call rule `r`: the plan's name for it, else its type's (the cap after the rules).
+    private func label(_ r: Int) -> (zh: String, en: String) {
+        guard r < plan.rules.count else { return ("封顶", "cap") }
+        let rule = plan.rules[r]
+        if let name = rule.name { return (name, name) }
+        return Self.typeNames[rule.kind.typeName]!
+    }
 
     func explain(member m: Int, own: MonthAmounts, restatements: [Restatement]) -> [String: Explanation] {
         var out: [String: Explanation] = [:]
         let ids = calc.book.input.members.ids
         for (r, rule) in plan.rules.enumerated() where own.perRule[r][m] != 0 {
-            let names = Self.typeNames[rule.kind.typeName]!
+            let names = label(r)
             var lines: [Explanation.Line] = []
             for c in log.byRule[r][Int32(m)] ?? [] {
                 lines.append(line(c, rule: r, member: m, ids: ids))
@@ -109,15 +117,15 @@ final class Explainer {
             let amount = own.perRule[r][m]
             out[rule.id] = Explanation(
                 amount: amount,
-                zh: "\(rule.id)（\(names.zh)）：\(yuan(amount)) 元，共 \(lines.count) 项来源，各项精确相加后四舍五入到分。",
-                en: "\(rule.id) (\(names.en)): \(yuan(amount)) from \(lines.count) source\(lines.count == 1 ? "" : "s"), added exactly and rounded once to the fen.",
+                zh: "\(names.zh)：\(yuan(amount))，共 \(lines.count) 项来源，各项精确相加后四舍五入到分。",
+                en: "\(names.en): \(yuan(amount)) from \(lines.count) source\(lines.count == 1 ? "" : "s"), added exactly and rounded once to the fen.",
                 lines: lines)
         }
         if own.cap[m] != 0, let cap = plan.capPerMember {
             let sum = cap.fen - own.cap[m]
             var l = Explanation.Line(micro: own.cap[m] * Micro.perFen,
-                zh: "本月各项合计 \(yuan(sum)) 元，超过每人封顶 \(cap) 元，扣减 \(yuan(-own.cap[m])) 元。",
-                en: "The month's rules add up to \(yuan(sum)), above the cap of \(cap) per member: \(yuan(own.cap[m])).")
+                zh: "本月各项合计 \(yuan(sum))，超过每人封顶 \(cap.display)，扣减 \(yuan(-own.cap[m]))。",
+                en: "The month's rules add up to \(yuan(sum)), above the cap of \(cap.display) per member: \(yuan(own.cap[m])).")
             l.before = sum
             l.after = cap.fen
             out["cap"] = Explanation(amount: own.cap[m], zh: l.zh, en: l.en, lines: [l])
@@ -145,8 +153,8 @@ final class Explainer {
                 l = differentialLine(d, difference: rate, seller: Int(seller), member: m, label: label, count: list.count, shown: shown, base: base, micro: micro)
             } else {
                 l = Explanation.Line(micro: micro,
-                    zh: "\(who.0)的 \(list.count) 笔订单（\(shown)），基数 \(yuan(base)) 元 × \(gen.0)\(rate.percent) = \(Micro.formatYuan(micro)) 元",
-                    en: "\(who.1) \(list.count) order\(list.count == 1 ? "" : "s") (\(shown)), base \(yuan(base)) × \(gen.1)\(rate.percent) = \(Micro.formatYuan(micro))")
+                    zh: "\(who.0)的 \(list.count) 笔订单（\(shown)），基数 \(yuan(base)) × \(gen.0)\(rate.percent) = \(Money.display(micro: micro))",
+                    en: "\(who.1) \(list.count) order\(list.count == 1 ? "" : "s") (\(shown)), base \(yuan(base)) × \(gen.1)\(rate.percent) = \(Money.display(micro: micro))")
             }
             l.from = ids[Int(seller)]
             l.orders = orderIDs
@@ -158,8 +166,8 @@ final class Explainer {
             guard case .tiered(let t) = plan.rules[r].kind else { fatalError("bracket contribution on a non-tiered rule") }
             let b = t.brackets[index]
             var l = Explanation.Line(micro: micro,
-                zh: "本月业绩 \(yuan(volume)) 元中，\(b.from) 元档的 \(yuan(slice)) 元 × \(b.rate.percent) = \(Micro.formatYuan(micro)) 元",
-                en: "of the month's volume \(yuan(volume)), \(yuan(slice)) in the bracket from \(b.from) × \(b.rate.percent) = \(Micro.formatYuan(micro))")
+                zh: "本月业绩 \(yuan(volume)) 中，\(b.from.display) 档的 \(yuan(slice)) × \(b.rate.percent) = \(Money.display(micro: micro))",
+                en: "of the month's volume \(yuan(volume)), \(yuan(slice)) in the bracket from \(b.from.display) × \(b.rate.percent) = \(Money.display(micro: micro))")
             l.volume = volume
             l.base = slice
             l.rate = b.rate
@@ -168,8 +176,8 @@ final class Explainer {
             guard case .goalBonus(let g) = plan.rules[r].kind else { fatalError("goal contribution on another rule") }
             let t = g.thresholds[threshold]
             var l = Explanation.Line(micro: t.amount.fen * Micro.perFen,
-                zh: "\(window) 目标 \(yuan(target)) 元，完成 \(yuan(volume)) 元，达到 \(t.attainment.percent) 档：\(t.amount) 元",
-                en: "goal for \(window) \(yuan(target)), reached \(yuan(volume)), threshold \(t.attainment.percent): \(t.amount)")
+                zh: "\(window) 目标 \(yuan(target))，完成 \(yuan(volume))，达到 \(t.attainment.percent) 档：\(t.amount.display)",
+                en: "goal for \(window) \(yuan(target)), reached \(yuan(volume)), threshold \(t.attainment.percent): \(t.amount.display)")
             l.window = window
             l.volume = volume
             l.target = target
@@ -178,8 +186,8 @@ final class Explainer {
             let amount = calc.plan.rules[r].kind
             guard case .rankBonus(let k) = amount, let prize = k.prize(forRank: rank) else { fatalError("rank contribution on another rule") }
             var l = Explanation.Line(micro: prize.fen * Micro.perFen,
-                zh: "\(window) 业绩 \(yuan(volume)) 元，排名第 \(rank)：\(prize) 元",
-                en: "volume \(yuan(volume)) in \(window), rank \(rank): \(prize)")
+                zh: "\(window) 业绩 \(yuan(volume))，排名第 \(rank)：\(prize.display)",
+                en: "volume \(yuan(volume)) in \(window), rank \(rank): \(prize.display)")
             l.window = window
             l.volume = volume
             l.rank = rank
@@ -187,7 +195,7 @@ final class Explainer {
         }
     }
 
-    /// 级差 in the words of the issue: "李娜 (m12)（代理）销售 500.00 元；您的比例 15% − 其比例 10% = 5% → 25.00 元".
+    /// 级差 in the words of the issue: "李娜 (m12)（代理）销售 ¥500.00；您的比例 15% − 其比例 10% = 5% → ¥25.00".
     /// The rate subtracted is what was already paid below the earner: the seller's own rate, or
     /// the rate of an upline in between who earned a difference first (then it says so).
     private func differentialLine(_ d: DifferentialRule, difference: Rate, seller: Int, member m: Int, label: String, count: Int, shown: String,
@@ -199,8 +207,8 @@ final class Explainer {
         let below = Rate(millionths: mine.millionths - difference.millionths)
         let byBelow = below == theirs ? ("其比例", "their rate") : ("下方已发比例", "rate already paid below")
         return Explanation.Line(micro: micro,
-            zh: "\(label)（\(sellerTier)）的 \(count) 笔订单（\(shown)）销售 \(yuan(base)) 元；您的比例 \(mine.percent) − \(byBelow.0) \(below.percent) = \(difference.percent) → \(Micro.formatYuan(micro)) 元",
-            en: "\(label) (\(sellerTier)) sold \(yuan(base)) in \(count) order\(count == 1 ? "" : "s") (\(shown)); your rate \(mine.percent) − \(byBelow.1) \(below.percent) = \(difference.percent) → \(Micro.formatYuan(micro))")
+            zh: "\(label)（\(sellerTier)）的 \(count) 笔订单（\(shown)）销售 \(yuan(base))；您的比例 \(mine.percent) − \(byBelow.0) \(below.percent) = \(difference.percent) → \(Money.display(micro: micro))",
+            en: "\(label) (\(sellerTier)) sold \(yuan(base)) in \(count) order\(count == 1 ? "" : "s") (\(shown)); your rate \(mine.percent) − \(byBelow.1) \(below.percent) = \(difference.percent) → \(Money.display(micro: micro))")
     }
 
     /// `李娜 (m12)` when the member has a name other than its id, else the id.
@@ -234,8 +242,8 @@ final class Explainer {
                 guard before != after else { continue }
                 total += after - before
                 var l = Explanation.Line(micro: (after - before) * Micro.perFen,
-                    zh: "\(q.period) 因本月退款（\(refunds.joined(separator: "、"))）重算：\(id) 由 \(yuan(before)) 元变为 \(yuan(after)) 元，调整 \(yuan(after - before)) 元",
-                    en: "\(q.period) restated for refunds this month (\(refunds.joined(separator: ", "))): \(id) \(yuan(before)) → \(yuan(after)), adjustment \(yuan(after - before))")
+                    zh: "\(q.period) 因本月退款（\(refunds.joined(separator: "、"))）重算：\(label(r).zh) 由 \(yuan(before))变为 \(yuan(after))，调整 \(yuan(after - before))",
+                    en: "\(q.period) restated for refunds this month (\(refunds.joined(separator: ", "))): \(label(r).en) \(yuan(before)) → \(yuan(after)), adjustment \(yuan(after - before))")
                 l.period = q.period.description
                 l.from = id
                 l.before = before
@@ -246,7 +254,7 @@ final class Explainer {
         }
         guard !lines.isEmpty else { return nil }
         return Explanation(amount: total,
-            zh: "往期重算调整合计 \(yuan(total)) 元（已结算的月份不改，差额计入本月）。",
+            zh: "往期重算调整合计 \(yuan(total))（已结算的月份不改，差额计入本月）。",
             en: "Adjustments from restated months: \(yuan(total)) in all (settled months stay as they were; the difference is paid now).",
             lines: lines)
     }

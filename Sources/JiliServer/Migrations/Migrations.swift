@@ -41,6 +41,7 @@ extension Migrations {
         add(M034CreateInvitations())
         add(M035AddMessageDelivery())
         add(M036AddAccountNames())
+        add(M037AddDisputeLine())
     }
 
     /// How many migrations the database has applied.

@@ -10,6 +10,8 @@ final class Dispute: Model, @unchecked Sendable {
     @Field(key: "period") var period: String
     @Field(key: "rule") var rule: String
     @Field(key: "message") var message: String
+    /// The statement line asked about, as the member read it; none for a question about a whole rule.
+    @OptionalField(key: "line") var line: String?
     @Field(key: "status") var status: Status
     @OptionalField(key: "answer") var answer: String?
     @OptionalField(key: "answered_by") var answeredBy: String?

@@ -15,6 +15,8 @@ struct DisputeController: RouteCollection {
 
     struct RaiseForm: Content {
         var rule: String
+        /// The line asked about, as shown; none for the whole rule.
+        var line: String?
         var message: String
     }
 
@@ -24,15 +26,18 @@ struct DisputeController: RouteCollection {
         guard let me = try await req.member(of: account) else { throw Abort(.forbidden) }
         guard let period = Period(parsing: req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
         let form = try req.content.decode(RaiseForm.self)
-        _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, message: form.message, by: .account(account))
+        _ = try await service(req).raise(member: me.code, period: period, rule: form.rule, line: form.line, message: form.message, by: .account(account))
         return req.redirect(to: SiteURL.statement(period.description), notice: "dispute_raised_notice")
     }
 
     struct Row: Encodable {
         let id: Int
         let member: String
+        /// The member's name, for those who answer.
+        let name: String
         let period: String
         let rule: String
+        let line: String?
         let message: String
         let status: String
         let open: Bool
@@ -45,16 +50,30 @@ struct DisputeController: RouteCollection {
         let rows: [Row]
     }
 
-    static func row(_ d: Dispute, _ req: Request) -> Row {
-        Row(id: d.id!, member: d.memberCode, period: d.period, rule: d.rule, message: d.message, status: req.t("dispute_status_\(d.status)"),
+    static func row(_ d: Dispute, _ req: Request, names: RuleNames?, name: String? = nil) -> Row {
+        Row(id: d.id!, member: d.memberCode, name: name ?? d.memberCode, period: d.period, rule: names(d.rule), line: d.line, message: d.message,
+            status: req.t("dispute_status_\(d.status)"),
             open: d.status == .open, answer: d.answer, adjustment: d.adjustmentFen == 0 ? nil : Money(fen: d.adjustmentFen).display)
+    }
+
+    /// Questions with their rules by name (each month's plan version) and their members by name.
+    static func rows(_ disputes: [Dispute], _ req: Request, names known: RuleNames? = nil) async throws -> [Row] {
+        let queries = PayQueries(db: req.db)
+        var names: [String: RuleNames?] = [:]
+        for period in Set(disputes.map(\.period)) where known == nil {
+            if let run = try await queries.run(period) { names[period] = try await RuleNames.of(run, req) }
+        }
+        let members = try await TeamQueries(db: req.db).members(codes: Array(Set(disputes.map(\.memberCode))))
+        return disputes.map { d in
+            row(d, req, names: known ?? names[d.period] ?? nil, name: members[d.memberCode].map { "\($0.name) (\($0.code))" })
+        }
     }
 
     @Sendable func list(req: Request) async throws -> View {
         guard PayPermissions.mayAnswer(try req.account.roleValue) else { throw Abort(.forbidden) }
         let disputes = try await PayQueries(db: req.db).latestDisputes()
         return try await req.view.render("pay/disputes", Page(layout: Layout(req, title: req.t("disputes_title")),
-                                                             rows: disputes.sorted { ($0.status == .open ? 0 : 1) < ($1.status == .open ? 0 : 1) }.map { Self.row($0, req) }))
+                                                             rows: try await Self.rows(disputes.sorted { ($0.status == .open ? 0 : 1) < ($1.status == .open ? 0 : 1) }, req)))
     }
 
     struct AnswerForm: Content {

@@ -9,10 +9,11 @@ struct DisputeService {
     let db: any Database
     let clock: JiliClock
 
-    func raise(member: String, period month: Period, rule: String, message: String, by actor: Actor) async throws -> Dispute {
+    func raise(member: String, period month: Period, rule: String, line: String? = nil, message: String, by actor: Actor) async throws -> Dispute {
         let period = month.description
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message", field: "message") }
+        let quoted = line?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)
         guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first() != nil else {
             throw Refusal(key: "dispute_error_month")
         }
@@ -21,6 +22,7 @@ struct DisputeService {
         d.period = period
         d.rule = rule
         d.message = text
+        d.line = quoted.flatMap { $0.isEmpty ? nil : String($0) }
         d.status = .open
         d.adjustmentFen = 0
         d.createdAt = clock.now()
@@ -51,6 +53,12 @@ struct DisputeService {
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "answer", entity: "dispute", id: "\(d.id!)", before: ["status": Dispute.Status.open.rawValue],
                                    after: ["status": d.status.rawValue, "adjustment": Money(fen: adjustmentFen).description])
+            // The member is told, on Jili and on WeChat, with the way to the answer.
+            if let member = try await Member.query(on: db).filter(\.$code == d.memberCode).first() {
+                try await Notices.tell(member.id!, message: adjustmentFen == 0 ? "notice_dispute_answered" : "notice_dispute_adjusted",
+                                       values: ["period": d.period, "adjustment": Money(fen: adjustmentFen).display],
+                                       link: SiteURL.statement(d.period), event: "dispute_answered:\(d.id!)", at: now, on: db)
+            }
         }
     }
 }

@@ -98,6 +98,8 @@ struct PayController: RouteCollection {
         let isDraft: Bool
         let effectiveFrom: String?
         let json: String
+        /// The rules by their names, each with its kind and id (what the JSON calls it).
+        let rules: [String]
         let findings: [String]
         let refused: Bool
         let month: String
@@ -111,7 +113,9 @@ struct PayController: RouteCollection {
         let report = ComplianceReport(plan: plan)
         return try await req.view.render("pay/version", VersionPage(
             layout: Layout(req, title: v.name), id: v.id!, name: v.name, status: req.t("pay_status_\(v.status)"), isDraft: v.status == .draft,
-            effectiveFrom: v.effectiveFrom, json: v.json, findings: report.findings.map { Self.finding($0, req) }, refused: report.refused,
+            effectiveFrom: v.effectiveFrom, json: v.json,
+            rules: { let names = RuleNames(plan, req); return plan.rules.map { "\(names($0.id)) · \(req.t("rule_type_\($0.kind.typeName)")) (\($0.id))" } }(),
+            findings: report.findings.map { Self.finding($0, req) }, refused: report.refused,
             month: req.application.jiliClock.currentPeriod.description, error: error)).encodeResponse(status: status, for: req)
     }
 
@@ -211,6 +215,7 @@ struct PayController: RouteCollection {
         let earners = result.members.sorted { $0.total > $1.total }.prefix(10)
         let clock = req.application.jiliClock
         let people = try await People.load([run.approvedBy], on: req.db)
+        let names = try await RuleNames.of(run, req)
         func groups(_ g: [RunReview.Group]) -> [GroupRow] { g.map { GroupRow(label: $0.label, amount: Money(fen: $0.amount).display, members: $0.members) } }
         return try await req.view.render("pay/run", RunPage(
             layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == .approved,
@@ -218,7 +223,7 @@ struct PayController: RouteCollection {
             ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
             previous: review.previousPeriod, previousTotal: review.previousTotal.map { Money(fen: $0).display },
             change: review.previousTotal.map { Self.signed(run.totalFen - $0) },
-            rules: review.byRule.map { Total(label: $0.label, amount: Money(fen: $0.after).display,
+            rules: review.byRule.map { Total(label: names($0.label), amount: Money(fen: $0.after).display,
                                              before: hasPrevious ? Money(fen: $0.before).display : nil,
                                              change: hasPrevious ? Self.signed($0.after - $0.before) : nil) },
             departments: groups(review.byDepartment), teams: groups(review.byTeam),

@@ -105,6 +105,12 @@ struct PayoutService {
             try await t.save(on: db)
             try await Audit.record(on: db, at: clock.now(), actor: actor, action: "update", entity: "payout_transfer", id: "\(transferID)",
                                    before: ["reference": before], after: ["reference": text])
+            // The money has left: the member is told once, with what reaches them after tax.
+            if before.isEmpty, let member = try await Member.query(on: db).filter(\.$code == t.memberCode).first() {
+                try await Notices.tell(member.id!, message: "notice_payout_made",
+                                       values: ["net": Money(fen: t.netFen).display, "tax": Money(fen: t.taxFen).display, "reference": text],
+                                       link: SiteURL.balance(), event: "payout_made:\(transferID)", at: clock.now(), on: db)
+            }
         }
     }
 }

@@ -13,15 +13,39 @@ struct StatementController: RouteCollection {
     }
 
 
-    struct StatementList: Encodable {
-        let layout: Layout
-        let months: [String]
+    struct Month: Encodable {
+        let period: String
+        let label: String
+        /// The member's income of the month, when they are a member.
+        let amount: String?
     }
 
+    struct StatementList: Encodable {
+        let layout: Layout
+        let months: [Month]
+    }
+
+    /// The approved months, newest first, each with what the member earned in it.
     @Sendable func statements(req: Request) async throws -> View {
-        _ = try req.account
-        let months = try await PayQueries(db: req.db).approvedMonths()
+        let account = try req.account
+        let me = try await req.member(of: account)
+        let queries = PayQueries(db: req.db)
+        var months: [Month] = []
+        for period in try await queries.approvedMonths() {
+            var amount: String?
+            if let me, let run = try await queries.approvedRun(period) {
+                amount = Money(fen: try await queries.runLine(of: run, member: me.code)?.totalFen ?? 0).display
+            }
+            months.append(Month(period: period, label: Self.monthLabel(period, req), amount: amount))
+        }
         return try await req.view.render("pay/statements", StatementList(layout: Layout(req, title: req.t("statements_title")), months: months))
+    }
+
+    /// `2026-10` as the member says it: 2026年10月.
+    static func monthLabel(_ period: String, _ req: Request) -> String {
+        let parts = period.split(separator: "-")
+        guard parts.count == 2, let month = Int(parts[1]) else { return period }
+        return req.t("statements_month", ["year": String(parts[0]), "month": "\(month)"])
     }
 
     struct StatementLine: Encodable {
@@ -32,6 +56,8 @@ struct StatementController: RouteCollection {
     }
 
     struct StatementRule: Encodable {
+        /// The rule's id (what a question is about) and its name (what the member reads).
+        let id: String
         let rule: String
         let amount: String
         /// `25.00`: the amount as a number, for the CSV.
@@ -42,16 +68,11 @@ struct StatementController: RouteCollection {
         var more: Int = 0
 
         /// At most `limit` lines on a page: a leader's 级差 can come from tens of thousands of
-        /// downline members. The largest are kept, in the order given.
+        /// downline members. The lines are largest first, so the largest are kept.
         func shown(limit: Int) -> StatementRule {
             guard lines.count > limit else { return self }
-            func size(_ l: StatementLine) -> Int64 {
-                guard case .success(let micro) = FixedPoint.parse(l.amount.hasPrefix("-") ? String(l.amount.dropFirst()) : l.amount, scale: 8) else { return 0 }
-                return micro
-            }
-            let kept = Set(lines.indices.sorted { size(lines[$0]) > size(lines[$1]) }.prefix(limit))
             var out = self
-            out.lines = lines.indices.filter { kept.contains($0) }.map { lines[$0] }
+            out.lines = Array(lines.prefix(limit))
             out.more = lines.count - limit
             return out
         }
@@ -63,15 +84,21 @@ struct StatementController: RouteCollection {
     struct StatementPage: Encodable {
         let layout: Layout
         let period: String
+        /// 2026年10月收入: the month in the member's words.
+        let heading: String
         let name: String
         let code: String
         let total: String
+        /// What reached the member from the payouts after this month (after tax), and what is still
+        /// owed to them over every approved month.
+        let paid: String?
         let rules: [StatementRule]
         let empty: Bool
         /// What the ledger owes the member now (all approved months, less payouts).
         let balance: String
-        /// Questions about this month and their answers; the form is on one's own statement only.
+        /// Questions about this month and their answers, at the top; the form is on one's own statement only.
         let disputes: [DisputeController.Row]
+        let openQuestions: Int
         let canQuestion: Bool
         /// Payouts made after this month was approved and before the next one was: before tax,
         /// tax withheld, paid.
@@ -88,12 +115,12 @@ struct StatementController: RouteCollection {
 
     /// The member's transfers in the payout batches entered in the ledger after this month's
     /// approval and before the next month's (entries in the order posted).
-    func payoutsFollowing(_ run: PayRun, member code: String, req: Request) async throws -> [PayoutLine] {
+    static func payoutLines(_ transfers: [PayoutTransfer], _ req: Request) -> [PayoutLine] {
         let clock = req.application.jiliClock
-        return try await PayQueries(db: req.db).transfers(following: run, member: code).map { t in
-                PayoutLine(at: clock.format(t.batch.createdAt), text: req.t("balance_transfer", [
-                    "gross": Money(fen: t.amountFen).display, "tax": Money(fen: t.taxFen).display, "net": Money(fen: t.netFen).display]))
-            }
+        return transfers.map { t in
+            PayoutLine(at: clock.format(t.batch.createdAt), text: req.t("balance_transfer", [
+                "gross": Money(fen: t.amountFen).display, "tax": Money(fen: t.taxFen).display, "net": Money(fen: t.netFen).display]))
+        }
     }
 
     /// A member's approved month, found and checked: the member, the run and the member's line.
@@ -113,14 +140,22 @@ struct StatementController: RouteCollection {
         guard let run = try await PayQueries(db: req.db).approvedRun(period) else { throw Abort(.notFound) }
         let english = req.language == "en"
         let line = try await RunLines.line(run: run, member: code, on: req.db)
+        let names = try await RuleNames.of(run, req)
         var rules: [StatementRule] = []
-        func rule(_ label: String, _ amount: Int64, _ e: RunResult.Explanation?) -> StatementRule {
-            StatementRule(rule: label, amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",
-                          lines: e?.lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "") } ?? [])
+        func size(_ l: RunResult.Line) -> Int64 {
+            guard case .success(let micro) = FixedPoint.parse(l.amount.hasPrefix("-") ? String(l.amount.dropFirst()) : l.amount, scale: 8) else { return 0 }
+            return micro
+        }
+        func rule(_ id: String, _ amount: Int64, _ e: RunResult.Explanation?) -> StatementRule {
+            // The sources, largest first: where most of the money came from is read first.
+            let lines = (e?.lines ?? []).enumerated().sorted { (size($0.element), -$0.offset) > (size($1.element), -$1.offset) }.map(\.element)
+            return StatementRule(id: id, rule: names(id), amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",
+                                 lines: lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "") })
         }
         if let line {
-            for (id, amount) in line.rules.sorted(by: { $0.key < $1.key }) { rules.append(rule(id, amount, line.explanations?[id])) }
-            if let e = line.explanations?["adjustments"] { rules.append(rule(req.t("pay_adjustment"), e.amount, e)) }
+            // The rules, largest first; adjustments of earlier months after them.
+            for (id, amount) in line.rules.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) { rules.append(rule(id, amount, line.explanations?[id])) }
+            if let e = line.explanations?["adjustments"] { rules.append(rule("adjustments", e.amount, e)) }
         }
         return Statement(member: member, me: me, run: run, line: line, rules: rules)
     }
@@ -129,13 +164,18 @@ struct StatementController: RouteCollection {
     func page(_ req: Request) async throws -> StatementPage {
         let s = try await load(req)
         let period = s.run.period, member = s.member
+        let transfers = try await PayQueries(db: req.db).transfers(following: s.run, member: member.code)
+        let disputes = try await PayQueries(db: req.db).disputes(of: member.code, period: period)
+        let heading = req.t("statements_heading", ["month": Self.monthLabel(period, req)])
         return StatementPage(
-            layout: Layout(req, title: "\(req.t("statements_title")) \(period)"), period: period, name: member.name, code: member.code,
-            total: Money(fen: s.line?.total ?? 0).display, rules: s.rules.map { $0.shown(limit: Self.linesShown) }, empty: s.line == nil,
+            layout: Layout(req, title: heading), period: period, heading: heading, name: member.name, code: member.code,
+            total: Money(fen: s.line?.total ?? 0).display,
+            paid: transfers.isEmpty ? nil : Money(fen: transfers.reduce(0) { $0 + $1.netFen }).display,
+            rules: s.rules.map { $0.shown(limit: Self.linesShown) }, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
-            disputes: try await PayQueries(db: req.db).disputes(of: member.code, period: period)
-                .map { DisputeController.row($0, req) },
-            canQuestion: member.id == s.me?.id, payouts: try await payoutsFollowing(s.run, member: member.code, req: req),
+            disputes: try await DisputeController.rows(disputes, req, names: RuleNames.of(s.run, req)),
+            openQuestions: disputes.filter { $0.status == .open }.count,
+            canQuestion: member.id == s.me?.id, payouts: Self.payoutLines(transfers, req),
             approvedAt: s.run.approvedAt.map { req.application.jiliClock.format($0) })
     }
 
@@ -160,7 +200,7 @@ struct StatementController: RouteCollection {
             if r.lines.isEmpty { rows.append([s.run.period, s.member.code, s.member.name, r.rule, r.plain, "", r.summary, ""]) }
             for l in r.lines { rows.append([s.run.period, s.member.code, s.member.name, r.rule, r.plain, l.from, l.text, l.amount]) }
         }
-        rows.append([s.run.period, s.member.code, s.member.name, req.t("pay_total"), Money(fen: s.line?.total ?? 0).description, "", "", ""])
+        rows.append([s.run.period, s.member.code, s.member.name, req.t("statements_income"), Money(fen: s.line?.total ?? 0).description, "", "", ""])
         let header = ["statements_csv_month", "statements_csv_member", "statements_csv_name", "statements_csv_rule", "statements_csv_rule_amount",
                       "statements_csv_from", "statements_csv_text", "statements_csv_amount"].map { req.t($0) }
         let response = Response(status: .ok, body: .init(data: Data(ExportService.csv(header, rows))))

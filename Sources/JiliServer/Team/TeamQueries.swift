@@ -72,6 +72,12 @@ struct TeamQueries {
         try await Member.query(on: db).filter(\.$code == code).with(\.$department).with(\.$position).with(\.$sponsor).first()
     }
     func member(_ id: Int?) async throws -> Member? { try await Member.find(id, on: db) }
+    /// Members by code, for naming them (at most 500 codes at a time are read).
+    func members(codes: [String]) async throws -> [String: Member] {
+        var out: [String: Member] = [:]
+        for chunk in codes.chunked(500) { for m in try await Member.query(on: db).filter(\.$code ~~ chunk).all() { out[m.code] = m } }
+        return out
+    }
     func members(_ ids: [Int]) async throws -> [Member] {
         guard !ids.isEmpty else { return [] }
         return try await Member.query(on: db).filter(\.$id ~~ ids).all()
@@ -190,22 +196,5 @@ struct TeamQueries {
         }
         for (id, n) in nodes { nodes[id]?.branchVolume += n.ownVolume }
         return nodes
-    }
-}
-
-extension Money {
-    /// `¥1,234.50` style for pages: thousands separated, two decimals.
-    var display: String {
-        let text = description
-        let negative = text.hasPrefix("-")
-        let digits = negative ? String(text.dropFirst()) : text
-        let parts = digits.split(separator: ".")
-        var whole = String(parts[0])
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        return (negative ? "-" : "") + "¥" + whole + grouped + "." + parts[1]
     }
 }

@@ -29,7 +29,7 @@ import Vapor
             // Taken: back to the statement with a notice, once.
             let sent = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "零售佣金少了一笔"], from: "/statements/2026-10")
             #expect(sent.status == .seeOther)
-            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("已提交。答复后会显示在这份结算单上。"))
+            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("问题已提交。答复会显示在这份对账单的顶部，并通知你。"))
             #expect(!(try await agent.get("/statements/2026-10")).body.visibleText.contains("已提交。"))
         }
     }

@@ -155,13 +155,16 @@ import Vapor
     }
 }
 
+/// The demo plan's rules by the names its members read.
+let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jicha": "级差奖", "pingji": "平级奖", "team": "团队奖", "goal": "目标奖", "champion": "季度销售冠军奖"]
+
 @Suite struct WhatIfTests {
     @Test func aRicherRetailRateWouldHavePaidMoreToExactlyTheMembersItTouches() async throws {
         try await withTestApp { app in
             let pay = PayService(db: app.db, clock: JiliClock(now: { testNow }))
             // Only vip's retail rate changes: 5 % → 6 %.
-            let richer = DemoGenerator.planJSON.replacingOccurrences(of: #"{"id": "retail", "type": "commission", "rates": {"vip": "0.05""#,
-                                                                    with: #"{"id": "retail", "type": "commission", "rates": {"vip": "0.06""#)
+            let richer = DemoGenerator.planJSON.replacingOccurrences(of: #"{"id": "retail", "name": "零售提成", "type": "commission", "rates": {"vip": "0.05""#,
+                                                                    with: #"{"id": "retail", "name": "零售提成", "type": "commission", "rates": {"vip": "0.06""#)
             #expect(richer != DemoGenerator.planJSON)
             let draft = try await pay.createVersion(name: "vip 6%", json: richer, by: .system)
             let w = try await pay.whatIf(draft, period: Period(parsing: "2026-10")!)
@@ -190,26 +193,41 @@ import Vapor
         try await withTestApp { app in
             var agent = try await Visitor.signedIn(app, "agent")
             let list = try await agent.get("/statements").body.visibleText
-            #expect(list.contains("2026-10") && list.contains("2026-08"))
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
             let mine = try #require(try await RunLines.line(run: run, member: "m10", on: app.db))
+            // Each month with what it brought.
+            #expect(list.contains("2026年10月 \(Money(fen: mine.total).display)") && list.contains("2026年8月"), "\(list)")
             let page = try await agent.get("/statements/2026-10").body.visibleText
-            #expect(page.contains("应付合计 \(Money(fen: mine.total).display)"))
-            // Each rule with its explanation: the sentence and the lines it came from.
-            for (rule, amount) in mine.rules {
-                #expect(page.contains("\(rule) \(Money(fen: amount).display)"), "rule \(rule)")
-                let first = try #require(mine.explanations?[rule]?.lines.first)
-                #expect(page.contains(first.zh), "a line of \(rule)")
+            #expect(page.contains("2026年10月收入") && page.contains("本月收入 \(Money(fen: mine.total).display)"))
+            // Each rule by its name, largest first, with its explanation: the sentence and the lines
+            // it came from, largest first.
+            let names = demoRuleNames
+            func size(_ l: RunResult.Line) -> Int64 {
+                guard case .success(let micro) = FixedPoint.parse(l.amount.replacingOccurrences(of: "-", with: ""), scale: 8) else { return 0 }
+                return micro
             }
+            var at: [String.Index] = []
+            for (rule, amount) in mine.rules.sorted(by: { $0.value > $1.value }) {
+                let heading = try #require(page.range(of: "\(names[rule]!) \(Money(fen: amount).display)"), "rule \(rule)")
+                at.append(heading.lowerBound)
+                let lines = try #require(mine.explanations?[rule]?.lines)
+                let largest = try #require(lines.max { size($0) < size($1) })
+                #expect(page.contains(largest.zh), "a line of \(rule)")
+                if lines.count > 1, let smallest = lines.min(by: { size($0) < size($1) }), size(smallest) < size(largest) {
+                    #expect(page.range(of: largest.zh)!.lowerBound < page.range(of: smallest.zh)!.lowerBound, "largest first in \(rule)")
+                }
+            }
+            #expect(at == at.sorted() && at.count >= 2)
+            #expect(!page.contains("jicha") && !page.contains("retail"))
             // What the ledger owes m10: the sum of the three approved months.
             var owed: Int64 = 0
             for r in try await PayRun.query(on: app.db).filter(\.$status == .approved).all() {
                 owed += try RunResult.read(r).members.first { $0.member == "m10" }?.total ?? 0
             }
-            #expect(page.contains("应付余额（全部已审批月份） \(Money(fen: owed).display)"))
+            #expect(page.contains("待发放（各月合计） \(Money(fen: owed).display)"))
             // In English too.
             let english = try await agent.get("/statements/2026-10?lang=en").body.visibleText
-            #expect(english.contains("Total pay"))
+            #expect(english.contains("Income for 2026-10") && english.contains("This month's income"))
             // Someone else's statement does not exist for an agent; a draft month has no statement.
             #expect(try await agent.get("/statements/2026-10?member=m1").status == .notFound)
             #expect(try await agent.get("/statements/2026-11").status == .notFound)
@@ -356,11 +374,15 @@ import Vapor
     @Test func aMemberQuestionsALineAndSeesTheAnswerAndTheAdjustment() async throws {
         try await withTestApp { app in
             var agent = try await Visitor.signedIn(app, "agent")
-            let raised = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "10月21日的订单好像没算进去？"], from: "/statements/2026-10")
-            #expect(raised.status == .seeOther)
+            // A question about one line, from that line: the line is kept with it, and the statement says so at the top.
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
+            let line = try #require(try await RunLines.line(run: run, member: "m10", on: app.db)?.explanations?["retail"]?.lines.first?.zh)
+            let raised = try await agent.submit("/statements/2026-10/disputes", ["rule": "retail", "line": line, "message": "10月21日的订单好像没算进去？"], from: "/statements/2026-10")
+            #expect(raised.body.visibleText.contains("问题已提交。答复会显示在这份对账单的顶部，并通知你。"))
             let d = try #require(try await Dispute.query(on: app.db).first())
-            #expect(d.memberCode == "m10" && d.status == .open)
-            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("10月21日的订单好像没算进去？ 待处理"))
+            #expect(d.memberCode == "m10" && d.status == .open && d.line == line)
+            let asked = try await agent.get("/statements/2026-10").body.visibleText
+            #expect(asked.contains("我的疑问 1 零售提成 待处理 关于： \(line) 10月21日的订单好像没算进去？"))
             // Only finance and the leader answer.
             #expect(try await agent.post("/disputes/\(d.id!)/answer", ["answer": "x"]).status == .forbidden)
             var finance = try await Visitor.signedIn(app, "finance")
@@ -370,7 +392,13 @@ import Vapor
             #expect(try await Ledger(db: app.db).balance("payable:m10") == owedBefore - 1250)
             #expect(try await Ledger(db: app.db).total() == 0)
             let page = try await agent.get("/statements/2026-10").body.visibleText
-            #expect(page.contains("漏算了一笔，已补发。") && page.contains("已调整 ¥12.50"))
+            #expect(page.contains("答复： 漏算了一笔，已补发。") && page.contains("已调整 ¥12.50"))
+            // The member is told, on the home page and through WeChat's outbox.
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            let notice = try #require(try await Notice.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$event == "dispute_answered:\(d.id!)").first())
+            let outbox = try await OutboxMessage.query(on: app.db).filter(\.$notice.$id == notice.id!).count()
+            #expect(notice.link == "/statements/2026-10" && outbox == 1)
+            #expect(try await agent.get("/dashboard").body.visibleText.contains("你对 2026-10 对账单的疑问已有答复：调整 ¥12.50，随下次结算发放。"))
             // Answered once; a month not approved cannot be questioned.
             #expect(try await finance.post("/disputes/\(d.id!)/answer", ["answer": "again"], from: "/disputes").status == .unprocessableEntity)
             #expect(try await agent.post("/statements/2026-11/disputes", ["rule": "retail", "message": "?"], from: "/statements").status == .unprocessableEntity)

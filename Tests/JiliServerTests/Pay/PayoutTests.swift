@@ -25,14 +25,17 @@ import Vapor
             let nothing = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
             #expect(nothing.status == .unprocessableEntity && nothing.body.visibleText.contains("没有达到最低金额的应付款。"))
             // References are recorded per transfer, audited; members and managers cannot.
-            let t = try #require(batch.transfers.first)
+            let t = try #require(batch.transfers.first { $0.memberCode == "m10" })
             #expect(try await finance.post("/payouts/transfers/\(t.id!)", ["reference": "4200001234202611300001"], from: "/payouts/\(batch.id!)").status == .seeOther)
             #expect(try await PayoutTransfer.find(t.id, on: app.db)?.reference == "4200001234202611300001")
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "payout_transfer").count() == 1)
             var agent = try await Visitor.signedIn(app, "agent")
             #expect(try await agent.post("/payouts/transfers/\(t.id!)", ["reference": "x"]).status == .forbidden)
             // The statement now says nothing is owed.
-            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("应付余额（全部已审批月份） ¥0.00"))
+            #expect(try await agent.get("/statements/2026-10").body.visibleText.contains("待发放（各月合计） ¥0.00"))
+            // The money left: the member is told once, with what reached them.
+            #expect(try await agent.get("/dashboard").body.visibleText.contains("已转给你（代扣个税 \(Money(fen: t.taxFen).display)），流水号 4200001234202611300001。"))
+            #expect(try await Notice.query(on: app.db).filter(\.$event == "payout_made:\(t.id!)").count() == 1)
         }
     }
 

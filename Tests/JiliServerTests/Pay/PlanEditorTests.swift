@@ -44,7 +44,7 @@ import Vapor
             #expect(refused.body.contains(#"value="5%" inputmode="decimal" aria-invalid="true""#))
             #expect(text.contains(#""5%" 不是比例（请写小数，如 0.05 表示 5%）"#))
             // And listed at the top by the field's name, so the first screen says what is wrong.
-            #expect(text.contains(#"方案有问题，未保存： 方案 · 最多向上计酬层数（合规上限）: "two" 不是整数 retail · 提成 · VIP 比例: "5%" 不是比例"#))
+            #expect(text.contains(#"方案有问题，未保存： 方案 · 最多向上计酬层数（合规上限）: "two" 不是整数 retail · 零售提成 · VIP 比例: "5%" 不是比例"#))
             #expect(text.contains("compliance.maxDepth") == false)
             #expect(refused.body.contains(#"value="two" inputmode="decimal" aria-invalid="true""#))
             // JSON that does not parse comes back in the JSON editor with the position of the mistake.

@@ -23,12 +23,12 @@ import Vapor
             // One row per explained line, plus the total.
             let lines = mine.rules.keys.reduce(0) { $0 + (mine.explanations?[$1]?.lines.count ?? 1) } + (mine.explanations?["adjustments"]?.lines.count ?? 0)
             #expect(rows.count == 1 + lines + 1)
-            #expect(rows.last?.hasPrefix("2026-10,m10,") == true && rows.last?.contains(",应付合计,\(Money(fen: mine.total).description),") == true)
+            #expect(rows.last?.hasPrefix("2026-10,m10,") == true && rows.last?.contains(",本月收入,\(Money(fen: mine.total).description),") == true)
             // The source amounts of the lines of each rule add up to the rule (rounded once to the fen).
             for (rule, amount) in mine.rules {
                 let micro = try mine.explanations?[rule]?.lines.reduce(Int64(0)) { $0 + (try FixedPoint.parse($1.amount, scale: 8).get()) } ?? 0
                 #expect(Micro.roundToFen(micro) == amount, "rule \(rule)")
-                #expect(rows.contains { $0.contains(",\(rule),\(Money(fen: amount).description),") })
+                #expect(rows.contains { $0.contains(",\(demoRuleNames[rule]!),\(Money(fen: amount).description),") }, "rule \(rule)")
             }
             // English headers for an English reader; no CSV of someone outside one's scope.
             let english = String(decoding: Array(try await agent.get("/statements/2026-10/csv?lang=en").body.utf8).dropFirst(3), as: UTF8.self)
@@ -47,7 +47,7 @@ import Vapor
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
             let mine = try #require(try await RunLines.line(run: run, member: "m10", on: app.db))
             let text = page.body.visibleText
-            #expect(text.contains("应付合计 \(Money(fen: mine.total).display)"))
+            #expect(text.contains("2026年10月收入") && text.contains("本月收入 \(Money(fen: mine.total).display)"))
             for e in mine.explanations?.values.flatMap(\.lines) ?? [] { #expect(text.contains(e.zh)) }
             #expect(text.contains("打印于 2026-11-29 12:00"))
         }
