@@ -337,8 +337,12 @@ import Testing
         let run = try jili(["pay", "run", "--month", "2026-11", "--timings"], data: data)
         #expect(run.status == 0 && run.out.contains("2026-11: draft computed") && run.out.contains("total \(total),"), "\(run.out)\(run.err)")
         #expect(run.out.contains("read: ") && run.out.contains("settle: ") && run.out.contains("write: "))
-        #expect(try jili(["pay", "approve", "--month", "2026-11"], data: data).out == "2026-11: approved\n")
-        let twice = try jili(["pay", "approve", "--month", "2026-11"], data: data)
+        // Not before November has ended; on 2 December it is approved, once.
+        let early = try jili(["pay", "approve", "--month", "2026-11"], data: data)
+        #expect(early.status == 1 && early.err.contains("2026-11 has not ended: it can be approved from 2026-12"), "\(early.err)")
+        let december = ["JILI_NOW": "2026-12-02T12:00:00+08:00"]
+        #expect(try jili(["pay", "approve", "--month", "2026-11"], data: data, env: december).out == "2026-11: approved\n")
+        let twice = try jili(["pay", "approve", "--month", "2026-11"], data: data, env: december)
         #expect(twice.status == 1 && twice.err.contains("2026-11"))
         // A refused plan is not put in force.
         let refusedPlan = folder + "/deep.json"

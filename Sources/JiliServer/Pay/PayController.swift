@@ -191,6 +191,10 @@ struct PayController: RouteCollection {
         let adjustmentsTotal: String
         let totalWithAdjustments: String
         let earners: [Earner]
+        /// The month has not ended: the draft is an estimate and cannot be approved yet.
+        let estimate: Bool
+        /// What approving does, said before it is done: how many people, how much, what is unusual.
+        let preview: [String]
     }
 
     /// `dispute:7` → "争议 #7 调整", `contest:3` → "竞赛 #3 奖金".
@@ -232,12 +236,34 @@ struct PayController: RouteCollection {
                               member: $0.member, amount: Money(fen: $0.amount).display)
             },
             adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,
-            earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) }))
+            earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) },
+            estimate: run.status == .draft && (Period(parsing: run.period)?.index ?? 0) >= clock.currentPeriod.index,
+            preview: run.status == .draft ? try await approvalPreview(run, result: result, review: review, req) : []))
     }
+
+    /// The lines of the approval's preview: the people paid and the amount, the change from the month
+    /// before, the cost ratio, and anything unusual (questions still open, a large change).
+    func approvalPreview(_ run: PayRun, result: RunResult, review: RunReview, _ req: Request) async throws -> [String] {
+        let paid = result.members.filter { $0.total != 0 }.count
+        var lines = [req.t("pay_preview_people", ["period": run.period, "people": "\(paid)", "total": Money(fen: run.totalFen).display]),
+                     req.t("pay_preview_ratio", ["ratio": Self.ratio(run.totalFen, run.salesFen), "sales": Money(fen: run.salesFen).display])]
+        if let before = review.previousTotal, let period = review.previousPeriod {
+            lines.append(req.t("pay_preview_change", ["period": period, "change": Self.signed(run.totalFen - before)]))
+            if before > 0, abs(run.totalFen - before) * 5 > before { lines.append(req.t("pay_preview_large_change", ["percent": "\(abs(run.totalFen - before) * 100 / before)"])) }
+        }
+        let open = try await PayQueries(db: req.db).openDisputes()
+        if open > 0 { lines.append(req.t("pay_preview_open_disputes", ["count": "\(open)"])) }
+        lines.append(req.t("pay_preview_final"))
+        return lines
+    }
+
+    struct ConfirmForm: Content { var confirm: String? }
 
     @Sendable func approve(req: Request) async throws -> Response {
         let account = try runner(req)
         guard let period = Period(parsing: req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
+        // Approving is done from its preview, with the confirmation it asks for.
+        guard (try? req.content.decode(ConfirmForm.self))?.confirm == "yes" else { throw Refusal(key: "pay_error_confirm") }
         do {
             try await service(req).approve(period, by: .account(account))
         } catch var r as Refusal {

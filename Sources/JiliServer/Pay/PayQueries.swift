@@ -36,6 +36,8 @@ struct PayQueries {
     // Disputes
 
     func dispute(_ id: Int?) async throws -> Dispute? { try await Dispute.find(id, on: db) }
+    /// How many questions wait for an answer.
+    func openDisputes() async throws -> Int { try await Dispute.query(on: db).filter(\.$status == .open).count() }
     /// The latest questions, newest first.
     func latestDisputes() async throws -> [Dispute] { try await Dispute.query(on: db).sort(\.$id, .descending).limit(200).all() }
     /// Every question, or one member's, oldest first.

@@ -114,6 +114,11 @@ struct PayService {
     /// Approves a draft: exactly once, even when two ask at the same moment (a conditional update).
     func approve(_ month: Period, by actor: Actor) async throws {
         let period = month.description
+        if try await PayQueries(db: db).approvedRun(period) != nil { throw Refusal(key: "pay_error_approved", values: ["month": period]) }
+        // A month is approved once it is over: until then its draft is an estimate.
+        guard month.index < clock.currentPeriod.index else {
+            throw Refusal(key: "pay_error_open_month", values: ["month": period, "next": Period(index: month.index + 1).description])
+        }
         let now = clock.now()
         let approval = UUID().uuidString
         try await db.transaction { db in

@@ -8,7 +8,7 @@ extension PayQueries {
         let role = account.roleValue
         var out: [Waiting] = []
         if PayPermissions.mayAnswer(role) {
-            out += Waiting.count(try await Dispute.query(on: db).filter(\.$status == .open).count(), "todo_disputes", SiteURL.disputes())
+            out += Waiting.count(try await openDisputes(), "todo_disputes", SiteURL.disputes())
         }
         if PayPermissions.mayRun(role) {
             let ended = period.previous

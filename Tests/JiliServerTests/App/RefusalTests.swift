@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JiliCore
 import Testing
 import Vapor
 @testable import JiliServer
@@ -39,15 +40,15 @@ import Vapor
         try await withTestApp { app in
             var finance = try await Visitor.signedIn(app, "finance")
             #expect(try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay").status == .seeOther)
-            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .seeOther)
-            let again = try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11")
+            try await PayService(db: app.db, clock: JiliClock(now: { decemberNow })).approve(Period(parsing: "2026-11")!, by: .system)
+            let again = try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11")
             #expect(again.status == .conflict)
             #expect(again.body.visibleText.contains("2026-11 已审批，不能再改变。"))
             #expect(!again.body.visibleText.contains("出错了"))
             #expect(again.headers.first(name: "X-Frame-Options") == "DENY")
             // A Referer of another site is not followed.
             let token = try await finance.get("/pay/runs/2026-11").csrf ?? ""
-            let elsewhere = try await finance.request(.POST, "/pay/runs/2026-11/approve", form: ["_csrf": token],
+            let elsewhere = try await finance.request(.POST, "/pay/runs/2026-11/approve", form: ["_csrf": token, "confirm": "yes"],
                                                       headers: [("Referer", "https://evil.example/pay"), ("Host", "localhost")])
             #expect(elsewhere.status == .conflict && elsewhere.location == nil)
         }

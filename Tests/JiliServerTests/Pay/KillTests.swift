@@ -164,7 +164,9 @@ import Vapor
         #expect(try jili(["pay", "run", "--month", "2026-11"], place).status == 0)
         let drafted = try await withApp(place) { app in try await counts(app) }
         #expect(drafted.runs == 4 && drafted.runLines > before.runLines && drafted.audit == before.audit + 1)
-        _ = try jili(["pay", "approve", "--month", "2026-11"], place, pauseAt: "approval-posted")
+        // (November is approved once it has ended: the approving processes run on 2 December.)
+        let december = Place(database: place.database, environment: place.environment.merging(["JILI_NOW": decemberNowText]) { $1 })
+        _ = try jili(["pay", "approve", "--month", "2026-11"], december, pauseAt: "approval-posted")
         let (afterApprovalKill, status) = try await withApp(place) { app in
             (try await counts(app), try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status)
         }
@@ -172,7 +174,7 @@ import Vapor
 
         // Two processes approving at once: exactly one approval, one ledger entry.
         let results = try await withThrowingTaskGroup(of: Int32.self) { group in
-            for _ in 0..<2 { group.addTask { try jili(["pay", "approve", "--month", "2026-11"], place).status } }
+            for _ in 0..<2 { group.addTask { try jili(["pay", "approve", "--month", "2026-11"], december).status } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(results.filter { $0 == 0 }.count == 1, "exit statuses \(results)")

@@ -10,7 +10,7 @@ import Vapor
     /// A token made by the leader on the tokens page, acting as `username`.
 
     @Test func financeManagesPlansAndRunsThroughTheAPI() async throws {
-        try await withTestApp { app in
+        try await withTestApp(now: decemberNow) { app in
             let finance = try await token(app, as: "finance")
             let (listed, versions) = try await call(app, .GET, "/api/v1/plans", finance)
             #expect(listed == .ok && (versions as? [[String: Any]])?.first?["status"] as? String == "active")

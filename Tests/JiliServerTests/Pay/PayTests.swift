@@ -6,7 +6,8 @@ import Vapor
 @testable import JiliServer
 
 @Suite struct PayTests {
-    func service(_ app: Application) -> PayService { PayService(db: app.db, clock: JiliClock(now: { testNow })) }
+    /// On 2 December, when November has ended and may be approved.
+    func service(_ app: Application) -> PayService { PayService(db: app.db, clock: JiliClock(now: { decemberNow })) }
 
     /// One engine: the app's run of a month equals `jili settle` on the same data exported as files.
     @Test func theAppSettlesExactlyAsTheCommandLineDoes() async throws {
@@ -95,6 +96,8 @@ import Vapor
             let draft = try await pay.draft(november, by: .system)
             let again = try await pay.draft(november, by: .system)
             #expect(again.id == draft.id && again.totalFen == draft.totalFen)
+            // Not while November lasts: until its end the draft is an estimate.
+            await #expect(throws: Refusal.self) { try await PayService(db: app.db, clock: JiliClock(now: { testNow })).approve(november, by: .system) }
             try await pay.approve(Period(parsing: "2026-11")!, by: .system)
             // Approving twice: the second is refused; computing an approved month is refused.
             await #expect(throws: Refusal.self) { try await pay.approve(Period(parsing: "2026-11")!, by: .system) }
@@ -234,18 +237,43 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
         }
     }
 
-    @Test func financeComputesReviewsAndApprovesAMonthOnThePages() async throws {
+    /// During the month its draft is an estimate that cannot be approved; after it, approving shows
+    /// what it will do and needs the confirmation it asks for.
+    @Test func aMonthIsApprovedAfterItEndsFromItsPreview() async throws {
         try await withTestApp { app in
             var finance = try await Visitor.signedIn(app, "finance")
+            _ = try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay")
+            let estimate = try await finance.get("/pay/runs/2026-11")
+            #expect(estimate.body.visibleText.contains("结算 2026-11 估算 这个月还没有结束：这是截至现在的估算"))
+            #expect(!estimate.body.contains("/pay/runs/2026-11/approve"))
+            finance.sendsReferer = true
+            let refused = try await finance.submit("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11")
+            #expect(refused.body.visibleText.contains("2026-11 还没有结束，2026-12 起才能审批；现在的结算只是估算。"))
+            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .draft)
+        }
+    }
+
+    @Test func financeComputesReviewsAndApprovesAMonthOnThePages() async throws {
+        try await withTestApp(now: decemberNow) { app in
+            var finance = try await Visitor.signedIn(app, "finance")
+            var agent = try await Visitor.signedIn(app, "agent")
+            _ = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "少算了？"], from: "/statements/2026-10")
             let computed = try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay")
             #expect(computed.status == .seeOther && computed.location == "/pay/runs/2026-11")
             let review = try await finance.get("/pay/runs/2026-11").body.visibleText
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
             #expect(review.contains("应付合计 \(Money(fen: run.totalFen).display)"))
             #expect(review.contains("激励成本率"))
-            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .seeOther)
+            // The preview: how many people, how much, against the month before, and what is unusual.
+            let paid = try RunResult.read(run).members.filter { $0.total != 0 }.count
+            #expect(review.contains("审批 2026-11：\(paid) 人获得收入，合计 \(Money(fen: run.totalFen).display)。"), "\(review)")
+            #expect(review.contains("较 2026-10：") && review.contains("注意：还有 1 条结算疑问未答复。") && review.contains("确认审批这个月的结算？此操作不能撤销。"))
+            // Without the confirmation nothing is approved.
+            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .unprocessableEntity)
+            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .draft)
+            #expect(try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11").status == .seeOther)
             #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.approvedBy == "finance")
-            #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .conflict)
+            #expect(try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11").status == .conflict)
             // A plan version with problems is refused on the page with each problem named.
             let bad = try await finance.post("/pay/versions", ["name": "x", "json": #"{"id": "x", "tiers": [{"id": "vip"}], "rules": [{"id": "r", "type": "commission", "rate": "1O%"}]}"#], from: "/pay")
             #expect(bad.status == .unprocessableEntity)
@@ -326,6 +354,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
         try await withTestApp { app in
             let clock = JiliClock(now: { testNow })
             let pay = PayService(db: app.db, clock: clock)
+            let december = PayService(db: app.db, clock: JiliClock(now: { decemberNow }))
             let ledger = Ledger(db: app.db)
             // Some refunds of earlier months' orders, dated now, so November carries adjustments.
             var random = SeededRandom(seed: 7)
@@ -338,7 +367,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
                 _ = try await OrderService(db: app.db, clock: clock).refund(order: fresh, amountFen: 1 + Int64(random.below(Int(left))), at: nil, code: nil, by: .system)
             }
             _ = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
-            try await pay.approve(Period(parsing: "2026-11")!, by: .system)
+            try await december.approve(Period(parsing: "2026-11")!, by: .system)
             #expect(try await ledger.total() == 0)
             #expect(try await JournalEntry.query(on: app.db).count() == 4)
             for entry in try await JournalEntry.query(on: app.db).with(\.$lines).all() {

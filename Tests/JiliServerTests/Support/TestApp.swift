@@ -14,6 +14,10 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 let testNow = Date(timeIntervalSince1970: 1_795_924_800)
 /// `testNow` as `JILI_NOW` gives it to a `jili` process a test starts (its clock starts there).
 let testNowText = "2026-11-29T12:00:00+08:00"
+/// Three days later, on 2 December: November has ended and can be approved (the demo team is the
+/// one built on `testNow`).
+let decemberNow = testNow.addingTimeInterval(3 * 86_400)
+let decemberNowText = "2026-12-02T12:00:00+08:00"
 
 /// The variables of a faked machine clock (`.ci/run` runs suites under libfaketime at month and year
 /// boundaries), passed on to the processes a test starts so that they see the same machine date.
@@ -23,7 +27,7 @@ let fakedMachineClock: [String: String] = ProcessInfo.processInfo.environment.fi
 /// JILI_TEST_DATABASE_URL names one; dropped afterwards. The clock is fixed at `testNow`. With `demo`,
 /// the demo team (300 members, three months settled) is built once per test run and each test gets
 /// a copy of it (a file copy on SQLite, a database made from it as a template on PostgreSQL).
-func withTestApp(demo: Bool = true, configured: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
+func withTestApp(demo: Bool = true, now: Date = testNow, configured: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     let place = try await TestDatabase.make(id: String(id), demo: demo)
     // Uploaded files in a folder of the test's own, removed afterwards.
@@ -33,7 +37,7 @@ func withTestApp(demo: Bool = true, configured: (inout AppConfig) -> Void = { _ 
     configured(&config)
     let app = try await makeTestApplication()
     do {
-        try await configure(app, config: config, clock: JiliClock(now: { testNow }))
+        try await configure(app, config: config, clock: JiliClock(now: { now }))
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
