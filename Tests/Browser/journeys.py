@@ -232,13 +232,19 @@ def finance_refunds_part_of_an_order(driver):
 
 
 def agent_reads_their_statement(driver):
+    """Last month's pay and why, from home: 业绩 → 对账单 → the month → the largest rule's sources."""
     sign_in(driver, "agent")
-    driver.get(BASE + "/statements")
-    driver.find_element(By.CSS_SELECTOR, "ul.list li a").click()
+    driver.find_element(By.CSS_SELECTOR, "nav.bar a[href='/more/sales']").click()
+    driver.find_element(By.CSS_SELECTOR, "main a[href='/statements']").click()
+    text = text_of(driver)
+    assert "2026年10月" in text and "¥" in text, text
+    driver.find_element(By.CSS_SELECTOR, "ul.rows li a").click()
     WebDriverWait(driver, 10).until(lambda d: "/statements/" in d.current_url)
     text = driver.find_element(By.TAG_NAME, "main").text
-    assert "应付合计" in text and "¥" in text, text
-    assert "基数" in text, "the statement explains its lines"
+    assert "2026年10月收入" in text and "本月收入" in text and "级差奖" in text, text
+    rule = driver.find_element(By.CSS_SELECTOR, "details.rule")
+    rule.find_element(By.TAG_NAME, "summary").click()
+    assert "项来源" in rule.text and "您的比例" in rule.text, rule.text
     fits_the_phone(driver)
     shot(driver, "statement-agent")
 
@@ -290,8 +296,15 @@ def finance_pays_with_tax_and_the_member_reads_it(driver):
     sign_in(driver, "finance")
     driver.get(BASE + "/payouts")
     assert driver.find_element(By.NAME, "withhold").is_selected()
+    # A preview first: how many people, how much, the tax; then the confirmation.
     driver.find_element(By.CSS_SELECTOR, "form[action='/payouts'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "将要付款" in text_of(d))
+    text = text_of(driver)
+    assert "人，合计" in text and "代扣个税" in text and "确认生成这个付款批次？" in text, text
+    shot(driver, "payout-preview")
+    driver.find_element(By.CSS_SELECTOR, "button[name='confirm']").click()
     WebDriverWait(driver, 10).until(lambda d: "/payouts/" in d.current_url)
+    assert "付款批次已生成" in text_of(driver), text_of(driver)
     assert "代扣个税" in driver.find_element(By.TAG_NAME, "main").text
     fits_the_phone(driver)
     shot(driver, "payout-batch")
@@ -309,10 +322,17 @@ def finance_pays_with_tax_and_the_member_reads_it(driver):
 def a_dispute_is_raised_and_answered(driver):
     sign_in(driver, "agent")
     driver.get(BASE + "/statements/2026-10")
-    driver.find_element(By.CSS_SELECTOR, "details summary").click()
-    driver.find_element(By.NAME, "message").send_keys("这笔好像少算了")
-    driver.find_element(By.CSS_SELECTOR, "details form button").click()
-    WebDriverWait(driver, 10).until(lambda d: "待处理" in text_of(d))
+    # The largest rule, then its largest line, asked about from that line.
+    rule = driver.find_element(By.CSS_SELECTOR, "details.rule")
+    rule.find_element(By.TAG_NAME, "summary").click()
+    line = rule.find_element(By.CSS_SELECTOR, "details.line")
+    line.find_element(By.TAG_NAME, "summary").click()
+    line.find_element(By.NAME, "message").send_keys("这笔好像少算了")
+    shot(driver, "dispute-line")
+    line.find_element(By.CSS_SELECTOR, "form button").click()
+    WebDriverWait(driver, 10).until(lambda d: "问题已提交" in text_of(d))
+    text = text_of(driver)
+    assert "我的疑问" in text and "待处理" in text and "关于：" in text, text
     driver.delete_all_cookies()
     sign_in(driver, "finance")
     driver.get(BASE + "/disputes")
@@ -323,9 +343,11 @@ def a_dispute_is_raised_and_answered(driver):
     sign_in(driver, "agent")
     driver.get(BASE + "/statements/2026-10")
     text = driver.find_element(By.TAG_NAME, "main").text
-    assert "已核对，计算无误。" in text, text
+    assert "答复： 已核对，计算无误。" in text, text
     fits_the_phone(driver)
     shot(driver, "dispute-agent")
+    driver.get(BASE + "/dashboard")
+    assert "你对 2026-10 对账单的疑问已有答复。" in text_of(driver), text_of(driver)
 
 
 def a_photo(path):
@@ -492,7 +514,7 @@ def a_study_claim_is_approved_by_the_manager_then_finance(driver):
     sign_in(driver, "agent")
     driver.get(BASE + "/training/claims")
     text = text_of(driver)
-    assert "已批准" in text and "manager" in text and "finance" in text, text
+    assert "已批准" in text and "张明" in text and "钱慧" in text, text
     driver.get(BASE + "/balance")
     assert "学习报销 #" in text_of(driver) and "+¥680.00" in text_of(driver), text_of(driver)
     driver.get(BASE + "/training/claims")

@@ -11,8 +11,8 @@ struct PayoutService {
     let clock: JiliClock
 
     /// What the ledger owes each member (payable balances below zero), by member code.
-    func owed() async throws -> [String: Int64] {
-        let sql = db.sql
+    func owed(on database: (any Database)? = nil) async throws -> [String: Int64] {
+        let sql = (database ?? db).sql
         struct Row: Decodable { let account: String; let total: Int64 }
         // Summed by the database, one row per member (not every line of every month read back).
         var out: [String: Int64] = [:]
@@ -48,49 +48,72 @@ struct PayoutService {
     /// member's payments of the month taken together — less study claims paid back, which are not
     /// income; the ledger then reads: payables debited with what is settled, cash credited with what
     /// is transferred, `tax:iit_withheld` with the tax.
-    func createBatch(minimumFen: Int64, withholdTax: Bool, by actor: Actor) async throws -> PayoutBatch {
-        let owed = try await owed().filter { $0.value >= max(1, minimumFen) }
-        guard !owed.isEmpty else { throw Refusal(key: "payout_error_nothing") }
-        let now = clock.now()
-        let month = clock.period(of: now).description
-        let total = owed.values.reduce(0, +)
-        return try await db.transaction { db in
-            // Earlier payments of this month, for taxing the month's income together.
-            var paid: [String: (gross: Int64, tax: Int64)] = [:]
-            for t in try await PayoutTransfer.query(on: db).filter(\.$month == month).all() {
-                paid[t.memberCode, default: (0, 0)].gross += t.amountFen - t.untaxedFen
-                paid[t.memberCode, default: (0, 0)].tax += t.taxFen
+    /// What a batch would pay: one transfer per member owed at least the minimum, with the tax of
+    /// each; members with a question about their pay still open are held back unless included.
+    struct Plan {
+        var transfers: [PayoutTransfer] = []
+        var total: Int64 = 0
+        var tax: Int64 = 0
+        /// Members held back for an open question, with what they are owed.
+        var heldBack: [String: Int64] = [:]
+    }
+
+    func plan(minimumFen: Int64, withholdTax: Bool, includeDisputed: Bool, on db: any Database) async throws -> Plan {
+        let owed = try await owed(on: db).filter { $0.value >= max(1, minimumFen) }
+        let disputed = Set(try await Dispute.query(on: db).filter(\.$status == .open).all(\.$memberCode))
+        let month = clock.period(of: clock.now()).description
+        // Earlier payments of this month, for taxing the month's income together.
+        var paid: [String: (gross: Int64, tax: Int64)] = [:]
+        for t in try await PayoutTransfer.query(on: db).filter(\.$month == month).all() {
+            paid[t.memberCode, default: (0, 0)].gross += t.amountFen - t.untaxedFen
+            paid[t.memberCode, default: (0, 0)].tax += t.taxFen
+        }
+        let reimbursed = try await reimbursements(on: db)
+        var plan = Plan()
+        for (code, amount) in owed.sorted(by: { $0.key < $1.key }) {
+            if disputed.contains(code) && !includeDisputed {
+                plan.heldBack[code] = amount
+                continue
             }
+            let t = PayoutTransfer()
+            t.memberCode = code
+            t.amountFen = amount
+            t.month = month
+            t.untaxedFen = min(amount, reimbursed[code] ?? 0)
+            let before = paid[code] ?? (0, 0)
+            t.taxFen = withholdTax ? LaborIncomeTax.withholding(paymentFen: amount - t.untaxedFen, monthPaidFen: before.gross, monthWithheldFen: before.tax) : 0
+            t.reference = ""
+            plan.transfers.append(t)
+            plan.total += amount
+            plan.tax += t.taxFen
+        }
+        return plan
+    }
+
+    /// What a batch made now would pay, without making it (the page's preview).
+    func preview(minimumFen: Int64, withholdTax: Bool, includeDisputed: Bool) async throws -> Plan {
+        try await plan(minimumFen: minimumFen, withholdTax: withholdTax, includeDisputed: includeDisputed, on: db)
+    }
+
+    func createBatch(minimumFen: Int64, withholdTax: Bool, includeDisputed: Bool = false, by actor: Actor) async throws -> PayoutBatch {
+        let now = clock.now()
+        return try await db.transaction { db in
+            let plan = try await plan(minimumFen: minimumFen, withholdTax: withholdTax, includeDisputed: includeDisputed, on: db)
+            guard !plan.transfers.isEmpty else { throw Refusal(key: "payout_error_nothing") }
             let batch = PayoutBatch()
             batch.createdAt = now
             batch.createdBy = actor.name
-            batch.totalFen = total
+            batch.totalFen = plan.total
             batch.withholdsTax = withholdTax
             try await batch.create(on: db)
-            var lines: [(String, Int64)] = []
-            var taxTotal: Int64 = 0
-            var transfers: [PayoutTransfer] = []
-            let reimbursed = try await reimbursements(on: db)
-            for (code, amount) in owed.sorted(by: { $0.key < $1.key }) {
-                let t = PayoutTransfer()
-                t.$batch.id = batch.id!
-                t.memberCode = code
-                t.amountFen = amount
-                t.month = month
-                t.untaxedFen = min(amount, reimbursed[code] ?? 0)
-                let before = paid[code] ?? (0, 0)
-                t.taxFen = withholdTax ? LaborIncomeTax.withholding(paymentFen: amount - t.untaxedFen, monthPaidFen: before.gross, monthWithheldFen: before.tax) : 0
-                t.reference = ""
-                transfers.append(t)
-                taxTotal += t.taxFen
-                lines.append(("payable:\(code)", amount))
-            }
-            try await BatchInsert.insert(transfers, on: db)
-            lines += [("cash", -(total - taxTotal)), ("tax:iit_withheld", -taxTotal)]
+            for t in plan.transfers { t.$batch.id = batch.id! }
+            try await BatchInsert.insert(plan.transfers, on: db)
+            let lines: [(String, Int64)] = plan.transfers.map { ("payable:\($0.memberCode)", $0.amountFen) }
+                + [("cash", -(plan.total - plan.tax)), ("tax:iit_withheld", -plan.tax)]
             try await Ledger.post(on: db, at: now, kind: "payout", source: "payout:\(batch.id!)", memo: "payout batch \(batch.id!)", lines: lines)
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "payout_batch", id: "\(batch.id!)", before: nil,
-                                   after: ["total": Money(fen: total).description, "tax_withheld": Money(fen: taxTotal).description,
-                                           "transfers": "\(owed.count)"])
+                                   after: ["total": Money(fen: plan.total).description, "tax_withheld": Money(fen: plan.tax).description,
+                                           "transfers": "\(plan.transfers.count)", "held_back": "\(plan.heldBack.count)"])
             return batch
         }
     }

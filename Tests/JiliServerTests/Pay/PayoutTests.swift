@@ -6,13 +6,42 @@ import Vapor
 @testable import JiliServer
 
 @Suite struct PayoutTests {
+    /// A batch is previewed first (how many, how much, the tax, who is held back) and made only with
+    /// the confirmation; a member with an open question is held back unless finance includes them.
+    @Test func aBatchIsPreviewedAndHoldsBackMembersWithAnOpenQuestion() async throws {
+        try await withTestApp { app in
+            var agent = try await Visitor.signedIn(app, "agent")
+            _ = try await agent.post("/statements/2026-10/disputes", ["rule": "retail", "message": "少算了？"], from: "/statements/2026-10")
+            var finance = try await Visitor.signedIn(app, "finance")
+            let service = PayoutService(db: app.db, clock: JiliClock(now: { testNow }))
+            let owed = try await service.owed()
+            let m10 = try #require(owed["m10"])
+            let plan = try await service.preview(minimumFen: 1, withholdTax: true, includeDisputed: false)
+            #expect(plan.heldBack == ["m10": m10] && plan.transfers.count == owed.count - 1 && plan.total == owed.values.reduce(0, +) - m10)
+            let page = try await finance.get("/payouts?preview=1&minimum=&withhold=on").body.visibleText
+            let name = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first()).name
+            #expect(page.contains("付给 \(owed.count - 1) 人，合计 \(Money(fen: plan.total).display)（税前）。"), "\(page)")
+            #expect(page.contains("代扣个税 \(Money(fen: plan.tax).display)，实际转出 \(Money(fen: plan.total - plan.tax).display)。"))
+            #expect(page.contains("\(name) (m10)：\(Money(fen: m10).display)（有未答复的疑问，暂不付款）"))
+            // Nothing without the confirmation.
+            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on"], from: "/payouts").status == .unprocessableEntity)
+            #expect(try await PayoutBatch.query(on: app.db).count() == 0)
+            let made = try await finance.submit("/payouts", ["minimum": "", "withhold": "on", "confirm": "yes"], from: "/payouts?preview=1&withhold=on")
+            #expect(made.body.visibleText.contains("付款批次已生成。"))
+            #expect(try await service.owed() == ["m10": m10])
+            // Included when finance says so.
+            let included = try await service.preview(minimumFen: 1, withholdTax: true, includeDisputed: true)
+            #expect(included.heldBack.isEmpty && included.transfers.map(\.memberCode) == ["m10"])
+        }
+    }
+
     @Test func aBatchPaysWhatIsOwedAndTheLedgerBalancesToZeroPayables() async throws {
         try await withTestApp { app in
             var finance = try await Visitor.signedIn(app, "finance")
             let service = PayoutService(db: app.db, clock: JiliClock(now: { testNow }))
             let owed = try await service.owed()
             #expect(!owed.isEmpty)
-            let created = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
+            let created = try await finance.post("/payouts", ["minimum": "", "confirm": "yes"], from: "/payouts")
             #expect(created.status == .seeOther)
             let batch = try #require(try await PayoutBatch.query(on: app.db).with(\.$transfers).first())
             #expect(batch.totalFen == owed.values.reduce(0, +))
@@ -22,7 +51,7 @@ import Vapor
             #expect(try await Ledger(db: app.db).total() == 0)
             #expect(try await Ledger(db: app.db).balance("cash") == -batch.totalFen)
             // A second batch finds nothing to pay.
-            let nothing = try await finance.post("/payouts", ["minimum": ""], from: "/payouts")
+            let nothing = try await finance.post("/payouts", ["minimum": "", "confirm": "yes"], from: "/payouts")
             #expect(nothing.status == .unprocessableEntity && nothing.body.visibleText.contains("没有达到最低金额的应付款。"))
             // References are recorded per transfer, audited; members and managers cannot.
             let t = try #require(batch.transfers.first { $0.memberCode == "m10" })
@@ -55,7 +84,7 @@ import Vapor
             try await owe("m10", 600_000)
             try await owe("m11", 50_000)
             var finance = try await Visitor.signedIn(app, "finance")
-            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on"], from: "/payouts").status == .seeOther)
+            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on", "confirm": "yes"], from: "/payouts").status == .seeOther)
             let first = try #require(try await PayoutBatch.query(on: app.db).filter(\.$createdAt == testNow).with(\.$transfers).first())
             let tax = Dictionary(uniqueKeysWithValues: first.transfers.map { ($0.memberCode, $0.taxFen) })
             // ¥6,000: (6,000 − 20 %) × 20 % = ¥960; ¥500 is under the ¥800 deduction.
@@ -66,14 +95,14 @@ import Vapor
             #expect(try await ledger.total() == 0)
             // Another ¥3,000 the same month: the month's ¥9,000 owes ¥1,440, of which ¥960 was withheld.
             try await owe("m10", 300_000)
-            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on"], from: "/payouts").status == .seeOther)
+            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on", "confirm": "yes"], from: "/payouts").status == .seeOther)
             let second = try #require(try await PayoutTransfer.query(on: app.db).filter(\.$memberCode == "m10").sort(\.$id, .descending).first())
             #expect(second.amountFen == 300_000 && second.taxFen == 48_000 && second.netFen == 252_000)
             #expect(try await ledger.balance("tax:iit_withheld") == -octoberTax - 144_000)
             #expect(try await ledger.balance("payable:m10") == 0)
             // Without the box ticked nothing is withheld.
             try await owe("m11", 1_000_000)
-            #expect(try await finance.post("/payouts", ["minimum": ""], from: "/payouts").status == .seeOther)
+            #expect(try await finance.post("/payouts", ["minimum": "", "confirm": "yes"], from: "/payouts").status == .seeOther)
             #expect(try await PayoutTransfer.query(on: app.db).filter(\.$memberCode == "m11").sort(\.$id, .descending).first()?.taxFen == 0)
             // m10 reads it all in their balance history, newest first.
             var agent = try await Visitor.signedIn(app, "agent")
