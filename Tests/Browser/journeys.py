@@ -76,6 +76,26 @@ def text_of(driver, tag="main"):
 def fits_the_phone(driver):
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 375, f"{driver.current_url} is {width}px wide on a 375px screen"
+    accessible(driver)
+
+
+# axe-core, as axe-selenium-python bundles it: every page a journey checks has no serious or
+# critical violation.
+import pathlib
+import axe_selenium_python
+AXE = (pathlib.Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js").read_text()
+CHECKED = []
+
+
+def accessible(driver):
+    driver.execute_script(AXE)
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))")
+    assert not found, f"{driver.current_url}: {found}"
+    CHECKED.append(driver.current_url)
 
 
 def every_page_fits_a_phone(driver):
@@ -325,7 +345,7 @@ def a_dispute_is_raised_and_answered(driver):
     # The largest rule, then its largest line, asked about from that line.
     rule = driver.find_element(By.CSS_SELECTOR, "details.rule")
     rule.find_element(By.TAG_NAME, "summary").click()
-    line = rule.find_element(By.CSS_SELECTOR, "details.line")
+    line = rule.find_element(By.CSS_SELECTOR, "details.source")
     line.find_element(By.TAG_NAME, "summary").click()
     line.find_element(By.NAME, "message").send_keys("这笔好像少算了")
     shot(driver, "dispute-line")
@@ -691,5 +711,6 @@ for journey in JOURNEYS:
         shot(driver, "failed-" + journey.__name__)
     finally:
         driver.quit()
+print(f"axe-core: {len(set(CHECKED))} pages checked for serious and critical violations")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

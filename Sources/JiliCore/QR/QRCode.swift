@@ -14,7 +14,8 @@ public struct QRCode: Sendable, Equatable {
     public func isDark(_ x: Int, _ y: Int) -> Bool { modules[y * size + x] }
 
     /// The SVG of a code of `text` (an invitation link); empty for text too long for any version.
-    public static func svg(_ text: String) -> String { (try? QRCode(text))?.svg() ?? "" }
+    /// The code of `text` as SVG; `label` is what a screen reader says of the picture.
+    public static func svg(_ text: String, label: String = "QR") -> String { (try? QRCode(text))?.svg(label: label) ?? "" }
 
     /// Encodes `text`; `mask` forces one of the eight masks (the lowest penalty's otherwise).
     public init(_ text: String, mask forced: Int? = nil) throws {
@@ -42,7 +43,7 @@ public struct QRCode: Sendable, Equatable {
     }
 
     /// The code as an SVG image: one path of unit squares, `border` light modules around (4 by the standard).
-    public func svg(border: Int = 4) -> String {
+    public func svg(border: Int = 4, label: String = "QR") -> String {
         var path = ""
         for y in 0..<size {
             var x = 0
@@ -55,8 +56,13 @@ public struct QRCode: Sendable, Equatable {
             }
         }
         let side = size + 2 * border
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" shape-rendering=\"crispEdges\" role=\"img\">"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"\(Self.escaped(label))\">"
             + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"\(path)\" fill=\"#000\"/></svg>"
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     // MARK: Capacity and error correction (level M)

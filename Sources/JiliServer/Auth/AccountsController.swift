@@ -125,7 +125,7 @@ struct AccountsController: RouteCollection {
         let link = req.application.jiliConfig.linkBase + path
         let page = LinkPage(layout: Layout(req, title: heading), heading: heading, who: who, role: req.t(made.invitation.roleValue.messageKey),
                             help: req.t("invite_link_help", ["expires": req.application.jiliClock.format(made.invitation.expiresAt, "yyyy-MM-dd HH:mm")]), link: link,
-                            qr: QRCode.svg(link))
+                            qr: QRCode.svg(link, label: req.t("invite_qr_label")))
         let response = try await req.view.render("auth/link", page).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
@@ -220,7 +220,7 @@ struct AccountsController: RouteCollection {
         }
         let cards = made.map { m in
             let link = base + SiteURL.invitation(m.token.text)
-            return PrintPage.Card(name: m.member.name, code: m.member.code, link: link, qr: QRCode.svg(link))
+            return PrintPage.Card(name: m.member.name, code: m.member.code, link: link, qr: QRCode.svg(link, label: req.t("invite_qr_label")))
         }
         let response = try await req.view.render("auth/invitations-print", PrintPage(layout: Layout(req, title: req.t("invite_print_title")), cards: cards,
                                                                                       help: req.t("invite_print_help", ["expires": expires]))).encodeResponse(for: req)
