@@ -340,7 +340,11 @@ import Testing
         // Not before November has ended; on 2 December it is approved, once.
         let early = try jili(["pay", "approve", "--month", "2026-11"], data: data)
         #expect(early.status == 1 && early.err.contains("2026-11 has not ended: it can be approved from 2026-12"), "\(early.err)")
+        // On 2 December the November draft is an estimate still: computed again, it is approved.
         let december = ["JILI_NOW": "2026-12-02T12:00:00+08:00"]
+        let stale = try jili(["pay", "approve", "--month", "2026-11"], data: data, env: december)
+        #expect(stale.status == 1 && stale.err.contains("before the month ended: compute it again"), "\(stale.err)")
+        #expect(try jili(["pay", "run", "--month", "2026-11"], data: data, env: december).status == 0)
         #expect(try jili(["pay", "approve", "--month", "2026-11"], data: data, env: december).out == "2026-11: approved\n")
         let twice = try jili(["pay", "approve", "--month", "2026-11"], data: data, env: december)
         #expect(twice.status == 1 && twice.err.contains("2026-11"))

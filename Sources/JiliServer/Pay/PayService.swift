@@ -119,6 +119,10 @@ struct PayService {
         guard month.index < clock.currentPeriod.index else {
             throw Refusal(key: "pay_error_open_month", values: ["month": period, "next": Period(index: month.index + 1).description])
         }
+        // A draft computed before the month ended is an estimate too: it lacks the month's last orders.
+        if let draft = try await PayQueries(db: db).run(period), draft.computedAt < clock.start(of: month.next) {
+            throw Refusal(key: "pay_error_stale_draft", values: ["month": period, "at": clock.format(draft.computedAt)])
+        }
         let now = clock.now()
         let approval = UUID().uuidString
         try await db.transaction { db in

@@ -4,7 +4,7 @@ import JiliCore
 extension PayQueries {
     /// What waits in pay for `account`: questions to answer, the month that ended to compute or
     /// approve, transfers paid without their reference.
-    func waiting(for account: Account, period: Period) async throws -> [Waiting] {
+    func waiting(for account: Account, period: Period, clock: JiliClock) async throws -> [Waiting] {
         let role = account.roleValue
         var out: [Waiting] = []
         if PayPermissions.mayAnswer(role) {
@@ -12,8 +12,12 @@ extension PayQueries {
         }
         if PayPermissions.mayRun(role) {
             let ended = period.previous
-            switch try await run(ended.description)?.status {
+            // Only the run's state (not its result document): none, a draft of before the month ended
+            // (to compute again), a draft to approve, or approved.
+            let run = try await PayRun.query(on: db).filter(\.$period == ended.description).field(\.$id).field(\.$status).field(\.$computedAt).first()
+            switch run?.status {
             case nil: out += Waiting.count(1, "todo_compute_month", SiteURL.pay(), ["period": ended.description])
+            case .draft where run!.computedAt < clock.start(of: period): out += Waiting.count(1, "todo_compute_month", SiteURL.run(ended.description), ["period": ended.description])
             case .draft: out += Waiting.count(1, "todo_approve_month", SiteURL.run(ended.description), ["period": ended.description])
             case .approved: break
             }

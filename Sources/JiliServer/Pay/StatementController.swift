@@ -170,7 +170,7 @@ struct StatementController: RouteCollection {
         return StatementPage(
             layout: Layout(req, title: heading), period: period, heading: heading, name: member.name, code: member.code,
             total: Money(fen: s.line?.total ?? 0).display,
-            paid: transfers.isEmpty ? nil : Money(fen: transfers.reduce(0) { $0 + $1.netFen }).display,
+            paid: transfers.contains { !$0.reference.isEmpty } ? Money(fen: transfers.filter { !$0.reference.isEmpty }.reduce(0) { $0 + $1.netFen }).display : nil,
             rules: s.rules.map { $0.shown(limit: Self.linesShown) }, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
             disputes: try await DisputeController.rows(disputes, req, names: RuleNames.of(s.run, req)),

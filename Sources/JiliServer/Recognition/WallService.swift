@@ -14,9 +14,9 @@ struct PraiseWall {
     static let maxComment = 300
     static let maxReason = 200
 
-    /// How an account is named on the wall: its member's name, or its username.
+    /// How an account is named on the wall: its member's name, or the person's name.
     static func label(_ account: Account, on db: any Database) async throws -> String {
-        try await account.$member.get(on: db)?.name ?? account.username
+        try await account.$member.get(on: db)?.name ?? account.name
     }
 
     // MARK: People's posts

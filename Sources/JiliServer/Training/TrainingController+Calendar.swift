@@ -93,7 +93,7 @@ extension TrainingController {
             canTeach: teach, isMember: me != nil, hasPriority: me == nil ? false : try await service(req).hasPriority(me!),
             courseOptions: courses.map { SelectOption(value: "\($0.id!)", label: $0.title) },
             trainers: teach ? try await queries.trainers()
-                .map { SelectOption(value: "\($0.id!)", label: $0.username, selected: $0.id == account.id) } : [])
+                .map { SelectOption(value: "\($0.id!)", label: $0.name, selected: $0.id == account.id) } : [])
         return try await req.view.render("training/calendar", page).encodeResponse(for: req)
     }
 

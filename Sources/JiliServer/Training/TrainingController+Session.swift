@@ -36,7 +36,7 @@ extension TrainingController {
         let trainer = try await queries.trainer(of: s)
         return try await req.view.render("training/session", SessionPage(
             layout: Layout(req, title: s.course.title), id: s.id!, course: s.course.title,
-            when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.username ?? "—",
+            when: clock.format(s.startsAt) + "–" + clock.format(s.endsAt, "HH:mm"), place: s.place, seats: s.seats, trainer: trainer?.name ?? "—",
             rows: rows.map { SeatRow(id: $0.id!, member: $0.member.name, code: $0.member.code, status: req.t("enrollment_\($0.status)"), priority: $0.priority,
                                      attended: $0.attended == true, seated: $0.status == .seated) },
             canRecord: clock.now() >= s.startsAt)).encodeResponse(for: req)

@@ -40,7 +40,9 @@ import Vapor
         try await withTestApp { app in
             var finance = try await Visitor.signedIn(app, "finance")
             #expect(try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay").status == .seeOther)
-            try await PayService(db: app.db, clock: JiliClock(now: { decemberNow })).approve(Period(parsing: "2026-11")!, by: .system)
+            let december = PayService(db: app.db, clock: JiliClock(now: { decemberNow }))
+            _ = try await december.draft(Period(parsing: "2026-11")!, by: .system)
+            try await december.approve(Period(parsing: "2026-11")!, by: .system)
             let again = try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11")
             #expect(again.status == .conflict)
             #expect(again.body.visibleText.contains("2026-11 已审批，不能再改变。"))

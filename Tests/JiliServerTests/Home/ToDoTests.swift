@@ -82,15 +82,20 @@ import Vapor
             let finance = try #require(try await Account.query(on: app.db).filter(\.$username == "finance").first())
             let december = try #require(Period(parsing: "2026-12"))
             let queries = PayQueries(db: app.db)
-            #expect(try await queries.waiting(for: finance, period: december).filter { $0.key.hasSuffix("_month") }
+            let clock = JiliClock(now: { decemberNow })
+            #expect(try await queries.waiting(for: finance, period: december, clock: clock).filter { $0.key.hasSuffix("_month") }
                     == [Waiting(key: "todo_compute_month", count: 1, href: "/pay", values: ["period": "2026-11"])])
+            // A draft of November computed in November: to compute again once it has ended.
             _ = try await PayService(db: app.db, clock: app.jiliClock).draft(try #require(Period(parsing: "2026-11")), by: .system)
-            #expect(try await queries.waiting(for: finance, period: december).filter { $0.key.hasSuffix("_month") }
+            #expect(try await queries.waiting(for: finance, period: december, clock: clock).filter { $0.key.hasSuffix("_month") }
+                    == [Waiting(key: "todo_compute_month", count: 1, href: "/pay/runs/2026-11", values: ["period": "2026-11"])])
+            _ = try await PayService(db: app.db, clock: clock).draft(try #require(Period(parsing: "2026-11")), by: .system)
+            #expect(try await queries.waiting(for: finance, period: december, clock: clock).filter { $0.key.hasSuffix("_month") }
                     == [Waiting(key: "todo_approve_month", count: 1, href: "/pay/runs/2026-11", values: ["period": "2026-11"])])
             // November, in November, is approved already for October: nothing.
-            #expect(try await queries.waiting(for: finance, period: try #require(Period(parsing: "2026-11"))).filter { $0.key.hasSuffix("_month") }.isEmpty)
+            #expect(try await queries.waiting(for: finance, period: try #require(Period(parsing: "2026-11")), clock: clock).filter { $0.key.hasSuffix("_month") }.isEmpty)
             let agent = try #require(try await Account.query(on: app.db).filter(\.$username == "agent").first())
-            #expect(try await queries.waiting(for: agent, period: december).isEmpty)
+            #expect(try await queries.waiting(for: agent, period: december, clock: clock).isEmpty)
         }
     }
 

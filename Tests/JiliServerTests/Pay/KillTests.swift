@@ -160,12 +160,12 @@ import Vapor
         let afterKill = try await withApp(place) { app in try await counts(app) }
         #expect(afterKill == before)
 
-        // Computed for real; then an approval killed after its ledger entry was written.
-        #expect(try jili(["pay", "run", "--month", "2026-11"], place).status == 0)
+        // Computed for real (on 2 December, once November has ended); then an approval killed after its
+        // ledger entry was written.
+        let december = Place(database: place.database, environment: place.environment.merging(["JILI_NOW": decemberNowText]) { $1 })
+        #expect(try jili(["pay", "run", "--month", "2026-11"], december).status == 0)
         let drafted = try await withApp(place) { app in try await counts(app) }
         #expect(drafted.runs == 4 && drafted.runLines > before.runLines && drafted.audit == before.audit + 1)
-        // (November is approved once it has ended: the approving processes run on 2 December.)
-        let december = Place(database: place.database, environment: place.environment.merging(["JILI_NOW": decemberNowText]) { $1 })
         _ = try jili(["pay", "approve", "--month", "2026-11"], december, pauseAt: "approval-posted")
         let (afterApprovalKill, status) = try await withApp(place) { app in
             (try await counts(app), try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status)

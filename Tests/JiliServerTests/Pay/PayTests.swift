@@ -244,12 +244,20 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             var finance = try await Visitor.signedIn(app, "finance")
             _ = try await finance.post("/pay/runs", ["month": "2026-11"], from: "/pay")
             let estimate = try await finance.get("/pay/runs/2026-11")
-            #expect(estimate.body.visibleText.contains("结算 2026-11 估算 这个月还没有结束：这是截至现在的估算"))
+            #expect(estimate.body.visibleText.contains("结算 2026-11 估算 这是月底前算的估算：之后的订单和退款还没有算进去。"))
             #expect(!estimate.body.contains("/pay/runs/2026-11/approve"))
             finance.sendsReferer = true
             let refused = try await finance.submit("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11")
             #expect(refused.body.visibleText.contains("2026-11 还没有结束，2026-12 起才能审批；现在的结算只是估算。"))
             #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .draft)
+            // On 2 December the draft computed in November is still an estimate: computed again, it may be approved.
+            let december = PayService(db: app.db, clock: JiliClock(now: { decemberNow }))
+            await #expect(throws: Refusal(key: "pay_error_stale_draft", values: ["month": "2026-11", "at": "2026-11-29 12:00"])) {
+                try await december.approve(Period(parsing: "2026-11")!, by: .system)
+            }
+            _ = try await december.draft(Period(parsing: "2026-11")!, by: .system)
+            try await december.approve(Period(parsing: "2026-11")!, by: .system)
+            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .approved)
         }
     }
 
@@ -366,7 +374,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
                 guard left > 0 else { continue }
                 _ = try await OrderService(db: app.db, clock: clock).refund(order: fresh, amountFen: 1 + Int64(random.below(Int(left))), at: nil, code: nil, by: .system)
             }
-            _ = try await pay.draft(Period(parsing: "2026-11")!, by: .system)
+            _ = try await december.draft(Period(parsing: "2026-11")!, by: .system)
             try await december.approve(Period(parsing: "2026-11")!, by: .system)
             #expect(try await ledger.total() == 0)
             #expect(try await JournalEntry.query(on: app.db).count() == 4)
@@ -427,7 +435,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             let notice = try #require(try await Notice.query(on: app.db).filter(\.$member.$id == m10.id!).filter(\.$event == "dispute_answered:\(d.id!)").first())
             let outbox = try await OutboxMessage.query(on: app.db).filter(\.$notice.$id == notice.id!).count()
             #expect(notice.link == "/statements/2026-10" && outbox == 1)
-            #expect(try await agent.get("/dashboard").body.visibleText.contains("你对 2026-10 对账单的疑问已有答复：调整 ¥12.50，随下次结算发放。"))
+            #expect(try await agent.get("/dashboard").body.visibleText.contains("你对 2026-10 对账单的疑问已有答复：调整 ¥12.50，计入你的余额，随下一次付款发放。"))
             // Answered once; a month not approved cannot be questioned.
             #expect(try await finance.post("/disputes/\(d.id!)/answer", ["answer": "again"], from: "/disputes").status == .unprocessableEntity)
             #expect(try await agent.post("/statements/2026-11/disputes", ["rule": "retail", "message": "?"], from: "/statements").status == .unprocessableEntity)

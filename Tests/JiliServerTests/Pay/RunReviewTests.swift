@@ -40,7 +40,9 @@ import Vapor
 
             // Once November is approved, the adjustment stays with it and December's review starts empty.
             // (Approved once it has ended, on 2 December.)
-            try await PayService(db: app.db, clock: JiliClock(now: { decemberNow })).approve(Period(parsing: "2026-11")!, by: .system)
+            let onDecember2 = PayService(db: app.db, clock: JiliClock(now: { decemberNow }))
+            _ = try await onDecember2.draft(Period(parsing: "2026-11")!, by: .system)
+            try await onDecember2.approve(Period(parsing: "2026-11")!, by: .system)
             let approved = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
             #expect(try await RunReview.load(approved, on: app.db, adjustedLabel: "", noDepartment: "").adjustments.count == 1)
             #expect(try await finance.post("/pay/runs", ["month": "2026-12"], from: "/pay").status == .seeOther)
