@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JiliCore
 
 /// A version of an incentive plan: its JSON (the settlement contract's plan format), from which
 /// month it is in force, and whether it is a draft, active or retired. An active version is never
@@ -54,6 +55,13 @@ final class PayRun: Model, @unchecked Sendable {
     /// A draft until finance approves it; an approved month is closed.
     enum Status: String, StoredStatus {
         case draft, approved
+    }
+}
+
+extension PayRun {
+    /// A draft computed before its month ended: an estimate, which is approved only once computed again.
+    func isEstimate(_ clock: JiliClock) -> Bool {
+        status == .draft && (Period(parsing: period).map { computedAt < clock.start(of: $0.next) } ?? false)
     }
 }
 

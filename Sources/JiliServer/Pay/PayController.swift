@@ -237,7 +237,7 @@ struct PayController: RouteCollection {
             },
             adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,
             earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) },
-            estimate: run.status == .draft && Period(parsing: run.period).map { run.computedAt < clock.start(of: $0.next) } ?? false,
+            estimate: run.isEstimate(clock),
             preview: run.status == .draft ? try await approvalPreview(run, result: result, review: review, req) : []))
     }
 

@@ -120,7 +120,7 @@ struct PayService {
             throw Refusal(key: "pay_error_open_month", values: ["month": period, "next": Period(index: month.index + 1).description])
         }
         // A draft computed before the month ended is an estimate too: it lacks the month's last orders.
-        if let draft = try await PayQueries(db: db).run(period), draft.computedAt < clock.start(of: month.next) {
+        if let draft = try await PayQueries(db: db).run(period), draft.isEstimate(clock) {
             throw Refusal(key: "pay_error_stale_draft", values: ["month": period, "at": clock.format(draft.computedAt)])
         }
         let now = clock.now()

@@ -14,10 +14,10 @@ extension PayQueries {
             let ended = period.previous
             // Only the run's state (not its result document): none, a draft of before the month ended
             // (to compute again), a draft to approve, or approved.
-            let run = try await PayRun.query(on: db).filter(\.$period == ended.description).field(\.$id).field(\.$status).field(\.$computedAt).first()
+            let run = try await PayRun.query(on: db).filter(\.$period == ended.description).field(\.$id).field(\.$period).field(\.$status).field(\.$computedAt).first()
             switch run?.status {
             case nil: out += Waiting.count(1, "todo_compute_month", SiteURL.pay(), ["period": ended.description])
-            case .draft where run!.computedAt < clock.start(of: period): out += Waiting.count(1, "todo_compute_month", SiteURL.run(ended.description), ["period": ended.description])
+            case .draft where run!.isEstimate(clock): out += Waiting.count(1, "todo_compute_month", SiteURL.run(ended.description), ["period": ended.description])
             case .draft: out += Waiting.count(1, "todo_approve_month", SiteURL.run(ended.description), ["period": ended.description])
             case .approved: break
             }
