@@ -63,6 +63,10 @@ extension PayRun {
     func isEstimate(_ clock: JiliClock) -> Bool {
         status == .draft && (Period(parsing: period).map { computedAt < clock.start(of: $0.next) } ?? false)
     }
+
+    /// What an approval's preview was made from: when the draft was computed and its total. The
+    /// confirmation carries it back, and a draft computed again since is not approved unseen.
+    var fingerprint: String { "\(Int64((computedAt.timeIntervalSince1970 * 1000).rounded()))-\(totalFen)" }
 }
 
 /// One member's line of a run, with its explanations (the compact JSON of the result's member

@@ -195,6 +195,8 @@ struct PayController: RouteCollection {
         let estimate: Bool
         /// What approving does, said before it is done: how many people, how much, what is unusual.
         let preview: [String]
+        /// The draft the preview is of, carried by the confirmation.
+        let fingerprint: String
     }
 
     /// `dispute:7` → "争议 #7 调整", `contest:3` → "竞赛 #3 奖金".
@@ -238,7 +240,8 @@ struct PayController: RouteCollection {
             adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,
             earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) },
             estimate: run.isEstimate(clock),
-            preview: run.status == .draft ? try await approvalPreview(run, result: result, review: review, req) : []))
+            preview: run.status == .draft ? try await approvalPreview(run, result: result, review: review, req) : [],
+            fingerprint: run.fingerprint))
     }
 
     /// The lines of the approval's preview: the people paid and the amount, the change from the month
@@ -257,15 +260,21 @@ struct PayController: RouteCollection {
         return lines
     }
 
-    struct ConfirmForm: Content { var confirm: String? }
+    struct ConfirmForm: Content {
+        var confirm: String?
+        /// The draft the preview showed (``PayRun/fingerprint``).
+        var fingerprint: String?
+    }
 
     @Sendable func approve(req: Request) async throws -> Response {
         let account = try runner(req)
         guard let period = Period(parsing: req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
         // Approving is done from its preview, with the confirmation it asks for.
-        guard (try? req.content.decode(ConfirmForm.self))?.confirm == "yes" else { throw Refusal(key: "pay_error_confirm") }
+        guard let form = try? req.content.decode(ConfirmForm.self), form.confirm == "yes", let fingerprint = form.fingerprint else {
+            throw Refusal(key: "pay_error_confirm")
+        }
         do {
-            try await service(req).approve(period, by: .account(account))
+            try await service(req).approve(period, by: .account(account), fingerprint: fingerprint)
         } catch var r as Refusal {
             // A month approved already, or with a newer plan: the state forbids it.
             r.status = .conflict

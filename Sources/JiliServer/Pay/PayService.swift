@@ -112,7 +112,9 @@ struct PayService {
     }
 
     /// Approves a draft: exactly once, even when two ask at the same moment (a conditional update).
-    func approve(_ month: Period, by actor: Actor) async throws {
+    /// Approves the month's draft. With `fingerprint` (from the preview the approver read), a draft
+    /// that has been computed again since is refused, with its new total, and nothing changes.
+    func approve(_ month: Period, by actor: Actor, fingerprint: String? = nil) async throws {
         let period = month.description
         if try await PayQueries(db: db).approvedRun(period) != nil { throw Refusal(key: "pay_error_approved", values: ["month": period]) }
         // A month is approved once it is over: until then its draft is an estimate.
@@ -131,6 +133,9 @@ struct PayService {
                 .set(\.$approvalID, to: approval).update()
             guard let run = try await PayRun.query(on: db).filter(\.$period == period).first(), run.approvalID == approval else {
                 throw Refusal(key: "pay_error_approved", values: ["month": period])
+            }
+            if let fingerprint, run.fingerprint != fingerprint {
+                throw Refusal(key: "pay_error_changed", values: ["month": period, "total": Money(fen: run.totalFen).display], status: .conflict)
             }
             // The month's amounts become ledger entries in the same transaction as the approval.
             let version = try await PlanVersion.find(run.$planVersion.id, on: db)

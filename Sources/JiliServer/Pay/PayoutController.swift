@@ -33,6 +33,7 @@ struct PayoutController: RouteCollection {
         let withhold: Bool
         let include: Bool
         let empty: Bool
+        let fingerprint: String
     }
 
     struct ListPage: Encodable {
@@ -66,7 +67,8 @@ struct PayoutController: RouteCollection {
                 heldBack: plan.heldBack.sorted { $0.key < $1.key }.map { code, fen in
                     req.t("payouts_preview_held", ["member": names[code].map { "\($0.name) (\(code))" } ?? code, "amount": Money(fen: fen).display])
                 },
-                minimum: q.minimum ?? "", withhold: q.withhold != nil, include: q.include != nil, empty: plan.transfers.isEmpty)
+                minimum: q.minimum ?? "", withhold: q.withhold != nil, include: q.include != nil, empty: plan.transfers.isEmpty,
+                fingerprint: plan.fingerprint)
         }
         return try await req.view.render("pay/payouts", ListPage(
             layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.values.reduce(0, +)).display, owedMembers: owed.count,
@@ -89,6 +91,8 @@ struct PayoutController: RouteCollection {
         var include: String?
         /// `yes` from the preview's confirmation.
         var confirm: String?
+        /// The preview read (``PayoutService/Plan/fingerprint``).
+        var fingerprint: String?
     }
 
     /// The least a member must be owed to be paid: 0.01 unless the form says more.
@@ -109,8 +113,9 @@ struct PayoutController: RouteCollection {
             return try await render(req, error: req.t(r.key, r.values), status: .unprocessableEntity)
         }
         // A batch is made from its preview, with the confirmation it asks for.
-        guard form.confirm == "yes" else { throw Refusal(key: "payout_error_confirm") }
-        let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, includeDisputed: form.include != nil, by: .account(account))
+        guard form.confirm == "yes", let fingerprint = form.fingerprint else { throw Refusal(key: "payout_error_confirm") }
+        let batch = try await service(req).createBatch(minimumFen: minimum, withholdTax: form.withhold != nil, includeDisputed: form.include != nil,
+                                                       fingerprint: fingerprint, by: .account(account))
         return req.redirect(to: SiteURL.payout(batch.id!), notice: "payout_created_notice")
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import JiliCore
@@ -56,6 +57,15 @@ struct PayoutService {
         var tax: Int64 = 0
         /// Members held back for an open question, with what they are owed.
         var heldBack: [String: Int64] = [:]
+
+        /// What the preview showed, in a few characters: who is paid, how much and what tax, and who
+        /// is held back. The confirmation carries it, so the batch made is the batch that was read.
+        var fingerprint: String {
+            let paid = transfers.map { "\($0.memberCode):\($0.amountFen):\($0.taxFen)" }.joined(separator: ",")
+            let held = heldBack.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
+            let digest = SHA256.hash(data: Data("\(transfers.count)|\(total)|\(tax)|\(paid)|\(held)".utf8))
+            return digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        }
     }
 
     func plan(minimumFen: Int64, withholdTax: Bool, includeDisputed: Bool, on db: any Database) async throws -> Plan {
@@ -95,11 +105,18 @@ struct PayoutService {
         try await plan(minimumFen: minimumFen, withholdTax: withholdTax, includeDisputed: includeDisputed, on: db)
     }
 
-    func createBatch(minimumFen: Int64, withholdTax: Bool, includeDisputed: Bool = false, by actor: Actor) async throws -> PayoutBatch {
+    /// Makes the batch. With `fingerprint` (``Plan/fingerprint`` of the preview read), a batch that
+    /// would now pay other people or other amounts is refused, with what it would pay, and nothing is made.
+    func createBatch(minimumFen: Int64, withholdTax: Bool, includeDisputed: Bool = false, fingerprint: String? = nil,
+                     by actor: Actor) async throws -> PayoutBatch {
         let now = clock.now()
         return try await db.transaction { db in
             let plan = try await plan(minimumFen: minimumFen, withholdTax: withholdTax, includeDisputed: includeDisputed, on: db)
             guard !plan.transfers.isEmpty else { throw Refusal(key: "payout_error_nothing") }
+            if let fingerprint, fingerprint != plan.fingerprint {
+                throw Refusal(key: "payout_error_changed", values: ["people": "\(plan.transfers.count)", "total": Money(fen: plan.total).display],
+                              status: .conflict)
+            }
             let batch = PayoutBatch()
             batch.createdAt = now
             batch.createdBy = actor.name

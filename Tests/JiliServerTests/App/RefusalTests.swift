@@ -43,14 +43,14 @@ import Vapor
             let december = PayService(db: app.db, clock: JiliClock(now: { decemberNow }))
             _ = try await december.draft(Period(parsing: "2026-11")!, by: .system)
             try await december.approve(Period(parsing: "2026-11")!, by: .system)
-            let again = try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11")
+            let again = try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes", "fingerprint": "0-0"], from: "/pay/runs/2026-11")
             #expect(again.status == .conflict)
             #expect(again.body.visibleText.contains("2026-11 已审批，不能再改变。"))
             #expect(!again.body.visibleText.contains("出错了"))
             #expect(again.headers.first(name: "X-Frame-Options") == "DENY")
             // A Referer of another site is not followed.
             let token = try await finance.get("/pay/runs/2026-11").csrf ?? ""
-            let elsewhere = try await finance.request(.POST, "/pay/runs/2026-11/approve", form: ["_csrf": token, "confirm": "yes"],
+            let elsewhere = try await finance.request(.POST, "/pay/runs/2026-11/approve", form: ["_csrf": token, "confirm": "yes", "fingerprint": "0-0"],
                                                       headers: [("Referer", "https://evil.example/pay"), ("Host", "localhost")])
             #expect(elsewhere.status == .conflict && elsewhere.location == nil)
         }

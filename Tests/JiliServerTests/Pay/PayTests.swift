@@ -247,7 +247,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             #expect(estimate.body.visibleText.contains("结算 2026-11 估算 这是月底前算的估算：之后的订单和退款还没有算进去。"))
             #expect(!estimate.body.contains("/pay/runs/2026-11/approve"))
             finance.sendsReferer = true
-            let refused = try await finance.submit("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11")
+            let refused = try await finance.submit("/pay/runs/2026-11/approve", ["confirm": "yes", "fingerprint": "0-0"], from: "/pay/runs/2026-11")
             #expect(refused.body.visibleText.contains("2026-11 还没有结束，2026-12 起才能审批；现在的结算只是估算。"))
             #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .draft)
             // On 2 December the draft computed in November is still an estimate: computed again, it may be approved.
@@ -279,9 +279,24 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             // Without the confirmation nothing is approved.
             #expect(try await finance.post("/pay/runs/2026-11/approve", [:], from: "/pay/runs/2026-11").status == .unprocessableEntity)
             #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .draft)
-            #expect(try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11").status == .seeOther)
+            // The confirmation approves what its preview showed: a draft computed again since (a minute
+            // later, by someone else) is refused with its new total, and stays a draft.
+            let read = try await finance.get("/pay/runs/2026-11")
+            let minuteLater = PayService(db: app.db, clock: JiliClock(now: { decemberNow.addingTimeInterval(60) }))
+            let again = try await minuteLater.draft(Period(parsing: "2026-11")!, by: .system)
+            finance.sendsReferer = true
+            var fields = Visitor.hiddenFields(read.body, action: "/pay/runs/2026-11/approve")
+            #expect(fields["confirm"] == "yes" && fields["fingerprint"] == run.fingerprint)
+            fields["_csrf"] = read.csrf
+            let stale = try await finance.following(try await finance.request(.POST, "/pay/runs/2026-11/approve", form: fields,
+                                                                                headers: finance.refererHeaders("/pay/runs/2026-11")))
+            #expect(stale.body.visibleText.contains("2026-11 的结算在你看预览之后重新算过，现在合计 \(Money(fen: again.totalFen).display)。请看新的预览，再确认审批。"))
+            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.status == .draft)
+            // From the page as it is now, it is approved.
+            #expect(try await finance.press("/pay/runs/2026-11/approve", from: "/pay/runs/2026-11").status == .seeOther)
             #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first()?.approvedBy == "finance")
-            #expect(try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes"], from: "/pay/runs/2026-11").status == .conflict)
+            #expect(try await finance.post("/pay/runs/2026-11/approve", ["confirm": "yes", "fingerprint": again.fingerprint], from: "/pay/runs/2026-11").status == .conflict)
+            finance.sendsReferer = false
             // A plan version with problems is refused on the page with each problem named.
             let bad = try await finance.post("/pay/versions", ["name": "x", "json": #"{"id": "x", "tiers": [{"id": "vip"}], "rules": [{"id": "r", "type": "commission", "rate": "1O%"}]}"#], from: "/pay")
             #expect(bad.status == .unprocessableEntity)

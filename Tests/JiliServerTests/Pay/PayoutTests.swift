@@ -26,8 +26,21 @@ import Vapor
             // Nothing without the confirmation.
             #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on"], from: "/payouts").status == .unprocessableEntity)
             #expect(try await PayoutBatch.query(on: app.db).count() == 0)
-            let made = try await finance.submit("/payouts", ["minimum": "", "withhold": "on", "confirm": "yes"], from: "/payouts?preview=1&withhold=on")
+            // The confirmation makes the batch its preview showed: owed more since, it is refused with
+            // what it would now pay, back on the preview, and nothing is made.
+            let read = try await finance.get("/payouts?preview=1&withhold=on")
+            try await Ledger.post(on: app.db, at: testNow, kind: "adjustment", source: "test:m11", memo: "",
+                                  lines: [("payable:m11", -1_000), ("expense:commission", 1_000)])
+            let now = try await service.preview(minimumFen: 1, withholdTax: true, includeDisputed: false)
+            finance.sendsReferer = true
+            let stale = try await finance.following(try await finance.request(.POST, "/payouts", form: Visitor.hiddenFields(read.body, action: "/payouts"),
+                                                                                headers: finance.refererHeaders("/payouts?preview=1&withhold=on")))
+            #expect(stale.body.visibleText.contains("预览之后应付款有变化：现在要付 \(now.transfers.count) 人，共 \(Money(fen: now.total).display)。请看新的预览，再确认。"))
+            #expect(stale.body.visibleText.contains("付给 \(now.transfers.count) 人，合计 \(Money(fen: now.total).display)（税前）。"))
+            #expect(try await PayoutBatch.query(on: app.db).count() == 0)
+            let made = try await finance.following(try await finance.press("/payouts", from: "/payouts?preview=1&withhold=on"))
             #expect(made.body.visibleText.contains("付款批次已生成。"))
+            #expect(try await PayoutBatch.query(on: app.db).first()?.totalFen == now.total)
             #expect(try await service.owed() == ["m10": m10])
             // Included when finance says so.
             let included = try await service.preview(minimumFen: 1, withholdTax: true, includeDisputed: true)
@@ -41,7 +54,7 @@ import Vapor
             let service = PayoutService(db: app.db, clock: JiliClock(now: { testNow }))
             let owed = try await service.owed()
             #expect(!owed.isEmpty)
-            let created = try await finance.post("/payouts", ["minimum": "", "confirm": "yes"], from: "/payouts")
+            let created = try await finance.press("/payouts", from: "/payouts?preview=1&minimum=")
             #expect(created.status == .seeOther)
             let batch = try #require(try await PayoutBatch.query(on: app.db).with(\.$transfers).first())
             #expect(batch.totalFen == owed.values.reduce(0, +))
@@ -51,7 +64,7 @@ import Vapor
             #expect(try await Ledger(db: app.db).total() == 0)
             #expect(try await Ledger(db: app.db).balance("cash") == -batch.totalFen)
             // A second batch finds nothing to pay.
-            let nothing = try await finance.post("/payouts", ["minimum": "", "confirm": "yes"], from: "/payouts")
+            let nothing = try await finance.post("/payouts", ["minimum": "", "confirm": "yes", "fingerprint": "x"], from: "/payouts")
             #expect(nothing.status == .unprocessableEntity && nothing.body.visibleText.contains("没有达到最低金额的应付款。"))
             // References are recorded per transfer, audited; members and managers cannot.
             let t = try #require(batch.transfers.first { $0.memberCode == "m10" })
@@ -84,7 +97,7 @@ import Vapor
             try await owe("m10", 600_000)
             try await owe("m11", 50_000)
             var finance = try await Visitor.signedIn(app, "finance")
-            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on", "confirm": "yes"], from: "/payouts").status == .seeOther)
+            #expect(try await finance.press("/payouts", from: "/payouts?preview=1&minimum=&withhold=on").status == .seeOther)
             let first = try #require(try await PayoutBatch.query(on: app.db).filter(\.$createdAt == testNow).with(\.$transfers).first())
             let tax = Dictionary(uniqueKeysWithValues: first.transfers.map { ($0.memberCode, $0.taxFen) })
             // ¥6,000: (6,000 − 20 %) × 20 % = ¥960; ¥500 is under the ¥800 deduction.
@@ -95,14 +108,14 @@ import Vapor
             #expect(try await ledger.total() == 0)
             // Another ¥3,000 the same month: the month's ¥9,000 owes ¥1,440, of which ¥960 was withheld.
             try await owe("m10", 300_000)
-            #expect(try await finance.post("/payouts", ["minimum": "", "withhold": "on", "confirm": "yes"], from: "/payouts").status == .seeOther)
+            #expect(try await finance.press("/payouts", from: "/payouts?preview=1&minimum=&withhold=on").status == .seeOther)
             let second = try #require(try await PayoutTransfer.query(on: app.db).filter(\.$memberCode == "m10").sort(\.$id, .descending).first())
             #expect(second.amountFen == 300_000 && second.taxFen == 48_000 && second.netFen == 252_000)
             #expect(try await ledger.balance("tax:iit_withheld") == -octoberTax - 144_000)
             #expect(try await ledger.balance("payable:m10") == 0)
             // Without the box ticked nothing is withheld.
             try await owe("m11", 1_000_000)
-            #expect(try await finance.post("/payouts", ["minimum": "", "confirm": "yes"], from: "/payouts").status == .seeOther)
+            #expect(try await finance.press("/payouts", from: "/payouts?preview=1&minimum=").status == .seeOther)
             #expect(try await PayoutTransfer.query(on: app.db).filter(\.$memberCode == "m11").sort(\.$id, .descending).first()?.taxFen == 0)
             // m10 reads it all in their balance history, newest first.
             var agent = try await Visitor.signedIn(app, "agent")

@@ -262,6 +262,35 @@ struct Visitor {
         return try await get(location)
     }
 
+    /// Taps a form's button as a person does on the page `from`: the hidden fields of the form whose
+    /// action is `path` (a preview's fingerprint, the choices it was made with), with `extra` typed in.
+    mutating func press(_ path: String, from: String, _ extra: [String: String] = [:]) async throws -> Page {
+        let page = try await get(from)
+        var fields = Self.hiddenFields(page.body, action: path)
+        for (k, v) in extra { fields[k] = v }
+        return try await request(.POST, path, form: fields, headers: refererHeaders(from))
+    }
+
+    /// The hidden inputs (and a submit button's name and value) of the first form posting to `action`.
+    static func hiddenFields(_ body: String, action: String) -> [String: String] {
+        guard let start = body.range(of: "method=\"post\" action=\"\(action)\"") else { return [:] }
+        let form = body[start.upperBound...]
+        let end = form.range(of: "</form>").map { form[..<$0.lowerBound] } ?? form
+        var out: [String: String] = [:]
+        let tags = try! NSRegularExpression(pattern: "<(input|button)\\b[^>]*>")
+        let text = String(end)
+        for m in tags.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let tag = String(text[Range(m.range, in: text)!])
+            func attribute(_ name: String) -> String? {
+                guard let r = tag.range(of: " \(name)=\"") else { return nil }
+                return String(tag[r.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+            }
+            guard let name = attribute("name") else { continue }
+            if tag.hasPrefix("<button") || attribute("type") == "hidden" { out[name] = attribute("value") ?? "" }
+        }
+        return out
+    }
+
     /// Reads the page a 303 leads to, as a browser does; any other answer as it is.
     mutating func following(_ answer: Page) async throws -> Page {
         guard answer.status == .seeOther, let location = answer.location else { return answer }
