@@ -41,16 +41,27 @@
     var boxes = form.querySelectorAll("input[type=checkbox][name]");
     if (Object.keys(values).length) for (var b = 0; b < boxes.length; b++) { if (!(boxes[b].name in values)) boxes[b].checked = false; }
     for (var d = form.parentElement; d; d = d.parentElement) { if (d.tagName === "DETAILS") d.open = true; }
-    var target = kept.field ? form.querySelector("[name='" + kept.field.replace(/'/g, "") + "']") : null;
-    if (target && kept.message) {
+    // Each field to change says why beside it; the first of them takes the focus.
+    var reasons = kept.fields || {};
+    if (kept.field && kept.message && !(kept.field in reasons)) reasons[kept.field] = kept.message;
+    var first = null, n = 0;
+    var named = form.querySelectorAll("[name]");
+    for (var t = 0; t < named.length; t++) {
+      var target = named[t];
+      if (!(target.name in reasons) || target.type === "hidden" || target.getAttribute("aria-invalid")) continue;
       target.setAttribute("aria-invalid", "true");
+      target.classList.add("invalid");
       var note = document.createElement("p");
       note.className = "error field";
-      note.id = "jili-field-error";
-      note.textContent = kept.message;
+      note.id = "jili-field-error-" + (n++);
+      note.textContent = reasons[target.name];
       target.setAttribute("aria-describedby", note.id);
-      (target.closest("label") || target).insertAdjacentElement("afterend", note);
-      target.focus();
+      (target.closest("fieldset") || target.closest("label") || target).insertAdjacentElement("afterend", note);
+      delete reasons[target.name];
+      first = first || target;
+    }
+    if (first) {
+      first.focus();
     } else {
       (form.querySelector("input:not([type=hidden]), select, textarea") || form).scrollIntoView({ block: "center" });
     }

@@ -15,6 +15,8 @@ struct Flash: Codable, Equatable {
     var form: String?
     var field: String?
     var kept: [String: String]?
+    /// Each field to change with its reason, when a form had problems in several fields.
+    var fields: [String: String]?
 
     static let sessionKey = "flash"
 }
@@ -56,7 +58,9 @@ extension Request {
             guard size <= 65_536 else { break }
             kept[name] = value
         }
-        keepFlash(Flash(error: refusal.text(self), form: url.path, field: refusal.field, kept: kept.isEmpty ? nil : kept))
+        let fields = refusal.fieldTexts(self)
+        keepFlash(Flash(error: refusal.summary(self), form: url.path, field: refusal.field, kept: kept.isEmpty ? nil : kept,
+                        fields: fields.isEmpty ? nil : fields))
         return redirect(to: back)
     }
 

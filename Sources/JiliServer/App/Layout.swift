@@ -36,6 +36,7 @@ struct Layout: Encodable {
             let back: [String: String?] = ["form": form, "field": flash.field, "message": flash.error]
             var object = back.compactMapValues { $0 } as [String: Any]
             object["values"] = flash.kept ?? [:]
+            if let fields = flash.fields { object["fields"] = fields }
             kept = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
         } else {
             kept = nil

@@ -40,6 +40,7 @@ enum Navigation {
         // 我的
         Place(id: "notices", area: .mine, href: SiteURL.notices(), shows: member),
         Place(id: "balance", area: .mine, href: SiteURL.balance(), shows: member),
+        Place(id: "payee", area: .mine, href: SiteURL.payee(), shows: member),
         Place(id: "motivation", area: .mine, href: SiteURL.motivation(), shows: member),
         Place(id: "password", area: .mine, href: SiteURL.password(), shows: everyone),
         // 业绩

@@ -94,6 +94,11 @@ enum SiteURL {
     static let payouts = Address("payouts", "/payouts")
     static let payout = Address1("payout", "/payouts/:id")
     static let transfer = Address1("transfer", "/payouts/transfers/:id")
+    /// A batch's bulk transfer file for the bank or WeChat Pay (`?format=csv` or `xlsx`).
+    static let transferFile = Address1("transferFile", "/payouts/:id/transfer-file")
+    /// The month's 个税扣缴申报 list of 劳务报酬 for the 扣缴端 (`?format=csv` or `xlsx`).
+    static let taxList = Address1("taxList", "/payouts/tax/:month")
+    static let payee = Address("payee", "/payee")
 
     // Recognition
     static let goals = Address("goals", "/goals")
@@ -175,7 +180,7 @@ enum SiteURL {
         department, deleteDepartment, positions, position, deletePosition, imports, export, orders, newOrder, order,
         refunds, products, newProduct, product, pay, versions, newVersion, versionForm, version, activateVersion,
         whatIf, runs, run, approveRun, statements, statement, printStatement, statementCSV, statementDisputes, disputes,
-        answerDispute, balance, payouts, payout, transfer, goals, raiseGoals, goalImport, activities, activityKinds,
+        answerDispute, balance, payouts, payout, transfer, transferFile, taxList, payee, goals, raiseGoals, goalImport, activities, activityKinds,
         activityImport, contests, contest, contestScreen, choosePrize, champions, titles, grantTitle, nominate,
         confirmNomination, declineNomination, wall, wallPhoto, react, comments, hidePost, restorePost, pin, unpin,
         hideComment, motivation, points, pointsRules, rewards, redeem, redemptions, approveRedemption,

@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PayoutController())
     try signedIn.register(collection: DisputeController())
     try signedIn.register(collection: BalanceController())
+    try signedIn.register(collection: PayeeController())
     try signedIn.register(collection: StatementController())
     try signedIn.register(collection: PlanEditorController())
     try signedIn.register(collection: GoalController())

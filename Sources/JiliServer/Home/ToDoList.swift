@@ -13,7 +13,7 @@ enum ToDoList {
         let clock = req.application.jiliClock
         let period = clock.currentPeriod
         var out: [Waiting] = []
-        out += try await PayQueries(db: req.db).waiting(for: account, period: period, clock: clock)
+        out += try await PayQueries(db: req.db).waiting(for: account, me: me, period: period, clock: clock)
         out += try await PromotionQueries(db: req.db).waiting(for: account, me: me, period: period)
         out += try await PointsQueries(db: req.db).waiting(for: account, me: me)
         out += try await TrainingQueries(db: req.db).waiting(for: account, me: me, clock: clock)

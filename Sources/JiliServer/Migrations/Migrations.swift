@@ -42,6 +42,7 @@ extension Migrations {
         add(M035AddMessageDelivery())
         add(M036AddAccountNames())
         add(M037AddDisputeLine())
+        add(M038CreatePayees())
     }
 
     /// How many migrations the database has applied.

@@ -24,6 +24,9 @@ struct BalanceController: RouteCollection {
         let code: String
         let owed: String
         let taxWithheld: String
+        /// Where the member's pay goes, masked, or that none is given yet.
+        let payee: String
+        let payeeLink: String?
         let rows: [Row]
     }
 
@@ -50,8 +53,15 @@ struct BalanceController: RouteCollection {
                        change: signed(r.changeFen), owed: Money(fen: r.owedFen).display, detail: detail)
         }
         let tax = history.rows.compactMap(\.transfer).reduce(Int64(0)) { $0 + $1.taxFen }
+        let account = try req.account
+        let payee = try await PayQueries(db: req.db).payee(of: member)
+        let payeeText = payee.map { p in p.method == .bank ? "\(p.bankName) \(PersonalData.maskCard(p.bankCard))" : req.t("payee_method_wechat") }
+            ?? req.t("payouts_no_payee")
+        let me = try await req.member(of: account)
+        let payeeLink = me?.id == member.id ? SiteURL.payee()
+            : PayPermissions.mayEditPayee(account, me: me, of: member) ? SiteURL.payee(query: ["member": member.code]) : nil
         return try await req.view.render("pay/balance", Page(
             layout: Layout(req, title: req.t("balance_title")), name: member.name, code: code, owed: Money(fen: history.owedFen).display,
-            taxWithheld: Money(fen: tax).display, rows: Array(rows)))
+            taxWithheld: Money(fen: tax).display, payee: payeeText, payeeLink: payeeLink, rows: Array(rows)))
     }
 }

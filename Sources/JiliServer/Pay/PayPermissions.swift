@@ -18,4 +18,11 @@ enum PayPermissions {
     static func mayPay(_ role: Role) -> Bool { [.leader, .finance].contains(role) }
     /// Answering members' questions about their statements: the leader and finance.
     static func mayAnswer(_ role: Role) -> Bool { [.leader, .finance].contains(role) }
+    /// Payee details (real name, ID, bank card): the member's own, and finance's for anyone.
+    static func mayEditPayee(_ account: Account, me: Member?, of member: Member) -> Bool {
+        member.id == me?.id || account.roleValue == .finance
+    }
+    /// Who reads payee details in full, and takes the transfer file and the tax list: finance only.
+    /// Everyone else, the member and the leader included, reads them masked.
+    static func seesPayeesInFull(_ role: Role) -> Bool { role == .finance }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// The reads of pay — plan versions, runs, statements, disputes, payouts — that its pages and its API
 /// share.
@@ -59,6 +60,15 @@ struct PayQueries {
         try await PayoutBatch.query(on: db).filter(\.$id == (id ?? -1)).with(\.$transfers).first()
     }
     func transfer(_ id: Int?) async throws -> PayoutTransfer? { try await PayoutTransfer.find(id, on: db) }
+    /// The transfers paid in a month (`2026-11`): the month's 劳务报酬, taxed together.
+    func transfers(month: String) async throws -> [PayoutTransfer] {
+        try await PayoutTransfer.query(on: db).filter(\.$month == month).sort(\.$id).all()
+    }
+    /// The months something was paid in, newest first.
+    func payoutMonths() async throws -> [String] {
+        struct Row: Decodable { let month: String }
+        return try await db.sql.raw("SELECT DISTINCT month FROM payout_transfers ORDER BY month DESC").all(decoding: Row.self).map(\.month)
+    }
 
     /// A member's transfers in the payout batches entered in the ledger after this month's approval and
     /// before the next month's (in the order posted), with their batches.
@@ -72,5 +82,29 @@ struct PayQueries {
         let batches = try await entries.all().compactMap { Int($0.source.dropFirst("payout:".count)) }
         guard !batches.isEmpty else { return [] }
         return try await PayoutTransfer.query(on: db).filter(\.$batch.$id ~~ batches).filter(\.$memberCode == code).with(\.$batch).sort(\.$id).all()
+    }
+
+    // Payees
+
+    func payee(of member: Member) async throws -> Payee? { try await Payee.query(on: db).filter(\.$member.$id == member.id!).first() }
+    /// The payee details of members by code (those who have given them).
+    func payees(codes: [String]) async throws -> [String: Payee] {
+        var out: [String: Payee] = [:]
+        for chunk in Array(Set(codes)).chunked(500) {
+            for p in try await Payee.query(on: db).join(Member.self, on: \Payee.$member.$id == \Member.$id).filter(Member.self, \.$code ~~ chunk).all() {
+                out[try p.joined(Member.self).code] = p
+            }
+        }
+        return out
+    }
+    /// The WeChat openids of members by code (the account they sign in with), for 转账到零钱.
+    func openIDs(codes: [String]) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for chunk in Array(Set(codes)).chunked(500) {
+            for a in try await Account.query(on: db).join(Member.self, on: \Account.$member.$id == \Member.$id).filter(Member.self, \.$code ~~ chunk).all() {
+                if let openID = a.wechatOpenID { out[try a.joined(Member.self).code] = openID }
+            }
+        }
+        return out
     }
 }

@@ -2,11 +2,16 @@ import Fluent
 import JiliCore
 
 extension PayQueries {
-    /// What waits in pay for `account`: questions to answer, the month that ended to compute or
-    /// approve, transfers paid without their reference.
-    func waiting(for account: Account, period: Period, clock: JiliClock) async throws -> [Waiting] {
+    /// What waits in pay for `account`: payee details to give (owed, and none given), questions to
+    /// answer, the month that ended to compute or approve, transfers paid without their reference.
+    func waiting(for account: Account, me: Member?, period: Period, clock: JiliClock) async throws -> [Waiting] {
         let role = account.roleValue
         var out: [Waiting] = []
+        // A member owed money without payee details cannot be paid: they are asked for them.
+        if let me, try await payee(of: me) == nil {
+            let owed = try await PayoutService(db: db, clock: clock).owed(of: me.code)
+            out += Waiting.count(owed > 0 ? 1 : 0, "todo_payee", SiteURL.payee(), ["amount": Money(fen: owed).display])
+        }
         if PayPermissions.mayAnswer(role) {
             out += Waiting.count(try await openDisputes(), "todo_disputes", SiteURL.disputes())
         }

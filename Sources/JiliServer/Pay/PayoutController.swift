@@ -9,6 +9,8 @@ struct PayoutController: RouteCollection {
         routes.post(SiteURL.payouts, use: create)
         routes.get(SiteURL.payout, use: batch)
         routes.post(SiteURL.transfer, use: reference)
+        routes.get(SiteURL.transferFile, use: transferFile)
+        routes.get(SiteURL.taxList, use: taxList)
     }
 
 
@@ -43,6 +45,8 @@ struct PayoutController: RouteCollection {
         let batches: [BatchRow]
         let preview: Preview?
         let error: String?
+        /// The months paid in, each with its 个税扣缴申报 list (finance only).
+        let taxMonths: [String]
     }
 
     struct PreviewQuery: Content {
@@ -75,7 +79,9 @@ struct PayoutController: RouteCollection {
             batches: batches.map { BatchRow(id: $0.id!, at: clock.format($0.createdAt), total: Money(fen: $0.totalFen).display,
                                             tax: $0.withholdsTax ? Money(fen: $0.transfers.reduce(0) { $0 + $1.taxFen }).display : nil,
                                             transfers: $0.transfers.count, referenced: $0.transfers.filter { !$0.reference.isEmpty }.count) },
-            preview: preview, error: error)).encodeResponse(status: status, for: req)
+            preview: preview, error: error,
+            taxMonths: PayPermissions.seesPayeesInFull(try req.account.roleValue) ? try await PayQueries(db: req.db).payoutMonths() : []))
+            .encodeResponse(status: status, for: req)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -122,6 +128,9 @@ struct PayoutController: RouteCollection {
     struct TransferRow: Encodable {
         let id: Int
         let member: String
+        let code: String
+        /// Who and where it is paid to: in full for finance, masked for anyone else; nil when missing.
+        let payee: String?
         let amount: String
         let tax: String
         let net: String
@@ -136,34 +145,157 @@ struct PayoutController: RouteCollection {
         let tax: String
         let net: String
         let withholdsTax: Bool
+        let query: String
+        let shown: Int
+        let count: Int
+        let referenced: Int
+        /// Members the transfer file leaves out: no payee details (or WeChat without a bound WeChat).
+        let missing: [String]
+        let mayExport: Bool
         let transfers: [TransferRow]
     }
 
+    /// The batch's transfers with their members' names and payee details.
+    func lines(_ b: PayoutBatch, _ req: Request) async throws -> [PayoutFiles.Transfer] {
+        let codes = b.transfers.map(\.memberCode)
+        let names = try await TeamQueries(db: req.db).members(codes: codes)
+        let queries = PayQueries(db: req.db)
+        let payees = try await queries.payees(codes: codes)
+        let openIDs = try await queries.openIDs(codes: codes)
+        return b.transfers.sorted { $0.memberCode.localizedStandardCompare($1.memberCode) == .orderedAscending }.map {
+            PayoutFiles.Transfer(transfer: $0, memberName: names[$0.memberCode]?.name ?? $0.memberCode, payee: payees[$0.memberCode], openID: openIDs[$0.memberCode])
+        }
+    }
+
+    func payeeText(_ line: PayoutFiles.Transfer, full: Bool, _ req: Request) -> String? {
+        guard let p = line.payee else { return nil }
+        let m = p.masked
+        let name = full ? p.realName : m.name
+        switch p.method {
+        case .bank: return "\(name) · \(p.bankName) \(full ? p.bankCard.grouped : m.card)"
+        case .wechat: return "\(name) · " + req.t(line.openID == nil ? "payouts_wechat_unbound" : "payee_method_wechat")
+        }
+    }
+
     @Sendable func batch(req: Request) async throws -> View {
-        _ = try payer(req)
+        let account = try payer(req)
         guard let b = try await PayQueries(db: req.db).batch(req.parameters.get("id", as: Int.self)) else {
             throw Abort(.notFound)
+        }
+        let full = PayPermissions.seesPayeesInFull(account.roleValue)
+        let all = try await lines(b, req)
+        // Searched by name, member code, real name (finance), or the card's last digits.
+        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let shown = q.isEmpty ? all : all.filter { l in
+            l.memberName.contains(q) || l.transfer.memberCode == q || (full && (l.payee?.realName.contains(q) ?? false))
+                || (q.count >= 4 && q.allSatisfy(\.isNumber) && (l.payee?.bankCard.hasSuffix(q) ?? false)) || l.transfer.reference == q
         }
         let tax = b.transfers.reduce(Int64(0)) { $0 + $1.taxFen }
         return try await req.view.render("pay/batch", BatchPage(
             layout: Layout(req, title: "\(req.t("payouts_batch")) \(b.id!)"), id: b.id!, at: req.application.jiliClock.format(b.createdAt),
             total: Money(fen: b.totalFen).display, tax: Money(fen: tax).display, net: Money(fen: b.totalFen - tax).display, withholdsTax: b.withholdsTax,
-            transfers: b.transfers.sorted { $0.memberCode < $1.memberCode }.map {
-                TransferRow(id: $0.id!, member: $0.memberCode, amount: Money(fen: $0.amountFen).display, tax: Money(fen: $0.taxFen).display,
-                            net: Money(fen: $0.netFen).display, reference: $0.reference)
+            query: q, shown: shown.count, count: all.count, referenced: all.filter { !$0.transfer.reference.isEmpty }.count,
+            missing: all.filter { !PayoutFiles.payable($0) }.map { "\($0.memberName) (\($0.transfer.memberCode))" }, mayExport: full,
+            transfers: shown.map {
+                TransferRow(id: $0.transfer.id!, member: $0.memberName, code: $0.transfer.memberCode, payee: payeeText($0, full: full, req),
+                            amount: Money(fen: $0.transfer.amountFen).display, tax: Money(fen: $0.transfer.taxFen).display,
+                            net: Money(fen: $0.transfer.netFen).display, reference: $0.transfer.reference)
             }))
     }
 
-    struct ReferenceForm: Content { var reference: String }
+    struct ReferenceForm: Content {
+        var reference: String
+        /// The search the batch page was showing, kept after the reference is saved.
+        var q: String?
+    }
 
+    /// Saves one line's reference and goes back to the batch at the next line still without one
+    /// (`#t17`), not to the top: finance enters the bank's references one after another.
     @Sendable func reference(req: Request) async throws -> Response {
         let account = try payer(req)
         guard let id = req.parameters.get("id", as: Int.self), let t = try await PayQueries(db: req.db).transfer(id) else { throw Abort(.notFound) }
+        let form = try req.content.decode(ReferenceForm.self)
         do {
-            try await service(req).recordReference(transferID: id, reference: try req.content.decode(ReferenceForm.self).reference, by: .account(account))
+            try await service(req).recordReference(transferID: id, reference: form.reference, by: .account(account))
         } catch is Refusal {
             throw Refusal(key: "payout_error_reference", field: "reference")
         }
-        return req.redirect(to: SiteURL.payout(t.$batch.id))
+        let q = (form.q ?? "").trimmingCharacters(in: .whitespaces)
+        var anchor = "t\(id)"
+        if let b = try await PayQueries(db: req.db).batch(t.$batch.id) {
+            let order = b.transfers.sorted { $0.memberCode.localizedStandardCompare($1.memberCode) == .orderedAscending }
+            if let at = order.firstIndex(where: { $0.id == id }), let next = (order[(at + 1)...] + order[..<at]).first(where: { $0.reference.isEmpty }) {
+                anchor = "t\(next.id!)"
+            }
+        }
+        let names = try await TeamQueries(db: req.db).members(codes: [t.memberCode])
+        return req.redirect(to: SiteURL.payout(t.$batch.id, query: ["q": q.isEmpty ? nil : q]) + "#" + anchor, notice: "payout_reference_notice",
+                            ["member": names[t.memberCode]?.name ?? t.memberCode])
+    }
+
+    // Files for finance
+
+    struct FileQuery: Content { var format: String? }
+
+    /// The file as CSV (UTF-8 with a BOM, for Excel) or .xlsx, by `?format=`.
+    func file(_ req: Request, name: String, sheets: [WorkbookWriter.Sheet], csv: (header: [String], rows: [[String]])) throws -> Response {
+        let xlsx = (try? req.query.decode(FileQuery.self))?.format == "xlsx"
+        let response: Response
+        if xlsx {
+            response = Response(status: .ok, body: .init(data: try WorkbookWriter.xlsx(sheets)))
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        } else {
+            response = Response(status: .ok, body: .init(data: Data(ExportService.csv(csv.header, csv.rows))))
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        }
+        response.headers.contentDisposition = .init(.attachment, filename: "\(name).\(xlsx ? "xlsx" : "csv")")
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
+    /// Finance only: the full payee details leave Jili in these two files and nowhere else.
+    func exporter(_ req: Request) throws -> Account {
+        let account = try payer(req)
+        guard PayPermissions.seesPayeesInFull(account.roleValue) else { throw Abort(.forbidden) }
+        return account
+    }
+
+    @Sendable func transferFile(req: Request) async throws -> Response {
+        let account = try exporter(req)
+        guard let b = try await PayQueries(db: req.db).batch(req.parameters.get("id", as: Int.self)) else { throw Abort(.notFound) }
+        let rows = PayoutFiles.transferRows(try await lines(b, req), batch: b.id!)
+        try await Audit.record(on: req.db, at: req.application.jiliClock.now(), actor: .account(account), action: "export", entity: "payout_batch",
+                               id: "\(b.id!)", before: nil, after: ["file": "transfers", "rows": "\(rows.count)"])
+        return try file(req, name: "payout-\(b.id!)-transfers", sheets: [.init(name: "转账", header: PayoutFiles.transferHeader, rows: rows)],
+                        csv: (PayoutFiles.transferHeader, PayoutFiles.csvRows(rows)))
+    }
+
+    @Sendable func taxList(req: Request) async throws -> Response {
+        let account = try exporter(req)
+        guard let month = Period(parsing: req.parameters.get("month") ?? "")?.description else { throw Abort(.notFound) }
+        let queries = PayQueries(db: req.db)
+        let transfers = try await queries.transfers(month: month)
+        guard !transfers.isEmpty else { throw Abort(.notFound) }
+        let codes = transfers.map(\.memberCode)
+        let names = try await TeamQueries(db: req.db).members(codes: codes).mapValues(\.name)
+        let incomes = PayoutFiles.incomes(transfers, names: names, payees: try await queries.payees(codes: codes))
+        try await Audit.record(on: req.db, at: req.application.jiliClock.now(), actor: .account(account), action: "export", entity: "tax_list",
+                               id: month, before: nil, after: ["rows": "\(incomes.count)"])
+        let tax = PayoutFiles.taxRows(incomes), check = PayoutFiles.checkRows(incomes, month: month)
+        // The CSV: the template's columns, then the month and the tax withheld, to check against the client's.
+        let csvRows = zip(PayoutFiles.csvRows(tax), PayoutFiles.csvRows(check)).map { $0 + [$1[2], $1[4]] }
+        return try file(req, name: "iit-\(month)-labor", sheets: [.init(name: "劳务报酬", header: PayoutFiles.taxHeader, rows: tax),
+                                                                   .init(name: "核对", header: PayoutFiles.checkHeader, rows: check)],
+                        csv: (PayoutFiles.taxHeader + ["所属月份", "已预扣预缴税额"], csvRows))
+    }
+}
+
+extension String {
+    /// A card number in groups of four, as it is printed on the card: `6222 0212 3456 7890 123`.
+    var grouped: String {
+        stride(from: 0, to: count, by: 4).map { i in
+            let start = index(startIndex, offsetBy: i)
+            return String(self[start..<(index(start, offsetBy: 4, limitedBy: endIndex) ?? endIndex)])
+        }.joined(separator: " ")
     }
 }

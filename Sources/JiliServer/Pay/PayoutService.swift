@@ -25,6 +25,14 @@ struct PayoutService {
         return out
     }
 
+    /// What the ledger owes one member (0 when nothing).
+    func owed(of code: String) async throws -> Int64 {
+        struct Row: Decodable { let total: Int64? }
+        let row = try await db.sql.raw("SELECT CAST(SUM(amount_fen) AS BIGINT) AS total FROM journal_lines WHERE account = \(bind: "payable:" + code)")
+            .first(decoding: Row.self)
+        return max(0, -(row?.total ?? 0))
+    }
+
     /// What of each member's payable is study claims paid back and not yet paid out (not income,
     /// never taxed): every approved claim the ledger owes them, less what earlier transfers paid of them.
     func reimbursements(on db: any Database) async throws -> [String: Int64] {

@@ -11,6 +11,9 @@ struct Refusal: Error, Equatable {
     var field: String?
     /// 422 for input that cannot be taken, 409 for a state that forbids it (a month already approved).
     var status: HTTPStatus = .unprocessableEntity
+    /// The problems of the form's other fields, each with its field: a form is refused once, with
+    /// every field that needs a change marked.
+    var also: [Refusal] = []
 
     init(key: String, values: [String: String] = [:], field: String? = nil, status: HTTPStatus = .unprocessableEntity) {
         self.key = key
@@ -19,8 +22,25 @@ struct Refusal: Error, Equatable {
         self.status = status
     }
 
+    /// All the problems of a form as one refusal (the first's key and field, the rest in `also`); nil when there are none.
+    static func all(_ problems: [Refusal]) -> Refusal? {
+        guard var first = problems.first else { return nil }
+        first.also = Array(problems.dropFirst())
+        return first
+    }
+
     /// In the request's language.
     func text(_ req: Request) -> String { req.t(key, values) }
+
+    /// The page's line about the form: the reason, or how many fields to change when there are several.
+    func summary(_ req: Request) -> String { also.isEmpty ? text(req) : req.t("form_error_fields", ["count": "\(also.count + 1)"]) }
+
+    /// Each field's reason, by the field's name (the first reason of a field when it has several).
+    func fieldTexts(_ req: Request) -> [String: String] {
+        var out: [String: String] = [:]
+        for r in [self] + also { if let f = r.field, out[f] == nil { out[f] = r.text(req) } }
+        return out
+    }
 
     /// In English, for the API and the command line.
     func english(_ app: Application) -> String {

@@ -122,7 +122,8 @@ import Vapor
 
             // Accounts: disabling and reset links change who may sign in, revoking needs a link
             // (AccountTests and InvitationTests); opening a link is public, like signing in.
-            #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id",
+            // Payee details are one's own or finance's (PayeeTests).
+            #expect(posts.subtracting(table.map(\.0)) == ["POST /signin", "POST /signout", "POST /setup", "POST /payouts/transfers/:id", "POST /payee",
                                                           "POST /accounts/:id/enabled", "POST /accounts/:id/reset", "POST /accounts/invitations/:id/revoke",
                                                           "POST /invite/:token", "POST /reset/:token",
                                                           "POST /disputes/:id/answer", "POST /rewards/redemptions/:id/approve",

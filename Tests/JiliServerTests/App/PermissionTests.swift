@@ -87,6 +87,12 @@ import Vapor
             ("GET /disputes", "/disputes", with(forbiddenBut(["leader", "finance"]))),
             ("GET /payouts", "/payouts", with(forbiddenBut(["leader", "finance"]))),
             ("GET /payouts/:id", "/payouts/1", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, ["leader", "finance"].contains($0) ? .notFound : .forbidden) }))),
+            // Bulk transfer files and tax lists carry payee details in full: finance only, not even the leader.
+            ("GET /payouts/:id/transfer-file", "/payouts/1/transfer-file", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, $0 == "finance" ? .notFound : .forbidden) }))),
+            ("GET /payouts/tax/:month", "/payouts/tax/2026-11", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, $0 == "finance" ? .notFound : .forbidden) }))),
+            // Payee details: one's own (members), anyone's for finance.
+            ("GET /payee", "/payee", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
+            ("GET /payee", "/payee?member=m10", with(Dictionary(uniqueKeysWithValues: roles.map { ($0, ["agent", "finance"].contains($0) ? .ok : .notFound) }))),
             ("GET /audit", "/audit", with(forbiddenBut(["leader", "director", "finance"]))),
             // Own statement: those who are members; others' statements: managers for their scope, pay runners for all.
             ("GET /statements/:period", "/statements/2026-10", with(["finance": .notFound, "service": .notFound, "trainer": .notFound, "warehouse": .notFound])),
@@ -140,7 +146,7 @@ import Vapor
                         "POST /training/events/applications/:id/withdraw", "POST /training/events/applications/:id/attendance", "POST /motivation", "POST /rewards", "POST /rewards/:id/redeem", "POST /rewards/redemptions/:id/approve",
                         "POST /rewards/redemptions/:id/decline", "POST /rewards/redemptions/:id/hand-over", "POST /rewards/redemptions/:id/cancel", "POST /activities", "POST /activities/kinds", "POST /activities/import", "POST /wall", "POST /wall/:id/react", "POST /wall/:id/comments", "POST /wall/:id/hide", "POST /wall/:id/restore",
                         "POST /wall/:id/pin", "POST /wall/:id/unpin", "POST /wall/comments/:id/hide",
-                        "POST /payouts", "POST /payouts/transfers/:id", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
+                        "POST /payouts", "POST /payouts/transfers/:id", "POST /payee", "POST /statements/:period/disputes", "POST /disputes/:id/answer"]
 
     @Test func everyRegisteredRouteIsInTheTable() async throws {
         try await withTestApp(demo: false) { app in

@@ -205,6 +205,8 @@ struct Visitor {
         let status: HTTPStatus
         let body: String
         let headers: HTTPHeaders
+        /// The body as sent (a file's bytes).
+        var bytes: [UInt8] = []
         var location: String? { headers.first(name: .location) }
         /// A refused form sent back to this page (``Flash``): its action, field, reason and values.
         var kept: [String: Any]? {
@@ -233,7 +235,7 @@ struct Visitor {
         try await app.testing().test(method, path, headers: headers, beforeRequest: { req in
             if let form { try req.content.encode(form, as: .urlEncodedForm) }
         }, afterResponse: { res in
-            page = Page(status: res.status, body: res.body.string, headers: res.headers)
+            page = Page(status: res.status, body: res.body.string, headers: res.headers, bytes: Array(res.body.readableBytesView))
         })
         for cookie in page!.headers[.setCookie] {
             let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
@@ -322,7 +324,7 @@ struct Visitor {
         for (k, v) in refererHeaders(from) { headers.replaceOrAdd(name: k, value: v) }
         var page: Page?
         try await app.testing().test(.POST, path, headers: headers, body: body) { res in
-            page = Page(status: res.status, body: res.body.string, headers: res.headers)
+            page = Page(status: res.status, body: res.body.string, headers: res.headers, bytes: Array(res.body.readableBytesView))
         }
         return page!
     }
