@@ -58,6 +58,7 @@ struct DemoTeam {
         build.customers()
         build.orders()
         build.goals()
+        build.payees()
         let rows = build
         try await db.transaction { db in
             try await BatchInsert.insert(rows.departments, on: db)
@@ -70,8 +71,9 @@ struct DemoTeam {
             try await BatchInsert.insert(rows.lines, on: db)
             try await BatchInsert.insert(rows.refunds, on: db)
             try await BatchInsert.insert(rows.goalRows, on: db)
+            try await BatchInsert.insert(rows.payeeRows, on: db)
             try await BatchInsert.advanceSequences(on: db, tables: [Department.schema, Position.schema, Member.schema, Account.schema,
-                                                              Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema, Goal.schema])
+                                                              Product.schema, Customer.schema, Order.schema, OrderLine.schema, Refund.schema, Goal.schema, Payee.schema])
             try await Audit.record(on: db, at: now, actor: .system, action: "create", entity: "demo", id: "demo-team", before: nil,
                                    after: ["members": "\(rows.members.count)", "orders": "\(rows.orderRows.count)", "refunds": "\(rows.refunds.count)"])
         }

@@ -42,6 +42,8 @@ struct PayeeController: RouteCollection {
         let methodError: String?
         let idTypeError: String?
         let wechatBound: Bool
+        /// A refused form: how many fields to change.
+        let problems: String?
     }
 
     struct Form: Content {
@@ -116,6 +118,7 @@ struct PayeeController: RouteCollection {
             idNumber: field("id_number", typed: form?.id_number, saved: full ? saved?.idNumber : nil),
             bankName: field("bank_name", typed: form?.bank_name, saved: saved?.bankName),
             bankCard: field("bank_card", typed: form?.bank_card, saved: full ? saved?.bankCard : nil),
-            methodError: errors["method"], idTypeError: errors["id_type"], wechatBound: bound))
+            methodError: errors["method"], idTypeError: errors["id_type"], wechatBound: bound,
+            problems: Refusal.all(problems)?.summary(req)))
     }
 }

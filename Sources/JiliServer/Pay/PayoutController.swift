@@ -209,8 +209,8 @@ struct PayoutController: RouteCollection {
         var q: String?
     }
 
-    /// Saves one line's reference and goes back to the batch at the next line still without one
-    /// (`#t17`), not to the top: finance enters the bank's references one after another.
+    /// Saves one line's reference and goes back to the batch at that line (`#t17`), marked saved with
+    /// the next line below it, not to the top: finance enters the bank's references one after another.
     @Sendable func reference(req: Request) async throws -> Response {
         let account = try payer(req)
         guard let id = req.parameters.get("id", as: Int.self), let t = try await PayQueries(db: req.db).transfer(id) else { throw Abort(.notFound) }
@@ -221,13 +221,7 @@ struct PayoutController: RouteCollection {
             throw Refusal(key: "payout_error_reference", field: "reference")
         }
         let q = (form.q ?? "").trimmingCharacters(in: .whitespaces)
-        var anchor = "t\(id)"
-        if let b = try await PayQueries(db: req.db).batch(t.$batch.id) {
-            let order = b.transfers.sorted { $0.memberCode.localizedStandardCompare($1.memberCode) == .orderedAscending }
-            if let at = order.firstIndex(where: { $0.id == id }), let next = (order[(at + 1)...] + order[..<at]).first(where: { $0.reference.isEmpty }) {
-                anchor = "t\(next.id!)"
-            }
-        }
+        let anchor = "t\(id)"
         let names = try await TeamQueries(db: req.db).members(codes: [t.memberCode])
         return req.redirect(to: SiteURL.payout(t.$batch.id, query: ["q": q.isEmpty ? nil : q]) + "#" + anchor, notice: "payout_reference_notice",
                             ["member": names[t.memberCode]?.name ?? t.memberCode])
