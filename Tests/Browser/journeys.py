@@ -525,7 +525,12 @@ def a_study_claim_is_approved_by_the_manager_then_finance(driver):
         receipt = item.find_element(By.LINK_TEXT, "查看票据").get_attribute("href")
         fits_the_phone(driver)
         shot(driver, f"claims-{login}")
-        item.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button").click()
+        # Approving shows what it does first, then asks for the confirmation.
+        item.find_element(By.CSS_SELECTOR, "details.confirm summary").click()
+        preview = item.find_element(By.CSS_SELECTOR, "ul.preview").text
+        assert "的学习报销 ¥680.00（直播带货实战课）" in preview and ("交给财务审核" if login == "manager" else "不扣个税") in preview, preview
+        shot(driver, f"claim-preview-{login}")
+        item.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button[value=yes]").click()
         WebDriverWait(driver, 10).until(lambda d: "的报销 ¥680.00" in text_of(d))
         driver.get(receipt)
         loaded = driver.execute_script("var i = document.querySelector('img'); return i && i.complete && i.naturalWidth")

@@ -41,6 +41,10 @@ struct StudyController: RouteCollection {
         let steps: String?
         let note: String?
         let canWithdraw: Bool
+        /// The step the claim is at (`submitted`, `manager_approved`), carried by the approval.
+        let step: String
+        /// What approving does, said before it is done (for claims one decides).
+        var preview: [String] = []
     }
 
     struct LimitRow: Encodable {
@@ -78,7 +82,8 @@ struct StudyController: RouteCollection {
         if let by = c.refusedBy.map({ people.name($0, req) }), let at = c.refusedAt { steps.append(req.t("claim_step_refused", ["by": by, "at": clock.format(at, "yyyy-MM-dd")])) }
         return ClaimRow(id: c.id!, member: c.member.name, code: c.member.code, kind: req.t("claim_kind_\(c.kind)"), title: c.title, spentOn: c.spentOn,
                         amount: Money(fen: c.amountFen).display, status: req.t("claim_status_\(c.status)"),
-                        steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw)
+                        steps: steps.isEmpty ? nil : steps.joined(separator: " · "), note: c.note.isEmpty ? nil : c.note, canWithdraw: canWithdraw,
+                        step: c.status.rawValue)
     }
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -96,7 +101,12 @@ struct StudyController: RouteCollection {
         // Those who pay and set allowances see the claims decided lately (approved ones are in the ledger).
         let decided = StudyPermissions.maySetLimits(account.roleValue) ? try await queries.claimsDecided(limit: 50) : []
         let people = try await People.load((mine + waiting + decided).flatMap { [$0.managerBy, $0.financeBy, $0.refusedBy] }, on: req.db)
-        let toDecide = waiting.map { row($0, req, people: people) }
+        var toDecide: [ClaimRow] = []
+        for c in waiting {
+            var r = row(c, req, people: people)
+            r.preview = try await approvalPreview(c, study: study, req)
+            toDecide.append(r)
+        }
         let recent = decided.map { row($0, req, people: people) }
         let approvedEvents = try await queries.approvedApplications(of: me)
         let limits = try await study.limits()
@@ -117,6 +127,23 @@ struct StudyController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
+
+    /// The lines of a claim's approval preview: who is paid back what, what the approval does at this
+    /// step, and the member's year against its limit once it is approved.
+    func approvalPreview(_ c: StudyClaim, study: StudyService, _ req: Request) async throws -> [String] {
+        let a = try await study.allowance(c.member, year: c.year)
+        let amount = Money(fen: c.amountFen).display
+        var lines = [req.t(c.status == .submitted ? "claim_preview_manager" : "claim_preview_finance",
+                           ["member": c.member.name, "amount": amount, "title": c.title])]
+        if let limit = a.limitFen {
+            // This claim already holds its part of the year (pending): what is left stays as it is.
+            lines.append(req.t("claim_preview_year", ["year": "\(c.year)", "limit": Money(fen: limit).display,
+                                                      "used": Money(fen: a.paidFen + a.pendingFen).display, "left": Money(fen: a.leftFen).display]))
+            if a.paidFen + a.pendingFen > limit { lines.append(req.t("claim_preview_over", ["over": Money(fen: a.paidFen + a.pendingFen - limit).display])) }
+        }
+        if c.receipt.isEmpty { lines.append(req.t("claim_preview_no_receipt")) }
+        return lines
+    }
 
     struct ClaimForm: Content {
         var kind: String?
@@ -156,6 +183,14 @@ struct StudyController: RouteCollection {
         let me = try await req.member(of: account)
         let c = try await claimOf(req)
         guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        // Approved from its preview, with the confirmation it asks for, at the step the preview showed.
+        guard (try? req.content.get(String.self, at: "confirm")) == "yes" else {
+            return try await render(req, error: req.t("claim_error_confirm"), status: .unprocessableEntity)
+        }
+        if let step = try? req.content.get(String.self, at: "step"), step != c.status.rawValue {
+            return try await render(req, error: req.t("claim_error_moved", ["member": c.member.name, "status": req.t("claim_status_\(c.status)")]),
+                                    status: .conflict)
+        }
         guard StudyPermissions.mayDecide(c, account, me: me) else {
             return try await render(req, error: req.t(c.status == .submitted || c.status == .managerApproved ? "claim_error_not_yours" : "claim_error_status"),
                                     status: .unprocessableEntity)

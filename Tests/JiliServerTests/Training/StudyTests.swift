@@ -33,7 +33,7 @@ import Vapor
 
             // Finance cannot take the manager's step; the manager can, and sees the receipt.
             var finance = try await Visitor.signedIn(app, "finance")
-            let early = try await finance.post("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            let early = try await finance.post("/training/claims/\(claim.id!)/approve", ["confirm": "yes"], from: "/training/claims")
             #expect(early.status == .unprocessableEntity && early.body.visibleText.contains("这一步不由您审批"))
             var manager = try await Visitor.signedIn(app, "manager")
             #expect(try await manager.get("/training/claims").body.visibleText.contains("待我审批 (1)"))
@@ -44,16 +44,27 @@ import Vapor
                 var v = try await Visitor.signedIn(app, other)
                 #expect(try await v.get("/training/claims/\(claim.id!)/receipt").status == .notFound, "\(other)")
             }
-            let step1 = try await manager.submit("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            // Approving shows what it does first, and needs its confirmation.
+            let list = try await manager.get("/training/claims").body.visibleText
+            let name = try await member("m10", app).name
+            #expect(list.contains("批准 \(name) 的学习报销 ¥800.50（销售技巧进阶课）：批准后交给财务审核。 2026 年额度 ¥3,000.00，含这笔已用 ¥800.50，还剩 ¥2,199.50。"), "\(list)")
+            let unconfirmed = try await manager.post("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            #expect(unconfirmed.status == .unprocessableEntity && unconfirmed.body.visibleText.contains("请先看批准预览，再点“确认批准”。"))
+            #expect(try await StudyClaim.find(claim.id, on: app.db)?.status == .submitted)
+            let step1 = try await manager.following(try await manager.press("/training/claims/\(claim.id!)/approve", from: "/training/claims"))
             #expect(step1.body.visibleText.contains("的报销 ¥800.50。"))
             #expect(try await StudyClaim.find(claim.id, on: app.db)?.status == .managerApproved)
             // The manager cannot take finance's step too.
-            let twice = try await manager.post("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            let twice = try await manager.post("/training/claims/\(claim.id!)/approve", ["confirm": "yes"], from: "/training/claims")
             #expect(twice.status == .unprocessableEntity)
+            // A confirmation of the step already taken (a second tab, another manager) is refused as stale.
+            let stale = try await finance.post("/training/claims/\(claim.id!)/approve", ["confirm": "yes", "step": "submitted"], from: "/training/claims")
+            #expect(stale.status == .conflict && stale.body.visibleText.contains("\(name) 的报销在你查看之后已有变化（现在：待财务审批）"), "\(stale.body.visibleText)")
 
             // Finance approves: the ledger owes m10 ¥800.50 (study expense debited), m10 is told.
             let before = try await Ledger(db: app.db).balance("payable:m10")
-            let step2 = try await finance.submit("/training/claims/\(claim.id!)/approve", [:], from: "/training/claims")
+            #expect(try await finance.get("/training/claims").body.visibleText.contains("批准后记入应付，随下一次付款转给 \(name)；报销不算收入，不扣个税。"))
+            let step2 = try await finance.following(try await finance.press("/training/claims/\(claim.id!)/approve", from: "/training/claims"))
             #expect(step2.status == .ok)
             let done = try #require(try await StudyClaim.find(claim.id, on: app.db))
             #expect(done.status == .approved && done.managerBy == "manager" && done.financeBy == "finance")
@@ -153,8 +164,9 @@ import Vapor
             // Finance checks the limit again when paying: the claim made under ¥3,000 no longer fits ¥1,000.
             let pending = try #require(try await StudyClaim.query(on: app.db).filter(\.$status == .submitted).first())
             var manager = try await Visitor.signedIn(app, "manager")
-            _ = try await manager.post("/training/claims/\(pending.id!)/approve", [:], from: "/training/claims")
-            let refused = try await finance.post("/training/claims/\(pending.id!)/approve", [:], from: "/training/claims")
+            _ = try await manager.post("/training/claims/\(pending.id!)/approve", ["confirm": "yes"], from: "/training/claims")
+            #expect(try await finance.get("/training/claims").body.visibleText.contains("注意：超出额度"))
+            let refused = try await finance.post("/training/claims/\(pending.id!)/approve", ["confirm": "yes"], from: "/training/claims")
             #expect(refused.status == .unprocessableEntity && refused.body.visibleText.contains("超出 2026 年学习报销额度"))
             #expect(try await StudyClaim.find(pending.id, on: app.db)?.status == .managerApproved)
             #expect(try await JournalEntry.query(on: app.db).filter(\.$kind == "study").count() == 0)
