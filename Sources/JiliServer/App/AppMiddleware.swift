@@ -115,6 +115,6 @@ struct Refusals: AsyncMiddleware {
             return response
         }
         if sendingBack, let back = request.sendBack(refusal) { return back }
-        return try await ErrorPages().page(request, status: refusal.status, message: refusal.text(request))
+        return try await ErrorPages().page(request, status: refusal.status, message: refusal.fullText(request))
     }
 }

@@ -43,6 +43,7 @@ extension Migrations {
         add(M036AddAccountNames())
         add(M037AddDisputeLine())
         add(M038CreatePayees())
+        add(M039AddContestScope())
     }
 
     /// How many migrations the database has applied.

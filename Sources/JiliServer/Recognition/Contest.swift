@@ -17,6 +17,11 @@ final class Contest: Model, @unchecked Sendable {
     @Field(key: "ends_on") var endsOn: String
     /// Tier ids that may take part (individual contests), comma-separated; empty for all.
     @Field(key: "tiers") var tiers: String
+    /// Who takes part in a members' contest: the whole team (empty), `department:3`, or `subtree:m3`
+    /// (the member and everyone under them).
+    @Field(key: "scope") var scope: String
+    /// Whether the people who run contests (the leader, the operations director) are ranked in it.
+    @Field(key: "ranks_organisers") var ranksOrganisers: Bool
     @Field(key: "status") var status: Status
     @OptionalField(key: "frozen_at") var frozenAt: Date?
     /// Set by the freeze that won: a conditional update tells exactly one freezer it was them.
@@ -32,6 +37,11 @@ final class Contest: Model, @unchecked Sendable {
     enum Status: String, StoredStatus {
         case open, frozen
     }
+}
+
+extension Contest {
+    /// Listed as 即将开始 until its first day (in the team's time zone), not as live.
+    func isUpcoming(today: String) -> Bool { status == .open && startsOn > today }
 }
 
 /// What a rank wins: a description (a product, a trip), cash paid through the ledger, and an honor

@@ -23,24 +23,40 @@ struct ContestController: RouteCollection {
         let metric: String
         let kind: String
         let frozen: Bool
+        let starts: String
     }
 
     struct ListPage: Encodable {
         let layout: Layout
         let open: [Row]
+        /// Not started yet: listed with their first day, not as live.
+        let upcoming: [Row]
         let frozen: [Row]
         let canCreate: Bool
         let tiers: [SelectOption]
         /// Honor titles and catalogue items a rank may win.
         let titles: [SelectOption]
         let items: [SelectOption]
+        /// The whole team, each department, or a member's downline.
+        let scopes: [SelectOption]
         let today: String
         let error: String?
     }
 
     func row(_ c: Contest, _ req: Request) -> Row {
         Row(id: c.id!, name: c.name, window: "\(c.startsOn) – \(c.endsOn)", metric: req.t("contest_metric_\(c.metric)"),
-            kind: req.t("contest_kind_\(c.kind)"), frozen: c.status == .frozen)
+            kind: req.t("contest_kind_\(c.kind)"), frozen: c.status == .frozen, starts: req.t("contests_starts_on", ["date": c.startsOn]))
+    }
+
+    /// Who takes part, in words: nil for the whole team.
+    static func scopeLabel(_ c: Contest, _ req: Request) async throws -> String? {
+        if c.scope.hasPrefix("department:"), let d = try await Department.find(Int(c.scope.dropFirst("department:".count)), on: req.db) {
+            return req.t("contests_scope_department", ["name": d.name])
+        }
+        if c.scope.hasPrefix("subtree:"), let m = try await TeamQueries(db: req.db).member(code: String(c.scope.dropFirst("subtree:".count))) {
+            return req.t("contests_scope_downline_of", ["name": "\(m.name) (\(m.code))"])
+        }
+        return nil
     }
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
@@ -50,19 +66,29 @@ struct ContestController: RouteCollection {
         let titles = try await queries.titles().map { SelectOption(value: "\($0.id!)", label: "\($0.icon) \($0.name)") }
         let items = try await queries.prizeItems()
             .map { SelectOption(value: "\($0.id!)", label: $0.name) }
+        let departments = try await TeamQueries(db: req.db).departments()
+        let today = req.application.jiliClock.format(req.application.jiliClock.now(), "yyyy-MM-dd")
         return try await req.view.render("recognition/contests", ListPage(
             layout: Layout(req, title: req.t("contests_title")),
-            open: contests.filter { $0.status == .open }.map { row($0, req) }, frozen: contests.filter { $0.status == .frozen }.map { row($0, req) },
+            open: contests.filter { $0.status == .open && !$0.isUpcoming(today: today) }.map { row($0, req) },
+            upcoming: contests.filter { $0.isUpcoming(today: today) }.sorted { $0.startsOn < $1.startsOn }.map { row($0, req) },
+            frozen: contests.filter { $0.status == .frozen }.map { row($0, req) },
             canCreate: ContestPermissions.mayCreate(account.roleValue), tiers: Tiers.ids.map { SelectOption(value: $0, label: req.t("tier_\($0)")) }, titles: titles, items: items,
-            today: req.application.jiliClock.format(req.application.jiliClock.now(), "yyyy-MM-dd"), error: error))
+            scopes: [SelectOption(value: "", label: req.t("contests_scope_team"))]
+                + departments.map { SelectOption(value: "department:\($0.id!)", label: req.t("contests_scope_department", ["name": $0.name])) }
+                + [SelectOption(value: "subtree", label: req.t("contests_scope_subtree"))],
+            today: today, error: error))
             .encodeResponse(status: status, for: req)
     }
 
     @Sendable func list(req: Request) async throws -> Response { try await render(req) }
 
+    /// Reads the whole form, says every field that is wrong at once (each at its field; what was
+    /// typed goes back to the form), and creates the contest when nothing is.
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.account(if: ContestPermissions.mayCreate)
         let form = try req.content.decode([String: String].self)
+        var problems: [Refusal] = []
         var prizes: [ContestService.PrizeInput] = []
         for rank in 1...3 {
             let text = (form["prize\(rank)"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -72,26 +98,39 @@ struct ContestController: RouteCollection {
             guard !text.isEmpty || !cashText.isEmpty || title != nil || item != nil || !pointsText.isEmpty else { continue }
             var points: Int64 = 0
             if !pointsText.isEmpty {
-                guard let p = Int64(pointsText) else { throw Refusal(key: "contest_error_prize_points") }
-                points = p
+                if let p = Int64(pointsText), p >= 0 { points = p } else {
+                    problems.append(Refusal(key: "contest_error_prize_points", values: ["rank": "\(rank)"], field: "points\(rank)"))
+                }
             }
             var cash: Int64 = 0
             if !cashText.isEmpty {
-                guard case .success(let fen) = FixedPoint.parse(cashText, scale: 2), fen >= 0 else {
-                    throw Refusal(key: "contest_error_prize_cash")
+                if let fen = try? FormValue.fen(cashText, field: "", refusal: ""), fen >= 0 { cash = fen } else {
+                    problems.append(Refusal(key: "contest_error_prize_cash", values: ["rank": "\(rank)"], field: "cash\(rank)"))
                 }
-                cash = fen
             }
             prizes.append(.init(rank: rank, text: text, cashFen: cash, titleID: title, points: points, itemID: item, choice: form["choice\(rank)"] != nil))
         }
-        let tiers = Tiers.ids.filter { form["tier_\($0)"] != nil }
-        let teams = (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init)
-        guard let kind = ContestService.Kind(rawValue: form["kind"] ?? "") else { throw Refusal(key: "contest_error_kind", field: "kind") }
-        guard let metric = ContestService.Metric(rawValue: form["metric"] ?? "") else { throw Refusal(key: "contest_error_metric", field: "metric") }
-        let contest = try await service(req).create(name: form["name"] ?? "", kind: kind, metric: metric,
-                                                    startsOn: try FormValue.day(form["starts"], field: "starts", refusal: "contest_error_date"),
-                                                    endsOn: try FormValue.day(form["ends"], field: "ends", refusal: "contest_error_date"),
-                                                    tiers: tiers, teams: teams, prizes: prizes, by: .account(account))
+        func day(_ field: String) -> Int64? {
+            do { return try FormValue.day(form[field], field: field, refusal: "contest_error_date") } catch let r as Refusal {
+                problems.append(r)
+                return nil
+            } catch { return nil }
+        }
+        let starts = day("starts"), ends = day("ends")
+        let scopeChoice = form["scope"] ?? ""
+        let scope = scopeChoice == "subtree" ? "subtree:" + (form["scope_member"] ?? "").trimmingCharacters(in: .whitespaces) : scopeChoice
+        let input = ContestService.Input(
+            name: form["name"] ?? "", kind: ContestService.Kind(rawValue: form["kind"] ?? ""), metric: ContestService.Metric(rawValue: form["metric"] ?? ""),
+            startsOn: starts, endsOn: ends, tiers: Tiers.ids.filter { form["tier_\($0)"] != nil },
+            teams: (form["teams"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "，" }).map(String.init),
+            scope: scope, ranksOrganisers: form["ranks_organisers"] != nil, prizes: prizes)
+        // The form's own problems (what could not be read) first in the form's order, then the rest.
+        let all = problems + (try await service(req).problems(input).problems)
+        let order = ["name", "kind", "teams", "scope", "scope_member", "metric", "starts", "ends"] + (1...3).flatMap { ["cash\($0)", "points\($0)", "item\($0)", "title\($0)"] }
+        if let refusal = Refusal.all(all.sorted { (order.firstIndex(of: $0.field ?? "") ?? 99) < (order.firstIndex(of: $1.field ?? "") ?? 99) }) {
+            throw refusal
+        }
+        let contest = try await service(req).create(input, by: .account(account))
         return req.redirect(to: SiteURL.contest(contest.id!))
     }
 
@@ -111,6 +150,10 @@ struct ContestController: RouteCollection {
         let metric: String
         let kind: String
         let frozen: Bool
+        /// Not started: its first day, said instead of a ranking.
+        let upcoming: String?
+        /// Who takes part, when not the whole team.
+        let scope: String?
         let ranked: Int
         /// The first places as `<li>` items, written in Swift: fifty rows through the template
         /// engine were a third of the page's time, and this page is the one a whole team reloads.
@@ -191,8 +234,11 @@ struct ContestController: RouteCollection {
                 choices.append(Choice(id: c.id!, rank: c.rank, options: options.enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }.map(\.element.0)))
             }
         }
+        let today = clock.format(clock.now(), "yyyy-MM-dd")
         var result = BoardPage(layout: Layout(req, title: contest.name), id: contest.id!, name: contest.name, window: "\(contest.startsOn) – \(contest.endsOn)",
                          metric: req.t("contest_metric_\(contest.metric)"), kind: req.t("contest_kind_\(contest.kind)"), frozen: contest.status == .frozen,
+                         upcoming: contest.isUpcoming(today: today) ? req.t("contest_upcoming_note", ["date": contest.startsOn]) : nil,
+                         scope: try await Self.scopeLabel(contest, req).map { req.t("contest_scope_line", ["scope": $0]) },
                          ranked: standings.count, rowsHTML: Self.listItems(standings.prefix(shown).map(row)), mine: mine,
                          prizes: contest.prizes.sorted { $0.rank < $1.rank }.map { req.t("contest_prize_line", ["rank": "\($0.rank)", "prize": prizeText[$0.rank] ?? ""]) },
                          updated: clock.format(contest.frozenAt ?? clock.now(), "yyyy-MM-dd HH:mm:ss"))

@@ -42,37 +42,100 @@ struct ContestService {
         return (Date(timeIntervalSince1970: Double(start)), Date(timeIntervalSince1970: Double(end)))
     }
 
+    /// A contest as its form (or a caller) gives it; what could not be read is nil, its problem
+    /// already said by the one who read it.
+    struct Input {
+        var name: String
+        var kind: Kind?
+        var metric: Metric?
+        /// First and last day, days since 1970-01-01, both counted.
+        var startsOn: Int64?
+        var endsOn: Int64?
+        var tiers: [String] = []
+        /// Team heads' member codes (a `subtree` contest).
+        var teams: [String] = []
+        /// A members' contest's scope: "" (the whole team), `department:3`, or `subtree:m3`.
+        var scope: String = ""
+        var ranksOrganisers = false
+        var prizes: [PrizeInput] = []
+    }
+
     /// A contest from its first to its last day (days since 1970-01-01), both counted.
     func create(name: String, kind: Kind, metric: Metric, startsOn first: Int64, endsOn last: Int64, tiers: [String], teams: [String],
-                prizes: [PrizeInput], by actor: Actor) async throws -> Contest {
-        let title = name.trimmingCharacters(in: .whitespaces)
-        guard !title.isEmpty, title.count <= 100 else { throw Refusal(key: "contest_error_name", field: "name") }
-        let (startsOn, endsOn) = (Dates.text(first), Dates.text(last))
-        guard last >= first else { throw Refusal(key: "contest_error_order", values: ["start": startsOn, "end": endsOn], field: "ends") }
-        guard last - first < 366 else { throw Refusal(key: "contest_error_length") }
-        for t in tiers where !Tiers.ids.contains(t) { throw Refusal(key: "contest_error_tier", values: ["value": t]) }
-        var heads: [Member] = []
-        if kind == .subtree {
-            for code in teams.map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }) {
-                guard let m = try await Member.query(on: db).filter(\.$code == code).first() else {
-                    throw Refusal(key: "contest_error_team", values: ["value": code])
-                }
-                heads.append(m)
+                prizes: [PrizeInput], scope: String = "", ranksOrganisers: Bool = false, by actor: Actor) async throws -> Contest {
+        try await create(Input(name: name, kind: kind, metric: metric, startsOn: first, endsOn: last, tiers: tiers, teams: teams, scope: scope,
+                               ranksOrganisers: ranksOrganisers, prizes: prizes), by: actor)
+    }
+
+    /// Every problem of the input, each with its field: a contest is refused once, with all of them.
+    func problems(_ i: Input) async throws -> (problems: [Refusal], heads: [Member]) {
+        var out: [Refusal] = []
+        let title = i.name.trimmingCharacters(in: .whitespaces)
+        if title.isEmpty || title.count > 100 { out.append(Refusal(key: "contest_error_name", field: "name")) }
+        if i.kind == nil { out.append(Refusal(key: "contest_error_kind", field: "kind")) }
+        if i.metric == nil { out.append(Refusal(key: "contest_error_metric", field: "metric")) }
+        if let first = i.startsOn, let last = i.endsOn {
+            if last < first {
+                out.append(Refusal(key: "contest_error_order", values: ["start": Dates.text(first), "end": Dates.text(last)], field: "ends"))
+            } else if last - first >= 366 {
+                out.append(Refusal(key: "contest_error_length", field: "ends"))
             }
-            guard heads.count >= 2 else { throw Refusal(key: "contest_error_teams") }
+        }
+        for t in i.tiers where !Tiers.ids.contains(t) { out.append(Refusal(key: "contest_error_tier", values: ["value": t])) }
+        var heads: [Member] = []
+        if i.kind == .subtree {
+            for code in i.teams.map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }) {
+                if let m = try await TeamQueries(db: db).member(code: code) { heads.append(m) } else {
+                    out.append(Refusal(key: "contest_error_team", values: ["value": code], field: "teams"))
+                }
+            }
+            if heads.count < 2 && !out.contains(where: { $0.field == "teams" }) { out.append(Refusal(key: "contest_error_teams", field: "teams")) }
+        }
+        if !i.scope.isEmpty {
+            if i.kind != .individual {
+                out.append(Refusal(key: "contest_error_scope_kind", field: "scope"))
+            } else if i.scope.hasPrefix("department:") {
+                if try await Department.find(Int(i.scope.dropFirst("department:".count)), on: db) == nil { out.append(Refusal(key: "contest_error_scope", field: "scope")) }
+            } else if i.scope.hasPrefix("subtree:") {
+                let code = String(i.scope.dropFirst("subtree:".count))
+                if code.isEmpty {
+                    out.append(Refusal(key: "contest_error_scope_member_missing", field: "scope_member"))
+                } else if try await TeamQueries(db: db).member(code: code) == nil {
+                    out.append(Refusal(key: "contest_error_team", values: ["value": code], field: "scope_member"))
+                }
+            } else {
+                out.append(Refusal(key: "contest_error_scope", field: "scope"))
+            }
         }
         var ranks = Set<Int>()
-        for p in prizes {
-            guard p.rank >= 1, ranks.insert(p.rank).inserted else { throw Refusal(key: "contest_error_prize_rank", values: ["value": "\(p.rank)"]) }
-            guard p.cashFen >= 0, p.cashFen <= OrderService.maximumFen else { throw Refusal(key: "contest_error_prize_cash") }
-            if let id = p.titleID, try await Title.find(id, on: db) == nil { throw Refusal(key: "contest_error_prize_title", values: ["value": "\(id)"]) }
-            guard (0...1_000_000).contains(p.points) else { throw Refusal(key: "contest_error_prize_points") }
+        for p in i.prizes {
+            if p.rank < 1 || !ranks.insert(p.rank).inserted { out.append(Refusal(key: "contest_error_prize_rank", values: ["value": "\(p.rank)"])) }
+            if p.cashFen < 0 || p.cashFen > OrderService.maximumFen {
+                out.append(Refusal(key: "contest_error_prize_cash", values: ["rank": "\(p.rank)"], field: "cash\(p.rank)"))
+            }
+            if let id = p.titleID, try await Title.find(id, on: db) == nil {
+                out.append(Refusal(key: "contest_error_prize_title", values: ["value": "\(id)"], field: "title\(p.rank)"))
+            }
+            if !(0...1_000_000).contains(p.points) {
+                out.append(Refusal(key: "contest_error_prize_points", values: ["rank": "\(p.rank)"], field: "points\(p.rank)"))
+            }
             if let id = p.itemID {
-                guard let item = try await RewardItem.find(id, on: db), ["product", "prize"].contains(item.kind) else {
-                    throw Refusal(key: "contest_error_prize_item", values: ["value": "\(id)"])
+                let item = try await RewardItem.find(id, on: db)
+                if item == nil || !["product", "prize"].contains(item!.kind) {
+                    out.append(Refusal(key: "contest_error_prize_item", values: ["value": "\(id)"], field: "item\(p.rank)"))
                 }
             }
         }
+        return (out, heads)
+    }
+
+    func create(_ i: Input, by actor: Actor) async throws -> Contest {
+        let (problems, heads) = try await problems(i)
+        if let refusal = Refusal.all(problems) { throw refusal }
+        guard let kind = i.kind, let metric = i.metric, let first = i.startsOn, let last = i.endsOn else { throw Refusal(key: "contest_error_date") }
+        let title = i.name.trimmingCharacters(in: .whitespaces)
+        let (startsOn, endsOn) = (Dates.text(first), Dates.text(last))
+        let (tiers, prizes) = (i.tiers, i.prizes)
         let now = clock.now()
         let contest = Contest()
         contest.name = title
@@ -81,6 +144,8 @@ struct ContestService {
         contest.startsOn = startsOn
         contest.endsOn = endsOn
         contest.tiers = tiers.joined(separator: ",")
+        contest.scope = kind == .individual ? i.scope : ""
+        contest.ranksOrganisers = i.ranksOrganisers
         contest.status = .open
         contest.createdBy = actor.name
         contest.createdAt = now
@@ -107,7 +172,8 @@ struct ContestService {
             }
             try await Audit.record(on: db, at: now, actor: actor, action: "create", entity: "contest", id: "\(contest.id!)", before: nil,
                                    after: ["name": title, "kind": kind.rawValue, "metric": metric.rawValue,
-                                           "window": "\(contest.startsOn)…\(contest.endsOn)"])
+                                           "window": "\(contest.startsOn)…\(contest.endsOn)", "scope": contest.scope,
+                                           "ranks_organisers": contest.ranksOrganisers ? "yes" : "no"])
         }
         return contest
     }
@@ -148,11 +214,15 @@ struct ContestService {
     /// The metric by subject over [from, to): members, departments or teams.
     private func measure(_ c: Contest, kind: Kind, metric: Metric, from: Date, to: Date, labels: inout [String: String]) async throws -> [String: Int64] {
         let sql = db.sql
+        // The people who run contests do not compete in them (their sales count for no one) unless the contest says so.
+        let organisers = c.ranksOrganisers ? [] : try await organiserIDs()
         func base() -> SQLSelectBuilder {
             let measure: SalesSQL.Measure = switch metric { case .orders: .orders; case .new_customers: .newCustomers; default: .volume }
-            return SalesSQL.activeSellers(SalesSQL.orders(sql, measure: measure))
+            var q = SalesSQL.activeSellers(SalesSQL.orders(sql, measure: measure))
                 .where(SQLColumn("paid_at", table: "o"), .greaterThanOrEqual, SQLBind(from))
                 .where(SQLColumn("paid_at", table: "o"), .lessThan, SQLBind(to))
+            if !organisers.isEmpty { q = q.where(SQLColumn("id", table: "m"), .notIn, SQLBind.group(organisers)) }
+            return q
         }
         var out: [String: Int64] = [:]
         switch kind {
@@ -161,6 +231,11 @@ struct ContestService {
                 .groupBy(SQLColumn("code", table: "m")).groupBy(SQLColumn("name", table: "m"))
             let tiers = c.tiers.split(separator: ",").map(String.init)
             if !tiers.isEmpty { q = q.where(SQLColumn("tier", table: "m"), .in, SQLBind.group(tiers)) }
+            if c.scope.hasPrefix("department:"), let d = Int(c.scope.dropFirst("department:".count)) {
+                q = q.where(SQLColumn("department_id", table: "m"), .equal, SQLBind(d))
+            } else if c.scope.hasPrefix("subtree:"), let head = try await TeamQueries(db: db).member(code: String(c.scope.dropFirst("subtree:".count))) {
+                q = q.where(SQLColumn("path", table: "m"), .like, SQLBind(head.path + "%"))
+            }
             for row in try await q.all() {
                 let code = try row.decode(column: "code", as: String.self)
                 out[code] = try row.decode(column: "n", as: Int64.self)
@@ -183,6 +258,11 @@ struct ContestService {
             }
         }
         return out
+    }
+
+    /// The members of the accounts that run contests: the leader and the operations director.
+    func organiserIDs() async throws -> [Int] {
+        try await Account.query(on: db).filter(\.$role ~~ [Role.leader.rawValue, Role.director.rawValue]).all().compactMap { $0.$member.id }
     }
 
     // MARK: Freezing

@@ -35,6 +35,9 @@ struct Refusal: Error, Equatable {
     /// The page's line about the form: the reason, or how many fields to change when there are several.
     func summary(_ req: Request) -> String { also.isEmpty ? text(req) : req.t("form_error_fields", ["count": "\(also.count + 1)"]) }
 
+    /// Every reason, for a page of its own (no form to mark them at).
+    func fullText(_ req: Request) -> String { ([self] + also).map { $0.text(req) }.joined(separator: " ") }
+
     /// Each field's reason, by the field's name (the first reason of a field when it has several).
     func fieldTexts(_ req: Request) -> [String: String] {
         var out: [String: String] = [:]

@@ -20,7 +20,8 @@ import Vapor
         try await withTestApp { app in
             let sprint = try #require(try await Contest.query(on: app.db).filter(\.$kind == "individual").first())
             let standings = try await service(app).standings(sprint)
-            let sales = try await monthSales(app, "2026-11")
+            // Everyone's sales but those of the people who run it: the leader (m1) and the director (m2).
+            let sales = try await monthSales(app, "2026-11").filter { !["m1", "m2"].contains($0.key) }
             #expect(Dictionary(uniqueKeysWithValues: standings.map { ($0.subject, $0.value) }) == sales)
             #expect(standings.map(\.rank) == Ranking.rank(sales.map { (id: $0.key, value: $0.value) }).map(\.rank))
             #expect(zip(standings, standings.dropFirst()).allSatisfy { $0.value >= $1.value })
@@ -138,7 +139,8 @@ import Vapor
             let phones = try #require(try await RewardItem.query(on: app.db).filter(\.$name == "蓝牙耳机").first())
             var leader = try await Visitor.signedIn(app, "leader")
             _ = try await leader.post("/contests", ["name": "十月任选赛", "kind": "individual", "metric": "volume", "starts": "2026-10-01", "ends": "2026-10-31",
-                                                   "cash1": "500", "points1": "800", "item1": "\(phones.id!)", "choice1": "on"], from: "/contests")
+                                                   "cash1": "500", "points1": "800", "item1": "\(phones.id!)", "choice1": "on",
+                                                   "ranks_organisers": "on"], from: "/contests")
             let contest = try #require(try await Contest.query(on: app.db).filter(\.$name == "十月任选赛").first())
             let winner = try #require(try await service(app).compute(contest).first { $0.rank == 1 })
             #expect(try await leader.get("/contests/\(contest.id!)").body.visibleText.contains("第 1 名：¥500.00 或 800 积分 或 蓝牙耳机"))
@@ -152,7 +154,7 @@ import Vapor
             // Not theirs: it does not exist for someone else.
             var other = try await Visitor.signedIn(app, account.username == "agent" ? "director" : "agent")
             #expect(try await other.post("/contests/\(contest.id!)/choose", ["choice": "\(choice.id!)", "option": "cash"], from: "/contests").status == .notFound)
-            // October's first is the leader (m1): their board offers the three, and they take the points.
+            // October's first is the leader (m1), ranked as the contest says: their board offers the three, and they take the points.
             #expect(account.username == "leader")
             let board = try await leader.get("/contests/\(contest.id!)").body
             #expect(board.visibleText.contains("选择您的奖品 ¥500.00 800 积分 蓝牙耳机"))
@@ -180,7 +182,9 @@ import Vapor
             let standings = try await contests.compute(teams)
             for code in ["m2", "m3"] {
                 let head = try #require(try await Member.query(on: app.db).filter(\.$code == code).first())
-                let subtree = try await Member.query(on: app.db).filter(\.$path =~ head.path).filter(\.$status == .active).all().compactMap(\.id)
+                // The director (m2) heads a team but does not compete: their own sales count for no one.
+                let subtree = try await Member.query(on: app.db).filter(\.$path =~ head.path).filter(\.$status == .active).all()
+                    .filter { !["m1", "m2"].contains($0.code) }.compactMap(\.id)
                 let volumes = try await queries.monthVolumes(period: "2026-11", scope: .subtree(path: head.path))
                 #expect(standings.first { $0.subject == "subtree:\(code)" }?.value == subtree.reduce(0) { $0 + (volumes[$1] ?? 0) })
             }
@@ -218,10 +222,13 @@ import Vapor
                 (["starts": "2026-02-30"], "“2026-02-30”不是日期（如 2026-11-30）。"),
                 (["kind": "subtree", "teams": "m2"], "团队对抗至少要有两支队伍（填写队长的成员编号）。"),
                 (["kind": "subtree", "teams": "m2, m99999"], "没有编号为“m99999”的成员。"),
-                (["cash1": "-5"], "奖金必须是不小于 0 的金额（元，最多两位小数）。"),
+                (["cash1": "-5"], "第 1 名奖金：必须是不小于 0 的金额（元，最多两位小数）。"),
                 (["name": " "], "请填写竞赛名称（最多 100 字）。"),
                 (["title1": "999"], "没有编号为 999 的荣誉称号。"),
-                (["points1": "许多"], "奖励积分必须是 0 到 1000000 的整数。"),
+                (["points1": "许多"], "第 1 名积分：必须是 0 到 1000000 的整数。"),
+                (["scope": "subtree", "scope_member": "m99999"], "没有编号为“m99999”的成员。"),
+                (["scope": "department:999"], "请从列表中选择参赛范围。"),
+                (["kind": "department", "scope": "department:1"], "参赛范围只用于个人赛。"),
                 (["item1": "999"], "兑换目录里没有编号为 999 的商品或奖品。"),
             ] {
                 let page = try await leader.post("/contests", base.merging(change) { $1 }, from: "/contests")
@@ -233,6 +240,61 @@ import Vapor
             #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "contest").filter(\.$action == "create").count() == 3)
             var agent = try await Visitor.signedIn(app, "agent")
             #expect(try await agent.post("/contests", base, from: "/contests").status == .forbidden)
+        }
+    }
+
+    /// A form with several mistakes comes back once, with what was typed and each field's reason.
+    @Test func aRefusedContestFormKeepsEverythingAndMarksEachField() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            leader.sendsReferer = true
+            let typed = ["name": "十二月冲刺", "kind": "individual", "metric": "volume", "starts": "2026-12-10", "ends": "2026-12-01", "teams": "m2, m3",
+                         "prize1": "华为平板", "cash1": "-5", "points1": "三百", "prize2": "耳机", "cash2": "200", "tier_vip": "on", "scope": "subtree", "scope_member": ""]
+            let back = try await leader.submit("/contests", typed, from: "/contests")
+            #expect(back.body.visibleText.contains("有 4 处需要修改，见标出的字段。"))
+            let kept = try #require(back.kept)
+            #expect(back.keptValues == typed)
+            let fields = try #require(kept["fields"] as? [String: String])
+            #expect(fields == ["scope_member": "请填写成员编号：这位成员和他的全部下线参赛。", "ends": "结束日期 2026-12-01 早于开始日期 2026-12-10。",
+                               "cash1": "第 1 名奖金：必须是不小于 0 的金额（元，最多两位小数）。", "points1": "第 1 名积分：必须是 0 到 1000000 的整数。"])
+            #expect(kept["field"] as? String == "scope_member")
+        }
+    }
+
+    /// A members' contest for one department or one member's downline ranks only them; the people who
+    /// run contests are ranked only when it says so; one that has not started is 即将开始.
+    @Test func aContestsScopeOrganisersAndStart() async throws {
+        try await withTestApp { app in
+            let contests = service(app)
+            let november = (Dates.day("2026-11-01")!, Dates.day("2026-11-30")!)
+            let m3 = try #require(try await TeamQueries(db: app.db).member(code: "m3"))
+            let branch = try await contests.compute(try await contests.create(name: "张明团队赛", kind: .individual, metric: .volume, startsOn: november.0,
+                                                                                 endsOn: november.1, tiers: [], teams: [], prizes: [], scope: "subtree:m3", by: .system))
+            let downline = Set(try await Member.query(on: app.db).filter(\.$path =~ m3.path).all().map(\.code))
+            #expect(!branch.isEmpty && branch.allSatisfy { downline.contains($0.subject) } && branch.contains { $0.subject == "m3" })
+            let sales = try await monthSales(app, "2026-11")
+            #expect(Dictionary(uniqueKeysWithValues: branch.map { ($0.subject, $0.value) }) == sales.filter { downline.contains($0.key) })
+            let department = try #require(m3.$department.id)
+            let inDepartment = Set(try await Member.query(on: app.db).filter(\.$department.$id == department).all().map(\.code))
+            let byDepartment = try await contests.compute(try await contests.create(name: "部门内个人赛", kind: .individual, metric: .volume, startsOn: november.0,
+                                                                                       endsOn: november.1, tiers: [], teams: [], prizes: [], scope: "department:\(department)", by: .system))
+            #expect(!byDepartment.isEmpty && byDepartment.allSatisfy { inDepartment.contains($0.subject) })
+            // The leader sold in November: ranked only when the contest says so.
+            #expect(sales["m1"] != nil)
+            let everyone = try await contests.compute(try await contests.create(name: "全员赛", kind: .individual, metric: .volume, startsOn: november.0,
+                                                                                   endsOn: november.1, tiers: [], teams: [], prizes: [], ranksOrganisers: true, by: .system))
+            #expect(everyone.contains { $0.subject == "m1" } && everyone.count == sales.count)
+            // Not started: listed under 即将开始 with its first day, its board says when it starts.
+            var leader = try await Visitor.signedIn(app, "leader")
+            #expect(try await leader.post("/contests", ["name": "十二月冲刺", "kind": "individual", "metric": "volume", "starts": "2026-12-01", "ends": "2026-12-31",
+                                                       "scope": "subtree", "scope_member": "m3"], from: "/contests").status == .seeOther)
+            let december = try #require(try await Contest.query(on: app.db).filter(\.$name == "十二月冲刺").first())
+            #expect(december.scope == "subtree:m3" && !december.ranksOrganisers)
+            let list = try await leader.get("/contests").body.visibleText
+            #expect(list.contains("即将开始 十二月冲刺 个人赛 · 销售额 2026-12-01 开始"))
+            let board = try await leader.get("/contests/\(december.id!)").body.visibleText
+            #expect(board.contains("参赛：\(m3.name) (m3) 及其全部下线") && board.contains("即将开始 · 比赛 2026-12-01 开始，开始后这里显示实时排名。"))
+            #expect(!board.contains("实时排名，更新于") && !board.contains("还没有人上榜"))
         }
     }
 }

@@ -1,0 +1,17 @@
+import Fluent
+import SQLKit
+
+/// A members' contest can be limited to a department or to a member's downline, and ranks the people
+/// who run it (the leader, the operations director) only when it says so.
+struct M039AddContestScope: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        try await db.schema(Contest.schema).field("scope", .string, .required, .sql(.default(""))).update()
+        try await db.schema(Contest.schema).field("ranks_organisers", .bool, .required, .sql(.default(false))).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(Contest.schema).deleteField("ranks_organisers").update()
+        try await db.schema(Contest.schema).deleteField("scope").update()
+    }
+}
