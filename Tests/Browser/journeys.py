@@ -225,7 +225,16 @@ def leader_browses_members_tree_and_org_chart(driver):
 def agent_enters_an_order_on_their_phone(driver):
     sign_in(driver, "agent")
     driver.get(BASE + "/orders/new")
+    # A mistake on purpose: −2 is said at its line, and stays as typed.
     quantities = driver.find_elements(By.NAME, "quantity[]")
+    quantities[0].clear()
+    quantities[0].send_keys("-2")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.error.field"))
+    assert "第 1 件的数量：“-2”不是 0 或正整数" in driver.find_element(By.CSS_SELECTOR, "p.error.field").text
+    quantities = driver.find_elements(By.NAME, "quantity[]")
+    assert quantities[0].get_attribute("value") == "-2" and quantities[0].get_attribute("aria-invalid") == "true"
+    shot(driver, "order-refused-agent")
     quantities[0].clear()
     quantities[0].send_keys("3")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()

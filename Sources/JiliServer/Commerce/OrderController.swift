@@ -167,6 +167,7 @@ struct OrderController: RouteCollection {
     struct ProductOption: Encodable {
         let id: Int
         let label: String
+        var selected = false
     }
 
     struct SellerOption: Encodable {
@@ -175,12 +176,20 @@ struct OrderController: RouteCollection {
         let selected: Bool
     }
 
+    /// One line of the form: its products (the one chosen marked), the quantity as typed, its reason.
+    struct Slot: Encodable {
+        let index: Int
+        let number: Int
+        let products: [ProductOption]
+        let quantity: String
+        let error: String?
+    }
+
     struct NewPage: Encodable {
         let layout: Layout
         let sellers: [SellerOption]
         let customers: [ProductOption]
-        let products: [ProductOption]
-        let slots: [Int]
+        let slots: [Slot]
         let error: String?
     }
 
@@ -188,7 +197,8 @@ struct OrderController: RouteCollection {
         try await renderNew(req, error: nil)
     }
 
-    func renderNew(_ req: Request, error: String?) async throws -> View {
+    /// The form, empty or as it was typed (`form`), with each line's reason (`problems`, by line index).
+    func renderNew(_ req: Request, error: String?, form: NewOrderForm? = nil, problems: [Int: String] = [:]) async throws -> View {
         let (scope, me, account) = try await Self.scope(req)
         let sellers: [Member]
         switch account.roleValue {
@@ -199,12 +209,20 @@ struct OrderController: RouteCollection {
         guard !sellers.isEmpty else { throw Abort(.forbidden) }
         let products = try await CommerceQueries(db: req.db).activeProducts()
         let customers = try await CommerceQueries(db: req.db).customers(in: scope)
+        let chosenSeller = form?.seller ?? me?.code
+        let chosenCustomer = form?.customer.flatMap { Int($0) }
+        let slots = (0..<3).map { i in
+            let product = form?.product.flatMap { i < $0.count ? $0[i] : nil }
+            let quantity = form?.quantity.flatMap { i < $0.count ? $0[i] : nil } ?? (i == 0 ? "1" : "0")
+            return Slot(index: i, number: i + 1,
+                        products: products.map { ProductOption(id: $0.id!, label: "\($0.name) · \(Money(fen: $0.priceFen).display)", selected: $0.id == product) },
+                        quantity: quantity, error: problems[i])
+        }
         return try await req.view.render("commerce/order-new", NewPage(
             layout: Layout(req, title: req.t("order_new_title")),
-            sellers: sellers.map { SellerOption(code: $0.code, label: "\($0.name) (\($0.code))", selected: $0.id == me?.id) },
-            customers: customers.map { ProductOption(id: $0.id!, label: $0.name + ($0.phone.map { " · \($0.suffix(4))" } ?? "")) },
-            products: products.map { ProductOption(id: $0.id!, label: "\($0.name) · \(Money(fen: $0.priceFen).display)") },
-            slots: [0, 1, 2], error: error))
+            sellers: sellers.map { SellerOption(code: $0.code, label: "\($0.name) (\($0.code))", selected: $0.code == chosenSeller) },
+            customers: customers.map { ProductOption(id: $0.id!, label: $0.name + ($0.phone.map { " · \($0.suffix(4))" } ?? ""), selected: $0.id == chosenCustomer) },
+            slots: slots, error: error))
     }
 
     struct NewOrderForm: Content {
@@ -215,13 +233,35 @@ struct OrderController: RouteCollection {
         var quantity: [String]?
     }
 
+    /// Each line's quantity read as typed: a whole number from 0 (a line not wanted) to 10,000; the
+    /// reason of each line that is not, by line index.
+    static func quantities(_ form: NewOrderForm, _ req: Request) -> (values: [Int], problems: [Int: String]) {
+        var values: [Int] = [], problems: [Int: String] = [:]
+        for (i, text) in (form.quantity ?? []).enumerated() {
+            let typed = text.trimmingCharacters(in: .whitespaces)
+            guard let n = Int(typed), n >= 0 else {
+                problems[i] = req.t("order_error_quantity_line", ["line": "\(i + 1)", "value": text])
+                values.append(0)
+                continue
+            }
+            if n > 10_000 { problems[i] = req.t("order_error_quantity_large", ["line": "\(i + 1)"]) }
+            values.append(n)
+        }
+        return (values, problems)
+    }
+
     @Sendable func create(req: Request) async throws -> Response {
         let (_, me, account) = try await Self.scope(req)
         let form = try req.content.decode(NewOrderForm.self)
         guard let seller = try await TeamQueries(db: req.db).member(code: form.seller),
               CommercePermissions.mayEnterOrder(account, me: me, seller: seller) else { throw Abort(.forbidden) }
         let products = form.product ?? []
-        let quantities = (form.quantity ?? []).map { Int($0.trimmingCharacters(in: .whitespaces)) ?? 0 }
+        let (quantities, problems) = Self.quantities(form, req)
+        // A refused form comes back as typed, each wrong quantity said at its line.
+        guard problems.isEmpty else {
+            return try await renderNew(req, error: req.t("form_error_fields", ["count": "\(problems.count)"]), form: form, problems: problems)
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
         let lines = zip(products, quantities).map { OrderService.LineInput(productID: $0, quantity: $1) }
         // A customer outside the viewer's scope is not theirs to choose.
         let customerID = form.customer.flatMap { Int($0) }
@@ -234,7 +274,9 @@ struct OrderController: RouteCollection {
                 .create(code: nil, seller: seller, customerID: customerID, lines: lines, paidAt: nil, by: .account(account))
             return req.redirect(to: SiteURL.order(order.code))
         } catch let refusal as Refusal {
-            return try await renderNew(req, error: req.t(refusal.key, refusal.values)).encodeResponse(status: .unprocessableEntity, for: req)
+            // No line wanted: said at the first line's quantity.
+            let atLine: [Int: String] = refusal.key == "order_error_no_lines" ? [0: refusal.text(req)] : [:]
+            return try await renderNew(req, error: refusal.text(req), form: form, problems: atLine).encodeResponse(status: .unprocessableEntity, for: req)
         }
     }
 }

@@ -49,6 +49,8 @@ struct ProductController: RouteCollection {
         let cost: String
         let active: Bool
         let error: String?
+        /// Each field's reason, by the field's name.
+        let errors: [String: String]
     }
 
     struct ProductForm: Content {
@@ -60,11 +62,13 @@ struct ProductController: RouteCollection {
         var active: String?
     }
 
-    func page(_ req: Request, action: String, form: ProductForm, error: String?) async throws -> View {
-        try await req.view.render("commerce/product-form", FormPage(
+    func page(_ req: Request, action: String, form: ProductForm, error: String?, problems: [Refusal] = []) async throws -> View {
+        var errors: [String: String] = [:]
+        for p in problems { if let f = p.field, errors[f] == nil { errors[f] = p.text(req) } }
+        return try await req.view.render("commerce/product-form", FormPage(
             layout: Layout(req, title: req.t("product_edit_title")), action: action, code: form.code ?? "", name: form.name,
             categories: ProductService.categories.map { SelectOption(value: $0, label: req.t("category_\($0)"), selected: $0 == form.category) },
-            price: form.price, cost: form.cost, active: form.active != nil, error: error))
+            price: form.price, cost: form.cost, active: form.active != nil, error: Refusal.all(problems)?.summary(req) ?? error, errors: errors))
     }
 
     func requireEditor(_ req: Request) throws -> Account {
@@ -87,27 +91,37 @@ struct ProductController: RouteCollection {
             price: Money(fen: p.priceFen).description, cost: Money(fen: p.costFen).description, active: p.status == .active ? "on" : nil), error: nil)
     }
 
-    /// The form's values checked; a message key naming the first field that is wrong.
-    func validate(_ form: ProductForm, req: Request) -> (name: String, price: Int64, cost: Int64)? {
+    /// The form's values checked: the values, or every field that is wrong with its reason.
+    func validate(_ form: ProductForm, requireCode: Bool) -> (values: (name: String, price: Int64, cost: Int64)?, problems: [Refusal]) {
+        var problems: [Refusal] = []
+        if requireCode, (form.code ?? "").trimmingCharacters(in: .whitespaces).isEmpty { problems.append(Refusal(key: "product_error_code_missing", field: "code")) }
         let name = form.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, ProductService.categories.contains(form.category),
-              case .success(let price) = FixedPoint.parse(form.price, scale: 2), price >= 0, price <= OrderService.maximumFen,
-              case .success(let cost) = FixedPoint.parse(form.cost, scale: 2), cost >= 0, cost <= OrderService.maximumFen else { return nil }
-        return (name, price, cost)
+        if name.isEmpty { problems.append(Refusal(key: "product_error_name", field: "name")) }
+        if !ProductService.categories.contains(form.category) { problems.append(Refusal(key: "product_error_category", field: "category")) }
+        func amount(_ text: String, field: String) -> Int64 {
+            guard let fen = try? FormValue.fen(text, field: field, refusal: ""), fen >= 0, fen <= OrderService.maximumFen else {
+                problems.append(Refusal(key: "product_error_\(field)", values: ["value": text], field: field))
+                return 0
+            }
+            return fen
+        }
+        let price = amount(form.price, field: "price"), cost = amount(form.cost, field: "cost")
+        return (problems.isEmpty ? (name, price, cost) : nil, problems)
     }
 
     @Sendable func create(req: Request) async throws -> Response {
         let account = try requireEditor(req)
         let form = try req.content.decode(ProductForm.self)
         let code = (form.code ?? "").trimmingCharacters(in: .whitespaces)
-        guard let v = validate(form, req: req), !code.isEmpty else {
-            return try await page(req, action: SiteURL.products(), form: form, error: req.t("product_error")).encodeResponse(status: .unprocessableEntity, for: req)
+        let checked = validate(form, requireCode: true)
+        guard let v = checked.values else {
+            return try await page(req, action: SiteURL.products(), form: form, error: nil, problems: checked.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }
         do {
             _ = try await service(req).create(code: code, .init(name: v.name, category: form.category, priceFen: v.price, costFen: v.cost,
                                                                 status: form.active != nil ? .active : .inactive), by: .account(account))
         } catch let r as Refusal {
-            return try await page(req, action: SiteURL.products(), form: form, error: r.text(req)).encodeResponse(status: r.status, for: req)
+            return try await page(req, action: SiteURL.products(), form: form, error: nil, problems: [r]).encodeResponse(status: r.status, for: req)
         }
         return req.redirect(to: SiteURL.products())
     }
@@ -117,8 +131,9 @@ struct ProductController: RouteCollection {
         guard let product = try await CommerceQueries(db: req.db).product(code: req.parameters.get("code") ?? "") else { throw Abort(.notFound) }
         var form = try req.content.decode(ProductForm.self)
         form.code = product.code
-        guard let v = validate(form, req: req) else {
-            return try await page(req, action: SiteURL.product(product.code), form: form, error: req.t("product_error")).encodeResponse(status: .unprocessableEntity, for: req)
+        let checked = validate(form, requireCode: false)
+        guard let v = checked.values else {
+            return try await page(req, action: SiteURL.product(product.code), form: form, error: nil, problems: checked.problems).encodeResponse(status: .unprocessableEntity, for: req)
         }
         try await service(req).update(product, .init(name: v.name, category: form.category, priceFen: v.price, costFen: v.cost,
                                                      status: form.active != nil ? .active : .inactive), by: .account(account))

@@ -61,6 +61,14 @@ import Vapor
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.body.visibleText.contains("请至少选择一件商品并填写数量。"))
             #expect(try await Order.query(on: app.db).count() == count)
+            // −2 is not a quantity: said at its line, the form as typed (not reset to 1), nothing written.
+            let negative = try await agent.post("/orders", ["seller": "m10", "product[0]": "\(p2.id!)", "quantity[0]": "-2",
+                                                            "product[1]": "\(p1.id!)", "quantity[1]": "1"], from: "/orders/new")
+            #expect(negative.status == .unprocessableEntity)
+            #expect(negative.body.visibleText.contains("有 1 处需要修改，见标出的字段。") && negative.body.visibleText.contains("第 1 件的数量：“-2”不是 0 或正整数（不要的商品填 0）。"))
+            #expect(negative.body.contains(#"name="quantity[]" inputmode="numeric" value="-2" aria-invalid="true""#))
+            #expect(negative.body.contains(#"<option value="\#(p2.id!)" selected>"#))
+            #expect(try await Order.query(on: app.db).count() == count)
         }
     }
 
@@ -120,6 +128,12 @@ import Vapor
             #expect(audit[1].before?.contains("\"price\":\"68.00\"") == true && audit[1].after?.contains("\"price\":\"72.00\"") == true)
             #expect(try await leader.post("/products", ["code": "p21", "name": "x", "category": "food", "price": "1", "cost": "1"], from: "/products/new").status == .conflict)
             #expect(try await leader.post("/products", ["code": "p22", "name": "x", "category": "food", "price": "1.234", "cost": "1"], from: "/products/new").status == .unprocessableEntity)
+            // Three fields wrong: one message each, at its field, with what was typed.
+            let wrong = try await leader.post("/products", ["code": "p22", "name": " ", "category": "food", "price": "abc", "cost": "-1"], from: "/products/new")
+            let text = wrong.body.visibleText
+            #expect(wrong.status == .unprocessableEntity && text.contains("有 3 处需要修改，见标出的字段。"))
+            #expect(text.contains("商品名称：请填写。") && text.contains("价格：“abc”不是不小于 0 的金额") && text.contains("成本：“-1”不是不小于 0 的金额"))
+            #expect(wrong.body.components(separatedBy: #"aria-invalid="true""#).count - 1 == 3 && wrong.body.contains(#"name="price" value="abc""#))
             // Agents see prices but not costs.
             var agent = try await Visitor.signedIn(app, "agent")
             let list = try await agent.get("/products").body.visibleText
