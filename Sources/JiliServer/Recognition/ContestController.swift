@@ -50,7 +50,7 @@ struct ContestController: RouteCollection {
 
     /// Who takes part, in words: nil for the whole team.
     static func scopeLabel(_ c: Contest, _ req: Request) async throws -> String? {
-        if c.scope.hasPrefix("department:"), let d = try await Department.find(Int(c.scope.dropFirst("department:".count)), on: req.db) {
+        if c.scope.hasPrefix("department:"), let d = try await TeamQueries(db: req.db).department(Int(c.scope.dropFirst("department:".count))) {
             return req.t("contests_scope_department", ["name": d.name])
         }
         if c.scope.hasPrefix("subtree:"), let m = try await TeamQueries(db: req.db).member(code: String(c.scope.dropFirst("subtree:".count))) {
@@ -261,8 +261,9 @@ struct ContestController: RouteCollection {
         try await req.view.render("recognition/contest-board", page(req, shown: 50))
     }
 
-    /// For a team meeting: the top ten in large type, reloading itself every 30 seconds.
+    /// For a team meeting: the first twenty in large type (two columns on a wide screen), the viewer's
+    /// own place below when lower, reloading itself every 30 seconds.
     @Sendable func screen(req: Request) async throws -> View {
-        try await req.view.render("recognition/contest-screen", page(req, shown: 10))
+        try await req.view.render("recognition/contest-screen", page(req, shown: 20))
     }
 }

@@ -33,6 +33,9 @@ import Vapor
             if mine.rank <= 50 { #expect(board.body.contains("class=\"mine\"")) } else { #expect(board.body.visibleText.contains("我的名次：第 \(mine.rank)")) }
             let screen = try await agent.get("/contests/\(sprint.id!)/screen").body
             #expect(screen.contains(#"<meta http-equiv="refresh" content="30">"#) && !screen.contains("<nav"))
+            // The big screen shows the first twenty, and the agent's own place below when lower.
+            #expect(screen.components(separatedBy: "<span class=\"rank\">").count - 1 == min(20, standings.count) + (mine.rank > 20 ? 1 : 0))
+            if mine.rank > 20 { #expect(screen.contains("class=\"mine-line\"")) }
             #expect(sprint.status == .open)
         }
     }
