@@ -35,6 +35,8 @@ struct DashboardController: RouteCollection {
         var notices: [NoticeController.Row] = []
         /// What waits for this person to act, area by area.
         var todo: [ToDoList.Row] = []
+        /// Income over the months, sales against goals, the team's trend.
+        var charts: [Chart] = []
     }
 
     @Sendable func dashboard(req: Request) async throws -> View {
@@ -92,6 +94,12 @@ struct DashboardController: RouteCollection {
                           volume: Money(fen: entry.volume).display)
             }
         }
+        var charts: [Chart] = []
+        if let me {
+            if let income = try await HomeCharts.income(of: me, req) { charts.append(income) }
+            charts.append(try await HomeCharts.salesAgainstGoals(of: me, period: period, req))
+        }
+        if let scope, account.roleValue != .agent { charts.append(try await HomeCharts.team(in: scope, period: period, req)) }
         let name = me?.name ?? account.name
         var unread: [Notice] = []
         if let me { unread = try await HomeQueries(db: req.db).notices(of: me, unreadOnly: true, limit: 5) }
@@ -99,6 +107,6 @@ struct DashboardController: RouteCollection {
             layout: Layout(req, title: req.t("dashboard_title")),
             greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,
             mine: mine, team: team, top: top, goals: goals,
-            notices: NoticeController.rows(unread, req), todo: try await ToDoList.rows(req, account: account, me: me)))
+            notices: NoticeController.rows(unread, req), todo: try await ToDoList.rows(req, account: account, me: me), charts: charts))
     }
 }

@@ -169,6 +169,7 @@ struct PayController: RouteCollection {
 
     struct Earner: Encodable {
         let code: String
+        let name: String
         let total: String
     }
 
@@ -197,6 +198,8 @@ struct PayController: RouteCollection {
         let preview: [String]
         /// The draft the preview is of, carried by the confirmation.
         let fingerprint: String
+        /// The cost ratio of each month up to this one.
+        let charts: [Chart]
     }
 
     /// `dispute:7` → "争议 #7 调整", `contest:3` → "竞赛 #3 奖金".
@@ -222,6 +225,7 @@ struct PayController: RouteCollection {
         let clock = req.application.jiliClock
         let people = try await People.load([run.approvedBy], on: req.db)
         let names = try await RuleNames.of(run, req)
+        let earnerNames = try await TeamQueries(db: req.db).members(codes: earners.map(\.member))
         func groups(_ g: [RunReview.Group]) -> [GroupRow] { g.map { GroupRow(label: $0.label, amount: Money(fen: $0.amount).display, members: $0.members) } }
         return try await req.view.render("pay/run", RunPage(
             layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == .approved,
@@ -238,10 +242,23 @@ struct PayController: RouteCollection {
                               member: $0.member, amount: Money(fen: $0.amount).display)
             },
             adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,
-            earners: earners.map { Earner(code: $0.member, total: Money(fen: $0.total).display) },
+            earners: earners.map { Earner(code: $0.member, name: earnerNames[$0.member]?.name ?? $0.member, total: Money(fen: $0.total).display) },
             estimate: run.isEstimate(clock),
             preview: run.status == .draft ? try await approvalPreview(run, result: result, review: review, req) : [],
-            fingerprint: run.fingerprint))
+            fingerprint: run.fingerprint, charts: [try await ratioChart(upTo: run.period, req)]))
+    }
+
+    /// The cost ratio (pay ÷ net sales) of the last twelve months up to `period`, in basis points.
+    func ratioChart(upTo period: String, _ req: Request) async throws -> Chart {
+        let runs = try await PayQueries(db: req.db).costs().filter { $0.period <= period }.suffix(12)
+        let points = runs.compactMap { r in
+            Period(parsing: r.period).map {
+                Chart.Point(label: HomeCharts.monthLabel($0, req), name: r.period, value: r.salesFen > 0 ? r.totalFen * 10_000 / r.salesFen : 0,
+                            shown: Self.ratio(r.totalFen, r.salesFen))
+            }
+        }
+        return Chart(id: "ratio", title: req.t("chart_ratio_title"),
+                     summary: req.t("chart_ratio_summary", ["period": period, "ratio": points.last?.shown ?? "—"]), points: points, valueHeader: req.t("chart_ratio"))
     }
 
     /// The lines of the approval's preview: the people paid and the amount, the change from the month

@@ -29,6 +29,22 @@ struct PayQueries {
     func approvedMonths() async throws -> [String] {
         try await PayRun.query(on: db).filter(\.$status == .approved).sort(\.$period, .descending).all().map(\.period)
     }
+    /// What a member earned in each of the latest approved months (at most `months`), oldest first;
+    /// a month that paid them nothing is 0. Read from the runs' member lines by their index.
+    func income(of code: String, months: Int) async throws -> [(period: String, fen: Int64)] {
+        let runs = try await PayRun.query(on: db).filter(\.$status == .approved).field(\.$id).field(\.$period)
+            .sort(\.$period, .descending).limit(months).all()
+        guard !runs.isEmpty else { return [] }
+        let lines = try await PayRunMember.query(on: db).filter(\.$run.$id ~~ runs.compactMap(\.id)).filter(\.$memberCode == code)
+            .field(\.$run.$id).field(\.$totalFen).all()
+        let byRun = Dictionary(lines.map { ($0.$run.id, $0.totalFen) }, uniquingKeysWith: { a, _ in a })
+        return runs.reversed().map { ($0.period, byRun[$0.id!] ?? 0) }
+    }
+    /// Every run's cost and sales by month, oldest first (the run review's cost ratio over months).
+    func costs() async throws -> [(period: String, totalFen: Int64, salesFen: Int64)] {
+        try await PayRun.query(on: db).field(\.$id).field(\.$period).field(\.$totalFen).field(\.$salesFen).sort(\.$period).all()
+            .map { ($0.period, $0.totalFen, $0.salesFen) }
+    }
     /// A member's stored line of a run (the statement's JSON).
     func runLine(of run: PayRun, member code: String) async throws -> PayRunMember? {
         try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == code).first()

@@ -70,6 +70,12 @@ struct RecognitionQueries {
 
     // Contests and champions
 
+    /// A member's own monthly volume goals (fen) for these months.
+    func monthGoals(of member: Member, periods: [String]) async throws -> [String: Int64] {
+        let goals = try await Goal.query(on: db).filter(\.$scope == "member").filter(\.$member.$id == member.id!).filter(\.$metric == "volume")
+            .filter(\.$period ~~ periods).all()
+        return Dictionary(goals.map { ($0.period, $0.target) }, uniquingKeysWith: { a, _ in a })
+    }
     func contests() async throws -> [Contest] { try await Contest.query(on: db).sort(\.$endsOn, .descending).sort(\.$id, .descending).limit(100).all() }
     /// What a contest's prize can be: a title, or an item of the catalogue that is a product or a prize.
     func titles() async throws -> [Title] { try await Title.query(on: db).sort(\.$id).all() }

@@ -137,6 +137,25 @@ struct TeamQueries {
         return out
     }
 
+    /// Net sales by month (`2026-11`) of the orders of these months: one member's, or everyone's in
+    /// `scope`; in one grouped read by the orders' month index.
+    func salesByMonth(_ periods: [String], member: Member? = nil, scope: MemberScope = .all) async throws -> [String: Int64] {
+        var query = db.sql.select()
+            .column(SQLColumn("period", table: "orders"), as: "period")
+            .column(SQLRaw("CAST(COALESCE(SUM(orders.amount_fen - orders.refunded_fen), 0) AS BIGINT)"), as: "volume")
+            .from("orders")
+            .where(SQLColumn("period", table: "orders"), .in, SQLBind.group(periods))
+            .groupBy(SQLColumn("period", table: "orders"))
+        if let member {
+            query = query.where(SQLColumn("member_id", table: "orders"), .equal, SQLBind(member.id!))
+        } else if scope != .all {
+            query = query.join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders")).within(scope)
+        }
+        var out: [String: Int64] = [:]
+        for row in try await query.all() { out[try row.decode(column: "period", as: String.self)] = try row.decode(column: "volume", as: Int64.self) }
+        return out
+    }
+
     /// Count, amount and refunds of the orders of a month whose seller is in `scope` (and is
     /// `member`, or in `member`'s subtree when `subtree`).
     func orderTotals(period: String, scope: MemberScope, member: Member?, subtree: Bool) async throws -> (count: Int, amount: Int64, refunded: Int64) {
