@@ -23,6 +23,14 @@ struct CommerceQueries {
     func order(code: String) async throws -> Order? {
         try await Order.query(on: db).filter(\.$code == code).with(\.$member).with(\.$customer).with(\.$lines) { $0.with(\.$product) }.first()
     }
+    /// Of these order codes, those whose seller is in `scope` (what the viewer may open).
+    func visibleOrders(_ codes: [String], scope: MemberScope) async throws -> Set<String> {
+        var out = Set<String>()
+        for chunk in Array(Set(codes)).chunked(500) {
+            for o in try await Order.query(on: db).filter(\.$code ~~ chunk).with(\.$member).all() where scope.contains(o.member) { out.insert(o.code) }
+        }
+        return out
+    }
     /// A month's orders the scope sees (a member's, or their subtree's), newest first; and how many.
     func orders(month: String, scope: MemberScope, member: Member?, subtree: Bool, page: Int, perPage: Int) async throws -> [Order] {
         var q = scope.apply(joined: Order.query(on: db).filter(\.$period == month).join(Member.self, on: \Order.$member.$id == \Member.$id))

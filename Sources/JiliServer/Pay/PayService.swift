@@ -157,6 +157,8 @@ struct RunResult: Decodable {
         var zh: String
         var en: String
         var from: String?
+        /// The orders the line was computed from (their ids).
+        var orders: [String]?
     }
     struct Explanation: Decodable {
         var amount: Int64

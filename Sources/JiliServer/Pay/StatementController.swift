@@ -53,6 +53,11 @@ struct StatementController: RouteCollection {
         let amount: String
         /// The member or order the line came from (the id), when it has one.
         let from: String
+        /// The orders it was computed from.
+        var orders: [String] = []
+        /// Of those, the ones the viewer may open (at most a few on the page), and how many more.
+        var links: [String] = []
+        var moreOrders = 0
     }
 
     struct StatementRule: Encodable {
@@ -80,6 +85,8 @@ struct StatementController: RouteCollection {
 
     /// Sources shown per rule on the page and on paper.
     static let linesShown = 50
+    /// Order links shown per source line.
+    static let ordersShown = 5
 
     struct StatementPage: Encodable {
         let layout: Layout
@@ -150,7 +157,7 @@ struct StatementController: RouteCollection {
             // The sources, largest first: where most of the money came from is read first.
             let lines = (e?.lines ?? []).enumerated().sorted { (size($0.element), -$0.offset) > (size($1.element), -$1.offset) }.map(\.element)
             return StatementRule(id: id, rule: names(id), amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",
-                                 lines: lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "") })
+                                 lines: lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "", orders: $0.orders ?? []) })
         }
         if let line {
             // The rules, largest first; adjustments of earlier months after them.
@@ -167,11 +174,25 @@ struct StatementController: RouteCollection {
         let transfers = try await PayQueries(db: req.db).transfers(following: s.run, member: member.code)
         let disputes = try await PayQueries(db: req.db).disputes(of: member.code, period: period)
         let heading = req.t("statements_heading", ["month": Self.monthLabel(period, req)])
+        // Order numbers open the order, for those who may see it: a few per line on the page.
+        var rules = s.rules.map { $0.shown(limit: Self.linesShown) }
+        let account = try req.account
+        if let scope = Permissions.orderScope(account, member: s.me) {
+            let wanted = rules.flatMap { $0.lines.flatMap { $0.orders.prefix(Self.ordersShown) } }
+            let visible = try await CommerceQueries(db: req.db).visibleOrders(wanted, scope: scope)
+            for r in rules.indices {
+                for l in rules[r].lines.indices {
+                    let orders = rules[r].lines[l].orders
+                    rules[r].lines[l].links = orders.prefix(Self.ordersShown).filter(visible.contains)
+                    rules[r].lines[l].moreOrders = rules[r].lines[l].links.isEmpty ? 0 : max(0, orders.count - Self.ordersShown)
+                }
+            }
+        }
         return StatementPage(
             layout: Layout(req, title: heading), period: period, heading: heading, name: member.name, code: member.code,
             total: Money(fen: s.line?.total ?? 0).display,
             paid: transfers.contains { !$0.reference.isEmpty } ? Money(fen: transfers.filter { !$0.reference.isEmpty }.reduce(0) { $0 + $1.netFen }).display : nil,
-            rules: s.rules.map { $0.shown(limit: Self.linesShown) }, empty: s.line == nil,
+            rules: rules, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
             disputes: try await DisputeController.rows(disputes, req, names: RuleNames.of(s.run, req)),
             openQuestions: disputes.filter { $0.status == .open }.count,
