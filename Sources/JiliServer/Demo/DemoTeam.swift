@@ -185,6 +185,17 @@ struct DemoTeam {
             _ = try await training.createSession(course, startsAt: nextWeek.addingTimeInterval(offset), endsAt: nextWeek.addingTimeInterval(offset + 7_200),
                                                  place: place, seats: 20, trainer: trainer, seatsAt: nil, by: .system)
         }
+        // Five days ago, the compliance course was taught to three agents: the trainer has still to
+        // record who came (made as a week earlier's clock would have, when it was still to come).
+        let earlier = clock.now().addingTimeInterval(-8 * 86_400)
+        let before = TrainingService(db: db, clock: JiliClock(now: { earlier }, timeZone: clock.timeZone))
+        let held = try await before.createSession(compliance, startsAt: nextWeek.addingTimeInterval(-12 * 86_400), endsAt: nextWeek.addingTimeInterval(-12 * 86_400 + 5_400),
+                                                  place: "总部培训室 B", seats: 20, trainer: trainer, seatsAt: nil, by: .system)
+        for code in ["m14", "m15", "m16"] {
+            if let m = try await Member.query(on: db).filter(\.$code == code).first() { _ = try await before.enroll(held, member: m, by: .system) }
+        }
+        // Seated when enrolment closed, the day before it.
+        _ = try await TrainingService(db: db, clock: JiliClock(now: { held.startsAt.addingTimeInterval(-3_600) }, timeZone: clock.timeZone)).seatClosed()
         // Study support: ¥3,000 a year for everyone, more for the upper tiers; an industry event in three weeks.
         try await StudyService(db: db, clock: clock).setLimits(["": 300_000, "general": 500_000, "director": 800_000], by: .system)
         let inThreeWeeks = clock.today + 21
