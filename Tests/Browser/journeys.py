@@ -1,6 +1,6 @@
 """Browser journeys: headless Chromium on a phone-sized window, as members use Jili in WeChat.
 
-Usage: python3 Tests/Browser/journeys.py BASE_URL [SCREENSHOT_FOLDER]
+Usage: python3 Tests/Browser/journeys.py BASE_URL [SCREENSHOT_FOLDER [december]]
 Prints one line per journey and a closing 'N passed, N failed' line; exits 1 on any failure.
 With JILI_NOW set (as for the server: `JILI_NOW=… jili serve --allow-jili-now`), the journeys' "today"
 is that instant, so that they agree with the demo team the server built on it. WECHAT_STANDIN is the
@@ -76,6 +76,18 @@ def text_of(driver, tag="main"):
 def fits_the_phone(driver):
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 375, f"{driver.current_url} is {width}px wide on a 375px screen"
+    # Everything one taps is at least 44 px high (a link inside a sentence excepted, as WCAG 2.5.8
+    # excepts it; a control inside a label counts the label's height).
+    small = driver.execute_script("""
+        const out = [];
+        for (const e of document.querySelectorAll('main a, main button, main input:not([type=hidden]), main select, main summary, nav.bar a')) {
+            const r = e.getBoundingClientRect();
+            if (!r.width || !r.height || e.closest('p') || e.closest('figure svg')) continue;
+            const label = e.closest('label');
+            if (r.height < 44 && !(label && label.getBoundingClientRect().height >= 44)) out.push(e.tagName + ' ' + Math.round(r.height) + 'px ' + (e.textContent || e.name || '').trim().slice(0, 24));
+        }
+        return out;""")
+    assert not small, f"{driver.current_url}: tap targets under 44 px: {small[:5]}"
     accessible(driver)
 
 
@@ -453,14 +465,21 @@ def agent_redeems_and_the_warehouse_hands_it_over(driver):
     assert int(driver.find_element(By.CSS_SELECTOR, "strong.points").text) == balance - 1000
     fits_the_phone(driver)
     shot(driver, "rewards-agent")
-    # The warehouse hands over the demo's sample set (waiting since the demo began).
+    # The warehouse hands over the demo's sample set (waiting since the demo began), from its to-do.
     driver.delete_all_cookies()
     sign_in(driver, "warehouse")
-    driver.get(BASE + "/rewards/redemptions")
+    todo = [a for a in driver.find_elements(By.CSS_SELECTOR, "section.todo a") if "兑换待发放" in a.text][0]
+    fits_the_phone(driver)
+    shot(driver, "home-warehouse")
+    todo.click()
+    WebDriverWait(driver, 10).until(lambda d: "/rewards/redemptions" in d.current_url)
+    fits_the_phone(driver)
     row = [li for li in driver.find_elements(By.CSS_SELECTOR, "main ul.list li") if "护肤小样套装" in li.text][0]
     row.find_element(By.CSS_SELECTOR, "button.primary").click()
     WebDriverWait(driver, 10).until(lambda d: "护肤小样套装" not in text_of(d))
     shot(driver, "rewards-warehouse")
+    driver.get(BASE + "/dashboard")
+    assert "兑换待发放" not in text_of(driver), text_of(driver)
     driver.delete_all_cookies()
     sign_in(driver, "agent")
     driver.get(BASE + "/rewards")
@@ -493,6 +512,50 @@ def agent_sees_progress_passes_a_quiz_and_prints_the_certificate(driver):
     shot(driver, "certificate-agent")
     driver.get(BASE + "/promotion")
     assert "本月条件已全部达到" in text_of(driver)
+
+
+def leader_decides_a_proposal_from_the_to_do(driver):
+    sign_in(driver, "leader")
+    # Home says what waits; one tap opens it.
+    todo = [a for a in driver.find_elements(By.CSS_SELECTOR, "section.todo a") if "晋升提议待决定" in a.text][0]
+    waiting = int(todo.find_element(By.CSS_SELECTOR, ".badge").text)
+    fits_the_phone(driver)
+    shot(driver, "home-leader")
+    todo.click()
+    WebDriverWait(driver, 10).until(lambda d: "/promotion/proposals" in d.current_url)
+    fits_the_phone(driver)
+    # One proposal decided: the others unticked, this one approved.
+    boxes = driver.find_elements(By.CSS_SELECTOR, "ul.proposals input[type=checkbox]")
+    for box in boxes[1:]:
+        if box.is_selected():
+            box.click()
+    name = driver.find_element(By.CSS_SELECTOR, "ul.proposals > li strong").text
+    driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(driver, 10).until(lambda d: "已批准" in text_of(d))
+    assert name in text_of(driver), text_of(driver)
+    shot(driver, "proposal-decided-leader")
+    driver.get(BASE + "/dashboard")
+    left = [a for a in driver.find_elements(By.CSS_SELECTOR, "section.todo a") if "晋升提议待决定" in a.text]
+    assert (int(left[0].find_element(By.CSS_SELECTOR, ".badge").text) if left else 0) == waiting - 1, text_of(driver)
+
+
+def trainer_takes_attendance_from_the_to_do(driver):
+    sign_in(driver, "trainer")
+    todo = [a for a in driver.find_elements(By.CSS_SELECTOR, "section.todo a") if "待记录出勤" in a.text][0]
+    todo.click()
+    WebDriverWait(driver, 10).until(lambda d: "/training/sessions/" in d.current_url)
+    assert "合规经营" in text_of(driver, "h1"), text_of(driver)
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name='present[]']")
+    assert len(boxes) == 3, text_of(driver)
+    fits_the_phone(driver)
+    for box in boxes[:2]:
+        box.click()
+    shot(driver, "attendance-trainer")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/attendance'] button.primary").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".flash.notice"))
+    assert [b.is_selected() for b in driver.find_elements(By.CSS_SELECTOR, "input[name='present[]']")] == [True, True, False]
+    driver.get(BASE + "/dashboard")
+    assert "待记录出勤" not in text_of(driver) and "没有等你处理的事项" in text_of(driver), text_of(driver)
 
 
 def manager_approves_a_promotion(driver):
@@ -698,19 +761,74 @@ def agent_signs_in_with_wechat_and_a_notice_reaches_their_wechat(driver):
     shot(driver, "wechat-messages")
 
 
+def finance_approves_the_month_that_ended_and_pays_it(driver):
+    """On 2 December (the server started with JILI_NOW then): November has ended, not yet settled."""
+    sign_in(driver, "finance")
+    todo = [a for a in driver.find_elements(By.CSS_SELECTOR, "section.todo a") if "2026-11" in a.text][0]
+    todo.click()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/pay"))
+    month = driver.find_element(By.CSS_SELECTOR, "form[action='/pay/runs'] [name=month]")
+    assert month.get_attribute("value") == "2026-11", month.get_attribute("value")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/pay/runs'] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "/pay/runs/2026-11" in d.current_url)
+    # Computed after the month ended: a draft to approve, with its preview and the cost ratio chart.
+    text = text_of(driver)
+    assert "草稿" in text_of(driver, "h1") and "审批 2026-11：" in text and "人获得收入" in text, text
+    assert driver.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img]")
+    fits_the_phone(driver)
+    shot(driver, "approve-preview-finance")
+    driver.find_element(By.CSS_SELECTOR, "details.confirm summary").click()
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/approve'] button[value=yes]").click()
+    WebDriverWait(driver, 10).until(lambda d: "已审批" in text_of(d, "h1"))
+    shot(driver, "approved-finance")
+    # The batch: previewed, made, then the file for the bank and a reference entered on one line.
+    driver.get(BASE + "/payouts")
+    driver.find_element(By.CSS_SELECTOR, "form[method=get] button").click()
+    WebDriverWait(driver, 10).until(lambda d: "将要付款" in text_of(d))
+    driver.find_element(By.CSS_SELECTOR, "button[name='confirm']").click()
+    WebDriverWait(driver, 10).until(lambda d: "/payouts/" in d.current_url)
+    assert "批量转账文件" in text_of(driver) and "以下成员还没有收款信息" in text_of(driver), text_of(driver)
+    fits_the_phone(driver)
+    shot(driver, "batch-finance")
+    href = driver.find_element(By.LINK_TEXT, "下载 Excel").get_attribute("href")
+    got = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), new Uint8Array(b).slice(0, 2).join(',')])))", href)
+    assert got[0] == 200 and "spreadsheetml" in got[1] and got[2] == "80,75", got
+    line = driver.find_elements(By.CSS_SELECTOR, "ul.transfers > li")[1]
+    line_id = line.get_attribute("id")
+    line.find_element(By.NAME, "reference").send_keys("4200000000202612020001")
+    line.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("#" + line_id))
+    saved = driver.find_element(By.ID, line_id)
+    assert "已记录流水号" in saved.text and "done" in saved.get_attribute("class"), saved.text
+    shot(driver, "reference-finance")
+    # The tax list of December's payments, in the 扣缴端's columns.
+    driver.get(BASE + "/payouts")
+    tax = driver.find_element(By.CSS_SELECTOR, "a[href='/payouts/tax/2026-12?format=csv']").get_attribute("href")
+    got = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.text().then(t => done([r.status, t.split('\\n')[0]])))", tax)
+    assert got[0] == 200 and got[1].lstrip("\ufeff").startswith("工号,*姓名,*证件类型,*证件号码,*所得项目,*本期收入"), got
+    fits_the_phone(driver)
+
+
+DECEMBER = [finance_approves_the_month_that_ended_and_pays_it]
+
 JOURNEYS = [every_page_fits_a_phone, agent_reads_their_statement, finance_approves_a_run, finance_makes_a_plan_from_a_template,
             finance_pays_with_tax_and_the_member_reads_it, a_dispute_is_raised_and_answered, agent_sees_their_goals_on_the_phone,
             manager_sets_a_goal_for_their_agent, agent_follows_the_leaderboard_on_the_phone, leader_starts_a_contest,
             leader_grants_a_title, agent_sees_their_dashboard, agent_cannot_open_someone_outside_their_team, leader_browses_members_tree_and_org_chart,
             agent_enters_an_order_on_their_phone, finance_refunds_part_of_an_order, agent_praises_a_teammate_with_a_photo,
             manager_hides_a_post_with_a_reason, agent_redeems_and_the_warehouse_hands_it_over,
+            leader_decides_a_proposal_from_the_to_do, trainer_takes_attendance_from_the_to_do,
             agent_sees_progress_passes_a_quiz_and_prints_the_certificate, manager_approves_a_promotion,
             a_study_claim_is_approved_by_the_manager_then_finance, agent_applies_for_an_industry_event_and_the_manager_approves,
             leader_invites_a_member_who_activates_on_their_phone, leader_gives_the_new_account_the_finance_role, a_member_who_left_cannot_sign_in,
             agent_signs_in_with_wechat_and_a_notice_reaches_their_wechat]
 
 passed = failed = 0
-for journey in JOURNEYS:
+# `december` as the third argument: the journeys of a server started on 2 December (JILI_NOW).
+for journey in (DECEMBER if sys.argv[3:] == ["december"] else JOURNEYS):
     driver = browser()
     try:
         journey(driver)
