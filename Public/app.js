@@ -56,7 +56,8 @@
       note.id = "jili-field-error-" + (n++);
       note.textContent = reasons[target.name];
       target.setAttribute("aria-describedby", note.id);
-      (target.closest("fieldset") || target.closest("label") || target).insertAdjacentElement("afterend", note);
+      var choice = target.type === "radio" || target.type === "checkbox";
+      ((choice && target.closest("fieldset")) || target.closest("label") || target).insertAdjacentElement("afterend", note);
       delete reasons[target.name];
       first = first || target;
     }

@@ -30,6 +30,8 @@ import Testing
         #expect(PersonalData.maskCard("6217001234567893") == "6217 **** **** 7893")
         #expect(PersonalData.maskCard("6222021234567890128") == "6222 **** **** **** 0128")
         #expect(PersonalData.maskID("11010519491231002X") == "1101**********002X")
+        // A shorter document shows its last four only: never more than half.
+        #expect(PersonalData.maskID("E12345678") == "*****5678" && PersonalData.maskID("H1234567") == "****4567")
         #expect(PersonalData.maskName("汤强") == "汤*")
         #expect(PersonalData.maskName("欧阳娜娜") == "欧***")
         #expect(PersonalData.checkName("汤强") == nil && PersonalData.checkName("阿依古丽·买买提") == nil)

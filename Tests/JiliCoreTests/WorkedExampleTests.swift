@@ -50,6 +50,14 @@ import Testing
         let unnamed = try PlanDecoder.decode(Array(json.replacingOccurrences(of: #"{"id": "jicha","#, with: #"{"id": "jicha", "name": "","#).utf8))
         #expect(unnamed.rules.first { $0.id == "jicha" }?.name == nil)
         #expect(Money.display(micro: 5_445_125_000) == "¥54.45125" && Money.display(micro: 123_456_700_000_000) == "¥1,234,567.00")
+        // A tier's English name (`nameEn`, optional) is what the English explanations call it; the result is the same.
+        let english = try PlanDecoder.decode(Array(json.replacingOccurrences(of: #"{"id": "agent", "name": "代理"}"#, with: #"{"id": "agent", "name": "代理", "nameEn": " Agent "}"#).utf8))
+        #expect(english.tiers.map(\.englishName) == ["VIP", "Agent", "总代"] && english.tiers[1].name == "代理")
+        let translated = try SettlementEngine(plan: english, input: input).settle(period: Period(parsing: "2026-11")!, explain: true)
+        let line = try #require(translated.members.first { $0.member == "A" }?.explanations?["jicha"]?.lines[2])
+        #expect(line.en == "刘洋 (D) (Agent) sold ¥500.00 in 1 order (o2); your rate 15% − their rate 10% = 5% → ¥25.00")
+        #expect(line.zh == "刘洋 (D)（代理）的 1 笔订单（o2）销售 ¥500.00；您的比例 15% − 其比例 10% = 5% → ¥25.00")
+        #expect(try SettlementEngine(plan: english, input: input).settle(period: Period(parsing: "2026-11")!, explain: false).json() == settleExample().json())
     }
 
     @Test func explanationsAddUpAndNameTheirSources() throws {

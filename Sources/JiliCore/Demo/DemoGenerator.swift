@@ -37,10 +37,10 @@ public struct DemoGenerator: Sendable {
       "timezone": "Asia/Shanghai",
       "base": "amount",
       "tiers": [
-        {"id": "vip", "name": "VIP"},
-        {"id": "agent", "name": "代理"},
-        {"id": "general", "name": "总代"},
-        {"id": "director", "name": "董事"}
+        {"id": "vip", "name": "VIP", "nameEn": "VIP"},
+        {"id": "agent", "name": "代理", "nameEn": "Agent"},
+        {"id": "general", "name": "总代", "nameEn": "General agent"},
+        {"id": "director", "name": "董事", "nameEn": "Director"}
       ],
       "capPerMember": "50000.00",
       "compliance": {"profile": "distribution", "maxDepth": 3},

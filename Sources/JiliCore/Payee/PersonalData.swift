@@ -67,11 +67,13 @@ public enum PersonalData {
         return ([String(digits[..<4])] + groups + [String(digits[(digits.count - 4)...])]).joined(separator: " ")
     }
 
-    /// `1101**********1234`: the first four and last four characters, the rest stars.
+    /// `1101**********1234`: an 18-character card's first four and last four characters; a shorter
+    /// document's last four only (a passport's `*****5678`): never more than half of it shown.
     public static func maskID(_ id: String) -> String {
         let chars = Array(id)
-        guard chars.count > 8 else { return String(repeating: "*", count: chars.count) }
-        return String(chars[..<4]) + String(repeating: "*", count: chars.count - 8) + String(chars[(chars.count - 4)...])
+        guard chars.count >= 8 else { return String(repeating: "*", count: chars.count) }
+        let head = chars.count >= 16 ? 4 : 0
+        return String(chars[..<head]) + String(repeating: "*", count: chars.count - head - 4) + String(chars[(chars.count - 4)...])
     }
 
     /// `汤*`, `欧阳**`… : the first character (the surname, mostly), the rest stars.

@@ -20,6 +20,17 @@ public struct Plan: Sendable {
 public struct Tier: Hashable, Sendable {
     public var id: String
     public var name: String
+    /// The tier's name in English (`nameEn` in the plan), for the English explanations; optional.
+    public var nameEn: String?
+
+    public init(id: String, name: String, nameEn: String? = nil) {
+        self.id = id
+        self.name = name
+        self.nameEn = nameEn
+    }
+
+    /// What English explanations call the tier: its English name, else its name.
+    public var englishName: String { nameEn ?? name }
 }
 
 /// What an order's base is: its net amount, or its net amount minus its net cost.

@@ -66,11 +66,13 @@ public struct PlanDecoder {
         var tiers: [Tier] = []
         for (i, item) in list.enumerated() {
             let path = "tiers[\(i)]"
-            guard let o = object(item, path: path, allowed: ["id", "name"]) else { continue }
+            guard let o = object(item, path: path, allowed: ["id", "name", "nameEn"]) else { continue }
             guard let id = string(o["id"], path: "\(path).id", required: true) else { continue }
             if id.isEmpty { problem("\(path).id", "must not be empty"); continue }
             if tiers.contains(where: { $0.id == id }) { problem("\(path).id", "duplicate tier id \"\(id)\""); continue }
-            tiers.append(Tier(id: id, name: string(o["name"], path: "\(path).name", required: false) ?? id))
+            let nameEn = string(o["nameEn"], path: "\(path).nameEn", required: false)?.trimmingCharacters(in: .whitespaces)
+            tiers.append(Tier(id: id, name: string(o["name"], path: "\(path).name", required: false) ?? id,
+                              nameEn: nameEn.flatMap { $0.isEmpty ? nil : $0 }))
         }
         return tiers
     }

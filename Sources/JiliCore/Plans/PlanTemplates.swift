@@ -13,7 +13,7 @@ public enum PlanTemplates {
           "currency": "CNY",
           "timezone": "Asia/Shanghai",
           "base": "amount",
-          "tiers": [{"id": "vip", "name": "VIP"}, {"id": "agent", "name": "代理"}, {"id": "general", "name": "总代"}, {"id": "director", "name": "董事"}],
+          "tiers": [{"id": "vip", "name": "VIP", "nameEn": "VIP"}, {"id": "agent", "name": "代理", "nameEn": "Agent"}, {"id": "general", "name": "总代", "nameEn": "General agent"}, {"id": "director", "name": "董事", "nameEn": "Director"}],
           "compliance": {"profile": "distribution", "maxDepth": 2},
           "rules": [
             \(rules.joined(separator: ",\n    "))

@@ -202,13 +202,13 @@ final class Explainer {
                                   base: Int64, micro: Int64) -> Explanation.Line {
         let tiers = calc.book.input.members.tier
         let mine = d.rates[Int(tiers[m])]
-        let sellerTier = plan.tiers[Int(tiers[seller])].name
+        let sellerTier = plan.tiers[Int(tiers[seller])].name, sellerTierEn = plan.tiers[Int(tiers[seller])].englishName
         let theirs = d.rates[Int(tiers[seller])]
         let below = Rate(millionths: mine.millionths - difference.millionths)
         let byBelow = below == theirs ? ("其比例", "their rate") : ("下方已发比例", "rate already paid below")
         return Explanation.Line(micro: micro,
             zh: "\(label)（\(sellerTier)）的 \(count) 笔订单（\(shown)）销售 \(yuan(base))；您的比例 \(mine.percent) − \(byBelow.0) \(below.percent) = \(difference.percent) → \(Money.display(micro: micro))",
-            en: "\(label) (\(sellerTier)) sold \(yuan(base)) in \(count) order\(count == 1 ? "" : "s") (\(shown)); your rate \(mine.percent) − \(byBelow.1) \(below.percent) = \(difference.percent) → \(Money.display(micro: micro))")
+            en: "\(label) (\(sellerTierEn)) sold \(yuan(base)) in \(count) order\(count == 1 ? "" : "s") (\(shown)); your rate \(mine.percent) − \(byBelow.1) \(below.percent) = \(difference.percent) → \(Money.display(micro: micro))")
     }
 
     /// `李娜 (m12)` when the member has a name other than its id, else the id.

@@ -45,6 +45,9 @@ extension Request {
         return try? JSONDecoder().decode(Flash.self, from: Data(text.utf8))
     }
 
+    /// What is never kept in the session: passwords, and payees' ID and card numbers.
+    static let neverKept = ["password", "id_number", "bank_card"]
+
     /// A refused form, sent back to the page it was filled in on: the reason, its field and the
     /// fields as typed (never a password or the CSRF token; a file cannot be kept). Nil when the
     /// form did not come from a page of this site.
@@ -53,7 +56,7 @@ extension Request {
         // What was typed, up to 64 KB in all (it lives in the session until the page shows it).
         var kept: [String: String] = [:]
         var size = 0
-        for (name, value) in formFields where name != "_csrf" && !name.lowercased().contains("password") {
+        for (name, value) in formFields where name != "_csrf" && !Self.neverKept.contains(where: name.lowercased().contains) {
             size += name.utf8.count + value.utf8.count
             guard size <= 65_536 else { break }
             kept[name] = value

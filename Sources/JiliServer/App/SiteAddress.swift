@@ -44,11 +44,11 @@ extension SiteAddress {
     }
 
     static func segment(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
+        value.addingPercentEncoding(withAllowedCharacters: URLText.asciiAlphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
     }
 
     static func queryValue(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:/"))) ?? value
+        value.addingPercentEncoding(withAllowedCharacters: URLText.asciiAlphanumerics.union(CharacterSet(charactersIn: "-._~:/"))) ?? value
     }
 }
 
@@ -96,4 +96,9 @@ extension RoutesBuilder {
     func post(_ address: some SiteAddress, use handler: @escaping @Sendable (Request) async throws -> some AsyncResponseEncodable) -> Route {
         on(.POST, address.route, body: address.maxBody.map { .collect(maxSize: $0) } ?? .collect, use: handler)
     }
+}
+
+/// What a URL carries unencoded: ASCII letters and digits (`.alphanumerics` holds every script's).
+enum URLText {
+    static let asciiAlphanumerics = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 }

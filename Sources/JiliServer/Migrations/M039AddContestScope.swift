@@ -7,7 +7,8 @@ struct M039AddContestScope: AsyncMigration {
     func prepare(on db: any Database) async throws {
         // One column per statement: SQLite adds one at a time.
         try await db.schema(Contest.schema).field("scope", .string, .required, .sql(.default(""))).update()
-        try await db.schema(Contest.schema).field("ranks_organisers", .bool, .required, .sql(.default(false))).update()
+        // Contests already running keep ranking whom they ranked; new ones say (not ranked by default).
+        try await db.schema(Contest.schema).field("ranks_organisers", .bool, .required, .sql(.default(true))).update()
     }
 
     func revert(on db: any Database) async throws {

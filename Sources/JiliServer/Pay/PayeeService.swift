@@ -28,9 +28,10 @@ struct PayeeService {
         let type = PersonalData.IDType(rawValue: input.idType)
         if type == nil { out.append(Refusal(key: "payee_error_id_type", field: "id_type")) }
         let id = input.idNumber.trimmingCharacters(in: .whitespaces)
-        if id.isEmpty {
-            if saved == nil { out.append(Refusal(key: "payee_error_id_missing", field: "id_number")) }
-        } else if let type, let problem = PersonalData.checkID(id, type: type) {
+        // A number left empty keeps the saved one, which must then fit the type chosen.
+        if id.isEmpty, saved == nil {
+            out.append(Refusal(key: "payee_error_id_missing", field: "id_number"))
+        } else if let type, let problem = PersonalData.checkID(id.isEmpty ? saved!.idNumber : id, type: type) {
             out.append(Refusal(key: problem == .idChecksum ? "payee_error_id_checksum" : "payee_error_id_number", field: "id_number"))
         }
         switch Payee.Method(rawValue: input.method) {

@@ -184,11 +184,12 @@ struct PayoutController: RouteCollection {
         }
         let full = PayPermissions.seesPayeesInFull(account.roleValue)
         let all = try await lines(b, req)
-        // Searched by name, member code, real name (finance), or the card's last digits.
+        // Searched by name, member code, the reference, and (finance, who reads them in full) the real
+        // name or the card's last four digits: a suffix search for anyone else would give the masked digits away.
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         let shown = q.isEmpty ? all : all.filter { l in
-            l.memberName.contains(q) || l.transfer.memberCode == q || (full && (l.payee?.realName.contains(q) ?? false))
-                || (q.count >= 4 && q.allSatisfy(\.isNumber) && (l.payee?.bankCard.hasSuffix(q) ?? false)) || l.transfer.reference == q
+            l.memberName.contains(q) || l.transfer.memberCode == q || l.transfer.reference == q
+                || (full && ((l.payee?.realName.contains(q) ?? false) || (q.count == 4 && q.allSatisfy(\.isNumber) && (l.payee?.bankCard.hasSuffix(q) ?? false))))
         }
         let tax = b.transfers.reduce(Int64(0)) { $0 + $1.taxFen }
         return try await req.view.render("pay/batch", BatchPage(

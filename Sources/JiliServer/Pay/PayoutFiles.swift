@@ -20,10 +20,11 @@ enum PayoutFiles {
     /// WeChat Pay's record of it, so that the reference it returns is entered against the right line.
     static func reference(_ t: PayoutTransfer) -> String { "JL\(t.$batch.id)-\(t.id ?? 0)" }
 
-    /// The rows of the transfer file: each transfer with payee details, in member order, paying what
-    /// reaches the member (after tax). Those without details are left out and named by the page.
+    /// The rows of the transfer file: each transfer still to pay (no reference recorded: a file taken
+    /// again never pays anyone twice) with payee details, in member order, paying what reaches the
+    /// member (after tax). Those without details are left out and named by the page.
     static func transferRows(_ transfers: [Transfer], batch: Int) -> [[WorkbookWriter.Cell]] {
-        transfers.filter { payable($0) }.enumerated().map { i, t in
+        transfers.filter { payable($0) && $0.transfer.reference.isEmpty }.enumerated().map { i, t in
             let p = t.payee!
             let bank = p.method == .bank
             return [.text("\(i + 1)"), .text(p.realName), .text(bank ? "银行卡" : "微信零钱"), .text(bank ? p.bankCard : t.openID ?? ""),
@@ -79,8 +80,18 @@ enum PayoutFiles {
         }
     }
 
-    /// A CSV cell: the same text; an amount as its decimal text.
+    /// A CSV cell for Excel: an amount as its decimal text; text that Excel would run as a formula
+    /// (`=`, `+`, `-`, `@`) after a `'`; a long number (a card, an ID) after a tab, so that Excel keeps
+    /// every digit as text instead of 6.22E+18.
     static func csvRows(_ rows: [[WorkbookWriter.Cell]]) -> [[String]] {
-        rows.map { $0.map { switch $0 { case .text(let t): t; case .amount(let a): a } } }
+        rows.map { $0.map { cell in
+            switch cell {
+            case .amount(let a): return a
+            case .text(let t):
+                if let first = t.first, "=+-@\t\r".contains(first) { return "'" + t }
+                if t.count >= 12, t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "X") }) { return "\t" + t }
+                return t
+            }
+        } }
     }
 }

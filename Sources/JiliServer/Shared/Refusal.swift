@@ -32,8 +32,15 @@ struct Refusal: Error, Equatable {
     /// In the request's language.
     func text(_ req: Request) -> String { req.t(key, values) }
 
-    /// The page's line about the form: the reason, or how many fields to change when there are several.
-    func summary(_ req: Request) -> String { also.isEmpty ? text(req) : req.t("form_error_fields", ["count": "\(also.count + 1)"]) }
+    /// The page's line about the form: the reason, or how many fields to change when there are several
+    /// (each field once), followed by the reasons that belong to no field.
+    func summary(_ req: Request) -> String {
+        guard !also.isEmpty else { return text(req) }
+        let all = [self] + also
+        let fields = Set(all.compactMap(\.field))
+        let loose = all.filter { $0.field == nil }.map { $0.text(req) }
+        return ([req.t("form_error_fields", ["count": "\(fields.count + loose.count)"])] + loose).joined(separator: " ")
+    }
 
     /// Every reason, for a page of its own (no form to mark them at).
     func fullText(_ req: Request) -> String { ([self] + also).map { $0.text(req) }.joined(separator: " ") }

@@ -183,17 +183,17 @@ struct StudyController: RouteCollection {
         let me = try await req.member(of: account)
         let c = try await claimOf(req)
         guard StudyPermissions.maySee(c, account, me: me) else { throw Abort(.notFound) }
+        guard StudyPermissions.mayDecide(c, account, me: me) else {
+            return try await render(req, error: req.t(c.status == .submitted || c.status == .managerApproved ? "claim_error_not_yours" : "claim_error_status"),
+                                    status: .unprocessableEntity)
+        }
         // Approved from its preview, with the confirmation it asks for, at the step the preview showed.
         guard (try? req.content.get(String.self, at: "confirm")) == "yes" else {
             return try await render(req, error: req.t("claim_error_confirm"), status: .unprocessableEntity)
         }
-        if let step = try? req.content.get(String.self, at: "step"), step != c.status.rawValue {
+        if (try? req.content.get(String.self, at: "step")) != c.status.rawValue {
             return try await render(req, error: req.t("claim_error_moved", ["member": c.member.name, "status": req.t("claim_status_\(c.status)")]),
                                     status: .conflict)
-        }
-        guard StudyPermissions.mayDecide(c, account, me: me) else {
-            return try await render(req, error: req.t(c.status == .submitted || c.status == .managerApproved ? "claim_error_not_yours" : "claim_error_status"),
-                                    status: .unprocessableEntity)
         }
         if c.status == .submitted { try await service(req).approveAsManager(c, by: account) } else { try await service(req).approveAsFinance(c, by: account) }
         return req.redirect(to: SiteURL.claims(), notice: "claim_approved_notice", ["member": c.member.name, "amount": Money(fen: c.amountFen).display])

@@ -55,4 +55,19 @@ import Vapor
             #expect(elsewhere.status == .conflict && elsewhere.location == nil)
         }
     }
+
+    /// Several problems: the top counts the fields (each once) and says the reasons that belong to none;
+    /// a payee's numbers are never kept in the session.
+    @Test func aFormsProblemsAreCountedByFieldAndPersonalNumbersAreNotKept() async throws {
+        try await withTestApp(demo: false) { app in
+            let req = Request(application: app, on: app.eventLoopGroup.next())
+            req.headers.replaceOrAdd(name: .acceptLanguage, value: "zh-CN")
+            let r = try #require(Refusal.all([Refusal(key: "contest_error_team", values: ["value": "m8"], field: "teams"),
+                                              Refusal(key: "contest_error_team", values: ["value": "m9"], field: "teams"),
+                                              Refusal(key: "contest_error_tier", values: ["value": "x"])]))
+            #expect(r.summary(req) == "有 2 处需要修改，见标出的字段。 没有“x”这个级别。")
+            #expect(r.fieldTexts(req) == ["teams": "没有编号为“m8”的成员。"])
+            #expect(["password", "id_number", "bank_card"].allSatisfy { name in Request.neverKept.contains { name.contains($0) } })
+        }
+    }
 }

@@ -63,6 +63,14 @@ import Vapor
             var finance = try await Visitor.signedIn(app, "finance")
             let full = try await finance.get("/payee?member=m10")
             #expect(full.body.visibleText.contains("汤强 居民身份证 330106199003071236 收款方式 银行卡 · 招商银行 6217001234567893"))
+            // A passport saved by finance is masked to its last four; the member who then calls it a
+            // 居民身份证 without retyping the number is refused: the saved number must fit the type.
+            #expect(try await finance.post("/payee", Self.form.merging(["member": "m10", "id_type": "中国护照", "id_number": "E12345678"]) { $1 },
+                                           from: "/payee?member=m10").status == .seeOther)
+            #expect(try await agent.get("/payee").body.visibleText.contains("中国护照 *****5678"))
+            let retyped = try await agent.post("/payee", ["real_name": "", "id_type": "居民身份证", "id_number": "", "method": "bank", "bank_name": "招商银行", "bank_card": ""], from: "/payee")
+            #expect(retyped.status == .unprocessableEntity && retyped.body.visibleText.contains("证件号码：居民身份证是 18 位"))
+            #expect(try await PayQueries(db: app.db).payee(of: m10)?.idType == "中国护照")
         }
     }
 
@@ -86,16 +94,12 @@ import Vapor
             #expect(masked.visibleText.contains("汤* · 中国工商银行杭州西湖支行 6217 **** **** 7893") && !masked.contains("6217 0012"))
             #expect(!masked.contains("transfer-file"))
             #expect(try await leader.get("/payouts/\(batch.id!)/transfer-file?format=xlsx").status == .forbidden)
+            // The leader cannot find a card by its digits (that would give the masked ones away).
+            #expect(!(try await leader.get("/payouts/\(batch.id!)?q=7893").body.contains("<li id=\"t")))
             // Found by the card's last four digits, or by name.
             let found = try await finance.get("/payouts/\(batch.id!)?q=7893").body
             #expect(found.contains("id=\"t\(m10.id!)\"") && found.components(separatedBy: "<li id=\"t").count - 1 == 1)
             #expect(try await finance.get("/payouts/\(batch.id!)?q=\(names["m11"]!.name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)").body.contains("(m11)"))
-            // A reference saved goes back to its line, marked saved, keeping the search.
-            let order = batch.transfers.sorted { $0.memberCode.localizedStandardCompare($1.memberCode) == .orderedAscending }
-            let saved = try await finance.post("/payouts/transfers/\(m10.id!)", ["reference": "4200001234202611300001", "q": "7893"], from: "/payouts/\(batch.id!)?q=7893")
-            #expect(saved.location == "/payouts/\(batch.id!)?q=7893#t\(m10.id!)")
-            let after = try await finance.following(saved)
-            #expect(after.body.visibleText.contains("已记录 \(names["m10"]!.name) 的流水号。") && after.body.contains("<li id=\"t\(m10.id!)\" class=\"done\">"))
             // The transfer file: only members with details, what reaches them, Jili's reference; the card as text.
             let xlsx = try await finance.get("/payouts/\(batch.id!)/transfer-file?format=xlsx")
             #expect(xlsx.status == .ok && xlsx.headers.first(name: .contentDisposition)?.contains("payout-\(batch.id!)-transfers.xlsx") == true)
@@ -105,7 +109,17 @@ import Vapor
             #expect(sheet.contains { $0.hasSuffix(",汤强,银行卡,6217001234567893,中国工商银行杭州西湖支行,\(Workbook.number(Money(fen: m10.netFen).description)),JL\(batch.id!)-\(m10.id!),激励 付款批次 \(batch.id!) · m10") })
             #expect(!sheet.contains { $0.hasSuffix(" · m11") })
             let csv = try await finance.get("/payouts/\(batch.id!)/transfer-file?format=csv")
-            #expect(csv.bytes.starts(with: [0xEF, 0xBB, 0xBF]) && csv.body.contains("6217001234567893"))
+            // In the CSV a card is a text Excel keeps whole (after a tab), and nothing is a formula.
+            #expect(csv.bytes.starts(with: [0xEF, 0xBB, 0xBF]) && csv.body.contains(",\t6217001234567893,"))
+            // A reference saved goes back to its line, marked saved, keeping the search.
+            let order = batch.transfers.sorted { $0.memberCode.localizedStandardCompare($1.memberCode) == .orderedAscending }
+            let saved = try await finance.post("/payouts/transfers/\(m10.id!)", ["reference": "4200001234202611300001", "q": "7893"], from: "/payouts/\(batch.id!)?q=7893")
+            #expect(saved.location == "/payouts/\(batch.id!)?q=7893#t\(m10.id!)")
+            let after = try await finance.following(saved)
+            #expect(after.body.visibleText.contains("已记录 \(names["m10"]!.name) 的流水号。") && after.body.contains("<li id=\"t\(m10.id!)\" class=\"done\">"))
+            // Taken again, the file leaves out what was paid since: nobody is paid twice.
+            let again = String(decoding: try Workbook.firstSheetCSV(try await finance.get("/payouts/\(batch.id!)/transfer-file?format=xlsx").bytes), as: UTF8.self)
+            #expect(!again.contains(" · m10\r\n") && again.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == sheet.count - 1)
             // The month's tax list, in the 扣缴端's columns, with the tax withheld to check against.
             #expect(try await finance.get("/payouts").body.contains("/payouts/tax/2026-11?format=xlsx"))
             let tax = try await finance.get("/payouts/tax/2026-11?format=xlsx")
@@ -117,10 +131,17 @@ import Vapor
             let m11 = try #require(order.first { $0.memberCode == "m11" })
             #expect(rows.contains("m11,\(names["m11"]!.name),,,一般劳务报酬所得,\(Workbook.number(Money(fen: m11.amountFen - m11.untaxedFen).description)),0,0,0,0,0,0,缺少证件信息，请补充后再申报"))
             let taxCSV = try await finance.get("/payouts/tax/2026-11?format=csv").body
-            #expect(taxCSV.contains("m10,汤强,居民身份证,330106199003071236,一般劳务报酬所得,\(income),0.00,0.00,0.00,0.00,0.00,0.00,,2026-11,\(Money(fen: m10.taxFen).description)"))
+            #expect(taxCSV.contains("m10,汤强,居民身份证,\t330106199003071236,一般劳务报酬所得,\(income),0.00,0.00,0.00,0.00,0.00,0.00,,2026-11,\(Money(fen: m10.taxFen).description)"))
             // Each file made is in the audit log.
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "export").count() == 4)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "export").count() == 5)
             #expect(try await finance.get("/payouts/tax/2026-10?format=csv").status == .notFound)
         }
+    }
+
+    /// A CSV finance opens in Excel: nothing runs as a formula, a card keeps every digit.
+    @Test func csvCellsAreSafeForExcel() {
+        #expect(PayoutFiles.csvRows([[.text("=HYPERLINK(\"x\")"), .text("+1"), .text("-2"), .text("@a"), .text("6217001234567893"), .text("11010519491231002X"),
+                                      .text("汤强"), .text("m10"), .amount("12.50")]])
+                == [["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@a", "\t6217001234567893", "\t11010519491231002X", "汤强", "m10", "12.50"]])
     }
 }

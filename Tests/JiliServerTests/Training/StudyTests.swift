@@ -164,9 +164,9 @@ import Vapor
             // Finance checks the limit again when paying: the claim made under ¥3,000 no longer fits ¥1,000.
             let pending = try #require(try await StudyClaim.query(on: app.db).filter(\.$status == .submitted).first())
             var manager = try await Visitor.signedIn(app, "manager")
-            _ = try await manager.post("/training/claims/\(pending.id!)/approve", ["confirm": "yes"], from: "/training/claims")
+            _ = try await manager.post("/training/claims/\(pending.id!)/approve", ["confirm": "yes", "step": "submitted"], from: "/training/claims")
             #expect(try await finance.get("/training/claims").body.visibleText.contains("注意：超出额度"))
-            let refused = try await finance.post("/training/claims/\(pending.id!)/approve", ["confirm": "yes"], from: "/training/claims")
+            let refused = try await finance.post("/training/claims/\(pending.id!)/approve", ["confirm": "yes", "step": "manager_approved"], from: "/training/claims")
             #expect(refused.status == .unprocessableEntity && refused.body.visibleText.contains("超出 2026 年学习报销额度"))
             #expect(try await StudyClaim.find(pending.id, on: app.db)?.status == .managerApproved)
             #expect(try await JournalEntry.query(on: app.db).filter(\.$kind == "study").count() == 0)

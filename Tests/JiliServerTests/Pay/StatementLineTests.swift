@@ -5,8 +5,9 @@ import Testing
 import Vapor
 @testable import JiliServer
 
-/// Order numbers in a statement's lines open the order, for those who may see it.
-@Suite struct StatementOrderLinkTests {
+/// A statement's lines: order numbers open the order, for those who may see it; tiers are named in
+/// the reader's language.
+@Suite struct StatementLineTests {
     @Test func orderNumbersInAStatementOpenTheOrder() async throws {
         try await withTestApp { app in
             var agent = try await Visitor.signedIn(app, "agent")
@@ -25,6 +26,17 @@ import Vapor
             let managers = try await manager.get("/statements/2026-10?member=m10").body
             #expect(codes.allSatisfy { managers.contains("<a href=\"/orders/\($0)\">") })
             #expect(try await manager.get("/orders/\(codes[0])").status == .ok)
+        }
+    }
+
+    @Test func anEnglishStatementNamesTiersInEnglish() async throws {
+        try await withTestApp { app in
+            var leader = try await Visitor.signedIn(app, "leader")
+            let english = try await leader.get("/statements/2026-10?lang=en").body.visibleText
+            #expect(english.contains(" sold ¥") && (english.contains("(Agent) sold") || english.contains("(General agent) sold") || english.contains("(Director) sold")))
+            #expect(!english.contains("(代理)") && !english.contains("(总代)") && !english.contains("(董事)"))
+            let chinese = try await leader.get("/statements/2026-10?lang=zh-CN").body.visibleText
+            #expect(chinese.contains("（代理）的") || chinese.contains("（总代）的"))
         }
     }
 }
