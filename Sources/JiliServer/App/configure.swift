@@ -84,12 +84,25 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
 
     try routes(app)
 
-    try await app.autoMigrate()
-    if config.demo, try await Member.query(on: app.db).count() == 0, try await Account.query(on: app.db).count() == 0 {
-        let demo = DemoTeam(clock: clock)
-        try await demo.create(on: app.db, passwords: app.password.async)
-        try await demo.settleDemoMonths(on: app.db, files: config.files)
+    // Instances started together migrate (and build the demo team) one after the other: the first
+    // does it, the others find it done. Nothing to do (the usual restart), no lock is taken.
+    let pending = (try? await app.migrator.previewPrepareBatch().get().count) ?? 1
+    var demoWanted = config.demo && pending > 0
+    if config.demo, pending == 0 {
+        demoWanted = try await Member.query(on: app.db).count() == 0
+        if demoWanted { demoWanted = try await Account.query(on: app.db).count() == 0 }
     }
+    if pending > 0 || demoWanted {
+        try await InstanceLock(app: app).exclusively("migrate") { [app] in
+            try await app.autoMigrate()
+            if config.demo, try await Member.query(on: app.db).count() == 0, try await Account.query(on: app.db).count() == 0 {
+                let demo = DemoTeam(clock: clock)
+                try await demo.create(on: app.db, passwords: app.password.async)
+                try await demo.settleDemoMonths(on: app.db, files: config.files)
+            }
+        }
+    }
+    app.isReady = true
 }
 
 extension DatabaseID {

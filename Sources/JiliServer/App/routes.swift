@@ -41,6 +41,13 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: StudyController())
     try signedIn.register(collection: EventController())
     app.get(SiteURL.healthz) { _ in "ok" }
+    // Ready for traffic: migrated, and the database answers.
+    app.get(SiteURL.readyz) { req async -> Response in
+        guard req.application.isReady, (try? await req.db.sql.raw("SELECT 1").run()) != nil else {
+            return Response(status: .serviceUnavailable, body: .init(string: "not ready"))
+        }
+        return Response(status: .ok, body: .init(string: "ready"))
+    }
     try app.register(collection: APIController())
     try app.register(collection: PayAPIController())
     try app.register(collection: RewardAPIController())

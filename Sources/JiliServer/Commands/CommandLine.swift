@@ -137,22 +137,28 @@ extension JiliServer {
     /// daily after midnight.
     public static func runJobs(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
-            let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
-            let champions = try await ChampionService(db: app.db, clock: app.jiliClock).run()
-            let titles = try await TitleService(db: app.db, clock: app.jiliClock).run()
-            let goals = try await GoalService(db: app.db, clock: app.jiliClock).tellReached()
-            let points = try await PointsEarning(db: app.db, clock: app.jiliClock).run()
-            let expired = try await PointsLedger(db: app.db, clock: app.jiliClock).expireDue()
-            let profit = try await ProfitService(db: app.db, clock: app.jiliClock).vest()
-            let seated = try await TrainingService(db: app.db, clock: app.jiliClock).seatClosed()
-            let evaluation = try await PromotionService(db: app.db, clock: app.jiliClock).evaluate(period: app.jiliClock.currentPeriod.previous)
-            let messages = try await messageSender(app)?.run()
-            return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
-                    "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired",
-                    "\(profit.paid) profit-share instalment(s) paid, \(profit.forfeited) forfeited",
-                    "\(seated) training session(s) seated",
-                    evaluation.map { "promotion ladder: \($0.period) evaluated, \($0.evaluated) member(s), \($0.proposed) proposal(s)" } ?? "no promotion ladder published",
-                    messages.map(describe) ?? "messages: WeChat is not configured, notices stay in the app"]
+            // One instance's jobs at a time: a second `jili jobs` meanwhile does nothing and says so.
+            try await InstanceLock(app: app).ifFree("jobs") { try await jobs(app) } ?? ["jobs: another instance is running them; nothing done"]
         }
+    }
+
+    /// The jobs themselves, run by the instance holding the `jobs` lock.
+    static func jobs(_ app: Application) async throws -> [String] {
+        let frozen = try await ContestService(db: app.db, clock: app.jiliClock).freezeEnded(by: .system)
+        let champions = try await ChampionService(db: app.db, clock: app.jiliClock).run()
+        let titles = try await TitleService(db: app.db, clock: app.jiliClock).run()
+        let goals = try await GoalService(db: app.db, clock: app.jiliClock).tellReached()
+        let points = try await PointsEarning(db: app.db, clock: app.jiliClock).run()
+        let expired = try await PointsLedger(db: app.db, clock: app.jiliClock).expireDue()
+        let profit = try await ProfitService(db: app.db, clock: app.jiliClock).vest()
+        let seated = try await TrainingService(db: app.db, clock: app.jiliClock).seatClosed()
+        let evaluation = try await PromotionService(db: app.db, clock: app.jiliClock).evaluate(period: app.jiliClock.currentPeriod.previous)
+        let messages = try await messageSender(app)?.run()
+        return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
+                "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired",
+                "\(profit.paid) profit-share instalment(s) paid, \(profit.forfeited) forfeited",
+                "\(seated) training session(s) seated",
+                evaluation.map { "promotion ladder: \($0.period) evaluated, \($0.evaluated) member(s), \($0.proposed) proposal(s)" } ?? "no promotion ladder published",
+                messages.map(describe) ?? "messages: WeChat is not configured, notices stay in the app"]
     }
 }

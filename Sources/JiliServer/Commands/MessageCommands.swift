@@ -34,8 +34,9 @@ extension JiliServer {
         return Task {
             while !Task.isCancelled {
                 do {
-                    let outcome = try await sender.run()
-                    if outcome != MessageSender.Outcome() { logger.info("\(describe(outcome))") }
+                    // One instance sends at a time; another takes over when that one stops.
+                    if let outcome = try await InstanceLock(app: app).ifFree("messages", { try await sender.run() }),
+                       outcome != MessageSender.Outcome() { logger.info("\(describe(outcome))") }
                 } catch {
                     logger.warning("sending messages: \(String(describing: error).prefix(200))")
                 }

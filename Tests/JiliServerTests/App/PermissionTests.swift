@@ -34,6 +34,7 @@ import Vapor
             ("GET /signin", "/signin", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, $0 == "anonymous" ? .ok : .seeOther) })),
             ("GET /setup", "/setup", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .seeOther) })),
             ("GET /healthz", "/healthz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
+            ("GET /readyz", "/readyz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
             ("GET /orders", "/orders", with([:])),
             ("GET /orders", "/orders?member=m10&subtree=1", with(["support": .notFound])),
             ("GET /orders", "/orders?member=m1", with(["manager": .notFound, "agent": .notFound, "support": .notFound])),

@@ -1,0 +1,94 @@
+import AsyncHTTPClient
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+@testable import JiliServer
+
+/// Several instances on one database (the one the server tests use: a SQLite file, or PostgreSQL
+/// with JILI_TEST_DATABASE_URL): two real `jili serve` started together migrate and build the demo
+/// once; batch work runs in one instance at a time; `/readyz` says when an instance can take traffic.
+@Suite(.serialized) struct MultiInstanceTests {
+    let kill = KillTests()
+
+    /// GET `url`: its status, or nil while nothing answers.
+    func status(_ url: String) async -> UInt? {
+        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)) else { return nil }
+        return response.status.code
+    }
+
+    @Test func twoServersStartedTogetherMigrateOnceAndBuildTheDemoOnce() async throws {
+        let place = kill.place()
+        let ports = [18_300 + Int.random(in: 0..<600), 18_900 + Int.random(in: 0..<600)]
+        var servers: [Process] = []
+        defer { for s in servers where s.isRunning { s.terminate(); s.waitUntilExit() } }
+        // Both at the same moment, on an empty database, with the demo team.
+        for port in ports {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: KillTests.binary)
+            p.arguments = ["serve", "--port", "\(port)", "--allow-jili-now"]
+            p.environment = place.environment
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            servers.append(p)
+        }
+        for s in servers { try s.run() }
+        var ready: [UInt?] = [nil, nil]
+        for _ in 0..<240 where ready != [200, 200] {
+            for (i, port) in ports.enumerated() where ready[i] != 200 { ready[i] = await status("http://127.0.0.1:\(port)/readyz") }
+            if servers.contains(where: { !$0.isRunning }) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let running = servers.filter { $0.isRunning }.count
+        #expect(running == 2, "an instance stopped")
+        #expect(ready == [200, 200])
+        #expect(await status("http://127.0.0.1:\(ports[0])/healthz") == 200)
+        for s in servers { s.terminate(); s.waitUntilExit() }
+        try await kill.withApp(place) { app in
+            struct Row: Decodable { let name: String; let n: Int }
+            let twice = try await app.db.sql.raw("SELECT name, COUNT(*) AS n FROM _fluent_migrations GROUP BY name HAVING COUNT(*) > 1").all(decoding: Row.self)
+            #expect(twice.isEmpty, "migrated twice: \(twice.map(\.name))")
+            let all = try await app.db.sql.raw("SELECT COUNT(*) AS n, 'all' AS name FROM _fluent_migrations").first(decoding: Row.self)
+            #expect((all?.n ?? 0) >= 39)
+            // One demo team: its accounts once, its three months approved once.
+            #expect(try await Account.query(on: app.db).count() == DemoTeam.accounts.count)
+            #expect(try await PayRun.query(on: app.db).filter(\.$status == .approved).count() == 3)
+        }
+        try await kill.drop(place)
+    }
+
+    @Test func batchWorkRunsInOneInstanceAtATime() async throws {
+        let place = kill.place()
+        try await kill.withApp(place) { first in
+            let lock = InstanceLock(app: first)
+            // While this instance holds the jobs, another instance's `jili jobs` does nothing and says so;
+            // a second holder in this process is refused as another instance would be.
+            let meanwhile = try await lock.ifFree("jobs") { () -> String in
+                let other = try kill.jili(["jobs"], place)
+                let second = try await kill.withApp(place) { again in try await InstanceLock(app: again).ifFree("jobs") { "ran" } }
+                return "\(other.status) \(second ?? "refused")"
+            }
+            #expect(meanwhile == "0 refused")
+            // Let go: the next one runs them.
+            #expect(try await lock.ifFree("jobs") { "ran" } == "ran")
+            // Waiting for a lock another holder lets go of.
+            let order = OrderLog()
+            async let held: Void = lock.exclusively("migrate") {
+                await order.add("held")
+                try await Task.sleep(for: .milliseconds(400))
+                await order.add("released")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            try await kill.withApp(place) { again in try await InstanceLock(app: again).exclusively("migrate") { await order.add("second") } }
+            try await held
+            #expect(await order.items == ["held", "released", "second"])
+        }
+        try await kill.drop(place)
+    }
+
+    actor OrderLog {
+        var items: [String] = []
+        func add(_ s: String) { items.append(s) }
+    }
+}
