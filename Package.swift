@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         // Already under Vapor; named for the WeChat client's errors and for the tests, which call the stand-in as a browser would.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // /metrics in Prometheus text: Vapor reports requests through swift-metrics, Jili its jobs and messages.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure Swift, Foundation only: money, periods, the team tree, plans, the settlement engine.
@@ -36,6 +39,8 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 // WeChat's API: Vapor's client is AsyncHTTPClient; its errors tell a connection never made from a call cut short.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(

@@ -24,6 +24,7 @@ enum SiteURL {
     static let setup = Address("setup", "/setup")
     static let healthz = Address("healthz", "/healthz")
     static let readyz = Address("readyz", "/readyz")
+    static let metrics = Address("metrics", "/metrics")
     static let stylesheet = Address("stylesheet", "/app.css")
     static let script = Address("script", "/app.js")
     static let openAPI = Address("openAPI", "/api/v1/openapi.json")
@@ -175,7 +176,7 @@ enum SiteURL {
 
     /// Every address, for templates (by name), the upload limits and the tests.
     static let all: [any SiteAddress] = [
-        root, dashboard, notices, messages, more, area, signIn, signOut, wechatSignIn, wechatCallback, setup, healthz, readyz, stylesheet, script, openAPI, audit, tokens,
+        root, dashboard, notices, messages, more, area, signIn, signOut, wechatSignIn, wechatCallback, setup, healthz, readyz, metrics, stylesheet, script, openAPI, audit, tokens,
         revokeToken, accounts, invite, inviteAll, revokeInvitation, accountReset, accountRole, accountEnabled, invitation,
         resetPassword, password, members, newMember, member, editMember, memberCases, closeCase, team, org, editOrg, departments,
         department, deleteDepartment, positions, position, deletePosition, imports, export, orders, newOrder, order,

@@ -21,9 +21,6 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
         app.databases.use(.sqlite(path == ":memory:" ? .memory : .file(path), sqlLogLevel: .debug), as: .sqlite)
         if path != ":memory:" {
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .longReads, isDefault: false)
-            // Write-ahead logging: a long read does not hold up writers, nor a writer the readers.
-            let sql = app.db.sql
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
         }
     case .postgres(let url, let schema):
         var postgres = try SQLPostgresConfiguration(url: url)
@@ -32,10 +29,19 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
         app.databases.use(.postgres(configuration: postgres), as: .longReads, isDefault: false)
         if let schema {
             let sql = app.db.sql
-            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            // Two instances creating it at once: one of them is refused (a duplicate), and finds it made.
+            do {
+                try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            } catch {
+                struct Found: Decodable { let n: Int }
+                let found = try await sql.raw("SELECT COUNT(*) AS n FROM information_schema.schemata WHERE schema_name = \(bind: schema)").first(decoding: Found.self)
+                guard (found?.n ?? 0) > 0 else { throw error }
+            }
         }
     }
     app.migrations.addJili(clock: clock)
+    // The metrics system, before the first request reports to it.
+    _ = JiliMetrics.registry
     // Caches shared by requests, made before any request (the application's storage is not for concurrent writes).
     _ = app.estimates
     _ = app.leaderboards
@@ -94,6 +100,11 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
     }
     if pending > 0 || demoWanted {
         try await InstanceLock(app: app).exclusively("migrate") { [app] in
+            if case .sqlite(let path) = config.database, path != ":memory:" {
+                // Write-ahead logging (kept by the file once set): a long read does not hold up writers,
+                // nor a writer the readers. Set under the lock: it needs the file to itself.
+                try await app.db.sql.raw("PRAGMA journal_mode=WAL").run()
+            }
             try await app.autoMigrate()
             if config.demo, try await Member.query(on: app.db).count() == 0, try await Account.query(on: app.db).count() == 0 {
                 let demo = DemoTeam(clock: clock)

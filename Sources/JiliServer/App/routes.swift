@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: StudyController())
     try signedIn.register(collection: EventController())
     app.get(SiteURL.healthz) { _ in "ok" }
+    try app.register(collection: MetricsController())
     // Ready for traffic: migrated, and the database answers.
     app.get(SiteURL.readyz) { req async -> Response in
         guard req.application.isReady, (try? await req.db.sql.raw("SELECT 1").run()) != nil else {

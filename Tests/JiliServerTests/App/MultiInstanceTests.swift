@@ -20,7 +20,12 @@ import Vapor
 
     @Test func twoServersStartedTogetherMigrateOnceAndBuildTheDemoOnce() async throws {
         let place = kill.place()
-        let ports = [18_300 + Int.random(in: 0..<600), 18_900 + Int.random(in: 0..<600)]
+        // Two ports nothing answers on (a server left by another run would be taken for one of ours).
+        var ports: [Int] = []
+        while ports.count < 2 {
+            let port = 18_300 + Int.random(in: 0..<1_200)
+            if !ports.contains(port), await status("http://127.0.0.1:\(port)/healthz") == nil { ports.append(port) }
+        }
         var servers: [Process] = []
         defer { for s in servers where s.isRunning { s.terminate(); s.waitUntilExit() } }
         // Both at the same moment, on an empty database, with the demo team.
@@ -30,7 +35,10 @@ import Vapor
             p.arguments = ["serve", "--port", "\(port)", "--allow-jili-now"]
             p.environment = place.environment
             p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
+            // What each says, for when one does not come up.
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("jili-instance-\(port).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            p.standardError = try FileHandle(forWritingTo: log)
             servers.append(p)
         }
         for s in servers { try s.run() }
@@ -41,9 +49,16 @@ import Vapor
             try await Task.sleep(for: .milliseconds(500))
         }
         let running = servers.filter { $0.isRunning }.count
-        #expect(running == 2, "an instance stopped")
+        let said = ports.map { (try? String(contentsOf: FileManager.default.temporaryDirectory.appendingPathComponent("jili-instance-\($0).log"), encoding: .utf8)) ?? "" }
+        #expect(running == 2, "an instance stopped: \(said.map { String($0.suffix(600)) })")
         #expect(ready == [200, 200])
         #expect(await status("http://127.0.0.1:\(ports[0])/healthz") == 200)
+        // From the machine itself the metrics are read without a token; through a proxy (which says
+        // whom it forwards for) they are not.
+        #expect(await status("http://127.0.0.1:\(ports[0])/metrics") == 200)
+        var forwarded = HTTPClientRequest(url: "http://127.0.0.1:\(ports[0])/metrics")
+        forwarded.headers.add(name: "X-Forwarded-For", value: "203.0.113.7")
+        #expect((try? await HTTPClient.shared.execute(forwarded, timeout: .seconds(2)))?.status.code == 404)
         for s in servers { s.terminate(); s.waitUntilExit() }
         try await kill.withApp(place) { app in
             struct Row: Decodable { let name: String; let n: Int }

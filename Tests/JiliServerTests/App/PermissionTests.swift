@@ -35,6 +35,8 @@ import Vapor
             ("GET /setup", "/setup", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .seeOther) })),
             ("GET /healthz", "/healthz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
             ("GET /readyz", "/readyz", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .ok) })),
+            // The leader's API token or this machine: not a signed-in page (MetricsTests).
+            ("GET /metrics", "/metrics", Dictionary(uniqueKeysWithValues: (roles + ["anonymous"]).map { ($0, .notFound) })),
             ("GET /orders", "/orders", with([:])),
             ("GET /orders", "/orders?member=m10&subtree=1", with(["support": .notFound])),
             ("GET /orders", "/orders?member=m1", with(["manager": .notFound, "agent": .notFound, "support": .notFound])),
