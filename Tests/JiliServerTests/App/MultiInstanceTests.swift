@@ -18,7 +18,9 @@ import Vapor
         return response.status.code
     }
 
-    @Test func twoServersStartedTogetherMigrateOnceAndBuildTheDemoOnce() async throws {
+    /// Not under libfaketime (CI's runs at a month's end): two processes sharing its clock lock each other up.
+    @Test(.disabled(if: !fakedMachineClock.isEmpty, "libfaketime's shared clock deadlocks two servers started together"))
+    func twoServersStartedTogetherMigrateOnceAndBuildTheDemoOnce() async throws {
         let place = kill.place()
         // Two ports nothing answers on (a server left by another run would be taken for one of ours).
         var ports: [Int] = []
@@ -27,7 +29,9 @@ import Vapor
             if !ports.contains(port), await status("http://127.0.0.1:\(port)/healthz") == nil { ports.append(port) }
         }
         var servers: [Process] = []
-        defer { for s in servers where s.isRunning { s.terminate(); s.waitUntilExit() } }
+        // Stopped for good whatever state they are in (a graceful stop could wait on a stuck one).
+        func stop() { for s in servers where s.isRunning { Glibc.kill(s.processIdentifier, SIGKILL); s.waitUntilExit() } }
+        defer { stop() }
         // Both at the same moment, on an empty database, with the demo team.
         for port in ports {
             let p = Process()
@@ -59,7 +63,7 @@ import Vapor
         var forwarded = HTTPClientRequest(url: "http://127.0.0.1:\(ports[0])/metrics")
         forwarded.headers.add(name: "X-Forwarded-For", value: "203.0.113.7")
         #expect((try? await HTTPClient.shared.execute(forwarded, timeout: .seconds(2)))?.status.code == 404)
-        for s in servers { s.terminate(); s.waitUntilExit() }
+        stop()
         try await kill.withApp(place) { app in
             struct Row: Decodable { let name: String; let n: Int }
             let twice = try await app.db.sql.raw("SELECT name, COUNT(*) AS n FROM _fluent_migrations GROUP BY name HAVING COUNT(*) > 1").all(decoding: Row.self)
