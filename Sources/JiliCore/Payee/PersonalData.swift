@@ -58,6 +58,12 @@ public enum PersonalData {
     /// The card's digits without the spaces a person types between groups.
     public static func cardDigits(_ text: String) -> String { text.filter { $0 != " " } }
 
+    /// `6222 0212 3456 7890 123`: the card in groups of four, as it is printed (finance reads it whole).
+    public static func groupCard(_ card: String) -> String {
+        let digits = Array(cardDigits(card))
+        return stride(from: 0, to: digits.count, by: 4).map { String(digits[$0..<min($0 + 4, digits.count)]) }.joined(separator: " ")
+    }
+
     /// `6222 **** **** 1234`: the first four digits, then groups of stars, then the last four.
     public static func maskCard(_ card: String) -> String {
         let digits = Array(cardDigits(card))

@@ -63,8 +63,7 @@ struct ProductController: RouteCollection {
     }
 
     func page(_ req: Request, action: String, form: ProductForm, error: String?, problems: [Refusal] = []) async throws -> View {
-        var errors: [String: String] = [:]
-        for p in problems { if let f = p.field, errors[f] == nil { errors[f] = p.text(req) } }
+        let errors = Refusal.all(problems)?.fieldTexts(req) ?? [:]
         return try await req.view.render("commerce/product-form", FormPage(
             layout: Layout(req, title: req.t("product_edit_title")), action: action, code: form.code ?? "", name: form.name,
             categories: ProductService.categories.map { SelectOption(value: $0, label: req.t("category_\($0)"), selected: $0 == form.category) },

@@ -95,8 +95,7 @@ struct PayeeController: RouteCollection {
         let saved = try await PayQueries(db: req.db).payee(of: member)
         let full = PayPermissions.seesPayeesInFull(account.roleValue)
         let bound = try await PayQueries(db: req.db).openIDs(codes: [member.code])[member.code] != nil
-        var errors: [String: String] = [:]
-        for p in problems { if let f = p.field, errors[f] == nil { errors[f] = p.text(req) } }
+        let errors = Refusal.all(problems)?.fieldTexts(req) ?? [:]
         func field(_ name: String, typed: String?, saved: String?) -> Field { Field(value: typed ?? saved ?? "", error: errors[name]) }
         let people = try await People.load(saved.map { [$0.updatedBy] } ?? [], on: req.db)
         let shown = saved.map { p -> Saved in

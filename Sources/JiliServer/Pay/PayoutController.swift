@@ -172,7 +172,7 @@ struct PayoutController: RouteCollection {
         let m = p.masked
         let name = full ? p.realName : m.name
         switch p.method {
-        case .bank: return "\(name) · \(p.bankName) \(full ? p.bankCard.grouped : m.card)"
+        case .bank: return "\(name) · \(p.bankName) \(full ? PersonalData.groupCard(p.bankCard) : m.card)"
         case .wechat: return "\(name) · " + req.t(line.openID == nil ? "payouts_wechat_unbound" : "payee_method_wechat")
         }
     }
@@ -285,12 +285,3 @@ struct PayoutController: RouteCollection {
     }
 }
 
-extension String {
-    /// A card number in groups of four, as it is printed on the card: `6222 0212 3456 7890 123`.
-    var grouped: String {
-        stride(from: 0, to: count, by: 4).map { i in
-            let start = index(startIndex, offsetBy: i)
-            return String(self[start..<(index(start, offsetBy: 4, limitedBy: endIndex) ?? endIndex)])
-        }.joined(separator: " ")
-    }
-}
