@@ -12,7 +12,8 @@ public enum JiliServer {
             try await configure(app, config: config)
             print(banner(config: config, hostname: hostname, port: port, demo: config.demo))
             let sending = startSendingMessages(app)
-            defer { sending?.cancel() }
+            let figures = startRefreshingFigures(app)
+            defer { sending?.cancel(); figures.cancel() }
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()

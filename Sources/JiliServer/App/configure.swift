@@ -43,7 +43,6 @@ public func configure(_ app: Application, config: AppConfig, clock: JiliClock? =
     // The metrics system, before the first request reports to it.
     _ = JiliMetrics.registry
     // Caches shared by requests, made before any request (the application's storage is not for concurrent writes).
-    _ = app.estimates
     _ = app.leaderboards
 
     // Sessions live in the database (every instance knows them); each instance keeps what it read a few seconds.

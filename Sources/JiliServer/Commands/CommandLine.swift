@@ -154,11 +154,12 @@ extension JiliServer {
         let seated = try await TrainingService(db: app.db, clock: app.jiliClock).seatClosed()
         let evaluation = try await PromotionService(db: app.db, clock: app.jiliClock).evaluate(period: app.jiliClock.currentPeriod.previous)
         let messages = try await messageSender(app)?.run()
+        let figures = try await refreshFigures(app)
         return ["\(frozen) contest(s) frozen", "\(champions) champion place(s) awarded", "\(titles) title(s) given by their rules",
                 "\(goals) member(s) told of a goal reached", "\(points.earned) lot(s) of points earned, \(points.reversed) taken back, \(expired) expired",
                 "\(profit.paid) profit-share instalment(s) paid, \(profit.forfeited) forfeited",
                 "\(seated) training session(s) seated",
                 evaluation.map { "promotion ladder: \($0.period) evaluated, \($0.evaluated) member(s), \($0.proposed) proposal(s)" } ?? "no promotion ladder published",
-                messages.map(describe) ?? "messages: WeChat is not configured, notices stay in the app"]
+                messages.map(describe) ?? "messages: WeChat is not configured, notices stay in the app"] + figures
     }
 }

@@ -207,6 +207,9 @@ struct DemoTeam {
         let promotion = PromotionService(db: db, clock: clock)
         try await promotion.publish(Self.ladder, by: .system)
         _ = try await promotion.evaluate(period: current.previous)
+        // What the home pages show of the team, as the background of `jili serve` keeps it.
+        try await TeamFigures(db: db, clock: clock).refresh(deep: true)
+        try await Estimates(db: db, clock: clock).refresh(force: true)
     }
 
     /// vip → agent: ¥10,000 of own sales over three months; → general: ¥30,000 of team sales over

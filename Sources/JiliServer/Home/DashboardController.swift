@@ -27,6 +27,8 @@ struct DashboardController: RouteCollection {
         let period: String
         let mine: [Figure]
         let team: [Figure]
+        /// When the team's figures were computed (or that they are being computed).
+        let teamComputed: String?
         let top: [TopMember]
         /// Progress bars: one's own goals and those of the teams one belongs to, for the windows
         /// that hold this month.
@@ -61,37 +63,46 @@ struct DashboardController: RouteCollection {
                 Figure(label: req.t("dashboard_my_sales_last_month"), value: Money(fen: last).display),
                 Figure(label: req.t("dashboard_my_tier"), value: req.t("tier_\(me.tier)")),
             ]
-            // This month so far, marked as an estimate: the open month settled now.
+            // This month so far, marked as an estimate: the open month settled by the background job.
             if try await PayQueries(db: req.db).approvedRun(period.description) == nil,
-               let estimate = try await req.application.estimates.total(of: me.code, period: period, db: req.db, clock: req.application.jiliClock) {
-                mine.append(Figure(label: req.t("dashboard_estimate"), value: Money(fen: estimate).display))
+               let estimate = try await Estimates(db: req.db, clock: req.application.jiliClock).total(of: me.id!, period: period.description) {
+                mine.append(Figure(label: req.t("dashboard_estimate", ["time": req.application.jiliClock.format(estimate.computedAt, "MM-dd HH:mm")]),
+                                   value: Money(fen: estimate.fen).display))
             }
         }
-        // The team: the viewer's scope — their subtree, their department, or everyone.
+        // The team: the viewer's scope — their subtree, their department, or everyone — as last computed.
+        var teamComputed: String?
         if let scope {
-            let (headcount, active) = try await HomeQueries(db: req.db).headcount(in: scope)
-            let volumes = try await queries.monthVolumes(period: period.description, scope: scope)
-            let lastVolumes = try await queries.monthVolumes(period: period.previous.description, scope: scope)
-            team = [
-                Figure(label: req.t("dashboard_team_headcount"), value: "\(headcount)"),
-                Figure(label: req.t("dashboard_team_active"), value: "\(active)"),
-                Figure(label: req.t("dashboard_team_sales_this_month"), value: Money(fen: volumes.values.reduce(0, +)).display),
-                Figure(label: req.t("dashboard_team_sales_last_month"), value: Money(fen: lastVolumes.values.reduce(0, +)).display),
-            ]
-            // The best sellers of the month among the direct downline (a subtree) or the whole scope.
-            let candidates: [Member]
-            if let me, case .subtree = scope {
-                candidates = try await queries.directMembers(of: me)
-            } else if let me, case .selfAndDownlineSummary = scope {
-                candidates = try await queries.directMembers(of: me)
+            let figures = TeamFigures(db: req.db, clock: req.application.jiliClock)
+            if let (now, at) = try await figures.figure(scope, period: period.description) {
+                let last = try await figures.figure(scope, period: period.previous.description)?.figure ?? .init()
+                teamComputed = req.t("dashboard_team_computed", ["time": req.application.jiliClock.format(at, "MM-dd HH:mm")])
+                team = [
+                    Figure(label: req.t("dashboard_team_headcount"), value: "\(now.members)"),
+                    Figure(label: req.t("dashboard_team_active"), value: "\(now.active)"),
+                    Figure(label: req.t("dashboard_team_sales_this_month"), value: Money(fen: now.sales).display),
+                    Figure(label: req.t("dashboard_team_sales_last_month"), value: Money(fen: last.sales).display),
+                ]
+                // The best sellers of the month among the direct downline (a subtree) or the whole scope.
+                var ranked: [(member: Member, volume: Int64)] = []
+                switch scope {
+                case .subtree, .selfAndDownlineSummary:
+                    if let me {
+                        let direct = try await queries.directMembers(of: me)
+                        let volumes = try await queries.volumes(of: direct.compactMap(\.id), period: period.description)
+                        ranked = direct.map { ($0, volumes[$0.id!] ?? 0) }
+                    }
+                case .all, .department:
+                    let byID = Dictionary(uniqueKeysWithValues: try await queries.members(now.top.map(\.id)).map { ($0.id!, $0) })
+                    ranked = now.top.compactMap { t in byID[t.id].map { ($0, t.fen) } }
+                }
+                ranked.sort { a, b in a.volume != b.volume ? a.volume > b.volume : a.member.id! < b.member.id! }
+                top = ranked.prefix(5).map { entry in
+                    TopMember(code: entry.member.code, name: entry.member.name, tier: req.t("tier_\(entry.member.tier)"),
+                              volume: Money(fen: entry.volume).display)
+                }
             } else {
-                candidates = try await queries.members(volumes.sorted { $0.value > $1.value }.prefix(5).map(\.key))
-            }
-            let ranked: [(member: Member, volume: Int64)] = candidates.map { ($0, volumes[$0.id!] ?? 0) }
-                .sorted { a, b in a.volume != b.volume ? a.volume > b.volume : a.member.id! < b.member.id! }
-            top = ranked.prefix(5).map { entry in
-                TopMember(code: entry.member.code, name: entry.member.name, tier: req.t("tier_\(entry.member.tier)"),
-                          volume: Money(fen: entry.volume).display)
+                teamComputed = req.t("dashboard_team_pending")
             }
         }
         var charts: [Chart] = []
@@ -106,7 +117,7 @@ struct DashboardController: RouteCollection {
         return try await req.view.render("home/dashboard", DashboardPage(
             layout: Layout(req, title: req.t("dashboard_title")),
             greeting: req.t("dashboard_greeting", ["name": name]), period: period.description,
-            mine: mine, team: team, top: top, goals: goals,
+            mine: mine, team: team, teamComputed: teamComputed, top: top, goals: goals,
             notices: NoticeController.rows(unread, req), todo: try await ToDoList.rows(req, account: account, me: me), charts: charts))
     }
 }

@@ -50,7 +50,7 @@ enum HomeCharts {
 
     static func team(in scope: MemberScope, period: Period, _ req: Request) async throws -> Chart {
         let months = months(12, until: period)
-        let sales = try await TeamQueries(db: req.db).salesByMonth(months.map(\.description), scope: scope)
+        let sales = try await TeamFigures(db: req.db, clock: req.application.jiliClock).sales(scope, periods: months.map(\.description))
         let points = months.map { p in
             Chart.Point(label: monthLabel(p, req), name: p.description, value: sales[p.description] ?? 0, shown: Money(fen: sales[p.description] ?? 0).display)
         }

@@ -33,11 +33,15 @@ struct ImportService {
     }
 
     func run(_ kind: Kind, bytes: [UInt8], file: String, by actor: Actor) async throws -> Outcome {
+        let outcome: Outcome
         switch kind {
-        case .members: return try await members(bytes, file: file, by: actor)
-        case .orders: return try await orders(bytes, file: file, by: actor)
-        case .refunds: return try await refunds(bytes, file: file, by: actor)
+        case .members: outcome = try await members(bytes, file: file, by: actor)
+        case .orders: outcome = try await orders(bytes, file: file, by: actor)
+        case .refunds: outcome = try await refunds(bytes, file: file, by: actor)
         }
+        // An import may bring in a year of history: the team's figures of every month it changed.
+        if outcome.added > 0 { try await TeamFigures(db: db, clock: clock).refresh(deep: true) }
+        return outcome
     }
 
     /// Reads rows with the named columns; problems with the file's shape are collected.

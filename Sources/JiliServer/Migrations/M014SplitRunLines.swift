@@ -15,7 +15,8 @@ struct M014SplitRunLines: AsyncMigration {
             .field("line", .sql(.text), .required)
             .unique(on: "run_id", "member_code")
             .create()
-        for run in try await PayRun.query(on: db).all() { try await Self.split(run, on: db) }
+        // The columns of the time (later migrations add more).
+        for run in try await PayRun.query(on: db).field(\.$id).field(\.$result).all() { try await Self.split(run, on: db) }
     }
 
     /// Moves the explained member lines of a run stored whole into rows of their own.

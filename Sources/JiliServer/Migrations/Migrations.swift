@@ -44,6 +44,9 @@ extension Migrations {
         add(M037AddDisputeLine())
         add(M038CreatePayees())
         add(M039AddContestScope())
+        add(M040AddPathPrefixIndex())
+        add(M041CreateTeamFigures())
+        add(M042AddRunReview())
     }
 
     /// How many migrations the database has applied.

@@ -1,37 +1,64 @@
 import Fluent
 import Foundation
 import JiliCore
-import Vapor
+import SQLKit
 
-/// The open month's pay so far, estimated by settling it now with the version in force. The whole
-/// team is settled at once and kept for a few minutes: derived data, so a per-process cache is safe
-/// with several instances.
-actor Estimates {
-    private var cached: (period: String, at: Date, totals: [String: Int64])?
-    static let lifetime: TimeInterval = 300
+/// The open month's pay so far, estimated by settling it with the version in force: the whole team
+/// at once, so never on a page. The background of `jili serve` (and `jili jobs`, the demo, an import)
+/// computes it when the month's orders, the members or the plan changed, at most every
+/// `every` seconds, and stores each member's total; the home page reads a member's with the time
+/// it was computed.
+struct Estimates {
+    static let table = "team_estimates"
+    /// The shortest time between two estimates of a month whose data keeps changing.
+    static let every: TimeInterval = 600
 
-    func total(of member: String, period: Period, db: any Database, clock: JiliClock) async throws -> Int64? {
-        let now = clock.now()
-        if let c = cached, c.period == period.description, now.timeIntervalSince(c.at) < Self.lifetime {
-            return c.totals[member] ?? 0
+    let db: any Database
+    let clock: JiliClock
+
+    /// A member's estimate of `period`, and when it was computed; nil when none was.
+    func total(of memberID: Int, period: String) async throws -> (fen: Int64, computedAt: Date)? {
+        guard let run = try await TeamFigures.run(Self.name(period), on: db) else { return nil }
+        let row = try await db.sql.select().column("total_fen").from(Self.table)
+            .where("period", .equal, SQLBind(period)).where("member_id", .equal, SQLBind(memberID)).first()
+        return (try row?.decode(column: "total_fen", as: Int64.self) ?? 0, run.at)
+    }
+
+    static func name(_ period: String) -> String { "estimate:\(period)" }
+
+    /// Estimates the open month when it is due: not approved, a version in force, and either never
+    /// estimated or changed since and the last estimate `every` seconds old. Returns whether it did.
+    @discardableResult
+    func refresh(force: Bool = false) async throws -> Bool {
+        let period = clock.currentPeriod
+        guard try await PayQueries(db: db).approvedRun(period.description) == nil,
+              let version = try await PayService(db: db, clock: clock).versionInForce(period) else { return false }
+        let figures = TeamFigures(db: db, clock: clock)
+        let fingerprint = "v\(version.id ?? 0)-" + (try await figures.fingerprint(period.description)) + "/" + (try await figures.fingerprint(period.previous.description))
+        if !force, let last = try await TeamFigures.run(Self.name(period.description), on: db),
+           last.fingerprint == fingerprint || clock.now().timeIntervalSince(last.at) < Self.every {
+            return false
         }
-        let pay = PayService(db: db, clock: clock)
-        guard let version = try await pay.versionInForce(period) else { return nil }
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
         let input = try await SettlementSource(db: db).input(for: plan, period: period)
-        guard let result = try? SettlementEngine(plan: plan, input: input).settle(period: period) else { return nil }
-        let totals = Dictionary(uniqueKeysWithValues: result.members.map { ($0.member, $0.total) })
-        cached = (period.description, now, totals)
-        return totals[member] ?? 0
-    }
-}
-
-extension Application {
-    private struct EstimatesKey: StorageKey { typealias Value = Estimates }
-    var estimates: Estimates {
-        if let e = storage[EstimatesKey.self] { return e }
-        let e = Estimates()
-        storage[EstimatesKey.self] = e
-        return e
+        let result = try SettlementEngine(plan: plan, input: input).settle(period: period)
+        struct Row: Decodable { let id: Int; let code: String }
+        var ids: [String: Int] = [:]
+        for m in try await db.sql.select().columns("id", "code").from(Member.schema).all(decoding: Row.self) { ids[m.code] = m.id }
+        let totals = result.members.compactMap { m in ids[m.member].map { ($0, m.total) } }
+        let at = clock.now()
+        try await db.transaction { db in
+            let sql = db.sql
+            try await sql.delete(from: Self.table).where("period", .equal, SQLBind(period.description)).run()
+            for start in stride(from: 0, to: totals.count, by: 1_000) {
+                var insert = sql.insert(into: Self.table).columns("period", "member_id", "total_fen")
+                for (id, fen) in totals[start..<min(totals.count, start + 1_000)] {
+                    insert = insert.values(SQLBind(period.description), SQLBind(id), SQLBind(fen))
+                }
+                try await insert.run()
+            }
+            try await TeamFigures.record(Self.name(period.description), at: at, fingerprint: fingerprint, on: db)
+        }
+        return true
     }
 }

@@ -44,6 +44,8 @@ final class PayRun: Model, @unchecked Sendable {
     /// The engine's result document without explanations (each member's explained line is a
     /// `PayRunMember`).
     @Field(key: "result") var result: String
+    /// What the run's review shows of the whole team (``RunReview/Breakdown``, JSON), written with it.
+    @Field(key: "review") var review: String
     @Field(key: "computed_at") var computedAt: Date
     @OptionalField(key: "approved_at") var approvedAt: Date?
     @OptionalField(key: "approved_by") var approvedBy: String?
@@ -59,6 +61,14 @@ final class PayRun: Model, @unchecked Sendable {
 }
 
 extension PayRun {
+    /// A query of runs that reads every column but the result document (several megabytes at
+    /// 100,000 members): what pages and checks that show or test a run's figures read. The document
+    /// is read by ``RunResult/read(_:on:)`` when it is needed.
+    static func figures(on db: any Database) -> QueryBuilder<PayRun> {
+        query(on: db).field(\.$id).field(\.$period).field(\.$planVersion.$id).field(\.$status).field(\.$totalFen).field(\.$salesFen)
+            .field(\.$review).field(\.$computedAt).field(\.$approvedAt).field(\.$approvedBy).field(\.$approvalID)
+    }
+
     /// A draft computed before its month ended: an estimate, which is approved only once computed again.
     func isEstimate(_ clock: JiliClock) -> Bool {
         status == .draft && (Period(parsing: period).map { computedAt < clock.start(of: $0.next) } ?? false)

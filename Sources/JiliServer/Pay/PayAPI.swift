@@ -108,7 +108,7 @@ struct PayAPIController: RouteCollection {
     @Sendable func run(req: Request) async throws -> RunDetailDTO {
         _ = try runner(req)
         guard let r = try await PayQueries(db: req.db).run(req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
-        return RunDetailDTO(run: RunDTO(r), result: try EmbeddedJSON(text: r.result))
+        return RunDetailDTO(run: RunDTO(r), result: try EmbeddedJSON(text: try await PayQueries(db: req.db).document(of: r)))
     }
 
     /// Computes (again) the draft of a month: 201 with the run.

@@ -218,19 +218,18 @@ struct PayController: RouteCollection {
     @Sendable func run(req: Request) async throws -> View {
         _ = try runner(req)
         guard let run = try await PayQueries(db: req.db).run(req.parameters.get("period") ?? "") else { throw Abort(.notFound) }
-        let result = try RunResult.read(run)
         let review = try await RunReview.load(run, on: req.db, adjustedLabel: " (" + req.t("pay_adjustment") + ")", noDepartment: req.t("pay_no_department"))
         let hasPrevious = review.previousPeriod != nil
-        let earners = result.members.sorted { $0.total > $1.total }.prefix(10)
+        let earners = review.top
         let clock = req.application.jiliClock
         let people = try await People.load([run.approvedBy], on: req.db)
         let names = try await RuleNames.of(run, req)
-        let earnerNames = try await TeamQueries(db: req.db).members(codes: earners.map(\.member))
+        let earnerNames = try await TeamQueries(db: req.db).members(codes: earners.map(\.code))
         func groups(_ g: [RunReview.Group]) -> [GroupRow] { g.map { GroupRow(label: $0.label, amount: Money(fen: $0.amount).display, members: $0.members) } }
         return try await req.view.render("pay/run", RunPage(
             layout: Layout(req, title: "\(req.t("pay_run_title")) \(run.period)"), period: run.period, approved: run.status == .approved,
             approvedBy: run.approvedBy.map { people.name($0, req) }, total: Money(fen: run.totalFen).display, sales: Money(fen: run.salesFen).display,
-            ratio: Self.ratio(run.totalFen, run.salesFen), members: result.members.count,
+            ratio: Self.ratio(run.totalFen, run.salesFen), members: review.members,
             previous: review.previousPeriod, previousTotal: review.previousTotal.map { Money(fen: $0).display },
             change: review.previousTotal.map { Self.signed(run.totalFen - $0) },
             rules: review.byRule.map { Total(label: names($0.label), amount: Money(fen: $0.after).display,
@@ -242,9 +241,9 @@ struct PayController: RouteCollection {
                               member: $0.member, amount: Money(fen: $0.amount).display)
             },
             adjustmentsTotal: Money(fen: review.adjustmentsTotal).display, totalWithAdjustments: Money(fen: run.totalFen + review.adjustmentsTotal).display,
-            earners: earners.map { Earner(code: $0.member, name: earnerNames[$0.member]?.name ?? $0.member, total: Money(fen: $0.total).display) },
+            earners: earners.map { Earner(code: $0.code, name: earnerNames[$0.code]?.name ?? $0.code, total: Money(fen: $0.total).display) },
             estimate: run.isEstimate(clock),
-            preview: run.status == .draft ? try await approvalPreview(run, result: result, review: review, req) : [],
+            preview: run.status == .draft ? try await approvalPreview(run, review: review, req) : [],
             fingerprint: run.fingerprint, charts: [try await ratioChart(upTo: run.period, req)]))
     }
 
@@ -263,8 +262,8 @@ struct PayController: RouteCollection {
 
     /// The lines of the approval's preview: the people paid and the amount, the change from the month
     /// before, the cost ratio, and anything unusual (questions still open, a large change).
-    func approvalPreview(_ run: PayRun, result: RunResult, review: RunReview, _ req: Request) async throws -> [String] {
-        let paid = result.members.filter { $0.total != 0 }.count
+    func approvalPreview(_ run: PayRun, review: RunReview, _ req: Request) async throws -> [String] {
+        let paid = review.paid
         var lines = [req.t("pay_preview_people", ["period": run.period, "people": "\(paid)", "total": Money(fen: run.totalFen).display]),
                      req.t("pay_preview_ratio", ["ratio": Self.ratio(run.totalFen, run.salesFen), "sales": Money(fen: run.salesFen).display])]
         if let before = review.previousTotal, let period = review.previousPeriod {

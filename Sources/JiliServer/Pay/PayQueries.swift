@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Vapor
 
 /// The reads of pay — plan versions, runs, statements, disputes, payouts — that its pages and its API
 /// share.
@@ -16,18 +17,31 @@ struct PayQueries {
     func version(_ id: Int?) async throws -> PlanVersion? { try await PlanVersion.find(id, on: db) }
     /// Every run, by month (`newestFirst` for the page).
     func runs(newestFirst: Bool = false) async throws -> [PayRun] {
-        try await PayRun.query(on: db).sort(\.$period, newestFirst ? .descending : .ascending).all()
+        try await PayRun.figures(on: db).sort(\.$period, newestFirst ? .descending : .ascending).all()
     }
-    func run(_ period: String) async throws -> PayRun? { try await PayRun.query(on: db).filter(\.$period == period).first() }
+    func run(_ period: String) async throws -> PayRun? { try await PayRun.figures(on: db).filter(\.$period == period).first() }
+    /// A run's result document: from the run when it was loaded with it, otherwise read alone.
+    func document(of run: PayRun) async throws -> String {
+        if let text = run.$result.value { return text }
+        guard let stored = try await PayRun.query(on: db).filter(\.$id == run.id!).field(\.$id).field(\.$result).first() else {
+            throw Abort(.notFound)
+        }
+        return stored.result
+    }
+    /// A run's stored breakdown (JSON; empty for a run written before they were stored).
+    func review(of run: PayRun) async throws -> String? {
+        if let text = run.$review.value { return text }
+        return try await PayRun.query(on: db).filter(\.$id == run.id!).field(\.$id).field(\.$review).first()?.review
+    }
     /// How many members a run pays.
     func membersPaid(by run: PayRun) async throws -> Int { try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).count() }
     /// A month's run once approved (a statement exists only then).
     func approvedRun(_ period: String) async throws -> PayRun? {
-        try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first()
+        try await PayRun.figures(on: db).filter(\.$period == period).filter(\.$status == .approved).first()
     }
     /// The approved months, newest first.
     func approvedMonths() async throws -> [String] {
-        try await PayRun.query(on: db).filter(\.$status == .approved).sort(\.$period, .descending).all().map(\.period)
+        try await PayRun.query(on: db).filter(\.$status == .approved).field(\.$id).field(\.$period).sort(\.$period, .descending).all().map(\.period)
     }
     /// What a member earned in each of the latest approved months (at most `months`), oldest first;
     /// a month that paid them nothing is 0. Read from the runs' member lines by their index.
@@ -91,7 +105,7 @@ struct PayQueries {
     func transfers(following run: PayRun, member code: String) async throws -> [PayoutTransfer] {
         guard let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(run.period)").first() else { return [] }
         var entries = JournalEntry.query(on: db).filter(\.$kind == "payout").filter(\.$id > from.id!)
-        if let next = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
+        if let next = try await PayRun.figures(on: db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
            let until = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(next.period)").first() {
             entries = entries.filter(\.$id < until.id!)
         }

@@ -32,7 +32,7 @@ struct PayService {
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
         let report = ComplianceReport(plan: plan)
         guard !report.refused else { throw Refusal(key: "pay_error_refused_plan") }
-        if let closed = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period >= period.description).first() {
+        if let closed = try await PayRun.figures(on: db).filter(\.$status == .approved).filter(\.$period >= period.description).first() {
             throw Refusal(key: "pay_error_month_closed", values: ["month": closed.period])
         }
         try await db.transaction { db in
@@ -77,6 +77,9 @@ struct PayService {
         }
         lap("settle")
         let sales = try await TeamQueries(db: db).orderTotals(period: period.description, scope: .all, member: nil, subtree: false)
+        let breakdown = try await RunReview.breakdown(result.members.map { RunReview.Amounts(member: $0.member, total: $0.total, rules: $0.rules, adjustments: $0.adjustments) }, on: db)
+        let review = String(decoding: try JSONEncoder().encode(breakdown), as: UTF8.self)
+        lap("review")
         let now = clock.now()
         defer { lap("write") }
         return try await db.transaction { db in
@@ -87,7 +90,7 @@ struct PayService {
                 // meanwhile is never turned back into a draft (the update then changes nothing).
                 try await PayRun.query(on: db).filter(\.$id == existing.id!).filter(\.$status == .draft)
                     .set(\.$planVersion.$id, to: version.id!).set(\.$totalFen, to: result.total).set(\.$salesFen, to: sales.amount - sales.refunded)
-                    .set(\.$result, to: document).set(\.$computedAt, to: now).update()
+                    .set(\.$result, to: document).set(\.$review, to: review).set(\.$computedAt, to: now).update()
                 guard let updated = try await PayRun.find(existing.id, on: db), updated.status == .draft else {
                     throw Refusal(key: "pay_error_approved", values: ["month": period.description])
                 }
@@ -100,6 +103,7 @@ struct PayService {
                 run.totalFen = result.total
                 run.salesFen = sales.amount - sales.refunded
                 run.result = document
+                run.review = review
                 run.computedAt = now
                 try await run.create(on: db)
             }
@@ -141,7 +145,7 @@ struct PayService {
             let version = try await PlanVersion.find(run.$planVersion.id, on: db)
             let plan = try PlanDecoder.decode(Array(version!.json.utf8))
             try await Ledger.post(on: db, at: now, kind: "pay_run", source: "pay_run:\(period)", memo: "\(period) pay run",
-                                  lines: Ledger.payRunLines(try RunResult.read(run), plan: plan))
+                                  lines: Ledger.payRunLines(try await RunResult.read(run, on: db), plan: plan))
             await FaultPoint.reach("approval-posted")
             try await Audit.record(on: db, at: now, actor: actor, action: "approve", entity: "pay_run", id: period,
                                    before: ["status": PayRun.Status.draft.rawValue], after: ["status": PayRun.Status.approved.rawValue, "total": Money(fen: run.totalFen).description])
@@ -204,8 +208,10 @@ struct RunResult: Decodable {
     }
 
     /// The run's document: every member's amounts, without explanations (see `RunLines`).
-    static func read(_ run: PayRun) throws -> RunResult {
-        try JSONDecoder().decode(RunResult.self, from: Data(run.result.utf8))
+    /// Read from `run` when it was loaded with its document, from the database when it was loaded
+    /// by ``PayRun/figures(on:)``.
+    static func read(_ run: PayRun, on db: any Database) async throws -> RunResult {
+        try JSONDecoder().decode(RunResult.self, from: Data(try await PayQueries(db: db).document(of: run).utf8))
     }
 }
 
@@ -252,7 +258,7 @@ extension PayService {
         var before: [String: Int64] = [:]
         var beforeTotal: Int64 = 0
         if let run = try await PayRun.query(on: db).filter(\.$period == period.description).first() {
-            for m in try RunResult.read(run).members { before[m.member] = m.total }
+            for m in try await RunResult.read(run, on: db).members { before[m.member] = m.total }
             beforeTotal = run.totalFen
         } else if let current = try await versionInForce(period) {
             let result = try await settle(current, period)

@@ -8,7 +8,7 @@ import SQLKit
 /// posted to the ledger while the month was open (answers to disputes), which the run itself does
 /// not hold.
 struct RunReview {
-    struct Group: Equatable {
+    struct Group: Codable, Equatable {
         var label: String
         var amount: Int64
         var members: Int
@@ -30,31 +30,51 @@ struct RunReview {
     var byRule: [Change]
     var byDepartment: [Group]
     var byTeam: [Group]
+    var top: [Breakdown.Earner]
+    var members: Int
+    var paid: Int
     /// The month before's run, when there is one.
     var previousPeriod: String?
     var previousTotal: Int64?
     var adjustments: [Adjustment]
     var adjustmentsTotal: Int64 { adjustments.reduce(0) { $0 + $1.amount } }
 
-    /// `adjustedLabel` marks the adjustments of earlier months per rule (`retail (adjustment)`);
-    /// `noDepartment` names the members outside the org chart.
-    static func load(_ run: PayRun, on db: any Database, adjustedLabel: String, noDepartment: String) async throws -> RunReview {
-        let result = try RunResult.read(run)
-        let previousPeriod = Period(parsing: run.period)?.previous.description ?? ""
-        let previous = try await PayRun.query(on: db).filter(\.$period == previousPeriod).first()
-        let before = try previous.map { try RunResult.read($0) }
+    /// What the review shows of the whole team, computed once when the run is written (it reads
+    /// every member's line, department and place in the tree) and stored with the run as JSON.
+    struct Breakdown: Codable, Equatable {
+        /// Per rule: this month's amounts, and the adjustments of earlier months.
+        var rules: [String: Int64] = [:]
+        var adjusted: [String: Int64] = [:]
+        /// Per department ("" for the members outside the org chart) and per line under the top.
+        var departments: [Group] = []
+        var teams: [Group] = []
+        /// The ten largest totals (member codes).
+        var top: [Earner] = []
+        /// The members with a line, and those the month pays anything (or takes back).
+        var members = 0
+        var paid = 0
 
-        func byRule(_ r: RunResult?) -> [String: Int64] {
-            var out: [String: Int64] = [:]
-            for m in r?.members ?? [] {
-                for (rule, amount) in m.rules { out[rule, default: 0] += amount }
-                for (rule, amount) in m.adjustments { out[rule + adjustedLabel, default: 0] += amount }
-            }
-            return out
+        struct Earner: Codable, Equatable {
+            var code: String
+            var total: Int64
         }
-        let now = byRule(result), then = byRule(before)
-        let rules = Set(now.keys).union(then.keys).sorted().map { Change(label: $0, before: then[$0] ?? 0, after: now[$0] ?? 0) }
+    }
 
+    /// One member's amounts in a run (the engine's line, or the stored document's).
+    struct Amounts {
+        var member: String
+        var total: Int64
+        var rules: [String: Int64]
+        var adjustments: [String: Int64]
+    }
+
+    /// The breakdown of a run's amounts over the team as it is now.
+    static func breakdown(_ amounts: [Amounts], on db: any Database) async throws -> Breakdown {
+        var out = Breakdown(members: amounts.count, paid: amounts.filter { $0.total != 0 }.count)
+        for m in amounts {
+            for (rule, amount) in m.rules { out.rules[rule, default: 0] += amount }
+            for (rule, amount) in m.adjustments { out.adjusted[rule, default: 0] += amount }
+        }
         // Departments and teams: one read of code, path and department of every member.
         struct Row: Decodable {
             var code: String
@@ -74,9 +94,9 @@ struct RunReview {
         for d in try await Department.query(on: db).all() { departments[d.id!] = d.name }
         var department: [String: Group] = [:]
         var team: [String: Group] = [:]
-        for m in result.members where m.total != 0 {
+        for m in amounts where m.total != 0 {
             let person = people[m.member]
-            let d = person?.department_id.flatMap { departments[$0] } ?? noDepartment
+            let d = person?.department_id.flatMap { departments[$0] } ?? ""
             department[d, default: Group(label: d, amount: 0, members: 0)].amount += m.total
             department[d]!.members += 1
             // The team is the line the member belongs to: the second member of their path (the
@@ -88,11 +108,42 @@ struct RunReview {
             team[t]!.members += 1
         }
         let order: (Group, Group) -> Bool = { $0.amount != $1.amount ? $0.amount > $1.amount : $0.label < $1.label }
+        out.departments = department.values.sorted(by: order)
+        out.teams = team.values.sorted(by: order)
+        out.top = amounts.sorted { $0.total != $1.total ? $0.total > $1.total : $0.member < $1.member }.prefix(10).map { Breakdown.Earner(code: $0.member, total: $0.total) }
+        return out
+    }
+
+    /// A run's stored breakdown; a run written before they were stored is broken down from its document.
+    static func breakdown(of run: PayRun, on db: any Database) async throws -> Breakdown {
+        if let text = try await PayQueries(db: db).review(of: run), !text.isEmpty {
+            return try JSONDecoder().decode(Breakdown.self, from: Data(text.utf8))
+        }
+        let result = try await RunResult.read(run, on: db)
+        return try await breakdown(result.members.map { Amounts(member: $0.member, total: $0.total, rules: $0.rules, adjustments: $0.adjustments) }, on: db)
+    }
+
+    /// `adjustedLabel` marks the adjustments of earlier months per rule (`retail (adjustment)`);
+    /// `noDepartment` names the members outside the org chart.
+    static func load(_ run: PayRun, on db: any Database, adjustedLabel: String, noDepartment: String) async throws -> RunReview {
+        let now = try await breakdown(of: run, on: db)
+        let previousPeriod = Period(parsing: run.period)?.previous.description ?? ""
+        let previous = try await PayRun.figures(on: db).filter(\.$period == previousPeriod).first()
+        var then = Breakdown()
+        if let previous { then = try await breakdown(of: previous, on: db) }
+        func byRule(_ b: Breakdown) -> [String: Int64] {
+            var out = b.rules
+            for (rule, amount) in b.adjusted { out[rule + adjustedLabel, default: 0] += amount }
+            return out
+        }
+        let after = byRule(now), before = byRule(then)
+        let rules = Set(after.keys).union(before.keys).sorted().map { Change(label: $0, before: before[$0] ?? 0, after: after[$0] ?? 0) }
+        func named(_ g: [Group]) -> [Group] { g.map { Group(label: $0.label.isEmpty ? noDepartment : $0.label, amount: $0.amount, members: $0.members) } }
 
         // Adjustments posted while the month was open: after the ledger entry of the approval of
         // the month before it (or ever, when there is none) and, once approved, before its own.
         // Entries are ordered by id, the order they were posted in.
-        let opened = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period < run.period)
+        let opened = try await PayRun.figures(on: db).filter(\.$status == .approved).filter(\.$period < run.period)
             .sort(\.$period, .descending).first()
         var entries = JournalEntry.query(on: db).filter(\.$kind ~~ ["adjustment", "prize"]).with(\.$lines)
         if let opened, let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(opened.period)").first() {
@@ -106,7 +157,7 @@ struct RunReview {
                 Adjustment(at: e.at, source: e.source, member: String($0.account.dropFirst("payable:".count)), amount: -$0.amountFen)
             }
         }
-        return RunReview(byRule: rules, byDepartment: department.values.sorted(by: order), byTeam: team.values.sorted(by: order),
+        return RunReview(byRule: rules, byDepartment: named(now.departments), byTeam: now.teams, top: now.top, members: now.members, paid: now.paid,
                          previousPeriod: previous?.period, previousTotal: previous?.totalFen, adjustments: adjustments)
     }
 }

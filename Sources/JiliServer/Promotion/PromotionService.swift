@@ -95,7 +95,7 @@ struct PromotionService {
     func monthEnd(_ period: Period) -> Date { clock.start(of: period.next) }
 
     /// One member's values over the window ending with `period` (the current month for progress),
-    /// read for that member alone.
+    /// read for that member alone; their team's sales are the stored branch figures.
     func values(of member: Member, period: Period, months: Int) async throws -> MemberValues {
         let sql = db.sql
         let window = Self.window(period, months: months)
@@ -111,9 +111,9 @@ struct PromotionService {
             .from(SQLAlias(SQLIdentifier(Order.schema), as: SQLIdentifier("o")))
             .where(SQLColumn("member_id", table: "o"), .equal, SQLBind(member.id!)).where(SQLColumn("period", table: "o"), .in, SQLBind.group(window))
             .groupBy(SQLColumn("member_id", table: "o")).groupBy(SQLColumn("period", table: "o")).all(decoding: Sale.self)
-        let team = try await SalesSQL.orders(sql, measure: .volume).column(SQLRaw("0"), as: "member_id").column(SQLRaw("o.period"), as: "period")
-            .where(SQLColumn("path", table: "m"), .like, SQLBind(member.path + "%")).where(SQLColumn("period", table: "o"), .in, SQLBind.group(window))
-            .groupBy(SQLColumn("period", table: "o")).all(decoding: Sale.self)
+        // The branch's sales as last computed (``TeamFigures``): the whole team's orders are not read for one page.
+        let team = try await TeamFigures(db: db, clock: clock).sales(.subtree(path: member.path), periods: window)
+            .map { Sale(member_id: 0, period: $0.key, n: $0.value) }
         let directMembers = try await Member.query(on: db).filter(\.$sponsor.$id == member.id!).all()
         var directSales: [Int: [Sale]] = [:]
         if !directMembers.isEmpty {

@@ -144,7 +144,7 @@ struct TeamController: RouteCollection {
         let thisMonth = try await queries.volume(of: m, period: period.description)
         let lastMonth = try await queries.volume(of: m, period: period.previous.description)
         let children = try await queries.directMembers(of: m)
-        let volumes = try await queries.monthVolumes(period: period.description, scope: .subtree(path: m.path))
+        let volumes = try await queries.volumes(of: children.compactMap(\.id), period: period.description)
         let account = try req.account
         let showsMotivation = MotivationPermissions.mayReadPersonal(account, me: me, of: m)
         let profile = showsMotivation ? try await queries.motivation(of: m) : nil
@@ -207,6 +207,8 @@ struct TeamController: RouteCollection {
         /// The nested lists, built here with every text escaped (Leaf cannot recurse).
         let treeHTML: String
         let parentCode: String?
+        /// When the branch figures were computed.
+        let computed: String
     }
 
     /// The viewer's subtree (or, for those who see everyone, the team from the top), three levels at a time.
@@ -227,19 +229,26 @@ struct TeamController: RouteCollection {
         }
         if case .department = scope, root.$sponsor.id == nil, let me { root = me }
         let period = req.application.jiliClock.currentPeriod
-        let nodes = try await queries.subtree(root: root, period: period.description)
+        // Branch figures as last computed (``TeamFigures``); children read level by level by sponsor.
+        let figures = TeamFigures(db: req.db, clock: req.application.jiliClock)
+        let computedAt = try await figures.computedAt(period.description)
+        var branch = try await figures.branches([root.id!], period: period.description)
+        var childrenOf: [Int: [Int]] = [:]
         // What is shown: three levels, the largest branches first, at most `perNode` under each and
         // `budget` in all (a page a phone can take); the rest is a link to its own tree.
         let perNode = 30, budget = 600
         func ordered(_ ids: [Int]) -> [Int] {
-            ids.sorted { (nodes[$0]!.branchVolume, -$0) > (nodes[$1]!.branchVolume, -$1) }
+            ids.sorted { (branch[$0]?.sales ?? 0, -$0) > (branch[$1]?.sales ?? 0, -$1) }
         }
         var shown: Set<Int> = [root.id!]
         var level = [root.id!]
         for _ in 0..<3 {
+            let kids = try await queries.children(of: level)
+            branch.merge(try await figures.branches(kids.map(\.id), period: period.description)) { a, _ in a }
+            for k in kids { childrenOf[k.sponsor, default: []].append(k.id) }
             var next: [Int] = []
             for id in level {
-                for c in ordered(nodes[id]!.children).prefix(perNode) where shown.count < budget {
+                for c in ordered(childrenOf[id] ?? []).prefix(perNode) where shown.count < budget {
                     shown.insert(c)
                     next.append(c)
                 }
@@ -259,26 +268,27 @@ struct TeamController: RouteCollection {
         let people = req.t("team_headcount")
         let more = req.t("team_more")
         func node(_ id: Int, depth: Int) -> String {
-            let b = nodes[id]!
+            let b = branch[id] ?? TeamFigures.Figure(members: 1)
             let m = members[id]!
+            let children = childrenOf[id] ?? []
             // The name opens the member; the branch's figures, beside it, open and close the branch (a
             // link inside a <summary> would be two controls in one).
             let label = "<a href=\"\(HTML.escape(SiteURL.member(m.code)))\">\(HTML.escape(m.name))</a>"
                 + (icons[id].map { " <span class=\"badges\">\(HTML.escape($0))</span>" } ?? "")
                 + " <span class=\"tier\">\(HTML.escape(req.t("tier_\(m.tier)")))</span>"
                 + (m.status != .active ? " <span class=\"muted\">\(HTML.escape(req.t("status_\(m.status)")))</span>" : "")
-            let figures = "<span class=\"figures\">\(b.headcount) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.branchVolume).display))</span>"
-            if b.children.isEmpty { return "<li class=\"leaf\">\(label) \(figures)</li>" }
-            let visible = ordered(b.children).filter { shown.contains($0) }
+            let figures = "<span class=\"figures\">\(b.members) \(HTML.escape(people)) · \(HTML.escape(Money(fen: b.sales).display))</span>"
+            if b.members <= 1 && children.isEmpty { return "<li class=\"leaf\">\(label) \(figures)</li>" }
+            let visible = ordered(children).filter { shown.contains($0) }
             if visible.isEmpty {
                 return "<li class=\"leaf\">\(label) \(figures) <a class=\"more\" href=\"\(HTML.escape(SiteURL.team(query: ["root": m.code])))\">\(HTML.escape(more))</a></li>"
             }
-            var children = visible.map { node($0, depth: depth + 1) }.joined()
-            if visible.count < b.children.count {
-                children += "<li class=\"leaf\"><a class=\"more\" href=\"\(HTML.escape(SiteURL.member(m.code)))\">"
-                    + HTML.escape(req.t("team_others", ["n": "\(b.children.count - visible.count)"])) + "</a></li>"
+            var items = visible.map { node($0, depth: depth + 1) }.joined()
+            if visible.count < children.count {
+                items += "<li class=\"leaf\"><a class=\"more\" href=\"\(HTML.escape(SiteURL.member(m.code)))\">"
+                    + HTML.escape(req.t("team_others", ["n": "\(children.count - visible.count)"])) + "</a></li>"
             }
-            return "<li>\(label) <details\(depth < 1 ? " open" : "")><summary>\(figures)</summary><ul>\(children)</ul></details></li>"
+            return "<li>\(label) <details\(depth < 1 ? " open" : "")><summary>\(figures)</summary><ul>\(items)</ul></details></li>"
         }
         var parentCode: String?
         if let s = root.$sponsor.id, let sponsor = try await queries.member(s), scope.contains(sponsor) {
@@ -286,6 +296,8 @@ struct TeamController: RouteCollection {
         }
         return try await req.view.render("team/tree", TreePage(layout: Layout(req, title: req.t("team_title")),
                                                               period: period.description, treeHTML: "<ul class=\"tree\">" + node(root.id!, depth: 0) + "</ul>",
-                                                              parentCode: parentCode))
+                                                              parentCode: parentCode,
+                                                              computed: req.t(computedAt == nil ? "dashboard_team_pending" : "dashboard_team_computed",
+                                                                              ["time": computedAt.map { req.application.jiliClock.format($0, "MM-dd HH:mm") } ?? ""])))
     }
 }

@@ -177,43 +177,35 @@ struct TeamQueries {
         return (try row.decode(column: "n", as: Int.self), try row.decode(column: "amount", as: Int64.self), try row.decode(column: "refunded", as: Int64.self))
     }
 
+    /// The direct members of these members: (id, sponsor), by the sponsor index.
+    func children(of ids: [Int]) async throws -> [(id: Int, sponsor: Int)] {
+        var out: [(id: Int, sponsor: Int)] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            for row in try await db.sql.select().columns("id", "sponsor_id").from(Member.schema).where("sponsor_id", .in, SQLBind.group(chunk)).orderBy("id").all() {
+                out.append((try row.decode(column: "id", as: Int.self), try row.decode(column: "sponsor_id", as: Int.self)))
+            }
+        }
+        return out
+    }
+
+    /// These members' own net sales in a month, by the orders' month-and-seller index.
+    func volumes(of ids: [Int], period: String) async throws -> [Int: Int64] {
+        var out: [Int: Int64] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            let rows = try await db.sql.select()
+                .column("member_id")
+                .column(SQLRaw("CAST(SUM(amount_fen - refunded_fen) AS BIGINT)"), as: "volume")
+                .from("orders").where("period", .equal, SQLBind(period)).where("member_id", .in, SQLBind.group(chunk))
+                .groupBy("member_id").all()
+            for row in rows { out[try row.decode(column: "member_id", as: Int.self)] = try row.decode(column: "volume", as: Int64?.self) ?? 0 }
+        }
+        return out
+    }
+
     /// A member's net sales in a month.
     func volume(of member: Member, period: String) async throws -> Int64 {
         let t = try await orderTotals(period: period, scope: .all, member: member, subtree: false)
         return t.amount - t.refunded
     }
 
-    /// A subtree as nodes with the headcount and volume of each branch.
-    struct Branch {
-        var id: Int
-        var children: [Int] = []
-        var headcount = 1
-        var ownVolume: Int64 = 0
-        var branchVolume: Int64 = 0
-    }
-
-    /// Every member below `root` (and it), with branch totals for `period`. Only ids, sponsors and
-    /// paths are read (100,000 members in a fraction of a second); pages load the members they show.
-    func subtree(root: Member, period: String) async throws -> [Int: Branch] {
-        let sql = db.sql
-        struct Row: Decodable { let id: Int; let sponsor_id: Int?; let path: String }
-        let members = try await sql.select().column("id").column("sponsor_id").column("path").from(Member.schema)
-            .where("path", .like, SQLBind(root.path + "%")).all(decoding: Row.self)
-        let volumes = try await monthVolumes(period: period, scope: .subtree(path: root.path))
-        var nodes: [Int: Branch] = [:]
-        nodes.reserveCapacity(members.count)
-        for m in members { nodes[m.id] = Branch(id: m.id, ownVolume: volumes[m.id] ?? 0) }
-        let rootDepth = root.path.split(separator: "/").count
-        for m in members where m.id != root.id! {
-            if let s = m.sponsor_id { nodes[s]?.children.append(m.id) }
-            // Add to every ancestor within the subtree (the path lists them from the root down).
-            let ids = m.path.split(separator: "/").compactMap { Int($0) }
-            for a in ids.dropFirst(rootDepth - 1).dropLast() {
-                nodes[a]?.headcount += 1
-                nodes[a]?.branchVolume += volumes[m.id] ?? 0
-            }
-        }
-        for (id, n) in nodes { nodes[id]?.branchVolume += n.ownVolume }
-        return nodes
-    }
 }

@@ -52,8 +52,8 @@ import Vapor
             #expect(text.contains("当前级别 代理"))
             // The open month so far, as November's run would give it now, marked as an estimate.
             let run = try await PayService(db: app.db, clock: JiliClock(now: { testNow })).draft(Period(parsing: "2026-11")!, by: .system)
-            let estimate = try RunResult.read(run).members.first { $0.member == "m10" }?.total ?? 0
-            #expect(text.contains("本月预估收入（截至目前，仅供参考） \(Money(fen: estimate).display)"))
+            let estimate = try await RunResult.read(run, on: app.db).members.first { $0.member == "m10" }?.total ?? 0
+            #expect(text.contains("本月预估收入（按 11-29 12:00 的数据估算，仅供参考） \(Money(fen: estimate).display)"))
         }
     }
 
@@ -94,7 +94,15 @@ import Vapor
             _ = try await OrderService(db: app.db, clock: JiliClock(now: { testNow })).create(
                 code: nil, seller: w35, customerID: nil, lines: [.init(productID: product.id!, quantity: 1)], paidAt: nil, by: .system)
             var leader = try await Visitor.signedIn(app, "leader")
+            // Before the figures are computed again, the tree shows the branch as last computed.
+            let before = try await leader.get("/team?root=w0").body
+            #expect((1...35).filter { before.contains("href=\"/members/w\($0)\"") } == [Int](1...30))
+            #expect(before.visibleText.contains("团队数据统计于 11-29 12:00"))
+            // What the background of `jili serve` does when the orders or the members changed.
+            let computed = try await TeamFigures(db: app.db, clock: JiliClock(now: { testNow.addingTimeInterval(60) })).refresh()
+            #expect(computed == ["2026-11", "2026-10"])
             let html = try await leader.get("/team?root=w0").body
+            #expect(html.visibleText.contains("团队数据统计于 11-29 12:01"))
             #expect(html.visibleText.contains("另外 5 位直属成员 →"))
             #expect(html.contains("href=\"/members/w0\">另外 5 位直属成员"))
             let shown = (1...35).filter { html.contains("href=\"/members/w\($0)\"") }

@@ -41,7 +41,7 @@ import Vapor
             let (_, read) = try await call(app, .GET, "/api/v1/runs/2026-11", finance)
             let result = try #require((read as? [String: Any])?["result"] as? [String: Any])
             #expect(result["total"] as? String == Money(fen: stored.totalFen).description)
-            #expect((result["members"] as? [Any])?.count == (try RunResult.read(stored)).members.count)
+            #expect((result["members"] as? [Any])?.count == (try await RunResult.read(stored, on: app.db)).members.count)
             #expect(try await call(app, .POST, "/api/v1/runs/2026-11/approve", finance).0 == .ok)
             #expect(try await call(app, .POST, "/api/v1/runs/2026-11/approve", finance).0 == .conflict)
             #expect(try await call(app, .POST, "/api/v1/runs", finance, json: #"{"period": "2026-11"}"#).0 == .unprocessableEntity)
@@ -54,7 +54,7 @@ import Vapor
         try await withTestApp { app in
             let agent = try await token(app, as: "agent")
             let october = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            let mine = try #require(try RunResult.read(october).members.first { $0.member == "m10" })
+            let mine = try #require(try await RunResult.read(october, on: app.db).members.first { $0.member == "m10" })
             let (ok, statement) = try await call(app, .GET, "/api/v1/statements/2026-10", agent)
             let s = try #require(statement as? [String: Any])
             #expect(ok == .ok && s["member"] as? String == "m10")

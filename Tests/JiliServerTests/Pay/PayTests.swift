@@ -45,12 +45,12 @@ import Vapor
             let (plan, input) = try files.load().get()
             let cli = try SettlementEngine(plan: plan, input: input).settle(period: Period(parsing: "2026-10")!)
 
-            let app = try RunResult.read(run)
+            let stored = try await RunResult.read(run, on: app.db)
             #expect(run.totalFen == cli.total && cli.total > 0)
             // The goals set in the app pay through the plan's goalBonus, as the goals file does.
             #expect(input.goals.count > 100 && cli.members.contains { ($0.rules["goal"] ?? 0) > 0 })
-            #expect(app.members.count == cli.members.count)
-            for (a, c) in zip(app.members, cli.members) {
+            #expect(stored.members.count == cli.members.count)
+            for (a, c) in zip(stored.members, cli.members) {
                 #expect(a.member == c.member)
                 #expect(a.rules == c.rules)
                 #expect(a.adjustments == c.adjustments)
@@ -225,7 +225,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             // What the ledger owes m10: the sum of the three approved months.
             var owed: Int64 = 0
             for r in try await PayRun.query(on: app.db).filter(\.$status == .approved).all() {
-                owed += try RunResult.read(r).members.first { $0.member == "m10" }?.total ?? 0
+                owed += try await RunResult.read(r, on: app.db).members.first { $0.member == "m10" }?.total ?? 0
             }
             #expect(page.contains("待发放（各月合计） \(Money(fen: owed).display)"))
             // In English too.
@@ -273,7 +273,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             #expect(review.contains("应付合计 \(Money(fen: run.totalFen).display)"))
             #expect(review.contains("激励成本率"))
             // The preview: how many people, how much, against the month before, and what is unusual.
-            let paid = try RunResult.read(run).members.filter { $0.total != 0 }.count
+            let paid = try await RunResult.read(run, on: app.db).members.filter { $0.total != 0 }.count
             #expect(review.contains("审批 2026-11：\(paid) 人获得收入，合计 \(Money(fen: run.totalFen).display)。"), "\(review)")
             #expect(review.contains("较 2026-10：") && review.contains("注意：还有 1 条结算疑问未答复。") && review.contains("确认审批这个月的结算？此操作不能撤销。"))
             // Without the confirmation nothing is approved.
@@ -399,7 +399,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             // Payables reconcile with the approved runs, member by member.
             var owed: [String: Int64] = [:]
             for run in try await PayRun.query(on: app.db).filter(\.$status == .approved).all() {
-                for m in try RunResult.read(run).members { owed[m.member, default: 0] += m.total }
+                for m in try await RunResult.read(run, on: app.db).members { owed[m.member, default: 0] += m.total }
             }
             for code in ["m1", "m3", "m10"] {
                 #expect(try await ledger.balance("payable:\(code)") == -(owed[code] ?? 0), "payable of \(code)")

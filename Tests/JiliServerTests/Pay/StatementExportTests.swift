@@ -71,7 +71,7 @@ import Vapor
 
             try await M014SplitRunLines.split(run, on: app.db)
             #expect(!run.result.contains("explanations"))
-            let summary = try RunResult.read(run)
+            let summary = try await RunResult.read(run, on: app.db)
             #expect(summary.members.reduce(0) { $0 + $1.total } == run.totalFen)
             for (code, line) in before {
                 let after = try #require(try await RunLines.line(run: run, member: code, on: app.db))

@@ -1,0 +1,226 @@
+import Fluent
+import Foundation
+import JiliCore
+import SQLKit
+
+/// A month's figures of the whole team, of each department and of each member's branch (them and
+/// everyone below): net sales, headcount, active members, and the best sellers of the team and of
+/// each department. Computing them reads every member and the month's orders, so no page does: they
+/// are computed by the jobs that change them (an import, the demo, `jili jobs`, and in the
+/// background of `jili serve` when the orders or the members changed), stored, and read with the
+/// moment they were computed.
+struct TeamFigures {
+    static let table = "team_figures"
+    static let runs = "figure_runs"
+    /// How many best sellers are kept per scope.
+    static let topCount = 5
+
+    let db: any Database
+    let clock: JiliClock
+
+    struct Figure: Equatable, Sendable {
+        var sales: Int64 = 0
+        var members = 0
+        var active = 0
+        /// The best sellers (member id, net sales), best first: the team and departments only.
+        var top: [(id: Int, fen: Int64)] = []
+
+        static func == (a: Figure, b: Figure) -> Bool {
+            a.sales == b.sales && a.members == b.members && a.active == b.active && a.top.map(\.id) == b.top.map(\.id) && a.top.map(\.fen) == b.top.map(\.fen)
+        }
+    }
+
+    /// Where a scope's figures are kept.
+    static func key(_ scope: MemberScope) -> (kind: String, id: Int) {
+        switch scope {
+        case .all: return ("all", 0)
+        case .department(let id): return ("department", id)
+        case .subtree(let path), .selfAndDownlineSummary(let path): return ("branch", Self.top(of: path))
+        }
+    }
+
+    /// The member at the top of a branch: the last id of its path (`/1/2/5/` → 5).
+    static func top(of path: String) -> Int { path.split(separator: "/").last.flatMap { Int($0) } ?? 0 }
+
+    // MARK: Reading
+
+    /// A scope's figures of a month, and when they were computed; nil before they ever were.
+    func figure(_ scope: MemberScope, period: String) async throws -> (figure: Figure, computedAt: Date)? {
+        guard let at = try await computedAt(period) else { return nil }
+        let key = Self.key(scope)
+        let row = try await db.sql.select().columns("sales_fen", "members", "active", "top").from(Self.table)
+            .where("period", .equal, SQLBind(period)).where("scope_kind", .equal, SQLBind(key.kind)).where("scope_id", .equal, SQLBind(key.id))
+            .first()
+        guard let row else { return (Figure(), at) }
+        return (Figure(sales: try row.decode(column: "sales_fen", as: Int64.self), members: try row.decode(column: "members", as: Int.self),
+                       active: try row.decode(column: "active", as: Int.self), top: Self.parseTop(try row.decode(column: "top", as: String.self))), at)
+    }
+
+    /// A scope's net sales in each of these months that were computed.
+    func sales(_ scope: MemberScope, periods: [String]) async throws -> [String: Int64] {
+        guard !periods.isEmpty else { return [:] }
+        let key = Self.key(scope)
+        var out: [String: Int64] = [:]
+        for row in try await db.sql.select().columns("period", "sales_fen").from(Self.table)
+            .where("period", .in, SQLBind.group(periods)).where("scope_kind", .equal, SQLBind(key.kind)).where("scope_id", .equal, SQLBind(key.id)).all() {
+            out[try row.decode(column: "period", as: String.self)] = try row.decode(column: "sales_fen", as: Int64.self)
+        }
+        return out
+    }
+
+    /// The branch figures of these members in a month (a member without orders below has none stored: zero).
+    func branches(_ ids: [Int], period: String) async throws -> [Int: Figure] {
+        var out: [Int: Figure] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            for row in try await db.sql.select().columns("scope_id", "sales_fen", "members", "active").from(Self.table)
+                .where("period", .equal, SQLBind(period)).where("scope_kind", .equal, SQLBind("branch")).where("scope_id", .in, SQLBind.group(chunk)).all() {
+                out[try row.decode(column: "scope_id", as: Int.self)] = Figure(
+                    sales: try row.decode(column: "sales_fen", as: Int64.self), members: try row.decode(column: "members", as: Int.self),
+                    active: try row.decode(column: "active", as: Int.self))
+            }
+        }
+        return out
+    }
+
+    /// When a month's figures were computed.
+    func computedAt(_ period: String) async throws -> Date? {
+        try await Self.run("team:\(period)", on: db)?.at
+    }
+
+    static func run(_ name: String, on db: any Database) async throws -> (at: Date, fingerprint: String)? {
+        guard let row = try await db.sql.select().columns("computed_at", "fingerprint").from(runs).where("name", .equal, SQLBind(name)).first() else { return nil }
+        return (try row.decode(column: "computed_at", as: Date.self), try row.decode(column: "fingerprint", as: String.self))
+    }
+
+    static func record(_ name: String, at: Date, fingerprint: String, on db: any Database) async throws {
+        try await db.sql.delete(from: runs).where("name", .equal, SQLBind(name)).run()
+        try await db.sql.insert(into: runs).columns("name", "computed_at", "fingerprint").values(SQLBind(name), SQLBind(at), SQLBind(fingerprint)).run()
+    }
+
+    static func parseTop(_ text: String) -> [(id: Int, fen: Int64)] {
+        text.split(separator: ",").compactMap { part in
+            let p = part.split(separator: ":")
+            guard p.count == 2, let id = Int(p[0]), let fen = Int64(p[1]) else { return nil }
+            return (id, fen)
+        }
+    }
+
+    // MARK: Computing
+
+    /// What the figures of a month are computed from, in a few aggregate reads: the month's orders
+    /// (how many, the last id, net sales, and net sales weighted by seller) and the members (how
+    /// many, and sums that move when one changes sponsor, department or status). Equal fingerprints:
+    /// nothing to compute again.
+    func fingerprint(_ period: String) async throws -> String {
+        let sql = db.sql
+        let orders = try await sql.select()
+            .column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "n")
+            .column(SQLRaw("CAST(COALESCE(MAX(id), 0) AS BIGINT)"), as: "last")
+            .column(SQLRaw("CAST(COALESCE(SUM(amount_fen - refunded_fen), 0) AS BIGINT)"), as: "net")
+            .column(SQLRaw("CAST(COALESCE(SUM((amount_fen - refunded_fen) % 1009 * member_id), 0) AS BIGINT)"), as: "weighted")
+            .from("orders").where("period", .equal, SQLBind(period)).first()
+        let members = try await sql.select()
+            .column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "n")
+            .column(SQLRaw("CAST(COALESCE(SUM(id * COALESCE(sponsor_id, 0)), 0) AS BIGINT)"), as: "tree")
+            .column(SQLRaw("CAST(COALESCE(SUM(id * COALESCE(department_id, 0)), 0) AS BIGINT)"), as: "departments")
+            .column(SQLRaw("CAST(COALESCE(SUM(CASE WHEN status = 'active' THEN id ELSE 0 END), 0) AS BIGINT)"), as: "active")
+            .from(Member.schema).first()
+        func v(_ row: (any SQLRow)?, _ c: String) throws -> Int64 { try row?.decode(column: c, as: Int64.self) ?? 0 }
+        return try [v(orders, "n"), v(orders, "last"), v(orders, "net"), v(orders, "weighted"),
+                    v(members, "n"), v(members, "tree"), v(members, "departments"), v(members, "active")].map(String.init).joined(separator: "-")
+    }
+
+    /// Computes a month's figures and replaces the stored ones, in one transaction.
+    @discardableResult
+    func compute(_ period: String) async throws -> Int {
+        let fingerprint = try await fingerprint(period)
+        struct Row: Decodable { let id: Int; let sponsor_id: Int?; let department_id: Int?; let status: String }
+        let members = try await db.sql.select().columns("id", "sponsor_id", "department_id", "status").from(Member.schema).all(decoding: Row.self)
+        let own = try await TeamQueries(db: db).monthVolumes(period: period)
+
+        // Branches: children before their sponsor, each adding itself to the sponsor.
+        var index: [Int: Int] = [:]
+        index.reserveCapacity(members.count)
+        for (i, m) in members.enumerated() { index[m.id] = i }
+        var children = [[Int]](repeating: [], count: members.count)
+        var roots: [Int] = []
+        for (i, m) in members.enumerated() {
+            if let s = m.sponsor_id, let p = index[s], p != i { children[p].append(i) } else { roots.append(i) }
+        }
+        var branch = members.map { m in Figure(sales: own[m.id] ?? 0, members: 1, active: m.status == MemberStatus.active.rawValue ? 1 : 0) }
+        var order: [Int] = []
+        order.reserveCapacity(members.count)
+        var stack = roots
+        while let i = stack.popLast() {
+            order.append(i)
+            stack.append(contentsOf: children[i])
+        }
+        for i in order.reversed() {
+            for c in children[i] {
+                branch[i].sales += branch[c].sales
+                branch[i].members += branch[c].members
+                branch[i].active += branch[c].active
+            }
+        }
+        // The team and each department, with their best sellers.
+        var team = Figure()
+        var departments: [Int: Figure] = [:]
+        var sellers: [Int: [(id: Int, fen: Int64)]] = [:]   // department id (0: the team) → sellers
+        for m in members {
+            let active = m.status == MemberStatus.active.rawValue ? 1 : 0
+            let fen = own[m.id] ?? 0
+            team.members += 1; team.active += active; team.sales += fen
+            if let d = m.department_id {
+                departments[d, default: Figure()].members += 1
+                departments[d, default: Figure()].active += active
+                departments[d, default: Figure()].sales += fen
+            }
+            if fen > 0 {
+                sellers[0, default: []].append((m.id, fen))
+                if let d = m.department_id { sellers[d, default: []].append((m.id, fen)) }
+            }
+        }
+        func top(_ key: Int) -> String {
+            (sellers[key] ?? []).sorted { $0.fen != $1.fen ? $0.fen > $1.fen : $0.id < $1.id }.prefix(Self.topCount)
+                .map { "\($0.id):\($0.fen)" }.joined(separator: ",")
+        }
+        var rows: [(String, Int, Figure, String)] = [("all", 0, team, top(0))]
+        for (d, f) in departments.sorted(by: { $0.key < $1.key }) { rows.append(("department", d, f, top(d))) }
+        for (i, m) in members.enumerated() { rows.append(("branch", m.id, branch[i], "")) }
+
+        let at = clock.now(), written = rows
+        try await db.transaction { db in
+            let sql = db.sql
+            try await sql.delete(from: Self.table).where("period", .equal, SQLBind(period)).run()
+            for start in stride(from: 0, to: written.count, by: 1_000) {
+                var insert = sql.insert(into: Self.table).columns("period", "scope_kind", "scope_id", "sales_fen", "members", "active", "top")
+                for (kind, id, f, top) in written[start..<min(written.count, start + 1_000)] {
+                    insert = insert.values(SQLBind(period), SQLBind(kind), SQLBind(id), SQLBind(f.sales), SQLBind(f.members), SQLBind(f.active), SQLBind(top))
+                }
+                try await insert.run()
+            }
+            try await Self.record("team:\(period)", at: at, fingerprint: fingerprint, on: db)
+        }
+        return rows.count
+    }
+
+    /// The months kept fresh: this month and the one before (refunds still come in) computed again
+    /// when their fingerprint moved, and the months of the last year never computed; `deep` (after
+    /// an import, which may bring in history) looks at the fingerprints of the whole year. Returns
+    /// the months computed.
+    @discardableResult
+    func refresh(deep: Bool = false) async throws -> [String] {
+        var p = clock.currentPeriod
+        var computed: [String] = []
+        for back in 0..<12 {
+            let stored = try await Self.run("team:\(p.description)", on: db)
+            let due = stored == nil ? true : (back < 2 || deep) ? try await stored?.fingerprint != fingerprint(p.description) : false
+            if due {
+                try await compute(p.description)
+                computed.append(p.description)
+            }
+            p = p.previous
+        }
+        return computed
+    }
+}
