@@ -23,17 +23,19 @@ struct M014SplitRunLines: AsyncMigration {
     static func split(_ run: PayRun, on db: any Database) async throws {
         guard var doc = try JSONSerialization.jsonObject(with: Data(run.result.utf8)) as? [String: Any],
               var members = doc["members"] as? [[String: Any]] else { return }
-        var rows: [PayRunMember] = []
+        // The columns of the time, by SQL (later migrations add columns with defaults).
+        let sql = db.sql
+        var rows: [(code: String, total: Int64, line: String)] = []
         for (i, m) in members.enumerated() {
-            let row = PayRunMember()
-            row.$run.id = run.id!
-            row.memberCode = m["member"] as? String ?? ""
-            row.totalFen = try RunResult.fen(m["total"] as? String ?? "", [])
-            row.line = String(decoding: try JSONSerialization.data(withJSONObject: m, options: [.sortedKeys]), as: UTF8.self)
-            rows.append(row)
+            rows.append((m["member"] as? String ?? "", try RunResult.fen(m["total"] as? String ?? "", []),
+                         String(decoding: try JSONSerialization.data(withJSONObject: m, options: [.sortedKeys]), as: UTF8.self)))
             members[i]["explanations"] = nil
         }
-        for chunk in stride(from: 0, to: rows.count, by: 500) { try await Array(rows[chunk..<min(rows.count, chunk + 500)]).create(on: db) }
+        for chunk in stride(from: 0, to: rows.count, by: 500) {
+            var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line")
+            for r in rows[chunk..<min(rows.count, chunk + 500)] { insert = insert.values(SQLBind(run.id!), SQLBind(r.code), SQLBind(r.total), SQLBind(r.line)) }
+            try await insert.run()
+        }
         doc["members"] = members
         run.result = String(decoding: try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
         try await run.save(on: db)

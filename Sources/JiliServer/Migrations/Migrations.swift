@@ -47,6 +47,7 @@ extension Migrations {
         add(M040AddPathPrefixIndex())
         add(M041CreateTeamFigures())
         add(M042AddRunReview())
+        add(M043AddPageLines())
     }
 
     /// How many migrations the database has applied.

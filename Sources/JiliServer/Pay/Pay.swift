@@ -88,6 +88,9 @@ final class PayRunMember: Model, @unchecked Sendable {
     @Field(key: "member_code") var memberCode: String
     @Field(key: "total_fen") var totalFen: Int64
     @Field(key: "line") var line: String
+    /// The line as a statement page shows it, when its rules have more sources than a page shows
+    /// (``RunLines/pageLine(_:_:)``); empty otherwise.
+    @Field(key: "page_line") var pageLine: String
 
     init() {}
 }

@@ -215,26 +215,63 @@ struct RunResult: Decodable {
     }
 }
 
-/// Each member's explained line of a run, one row each, written with the run.
+/// Each member's explained line of a run, one row each, written with the run; and, for a line with
+/// more sources under a rule than a statement page shows, the line as the page shows it.
 enum RunLines {
+    /// Sources shown per rule on a statement's page and on paper (the CSV has them all).
+    static let sourcesShown = 50
+
     /// Replaces the run's lines (a draft computed again), in batches, on `db` — inside the run's transaction.
     static func replace(run: Int, with result: SettlementResult, on db: any Database) async throws {
         try await PayRunMember.query(on: db).filter(\.$run.$id == run).delete()
         let sql = db.sql
         for chunk in stride(from: 0, to: result.members.count, by: 400) {
             let part = result.members[chunk..<min(result.members.count, chunk + 400)]
-            var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line")
+            var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line", "page_line")
             for m in part {
-                insert = insert.values(SQLBind(run), SQLBind(m.member), SQLBind(m.total), SQLBind(String(decoding: result.memberJSONBytes(m), as: UTF8.self)))
+                insert = insert.values(SQLBind(run), SQLBind(m.member), SQLBind(m.total), SQLBind(String(decoding: result.memberJSONBytes(m), as: UTF8.self)),
+                                       SQLBind(pageLine(m, result)))
             }
             try await insert.run()
         }
     }
 
+    /// The largest first (by size; in the engine's order when equal): where most of the money came from is read first.
+    static func largestFirst<L>(_ lines: [L], size: (L) -> Int64) -> [L] {
+        lines.enumerated().sorted { (size($0.element), -$0.offset) > (size($1.element), -$1.offset) }.map(\.element)
+    }
+
+    /// A line whose rules have more sources than a page shows, as the page shows it: each rule's
+    /// largest sources and how many were left off (`{"more":{"level":41230},"line":{…}}`); empty
+    /// for a line a page shows whole. A leader's line can hold a hundred thousand sources: the page
+    /// reads this, the CSV the whole line.
+    static func pageLine(_ m: SettlementResult.MemberLine, _ result: SettlementResult) -> String {
+        guard let explanations = m.explanations, explanations.values.contains(where: { $0.lines.count > sourcesShown }) else { return "" }
+        var trimmed = m
+        var more: [String: Int] = [:]
+        for (rule, e) in explanations where e.lines.count > sourcesShown {
+            var short = e
+            short.lines = Array(largestFirst(e.lines) { $0.micro.magnitude > UInt64(Int64.max) ? Int64.max : Int64($0.micro.magnitude) }.prefix(sourcesShown))
+            trimmed.explanations?[rule] = short
+            more[rule] = e.lines.count - sourcesShown
+        }
+        let counts = more.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+        return "{\"more\":{\(counts)},\"line\":" + String(decoding: result.memberJSONBytes(trimmed), as: UTF8.self) + "}"
+    }
+
     /// A member's line with its explanations, or nil when the month paid them nothing.
     static func line(run: PayRun, member: String, on db: any Database) async throws -> RunResult.MemberLine? {
-        guard let row = try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member).first() else { return nil }
+        guard let row = try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member).field(\.$id).field(\.$line).first() else { return nil }
         return try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(row.line.utf8))
+    }
+
+    /// A member's line as a statement page shows it, with the sources left off per rule.
+    static func pageLine(run: PayRun, member: String, on db: any Database) async throws -> (line: RunResult.MemberLine, more: [String: Int])? {
+        struct Page: Decodable { var more: [String: Int]; var line: RunResult.MemberLine }
+        guard let row = try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member).field(\.$id).field(\.$pageLine).first() else { return nil }
+        guard !row.pageLine.isEmpty else { return try await line(run: run, member: member, on: db).map { ($0, [:]) } }
+        let page = try JSONDecoder().decode(Page.self, from: Data(row.pageLine.utf8))
+        return (page.line, page.more)
     }
 }
 

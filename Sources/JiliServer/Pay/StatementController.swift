@@ -34,7 +34,7 @@ struct StatementController: RouteCollection {
         for period in try await queries.approvedMonths() {
             var amount: String?
             if let me, let run = try await queries.approvedRun(period) {
-                amount = Money(fen: try await queries.runLine(of: run, member: me.code)?.totalFen ?? 0).display
+                amount = Money(fen: try await queries.lineTotal(of: run, member: me.code) ?? 0).display
             }
             months.append(Month(period: period, label: Self.monthLabel(period, req), amount: amount))
         }
@@ -73,18 +73,19 @@ struct StatementController: RouteCollection {
         var more: Int = 0
 
         /// At most `limit` lines on a page: a leader's 级差 can come from tens of thousands of
-        /// downline members. The lines are largest first, so the largest are kept.
+        /// downline members. The lines are largest first, so the largest are kept (a long line is
+        /// stored so already, ``RunLines/pageLine(_:_:)``).
         func shown(limit: Int) -> StatementRule {
             guard lines.count > limit else { return self }
             var out = self
             out.lines = Array(lines.prefix(limit))
-            out.more = lines.count - limit
+            out.more += lines.count - limit
             return out
         }
     }
 
     /// Sources shown per rule on the page and on paper.
-    static let linesShown = 50
+    static let linesShown = RunLines.sourcesShown
     /// Order links shown per source line.
     static let ordersShown = 5
 
@@ -139,14 +140,21 @@ struct StatementController: RouteCollection {
         var rules: [StatementRule]
     }
 
-    func load(_ req: Request) async throws -> Statement {
+    /// `whole`: every source (the CSV); otherwise the line as a page shows it.
+    func load(_ req: Request, whole: Bool = false) async throws -> Statement {
         let account = try req.account
         let (member, me) = try await Permissions.payMember(req, account: account)
         let period = req.parameters.get("period") ?? ""
         let code = member.code
         guard let run = try await PayQueries(db: req.db).approvedRun(period) else { throw Abort(.notFound) }
         let english = req.language == "en"
-        let line = try await RunLines.line(run: run, member: code, on: req.db)
+        var line: RunResult.MemberLine?
+        var more: [String: Int] = [:]
+        if whole {
+            line = try await RunLines.line(run: run, member: code, on: req.db)
+        } else if let page = try await RunLines.pageLine(run: run, member: code, on: req.db) {
+            (line, more) = (page.line, page.more)
+        }
         let names = try await RuleNames.of(run, req)
         var rules: [StatementRule] = []
         func size(_ l: RunResult.Line) -> Int64 {
@@ -154,10 +162,11 @@ struct StatementController: RouteCollection {
             return micro
         }
         func rule(_ id: String, _ amount: Int64, _ e: RunResult.Explanation?) -> StatementRule {
-            // The sources, largest first: where most of the money came from is read first.
-            let lines = (e?.lines ?? []).enumerated().sorted { (size($0.element), -$0.offset) > (size($1.element), -$1.offset) }.map(\.element)
-            return StatementRule(id: id, rule: names(id), amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",
-                                 lines: lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "", orders: $0.orders ?? []) })
+            let lines = RunLines.largestFirst(e?.lines ?? [], size: size)
+            var r = StatementRule(id: id, rule: names(id), amount: Money(fen: amount).display, plain: Money(fen: amount).description, summary: e.map { english ? $0.en : $0.zh } ?? "",
+                                  lines: lines.map { StatementLine(text: english ? $0.en : $0.zh, amount: $0.amount, from: $0.from ?? "", orders: $0.orders ?? []) })
+            r.more = more[id] ?? 0
+            return r
         }
         if let line {
             // The rules, largest first; adjustments of earlier months after them.
@@ -215,7 +224,7 @@ struct StatementController: RouteCollection {
     /// The statement as CSV for Excel (UTF-8 with a byte order mark, CRLF): one row per source line,
     /// in the reader's language.
     @Sendable func csv(req: Request) async throws -> Response {
-        let s = try await load(req)
+        let s = try await load(req, whole: true)
         var rows: [[String]] = []
         for r in s.rules {
             if r.lines.isEmpty { rows.append([s.run.period, s.member.code, s.member.name, r.rule, r.plain, "", r.summary, ""]) }
