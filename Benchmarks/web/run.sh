@@ -22,6 +22,9 @@ JILI_NOW=2026-11-20T10:00:00+08:00 "$root/.build/release/jili" serve --allow-jil
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -sf "$base/readyz" > /dev/null && break; sleep 0.2; done
+# The team's figures and the open month's estimate, computed by the server's background at start
+# when the database has none (an import computes them too): wait for the first round.
+for _ in $(seq 600); do curl -s "$base/metrics" | grep -q 'jili_job_runs_total{job="figures",result="ok"}' && break; sleep 0.5; done
 echo "== first walk (after a start)"
 python3 "$here/walk.py" $base | sed -n '/^$/,$p'
 echo "== second walk"

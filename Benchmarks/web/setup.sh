@@ -7,7 +7,8 @@
 #   director  the operations director (a member near the top)
 #   manager   a sales manager of the largest branch under the leader
 #   finance   finance (staff, no member)
-#   a1…a1000  agents: 1,000 members who sold in October, for the concurrent mix
+#   a1…a1000  agents: 1,000 members who sold in October, spread over the team (most are near the
+#             bottom of the tree, as most agents are), for the concurrent mix
 #
 # Every account has the password big-team-2026. Only the leader's is hashed by the app; the others
 # copy its hash (1,004 bcrypt hashings at cost 12 would take minutes and measure nothing).
@@ -75,7 +76,7 @@ INSERT INTO accounts (username, password_hash, role, member_id, sign_in_version,
   SELECT 'a' || ROW_NUMBER() OVER (ORDER BY m.id), '$hash', 'agent', m.id, 0, $now FROM members m
   WHERE m.id NOT IN ($leader, $director, $branch) AND m.path LIKE '$lpath%'
     AND m.id IN (SELECT member_id FROM orders WHERE period = '2026-10')
-  ORDER BY m.id LIMIT 1000;"
+  ORDER BY (m.id * 7919) % 100003, m.id LIMIT 1000;"
 echo "accounts: $(sql "SELECT role || ' ' || COUNT(*) FROM accounts GROUP BY role ORDER BY role" | tr '\n' ' ')"
 echo "manager's branch: $(sql "SELECT COUNT(*) FROM members WHERE path LIKE (SELECT path FROM members WHERE id = $branch) || '%'") members"
 echo "$members members, $orders orders, $(date -u +%FT%TZ)" > "$dir/ready"

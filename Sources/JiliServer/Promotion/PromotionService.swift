@@ -116,9 +116,11 @@ struct PromotionService {
             .map { Sale(member_id: 0, period: $0.key, n: $0.value) }
         let directMembers = try await Member.query(on: db).filter(\.$sponsor.$id == member.id!).all()
         var directSales: [Int: [Sale]] = [:]
-        if !directMembers.isEmpty {
+        // By the direct members' ids (the orders' month-and-seller index), not a join on their sponsor,
+        // which SQLite would answer by reading every order of the months.
+        for chunk in directMembers.compactMap(\.id).chunked(500) {
             for s in try await SalesSQL.orders(sql, measure: .volume).column(SQLRaw("o.member_id"), as: "member_id").column(SQLRaw("o.period"), as: "period")
-                .where(SQLColumn("sponsor_id", table: "m"), .equal, SQLBind(member.id!)).where(SQLColumn("period", table: "o"), .in, SQLBind.group(window))
+                .where(SQLColumn("member_id", table: "o"), .in, SQLBind.group(chunk)).where(SQLColumn("period", table: "o"), .in, SQLBind.group(window))
                 .groupBy(SQLColumn("member_id", table: "o")).groupBy(SQLColumn("period", table: "o")).all(decoding: Sale.self) {
                 directSales[s.member_id, default: []].append(s)
             }
