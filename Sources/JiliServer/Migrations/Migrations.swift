@@ -48,6 +48,7 @@ extension Migrations {
         add(M041CreateTeamFigures())
         add(M042AddRunReview())
         add(M043AddPageLines())
+        add(M044CreateLedgerBalances())
     }
 
     /// How many migrations the database has applied.

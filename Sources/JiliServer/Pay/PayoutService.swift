@@ -13,24 +13,13 @@ struct PayoutService {
 
     /// What the ledger owes each member (payable balances below zero), by member code.
     func owed(on database: (any Database)? = nil) async throws -> [String: Int64] {
-        let sql = (database ?? db).sql
-        struct Row: Decodable { let account: String; let total: Int64 }
-        // Summed by the database, one row per member (not every line of every month read back).
-        var out: [String: Int64] = [:]
-        for r in try await sql.raw("""
-            SELECT account, CAST(SUM(amount_fen) AS BIGINT) AS total FROM journal_lines WHERE account LIKE 'payable:%' GROUP BY account
-            """).all(decoding: Row.self) where r.total < 0 {
-            out[String(r.account.dropFirst("payable:".count))] = -r.total
-        }
-        return out
+        // The kept balances, one row per member (not every line of every month added up).
+        try await Ledger(db: database ?? db).owed()
     }
 
     /// What the ledger owes one member (0 when nothing).
     func owed(of code: String) async throws -> Int64 {
-        struct Row: Decodable { let total: Int64? }
-        let row = try await db.sql.raw("SELECT CAST(SUM(amount_fen) AS BIGINT) AS total FROM journal_lines WHERE account = \(bind: "payable:" + code)")
-            .first(decoding: Row.self)
-        return max(0, -(row?.total ?? 0))
+        max(0, -(try await Ledger(db: db).balance("payable:" + code)))
     }
 
     /// What of each member's payable is study claims paid back and not yet paid out (not income,

@@ -3,8 +3,10 @@ import Foundation
 import JiliCore
 import SQLKit
 
-/// The ledger: balanced journal entries; balances derived by adding lines.
+/// The ledger: balanced journal entries, and each account's balance kept with them (the sum of its
+/// lines, updated in the entry's transaction).
 struct Ledger {
+    static let balances = "ledger_balances"
     let db: any Database
 
     struct Unbalanced: Error {}
@@ -18,6 +20,21 @@ struct Ledger {
         try await entry.create(on: db)
         // In batches: one INSERT has a limit on its values (SQLite: 250,000), a month can have 100,000 payables.
         try await BatchInsert.insert(kept.map { JournalLine(entryID: entry.id!, account: $0.0, amountFen: $0.1) }, on: db)
+        // Each account's balance moves by its lines in this entry: one upsert per account, in batches.
+        var moved: [String: Int64] = [:]
+        for (account, fen) in kept { moved[account, default: 0] += fen }
+        let rows = moved.sorted { $0.key < $1.key }
+        let sql = db.sql
+        for start in stride(from: 0, to: rows.count, by: 1_000) {
+            var insert = sql.insert(into: balances).columns("account", "member_code", "balance_fen")
+            for (account, fen) in rows[start..<min(rows.count, start + 1_000)] {
+                let member = account.hasPrefix("payable:") ? String(account.dropFirst("payable:".count)) : nil
+                insert = insert.values(SQLBind(account), SQLBind(member), SQLBind(fen))
+            }
+            try await insert.onConflict(with: ["account"]) {
+                $0.set("balance_fen", to: SQLBinaryExpression(SQLColumn("balance_fen", table: balances), .add, SQLExcludedColumn("balance_fen")))
+            }.run()
+        }
     }
 
     /// The lines of an approved month: each member's payable credited with what the month gives
@@ -37,7 +54,18 @@ struct Ledger {
 
     /// Balance of an account (debits positive): a payable owed to a member is negative.
     func balance(_ account: String) async throws -> Int64 {
-        try await JournalLine.query(on: db).filter(\.$account == account).all().reduce(0) { $0 + $1.amountFen }
+        try await db.sql.select().column("balance_fen").from(Self.balances).where("account", .equal, SQLBind(account)).first()?
+            .decode(column: "balance_fen", as: Int64.self) ?? 0
+    }
+
+    /// What is owed to each member who is owed anything (member code → fen, positive).
+    func owed() async throws -> [String: Int64] {
+        var out: [String: Int64] = [:]
+        for row in try await db.sql.select().columns("member_code", "balance_fen").from(Self.balances)
+            .where("member_code", .isNot, SQLLiteral.null).where("balance_fen", .lessThan, SQLBind(Int64(0))).all() {
+            out[try row.decode(column: "member_code", as: String.self)] = -(try row.decode(column: "balance_fen", as: Int64.self))
+        }
+        return out
     }
 
     /// The sum of every line: zero, always.
