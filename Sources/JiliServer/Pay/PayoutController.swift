@@ -57,7 +57,7 @@ struct PayoutController: RouteCollection {
     }
 
     func render(_ req: Request, error: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let owed = try await service(req).owed()
+        let owed = try await Ledger(db: req.db).owedTotal()
         let batches = try await PayQueries(db: req.db).batches()
         let clock = req.application.jiliClock
         var preview: Preview?
@@ -75,7 +75,7 @@ struct PayoutController: RouteCollection {
                 fingerprint: plan.fingerprint)
         }
         return try await req.view.render("pay/payouts", ListPage(
-            layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.values.reduce(0, +)).display, owedMembers: owed.count,
+            layout: Layout(req, title: req.t("payouts_title")), owedTotal: Money(fen: owed.fen).display, owedMembers: owed.members,
             batches: batches.map { BatchRow(id: $0.id!, at: clock.format($0.createdAt), total: Money(fen: $0.totalFen).display,
                                             tax: $0.withholdsTax ? Money(fen: $0.transfers.reduce(0) { $0 + $1.taxFen }).display : nil,
                                             transfers: $0.transfers.count, referenced: $0.transfers.filter { !$0.reference.isEmpty }.count) },

@@ -58,6 +58,14 @@ struct Ledger {
             .decode(column: "balance_fen", as: Int64.self) ?? 0
     }
 
+    /// How many members are owed anything, and how much in all.
+    func owedTotal() async throws -> (members: Int, fen: Int64) {
+        let row = try await db.sql.select()
+            .column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "n").column(SQLRaw("CAST(COALESCE(SUM(balance_fen), 0) AS BIGINT)"), as: "fen")
+            .from(Self.balances).where("member_code", .isNot, SQLLiteral.null).where("balance_fen", .lessThan, SQLBind(Int64(0))).first()
+        return (Int(try row?.decode(column: "n", as: Int64.self) ?? 0), -(try row?.decode(column: "fen", as: Int64.self) ?? 0))
+    }
+
     /// What is owed to each member who is owed anything (member code → fen, positive).
     func owed() async throws -> [String: Int64] {
         var out: [String: Int64] = [:]

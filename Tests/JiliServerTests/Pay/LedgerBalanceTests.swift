@@ -33,6 +33,8 @@ import Vapor
             let service = PayoutService(db: app.db, clock: app.jiliClock)
             let owed = try await service.owed()
             #expect(owed["m11"] == -(before["payable:m11"] ?? 0) + 1_234)
+            let total = try await Ledger(db: app.db).owedTotal()
+            #expect(total.members == owed.count && total.fen == owed.values.reduce(0, +) && total.members > 200)
             let plan = try await service.preview(minimumFen: 1, withholdTax: true, includeDisputed: true)
             _ = try await service.createBatch(minimumFen: 1, withholdTax: true, includeDisputed: true, fingerprint: plan.fingerprint, by: .system)
             let after = try await sums(app)
