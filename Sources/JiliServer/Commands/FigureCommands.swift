@@ -4,9 +4,13 @@ import Vapor
 
 extension JiliServer {
     /// The team's figures and the open month's estimate, computed where they changed (see
-    /// ``TeamFigures`` and ``Estimates``). Run by `jili jobs`, and every `figuresEvery` seconds in
-    /// `jili serve`.
+    /// ``TeamFigures`` and ``Estimates``), by one instance at a time: by `jili jobs` and every
+    /// `figuresEvery` seconds in `jili serve`, whichever holds the `figures` lock.
     static func refreshFigures(_ app: Application) async throws -> [String] {
+        try await InstanceLock(app: app).ifFree("figures") { try await figures(app) } ?? ["team figures: another instance is computing them"]
+    }
+
+    static func figures(_ app: Application) async throws -> [String] {
         let db = app.longReads
         let months = try await TeamFigures(db: db, clock: app.jiliClock).refresh()
         let estimated = try await Estimates(db: db, clock: app.jiliClock).refresh()
@@ -24,7 +28,7 @@ extension JiliServer {
         return Task {
             while !Task.isCancelled {
                 do {
-                    if let lines = try await InstanceLock(app: app).ifFree("figures", { try await refreshFigures(app) }) {
+                    if let lines = try await InstanceLock(app: app).ifFree("figures", { try await figures(app) }) {
                         JiliMetrics.job("figures", "ok")
                         if lines.first?.hasSuffix("unchanged") == false { logger.info("\(lines.joined(separator: "; "))") }
                     } else {

@@ -39,8 +39,8 @@ struct ImportService {
         case .orders: outcome = try await orders(bytes, file: file, by: actor)
         case .refunds: outcome = try await refunds(bytes, file: file, by: actor)
         }
-        // An import may bring in a year of history: the team's figures of every month it changed.
-        if outcome.added > 0 { try await TeamFigures(db: db, clock: clock).refresh(deep: true) }
+        // An import may bring in a year of history: the next round of the figures looks at every month.
+        if outcome.added > 0 { try await TeamFigures.askForDeepLook(on: db) }
         return outcome
     }
 

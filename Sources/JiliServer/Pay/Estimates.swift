@@ -12,6 +12,9 @@ struct Estimates {
     static let table = "team_estimates"
     /// The shortest time between two estimates of a month whose data keeps changing.
     static let every: TimeInterval = 600
+    /// The longest: the fingerprint reads the usual inputs (orders, members, tier changes, refunds,
+    /// goals), and an hour bounds what it would miss.
+    static let atLeastEvery: TimeInterval = 3_600
 
     let db: any Database
     let clock: JiliClock
@@ -26,6 +29,17 @@ struct Estimates {
 
     static func name(_ period: String) -> String { "estimate:\(period)" }
 
+    /// What else a month's settlement reads, as counts and last ids: tier changes, refunds, goals.
+    static func otherInputs(_ db: any Database) async throws -> String {
+        var parts: [String] = []
+        for table in ["tier_changes", "refunds", "goals"] {
+            let row = try await db.sql.select().column(SQLRaw("CAST(COUNT(*) AS BIGINT)"), as: "n").column(SQLRaw("CAST(COALESCE(MAX(id), 0) AS BIGINT)"), as: "last")
+                .from(table).first()
+            parts.append("\(try row?.decode(column: "n", as: Int64.self) ?? 0)-\(try row?.decode(column: "last", as: Int64.self) ?? 0)")
+        }
+        return parts.joined(separator: "-")
+    }
+
     /// Estimates the open month when it is due: not approved, a version in force, and either never
     /// estimated or changed since and the last estimate `every` seconds old. Returns whether it did.
     @discardableResult
@@ -35,9 +49,10 @@ struct Estimates {
               let version = try await PayService(db: db, clock: clock).versionInForce(period) else { return false }
         let figures = TeamFigures(db: db, clock: clock)
         let fingerprint = "v\(version.id ?? 0)-" + (try await figures.fingerprint(period.description)) + "/" + (try await figures.fingerprint(period.previous.description))
-        if !force, let last = try await TeamFigures.run(Self.name(period.description), on: db),
-           last.fingerprint == fingerprint || clock.now().timeIntervalSince(last.at) < Self.every {
-            return false
+            + "/" + (try await Self.otherInputs(db))
+        if !force, let last = try await TeamFigures.run(Self.name(period.description), on: db) {
+            let age = clock.now().timeIntervalSince(last.at)
+            if age < Self.every || (last.fingerprint == fingerprint && age < Self.atLeastEvery) { return false }
         }
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
         let input = try await SettlementSource(db: db).input(for: plan, period: period)

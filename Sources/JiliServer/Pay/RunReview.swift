@@ -91,7 +91,10 @@ struct RunReview {
             people[r.code] = r
             byID[String(try row.decode(column: "id", as: Int.self))] = r
         }
-        for d in try await Department.query(on: db).all() { departments[d.id!] = d.name }
+        // By SQL, the columns of the time: M042 runs this on databases of every age.
+        for row in try await sql.select().columns("id", "name").from(Department.schema).all() {
+            departments[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "name", as: String.self)
+        }
         var department: [String: Group] = [:]
         var team: [String: Group] = [:]
         for m in amounts where m.total != 0 {

@@ -204,12 +204,25 @@ struct TeamFigures {
         return rows.count
     }
 
+    /// How often the months before last are looked at again (their fingerprints read) without being asked.
+    static let deepEvery: TimeInterval = 3_600
+
+    /// Asks the next round of ``refresh(deep:)`` to look at every month of the last year: an import,
+    /// which may bring in history, asks instead of computing in its request.
+    static func askForDeepLook(on db: any Database) async throws {
+        try await record("deep:wanted", at: Date(timeIntervalSince1970: 0), fingerprint: "", on: db)
+    }
+
     /// The months kept fresh: this month and the one before (refunds still come in) computed again
-    /// when their fingerprint moved, and the months of the last year never computed; `deep` (after
-    /// an import, which may bring in history) looks at the fingerprints of the whole year. Returns
-    /// the months computed.
+    /// when their fingerprint moved, and the months of the last year never computed; the fingerprints
+    /// of the whole year are looked at when `deep`, when an import asked, or an hour after the last
+    /// look. Run by one instance at a time (the `figures` lock): a month's rows are replaced whole.
+    /// Returns the months computed.
     @discardableResult
     func refresh(deep: Bool = false) async throws -> [String] {
+        let asked = try await Self.run("deep:wanted", on: db) != nil
+        let looked = try await Self.run("deep:looked", on: db)?.at
+        let deep = deep || asked || looked.map { clock.now().timeIntervalSince($0) >= Self.deepEvery } ?? true
         var p = clock.currentPeriod
         var computed: [String] = []
         for back in 0..<12 {
@@ -220,6 +233,10 @@ struct TeamFigures {
                 computed.append(p.description)
             }
             p = p.previous
+        }
+        if deep {
+            try await db.sql.delete(from: Self.runs).where("name", .equal, SQLBind("deep:wanted")).run()
+            try await Self.record("deep:looked", at: clock.now(), fingerprint: "", on: db)
         }
         return computed
     }

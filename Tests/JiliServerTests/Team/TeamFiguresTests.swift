@@ -55,6 +55,24 @@ import Vapor
         }
     }
 
+    @Test func anImportAsksTheNextRoundToLookAtEveryMonth() async throws {
+        try await withTestApp { app in
+            let later = JiliClock(now: { testNow.addingTimeInterval(120) })
+            let figures = TeamFigures(db: app.db, clock: later)
+            #expect(try await figures.refresh() == [])
+            // An order of August imported: August is two months back, looked at only when asked.
+            let csv = "id,member_id,paid_at,amount\nimported-1,m10,2026-08-10T10:00:00+08:00,100.00\n"
+            let outcome = try await ImportService(db: app.db, clock: later, text: app.catalog.table("en"))
+                .run(.orders, bytes: Array(csv.utf8), file: "orders.csv", by: .system)
+            #expect(outcome.added == 1)
+            let august = try #require(try await figures.figure(.all, period: "2026-08")).figure
+            #expect(try await figures.refresh() == ["2026-08"])
+            #expect(try await figures.figure(.all, period: "2026-08")?.figure.sales == august.sales + 10_000)
+            // Asked once: the next round looks only at this month and the one before.
+            #expect(try await figures.refresh() == [])
+        }
+    }
+
     @Test func theyAreComputedAgainOnlyWhenOrdersOrMembersChanged() async throws {
         try await withTestApp { app in
             let later = JiliClock(now: { testNow.addingTimeInterval(120) })
@@ -96,9 +114,20 @@ import Vapor
                 checked += stored.fen > 0 ? 1 : 0
             }
             #expect(checked > 50)
-            // Not estimated again within ten minutes, nor when nothing changed.
+            // Not estimated again within ten minutes, nor when nothing changed within the hour; once
+            // an hour it is, whatever the fingerprint missed.
             #expect(try await estimates.refresh() == false)
-            #expect(try await Estimates(db: app.db, clock: JiliClock(now: { testNow.addingTimeInterval(3_600) })).refresh() == false)
+            #expect(try await Estimates(db: app.db, clock: JiliClock(now: { testNow.addingTimeInterval(1_800) })).refresh() == false)
+            #expect(try await Estimates(db: app.db, clock: JiliClock(now: { testNow.addingTimeInterval(3_600) })).refresh() == true)
+            // A tier change is an input the orders do not show: estimated again after ten minutes.
+            let m10 = try #require(try await Member.query(on: app.db).filter(\.$code == "m10").first())
+            let later = JiliClock(now: { testNow.addingTimeInterval(3_600 + 700) })
+            #expect(try await Estimates(db: app.db, clock: later).refresh() == false)
+            let change = TierChange()
+            change.$member.id = m10.id!
+            (change.fromTier, change.toTier, change.reason, change.by, change.at) = (m10.tier, "general", "manual", "system", testNow)
+            try await change.create(on: app.db)
+            #expect(try await Estimates(db: app.db, clock: later).refresh() == true)
         }
     }
 }
