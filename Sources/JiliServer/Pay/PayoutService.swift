@@ -108,6 +108,12 @@ struct PayoutService {
                      by actor: Actor) async throws -> PayoutBatch {
         let now = clock.now()
         return try await db.transaction { db in
+            // One batch at a time: on PostgreSQL a second one made meanwhile waits here, then reads the
+            // balances the first paid (on SQLite, a second writer from an older read is refused).
+            let sql = db.sql
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: InstanceLock.key("payout-batch")))").run()
+            }
             let plan = try await plan(minimumFen: minimumFen, withholdTax: withholdTax, includeDisputed: includeDisputed, on: db)
             guard !plan.transfers.isEmpty else { throw Refusal(key: "payout_error_nothing") }
             if let fingerprint, fingerprint != plan.fingerprint {

@@ -43,4 +43,24 @@ import Vapor
             #expect(try await Ledger(db: app.db).balance("payable:m11") == 0)
         }
     }
+
+    @Test func twoBatchesMadeAtOnceNeverPayAMemberTwice() async throws {
+        try await withTestApp { app in
+            let service = PayoutService(db: app.db, clock: app.jiliClock)
+            let owed = try await service.owed()
+            @Sendable func make() async -> Bool {
+                (try? await service.createBatch(minimumFen: 1, withholdTax: false, includeDisputed: true, by: .system)) != nil
+            }
+            async let first = make()
+            async let second = make()
+            let made = await [first, second]
+            // One batch is made; the other is refused (nothing left to pay) or fails, and changes nothing.
+            #expect(made.filter { $0 }.count == 1)
+            let transfers = try await PayoutTransfer.query(on: app.db).all()
+            #expect(transfers.count == owed.count)
+            #expect(Dictionary(grouping: transfers, by: \.memberCode).values.allSatisfy { $0.count == 1 })
+            #expect(transfers.reduce(0) { $0 + $1.amountFen } == owed.values.reduce(0, +))
+            #expect(try await service.owed().isEmpty)
+        }
+    }
 }
