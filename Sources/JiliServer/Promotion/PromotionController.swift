@@ -45,6 +45,8 @@ struct PromotionController: RouteCollection {
         let next: String?
         let still: String?
         let measures: [MeasureRow]
+        /// When the team sales in the measures were computed (``TeamFigures``).
+        let teamComputed: String?
         let keep: [MeasureRow]
         let keepWarning: String?
         let history: [HistoryRow]
@@ -96,7 +98,11 @@ struct PromotionController: RouteCollection {
             warnings: current.map { $0.ladder.check().filter { $0.severity == .warning }.map { req.t($0.code, ["tier": req.t("tier_\($0.values["tier"] ?? "")")]) } } ?? [],
             tier: me.map { req.t("tier_\($0.tier)") }, next: progress?.next.map { req.t("tier_\($0)") },
             still: progress.flatMap { p in p.next == nil ? nil : LadderText.stillNeeded(p.measures, req.translate) },
-            measures: Self.rows(progress?.measures ?? [], req), keep: Self.rows(keep, req),
+            measures: Self.rows(progress?.measures ?? [], req),
+            teamComputed: me == nil ? nil : try await TeamFigures(db: req.db, clock: req.application.jiliClock)
+                .computedAt(req.application.jiliClock.currentPeriod.description)
+                .map { req.t("promotion_team_computed", ["time": req.application.jiliClock.format($0, "MM-dd HH:mm")]) },
+            keep: Self.rows(keep, req),
             keepWarning: keep.contains { !$0.met } ? LadderText.stillNeeded(keep, req.translate) : nil,
             history: me == nil ? [] : try await Self.history(of: me!, req), pending: pending, canDecide: canDecide,
             canEdit: PromotionPermissions.mayEditLadder(account.roleValue)))

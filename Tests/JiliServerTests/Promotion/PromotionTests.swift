@@ -171,6 +171,12 @@ import Vapor
             let page = try await agent.get("/promotion").body.visibleText
             #expect(page.contains("我的级别： 代理") && page.contains("下一级： 总代") && page.contains("还差 1 门课程"))
             #expect(page.contains("近 3 个月团队业绩 ≥ ¥30,000.00 · 当前 \(Money(fen: v.team.reduce(0, +)).display)"))
+            // The team's sales are the stored branch figures, and the page says when they were computed.
+            #expect(page.contains("团队业绩按 11-29 12:00 统计的数据计算。"))
+            var team: Int64 = 0
+            for o in try await Order.query(on: app.db).join(Member.self, on: \Order.$member.$id == \Member.$id)
+                .filter(Member.self, \.$path =~ m10.path).filter(\.$period ~~ ["2026-09", "2026-10", "2026-11"]).all() { team += o.amountFen - o.refundedFen }
+            #expect(v.team.reduce(0, +) == team)
             // The manager opens a compliance case: now a case too.
             var manager = try await Visitor.signedIn(app, "manager")
             let opened = try await manager.post("/members/m10/cases", ["summary": "朋友圈夸大功效"], from: "/members/m10")
