@@ -74,7 +74,7 @@ INSERT INTO accounts (username, password_hash, role, display_name, sign_in_versi
   ('finance', '$hash', 'finance', '钱会计', 0, $now);
 INSERT INTO accounts (username, password_hash, role, member_id, sign_in_version, created_at)
   SELECT 'a' || ROW_NUMBER() OVER (ORDER BY m.id), '$hash', 'agent', m.id, 0, $now FROM members m
-  WHERE m.id NOT IN ($leader, $director, $branch) AND m.path LIKE '$lpath%'
+  WHERE m.id NOT IN ($leader, $director, $branch) AND m.path LIKE '$lpath%' AND m.status = 'active'
     AND m.id IN (SELECT member_id FROM orders WHERE period = '2026-10')
   ORDER BY (m.id * 7919) % 100003, m.id LIMIT 1000;"
 echo "accounts: $(sql "SELECT role || ' ' || COUNT(*) FROM accounts GROUP BY role ORDER BY role" | tr '\n' ' ')"
