@@ -47,8 +47,14 @@ struct Estimates {
         let period = clock.currentPeriod
         guard try await PayQueries(db: db).approvedRun(period.description) == nil,
               let version = try await PayService(db: db, clock: clock).versionInForce(period) else { return false }
+        // The months' orders and the members as the team's figures, computed just before in the same
+        // round, last read them (read again when they were never computed).
         let figures = TeamFigures(db: db, clock: clock)
-        let fingerprint = "v\(version.id ?? 0)-" + (try await figures.fingerprint(period.description)) + "/" + (try await figures.fingerprint(period.previous.description))
+        func months(_ p: Period) async throws -> String {
+            if let run = try await TeamFigures.run("team:\(p.description)", on: db) { return run.fingerprint }
+            return try await figures.fingerprint(p.description)
+        }
+        let fingerprint = "v\(version.id ?? 0)-" + (try await months(period)) + "/" + (try await months(period.previous))
             + "/" + (try await Self.otherInputs(db))
         if !force, let last = try await TeamFigures.run(Self.name(period.description), on: db) {
             let age = clock.now().timeIntervalSince(last.at)

@@ -59,11 +59,11 @@ struct PayQueries {
         try await PayRun.query(on: db).field(\.$id).field(\.$period).field(\.$totalFen).field(\.$salesFen).sort(\.$period).all()
             .map { ($0.period, $0.totalFen, $0.salesFen) }
     }
-    /// A member's stored line of a run (the statement's JSON).
     /// What a run pays a member (their line's total alone), or nil when it has no line for them.
     func lineTotal(of run: PayRun, member code: String) async throws -> Int64? {
         try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == code).field(\.$id).field(\.$totalFen).first()?.totalFen
     }
+    /// A member's stored line of a run (the statement's JSON).
     func runLine(of run: PayRun, member code: String) async throws -> PayRunMember? {
         try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == code).first()
     }

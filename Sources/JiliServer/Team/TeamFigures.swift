@@ -22,12 +22,14 @@ struct TeamFigures {
         var sales: Int64 = 0
         var members = 0
         var active = 0
-        /// The best sellers (member id, net sales), best first: the team and departments only.
-        var top: [(id: Int, fen: Int64)] = []
+        /// The best sellers, best first: the team and departments only.
+        var top: [Seller] = []
+    }
 
-        static func == (a: Figure, b: Figure) -> Bool {
-            a.sales == b.sales && a.members == b.members && a.active == b.active && a.top.map(\.id) == b.top.map(\.id) && a.top.map(\.fen) == b.top.map(\.fen)
-        }
+    /// A member and their own net sales of the month.
+    struct Seller: Equatable, Sendable {
+        var id: Int
+        var fen: Int64
     }
 
     /// Where a scope's figures are kept.
@@ -71,7 +73,7 @@ struct TeamFigures {
     /// The branch figures of these members in a month (a member without orders below has none stored: zero).
     func branches(_ ids: [Int], period: String) async throws -> [Int: Figure] {
         var out: [Int: Figure] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+        for chunk in ids.chunked(500) {
             for row in try await db.sql.select().columns("scope_id", "sales_fen", "members", "active").from(Self.table)
                 .where("period", .equal, SQLBind(period)).where("scope_kind", .equal, SQLBind("branch")).where("scope_id", .in, SQLBind.group(chunk)).all() {
                 out[try row.decode(column: "scope_id", as: Int.self)] = Figure(
@@ -97,11 +99,11 @@ struct TeamFigures {
         try await db.sql.insert(into: runs).columns("name", "computed_at", "fingerprint").values(SQLBind(name), SQLBind(at), SQLBind(fingerprint)).run()
     }
 
-    static func parseTop(_ text: String) -> [(id: Int, fen: Int64)] {
+    static func parseTop(_ text: String) -> [Seller] {
         text.split(separator: ",").compactMap { part in
             let p = part.split(separator: ":")
             guard p.count == 2, let id = Int(p[0]), let fen = Int64(p[1]) else { return nil }
-            return (id, fen)
+            return Seller(id: id, fen: fen)
         }
     }
 
@@ -130,10 +132,12 @@ struct TeamFigures {
                     v(members, "n"), v(members, "tree"), v(members, "departments"), v(members, "active")].map(String.init).joined(separator: "-")
     }
 
-    /// Computes a month's figures and replaces the stored ones, in one transaction.
+    /// Computes a month's figures and replaces the stored ones, in one transaction (`fingerprint`: the
+    /// month's, when the caller has just read it).
     @discardableResult
-    func compute(_ period: String) async throws -> Int {
-        let fingerprint = try await fingerprint(period)
+    func compute(_ period: String, fingerprint known: String? = nil) async throws -> Int {
+        let fingerprint: String
+        if let known { fingerprint = known } else { fingerprint = try await self.fingerprint(period) }
         struct Row: Decodable { let id: Int; let sponsor_id: Int?; let department_id: Int?; let status: String }
         let members = try await db.sql.select().columns("id", "sponsor_id", "department_id", "status").from(Member.schema).all(decoding: Row.self)
         let own = try await TeamQueries(db: db).monthVolumes(period: period)
@@ -165,7 +169,7 @@ struct TeamFigures {
         // The team and each department, with their best sellers.
         var team = Figure()
         var departments: [Int: Figure] = [:]
-        var sellers: [Int: [(id: Int, fen: Int64)]] = [:]   // department id (0: the team) → sellers
+        var sellers: [Int: [Seller]] = [:]   // department id (0: the team) → sellers
         for m in members {
             let active = m.status == MemberStatus.active.rawValue ? 1 : 0
             let fen = own[m.id] ?? 0
@@ -176,8 +180,8 @@ struct TeamFigures {
                 departments[d, default: Figure()].sales += fen
             }
             if fen > 0 {
-                sellers[0, default: []].append((m.id, fen))
-                if let d = m.department_id { sellers[d, default: []].append((m.id, fen)) }
+                sellers[0, default: []].append(Seller(id: m.id, fen: fen))
+                if let d = m.department_id { sellers[d, default: []].append(Seller(id: m.id, fen: fen)) }
             }
         }
         func top(_ key: Int) -> String {
@@ -227,9 +231,10 @@ struct TeamFigures {
         var computed: [String] = []
         for back in 0..<12 {
             let stored = try await Self.run("team:\(p.description)", on: db)
-            let due = stored == nil ? true : (back < 2 || deep) ? try await stored?.fingerprint != fingerprint(p.description) : false
-            if due {
-                try await compute(p.description)
+            guard stored == nil || back < 2 || deep else { p = p.previous; continue }
+            let now = try await fingerprint(p.description)
+            if stored?.fingerprint != now {
+                try await compute(p.description, fingerprint: now)
                 computed.append(p.description)
             }
             p = p.previous

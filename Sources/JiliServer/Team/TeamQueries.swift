@@ -116,8 +116,7 @@ struct TeamQueries {
         try await ComplianceCase.query(on: db).filter(\.$member.$id == m.id!).sort(\.$id, .descending).all()
     }
 
-    /// Net sales (amount less refunds so far) per member id in a month, for the members whose path
-    /// starts with `pathPrefix` (all when nil).
+    /// Net sales (amount less refunds so far) per member id in a month, of the members in `scope`.
     func monthVolumes(period: String, scope: MemberScope = .all) async throws -> [Int: Int64] {
         let sql = db.sql
         var query = sql.select()
@@ -137,20 +136,16 @@ struct TeamQueries {
         return out
     }
 
-    /// Net sales by month (`2026-11`) of the orders of these months: one member's, or everyone's in
-    /// `scope`; in one grouped read by the orders' month index.
-    func salesByMonth(_ periods: [String], member: Member? = nil, scope: MemberScope = .all) async throws -> [String: Int64] {
+    /// Net sales by month (`2026-11`) of the orders of these months: one member's, or everyone's; in
+    /// one grouped read by the orders' month index (a team's are ``TeamFigures/sales(_:periods:)``).
+    func salesByMonth(_ periods: [String], member: Member? = nil) async throws -> [String: Int64] {
         var query = db.sql.select()
             .column(SQLColumn("period", table: "orders"), as: "period")
             .column(SQLRaw("CAST(COALESCE(SUM(orders.amount_fen - orders.refunded_fen), 0) AS BIGINT)"), as: "volume")
             .from("orders")
             .where(SQLColumn("period", table: "orders"), .in, SQLBind.group(periods))
             .groupBy(SQLColumn("period", table: "orders"))
-        if let member {
-            query = query.where(SQLColumn("member_id", table: "orders"), .equal, SQLBind(member.id!))
-        } else if scope != .all {
-            query = query.join("members", on: SQLColumn("id", table: "members"), .equal, SQLColumn("member_id", table: "orders")).within(scope)
-        }
+        if let member { query = query.where(SQLColumn("member_id", table: "orders"), .equal, SQLBind(member.id!)) }
         var out: [String: Int64] = [:]
         for row in try await query.all() { out[try row.decode(column: "period", as: String.self)] = try row.decode(column: "volume", as: Int64.self) }
         return out
@@ -180,7 +175,7 @@ struct TeamQueries {
     /// The direct members of these members: (id, sponsor), by the sponsor index.
     func children(of ids: [Int]) async throws -> [(id: Int, sponsor: Int)] {
         var out: [(id: Int, sponsor: Int)] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+        for chunk in ids.chunked(500) {
             for row in try await db.sql.select().columns("id", "sponsor_id").from(Member.schema).where("sponsor_id", .in, SQLBind.group(chunk)).orderBy("id").all() {
                 out.append((try row.decode(column: "id", as: Int.self), try row.decode(column: "sponsor_id", as: Int.self)))
             }
@@ -191,7 +186,7 @@ struct TeamQueries {
     /// These members' own net sales in a month, by the orders' month-and-seller index.
     func volumes(of ids: [Int], period: String) async throws -> [Int: Int64] {
         var out: [Int: Int64] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+        for chunk in ids.chunked(500) {
             let rows = try await db.sql.select()
                 .column("member_id")
                 .column(SQLRaw("CAST(SUM(amount_fen - refunded_fen) AS BIGINT)"), as: "volume")
