@@ -15,15 +15,16 @@ struct M014SplitRunLines: AsyncMigration {
             .field("line", .sql(.text), .required)
             .unique(on: "run_id", "member_code")
             .create()
-        // The columns of the time (later migrations add more).
-        for run in try await PayRun.query(on: db).field(\.$id).field(\.$result).all() { try await Self.split(run, on: db) }
+        // The tables of the time, by SQL (later migrations move the document and the lines apart).
+        for row in try await db.sql.select().columns("id", "result").from(PayRun.schema).all() {
+            try await Self.split(run: try row.decode(column: "id", as: Int.self), result: try row.decode(column: "result", as: String.self), on: db)
+        }
     }
 
     /// Moves the explained member lines of a run stored whole into rows of their own.
-    static func split(_ run: PayRun, on db: any Database) async throws {
-        guard var doc = try JSONSerialization.jsonObject(with: Data(run.result.utf8)) as? [String: Any],
+    static func split(run: Int, result: String, on db: any Database) async throws {
+        guard var doc = try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any],
               var members = doc["members"] as? [[String: Any]] else { return }
-        // The columns of the time, by SQL (later migrations add columns with defaults).
         let sql = db.sql
         var rows: [(code: String, total: Int64, line: String)] = []
         for (i, m) in members.enumerated() {
@@ -33,12 +34,12 @@ struct M014SplitRunLines: AsyncMigration {
         }
         for chunk in stride(from: 0, to: rows.count, by: 500) {
             var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line")
-            for r in rows[chunk..<min(rows.count, chunk + 500)] { insert = insert.values(SQLBind(run.id!), SQLBind(r.code), SQLBind(r.total), SQLBind(r.line)) }
+            for r in rows[chunk..<min(rows.count, chunk + 500)] { insert = insert.values(SQLBind(run), SQLBind(r.code), SQLBind(r.total), SQLBind(r.line)) }
             try await insert.run()
         }
         doc["members"] = members
-        run.result = String(decoding: try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
-        try await run.save(on: db)
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        try await sql.update(PayRun.schema).set("result", to: text).where("id", .equal, run).run()
     }
 
     func revert(on db: any Database) async throws {

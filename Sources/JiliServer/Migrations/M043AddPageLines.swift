@@ -14,8 +14,9 @@ struct M043AddPageLines: AsyncMigration {
             .where(SQLFunction("LENGTH", args: SQLIdentifier("line")), .greaterThan, SQLLiteral.numeric("8000")).all()
             .map { try $0.decode(column: "id", as: Int.self) }
         for id in long {
-            guard let row = try await PayRunMember.query(on: db).filter(\.$id == id).field(\.$id).field(\.$line).first() else { continue }
-            let page = try Self.pageLine(row.line)
+            // The line is in the member's row at this point (M045 moves it apart).
+            guard let row = try await db.sql.select().column("line").from(PayRunMember.schema).where("id", .equal, id).first() else { continue }
+            let page = try Self.pageLine(try row.decode(column: "line", as: String.self))
             if !page.isEmpty { try await PayRunMember.query(on: db).filter(\.$id == id).set(\.$pageLine, to: page).update() }
         }
     }

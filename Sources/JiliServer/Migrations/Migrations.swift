@@ -49,6 +49,7 @@ extension Migrations {
         add(M042AddRunReview())
         add(M043AddPageLines())
         add(M044CreateLedgerBalances())
+        add(M045MoveRunTextsApart())
     }
 
     /// How many migrations the database has applied.

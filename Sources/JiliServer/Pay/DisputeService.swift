@@ -14,7 +14,7 @@ struct DisputeService {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, text.count <= 1000 else { throw Refusal(key: "dispute_error_message", field: "message") }
         let quoted = line?.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500)
-        guard try await PayRun.figures(on: db).filter(\.$period == period).filter(\.$status == .approved).first() != nil else {
+        guard try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first() != nil else {
             throw Refusal(key: "dispute_error_month")
         }
         let d = Dispute()

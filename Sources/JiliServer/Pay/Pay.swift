@@ -32,7 +32,8 @@ final class PlanVersion: Model, @unchecked Sendable {
 }
 
 /// A month's settlement: computed from the database by the JiliCore engine under the plan version
-/// in force; a draft can be computed again, an approved run never changes.
+/// in force; a draft can be computed again, an approved run never changes. Its result document is
+/// in ``RunTexts/documents``.
 final class PayRun: Model, @unchecked Sendable {
     static let schema = "pay_runs"
     @ID(custom: .id, generatedBy: .database) var id: Int?
@@ -41,9 +42,6 @@ final class PayRun: Model, @unchecked Sendable {
     @Field(key: "status") var status: Status
     @Field(key: "total_fen") var totalFen: Int64
     @Field(key: "sales_fen") var salesFen: Int64
-    /// The engine's result document without explanations (each member's explained line is a
-    /// `PayRunMember`).
-    @Field(key: "result") var result: String
     /// What the run's review shows of the whole team (``RunReview/Breakdown``, JSON), written with it.
     @Field(key: "review") var review: String
     @Field(key: "computed_at") var computedAt: Date
@@ -61,14 +59,6 @@ final class PayRun: Model, @unchecked Sendable {
 }
 
 extension PayRun {
-    /// A query of runs that reads every column but the result document (several megabytes at
-    /// 100,000 members): what pages and checks that show or test a run's figures read. The document
-    /// is read by ``RunResult/read(_:on:)`` when it is needed.
-    static func figures(on db: any Database) -> QueryBuilder<PayRun> {
-        query(on: db).field(\.$id).field(\.$period).field(\.$planVersion.$id).field(\.$status).field(\.$totalFen).field(\.$salesFen)
-            .field(\.$review).field(\.$computedAt).field(\.$approvedAt).field(\.$approvedBy).field(\.$approvalID)
-    }
-
     /// A draft computed before its month ended: an estimate, which is approved only once computed again.
     func isEstimate(_ clock: JiliClock) -> Bool {
         status == .draft && (Period(parsing: period).map { computedAt < clock.start(of: $0.next) } ?? false)
@@ -79,18 +69,28 @@ extension PayRun {
     var fingerprint: String { "\(Int64((computedAt.timeIntervalSince1970 * 1000).rounded()))-\(totalFen)" }
 }
 
-/// One member's line of a run, with its explanations (the compact JSON of the result's member
-/// line): what a statement reads, without reading the whole month.
+/// One member's line of a run: its total, and the line as a statement page shows it when it is
+/// long. The line with every explanation is in ``RunTexts/lines``.
 final class PayRunMember: Model, @unchecked Sendable {
     static let schema = "pay_run_members"
     @ID(custom: .id, generatedBy: .database) var id: Int?
     @Parent(key: "run_id") var run: PayRun
     @Field(key: "member_code") var memberCode: String
     @Field(key: "total_fen") var totalFen: Int64
-    @Field(key: "line") var line: String
     /// The line as a statement page shows it, when its rules have more sources than a page shows
     /// (``RunLines/pageLine(_:_:)``); empty otherwise.
     @Field(key: "page_line") var pageLine: String
 
     init() {}
+}
+
+/// The texts of a run that take megabytes at 100,000 members, each in a table of its own: the
+/// result document without explanations (one row a run) and every member's explained line (one
+/// row a member). Kept out of the rows that pages read: SQLite stores a row's columns one after
+/// another, and reading a column stored after a 12 MB document walks every page of it.
+enum RunTexts {
+    /// `run_id`, `result`.
+    static let documents = "pay_run_documents"
+    /// `run_id`, `member_code`, `line` (the compact JSON of the result's member line, with explanations).
+    static let lines = "pay_run_lines"
 }

@@ -151,8 +151,8 @@ struct PayAPIController: RouteCollection {
         let period = req.parameters.get("period") ?? ""
         let queries = PayQueries(db: req.db)
         guard let run = try await queries.approvedRun(period) else { throw Abort(.notFound) }
-        let row = try await queries.runLine(of: run, member: member.code)
-        return StatementDTO(period: period, member: member.code, name: member.name, line: try row.map { try EmbeddedJSON(text: $0.line) },
+        let line = try await RunLines.json(run: run, member: member.code, on: req.db)
+        return StatementDTO(period: period, member: member.code, name: member.name, line: try line.map { try EmbeddedJSON(text: $0) },
                             owed: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).description)
     }
 

@@ -17,16 +17,15 @@ struct PayQueries {
     func version(_ id: Int?) async throws -> PlanVersion? { try await PlanVersion.find(id, on: db) }
     /// Every run, by month (`newestFirst` for the page).
     func runs(newestFirst: Bool = false) async throws -> [PayRun] {
-        try await PayRun.figures(on: db).sort(\.$period, newestFirst ? .descending : .ascending).all()
+        try await PayRun.query(on: db).sort(\.$period, newestFirst ? .descending : .ascending).all()
     }
-    func run(_ period: String) async throws -> PayRun? { try await PayRun.figures(on: db).filter(\.$period == period).first() }
-    /// A run's result document: from the run when it was loaded with it, otherwise read alone.
+    func run(_ period: String) async throws -> PayRun? { try await PayRun.query(on: db).filter(\.$period == period).first() }
+    /// A run's result document (``RunTexts/documents``).
     func document(of run: PayRun) async throws -> String {
-        if let text = run.$result.value { return text }
-        guard let stored = try await PayRun.query(on: db).filter(\.$id == run.id!).field(\.$id).field(\.$result).first() else {
+        guard let row = try await db.sql.select().column("result").from(RunTexts.documents).where("run_id", .equal, run.id!).first() else {
             throw Abort(.notFound)
         }
-        return stored.result
+        return try row.decode(column: "result", as: String.self)
     }
     /// A run's stored breakdown (JSON; empty for a run written before they were stored).
     func review(of run: PayRun) async throws -> String? {
@@ -37,7 +36,7 @@ struct PayQueries {
     func membersPaid(by run: PayRun) async throws -> Int { try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).count() }
     /// A month's run once approved (a statement exists only then).
     func approvedRun(_ period: String) async throws -> PayRun? {
-        try await PayRun.figures(on: db).filter(\.$period == period).filter(\.$status == .approved).first()
+        try await PayRun.query(on: db).filter(\.$period == period).filter(\.$status == .approved).first()
     }
     /// The approved months, newest first.
     func approvedMonths() async throws -> [String] {
@@ -62,10 +61,6 @@ struct PayQueries {
     /// What a run pays a member (their line's total alone), or nil when it has no line for them.
     func lineTotal(of run: PayRun, member code: String) async throws -> Int64? {
         try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == code).field(\.$id).field(\.$totalFen).first()?.totalFen
-    }
-    /// A member's stored line of a run (the statement's JSON).
-    func runLine(of run: PayRun, member code: String) async throws -> PayRunMember? {
-        try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == code).first()
     }
 
     // Disputes
@@ -109,7 +104,7 @@ struct PayQueries {
     func transfers(following run: PayRun, member code: String) async throws -> [PayoutTransfer] {
         guard let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(run.period)").first() else { return [] }
         var entries = JournalEntry.query(on: db).filter(\.$kind == "payout").filter(\.$id > from.id!)
-        if let next = try await PayRun.figures(on: db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
+        if let next = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period > run.period).sort(\.$period).first(),
            let until = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(next.period)").first() {
             entries = entries.filter(\.$id < until.id!)
         }

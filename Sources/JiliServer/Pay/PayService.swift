@@ -32,7 +32,7 @@ struct PayService {
         let plan = try PlanDecoder.decode(Array(version.json.utf8))
         let report = ComplianceReport(plan: plan)
         guard !report.refused else { throw Refusal(key: "pay_error_refused_plan") }
-        if let closed = try await PayRun.figures(on: db).filter(\.$status == .approved).filter(\.$period >= period.description).first() {
+        if let closed = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period >= period.description).first() {
             throw Refusal(key: "pay_error_month_closed", values: ["month": closed.period])
         }
         try await db.transaction { db in
@@ -90,7 +90,7 @@ struct PayService {
                 // meanwhile is never turned back into a draft (the update then changes nothing).
                 try await PayRun.query(on: db).filter(\.$id == existing.id!).filter(\.$status == .draft)
                     .set(\.$planVersion.$id, to: version.id!).set(\.$totalFen, to: result.total).set(\.$salesFen, to: sales.amount - sales.refunded)
-                    .set(\.$result, to: document).set(\.$review, to: review).set(\.$computedAt, to: now).update()
+                    .set(\.$review, to: review).set(\.$computedAt, to: now).update()
                 guard let updated = try await PayRun.find(existing.id, on: db), updated.status == .draft else {
                     throw Refusal(key: "pay_error_approved", values: ["month": period.description])
                 }
@@ -102,12 +102,11 @@ struct PayService {
                 run.status = .draft
                 run.totalFen = result.total
                 run.salesFen = sales.amount - sales.refunded
-                run.result = document
                 run.review = review
                 run.computedAt = now
                 try await run.create(on: db)
             }
-            try await RunLines.replace(run: run.id!, with: result, on: db)
+            try await RunLines.replace(run: run.id!, with: result, document: document, on: db)
             await FaultPoint.reach("run-written")
             try await Audit.record(on: db, at: now, actor: actor, action: "compute", entity: "pay_run", id: period.description, before: nil,
                                    after: ["total": Money(fen: result.total).description, "plan_version": "\(version.id!)"])
@@ -208,8 +207,6 @@ struct RunResult: Decodable {
     }
 
     /// The run's document: every member's amounts, without explanations (see `RunLines`).
-    /// Read from `run` when it was loaded with its document, from the database when it was loaded
-    /// by ``PayRun/figures(on:)``.
     static func read(_ run: PayRun, on db: any Database) async throws -> RunResult {
         try JSONDecoder().decode(RunResult.self, from: Data(try await PayQueries(db: db).document(of: run).utf8))
     }
@@ -221,18 +218,24 @@ enum RunLines {
     /// Sources shown per rule on a statement's page and on paper (the CSV has them all).
     static let sourcesShown = 50
 
-    /// Replaces the run's lines (a draft computed again), in batches, on `db` — inside the run's transaction.
-    static func replace(run: Int, with result: SettlementResult, on db: any Database) async throws {
-        try await PayRunMember.query(on: db).filter(\.$run.$id == run).delete()
+    /// Replaces the run's document and lines (a draft computed again), in batches, on `db` — inside
+    /// the run's transaction.
+    static func replace(run: Int, with result: SettlementResult, document: String, on db: any Database) async throws {
         let sql = db.sql
+        try await sql.delete(from: RunTexts.documents).where("run_id", .equal, run).run()
+        try await sql.insert(into: RunTexts.documents).columns("run_id", "result").values(SQLBind(run), SQLBind(document)).run()
+        try await sql.delete(from: RunTexts.lines).where("run_id", .equal, run).run()
+        try await PayRunMember.query(on: db).filter(\.$run.$id == run).delete()
         for chunk in stride(from: 0, to: result.members.count, by: 400) {
             let part = result.members[chunk..<min(result.members.count, chunk + 400)]
-            var insert = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "line", "page_line")
+            var members = sql.insert(into: PayRunMember.schema).columns("run_id", "member_code", "total_fen", "page_line")
+            var lines = sql.insert(into: RunTexts.lines).columns("run_id", "member_code", "line")
             for m in part {
-                insert = insert.values(SQLBind(run), SQLBind(m.member), SQLBind(m.total), SQLBind(String(decoding: result.memberJSONBytes(m), as: UTF8.self)),
-                                       SQLBind(pageLine(m, result)))
+                members = members.values(SQLBind(run), SQLBind(m.member), SQLBind(m.total), SQLBind(pageLine(m, result)))
+                lines = lines.values(SQLBind(run), SQLBind(m.member), SQLBind(String(decoding: result.memberJSONBytes(m), as: UTF8.self)))
             }
-            try await insert.run()
+            try await members.run()
+            try await lines.run()
         }
     }
 
@@ -261,8 +264,14 @@ enum RunLines {
 
     /// A member's line with its explanations, or nil when the month paid them nothing.
     static func line(run: PayRun, member: String, on db: any Database) async throws -> RunResult.MemberLine? {
-        guard let row = try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member).field(\.$id).field(\.$line).first() else { return nil }
-        return try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(row.line.utf8))
+        guard let text = try await json(run: run, member: member, on: db) else { return nil }
+        return try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(text.utf8))
+    }
+
+    /// The same line as stored (the statement's JSON in the API).
+    static func json(run: PayRun, member: String, on db: any Database) async throws -> String? {
+        try await db.sql.select().column("line").from(RunTexts.lines).where("run_id", .equal, run.id!).where("member_code", .equal, member)
+            .first()?.decode(column: "line", as: String.self)
     }
 
     /// A member's line as a statement page shows it, with the sources left off per rule.

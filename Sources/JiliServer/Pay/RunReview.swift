@@ -131,7 +131,7 @@ struct RunReview {
     static func load(_ run: PayRun, on db: any Database, adjustedLabel: String, noDepartment: String) async throws -> RunReview {
         let now = try await breakdown(of: run, on: db)
         let previousPeriod = Period(parsing: run.period)?.previous.description ?? ""
-        let previous = try await PayRun.figures(on: db).filter(\.$period == previousPeriod).first()
+        let previous = try await PayRun.query(on: db).filter(\.$period == previousPeriod).first()
         var then = Breakdown()
         if let previous { then = try await breakdown(of: previous, on: db) }
         func byRule(_ b: Breakdown) -> [String: Int64] {
@@ -146,7 +146,7 @@ struct RunReview {
         // Adjustments posted while the month was open: after the ledger entry of the approval of
         // the month before it (or ever, when there is none) and, once approved, before its own.
         // Entries are ordered by id, the order they were posted in.
-        let opened = try await PayRun.figures(on: db).filter(\.$status == .approved).filter(\.$period < run.period)
+        let opened = try await PayRun.query(on: db).filter(\.$status == .approved).filter(\.$period < run.period)
             .sort(\.$period, .descending).first()
         var entries = JournalEntry.query(on: db).filter(\.$kind ~~ ["adjustment", "prize"]).with(\.$lines)
         if let opened, let from = try await JournalEntry.query(on: db).filter(\.$source == "pay_run:\(opened.period)").first() {

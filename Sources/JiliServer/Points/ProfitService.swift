@@ -99,7 +99,7 @@ struct ProfitService {
         let row = try await sql.select().column(SQLRaw("CAST(COALESCE(SUM(amount_fen - refunded_fen), 0) AS BIGINT)"), as: "sales")
             .column(SQLRaw("CAST(COALESCE(SUM(cost_fen), 0) AS BIGINT)"), as: "cost").from("orders").where("period", .in, SQLBind.group(names)).first()
         let sales = try row?.decode(column: "sales", as: Int64.self) ?? 0, cost = try row?.decode(column: "cost", as: Int64.self) ?? 0
-        let pay = try await PayRun.figures(on: db).filter(\.$period ~~ names).filter(\.$status == .approved).all().reduce(Int64(0)) { $0 + $1.totalFen }
+        let pay = try await PayRun.query(on: db).filter(\.$period ~~ names).filter(\.$status == .approved).all().reduce(Int64(0)) { $0 + $1.totalFen }
         let total = ProfitSharing.pool(salesFen: sales, costFen: cost, payFen: pay, rateBasisPoints: rate, fixedFen: input.basis == .fixed ? fixed : nil)
         let cal = PlanClock(timeZone: clock.timeZone)
         let end = Date(timeIntervalSince1970: Double(cal.instant(fromWall: Int64(CivilDate.days(year: window.months.last!.next.year, month: window.months.last!.next.month, day: 1)) * 86_400)))

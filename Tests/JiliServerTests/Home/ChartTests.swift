@@ -31,8 +31,8 @@ import Vapor
             let runs = try await PayRun.query(on: app.db).filter(\.$status == .approved).sort(\.$period).all()
             var expected: [[String]] = []
             for run in runs {
-                let line = try await PayQueries(db: app.db).runLine(of: run, member: "m10")
-                expected.append([run.period, Money(fen: line?.totalFen ?? 0).display])
+                let total = try await PayQueries(db: app.db).lineTotal(of: run, member: "m10")
+                expected.append([run.period, Money(fen: total ?? 0).display])
             }
             #expect(Self.rows(home, chart: "income") == expected)
             #expect(home.contains(#"<svg class="chart" viewBox="0 0 340 150" role="img" aria-labelledby="income-t income-d""#))

@@ -128,13 +128,14 @@ import Vapor
             }
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-11").first())
             #expect(run.status == .approved)
+            let document = try await PayQueries(db: app.db).document(of: run)
             let entries = try await JournalEntry.query(on: app.db).filter(\.$source == "pay_run:2026-11").with(\.$lines).all()
             #expect(entries.count == 1)
             let posted = entries.first?.lines.filter { $0.account.hasPrefix("payable:") }.reduce(Int64(0)) { $0 - $1.amountFen }
             #expect(posted == run.totalFen)
             // Once approved, computing again is refused and changes nothing.
             await #expect(throws: Refusal.self) { try await pay.draft(month, by: .system) }
-            #expect(try await PayRun.find(run.id, on: app.db)?.result == run.result)
+            #expect(try await PayQueries(db: app.db).document(of: run) == document)
         }
     }
 
@@ -315,7 +316,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             let clock = JiliClock(now: { testNow })
             let pay = PayService(db: app.db, clock: clock)
             let october = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            let approvedResult = october.result
+            let approvedResult = try await PayQueries(db: app.db).document(of: october)
             // An October order of m10 with nothing refunded yet.
             let order = try #require(try await Order.query(on: app.db).filter(\.$period == "2026-10").filter(\.$member.$id == 10)
                 .filter(\.$refundedFen == 0).sort(\.$id).first())
@@ -328,7 +329,7 @@ let demoRuleNames = ["retail": "零售提成", "volume": "业绩阶梯奖", "jic
             let explanation = try #require(m10.explanations?["adjustments"])
             #expect(explanation.lines.contains { $0.zh.contains("late-refund") && $0.zh.contains("2026-10") })
             // October as approved, to the byte.
-            #expect(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first()?.result == approvedResult)
+            #expect(try await PayQueries(db: app.db).document(of: october) == approvedResult)
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct RunReviewStoredTests {
     @Test func theStoredBreakdownIsTheRunsAmountsOverTheTeam() async throws {
         try await withTestApp { app in
-            let run = try #require(try await PayRun.figures(on: app.db).filter(\.$period == "2026-10").first())
+            let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
             let stored = try JSONDecoder().decode(RunReview.Breakdown.self, from: Data(run.review.utf8))
             let result = try await RunResult.read(run, on: app.db)
             let fresh = try await RunReview.breakdown(result.members.map { .init(member: $0.member, total: $0.total, rules: $0.rules, adjustments: $0.adjustments) }, on: app.db)

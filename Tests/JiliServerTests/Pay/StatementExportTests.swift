@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import JiliCore
 import Testing
@@ -55,22 +56,34 @@ import Vapor
 }
 
 @Suite struct RunLinesTests {
-    /// A run stored whole (as before the lines had a table of their own) is split with every amount
-    /// and explanation kept; its document no longer carries the explanations.
+    /// A run stored whole (as before the lines had a table of their own, M014) and then upgraded
+    /// past M045 (the document and the lines in tables apart) keeps every amount and explanation;
+    /// its document no longer carries the explanations.
     @Test func aRunStoredWholeIsSplitWithNothingLost() async throws {
         try await withTestApp { app in
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
-            let rows = try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).all()
-            let before = try Dictionary(uniqueKeysWithValues: rows.map { ($0.memberCode, try JSONDecoder().decode(RunResult.MemberLine.self, from: Data($0.line.utf8))) })
-            // Put it back whole: the document with each member's explained line in it.
-            var doc = try #require(try JSONSerialization.jsonObject(with: Data(run.result.utf8)) as? [String: Any])
-            doc["members"] = try rows.sorted { $0.memberCode < $1.memberCode }.map { try JSONSerialization.jsonObject(with: Data($0.line.utf8)) }
-            run.result = String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self)
-            try await run.save(on: app.db)
-            try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).delete()
+            let codes = try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).all().map(\.memberCode)
+            var before: [String: RunResult.MemberLine] = [:]
+            for code in codes { before[code] = try #require(try await RunLines.line(run: run, member: code, on: app.db)) }
+            let document = try await PayQueries(db: app.db).document(of: run)
+            #expect(!document.contains("explanations"))
 
-            try await M014SplitRunLines.split(run, on: app.db)
-            #expect(!run.result.contains("explanations"))
+            // Back to the tables before M045, then to a run stored whole as before M014.
+            try await M045MoveRunTextsApart().revert(on: app.db)
+            let sql = app.db.sql
+            let rows = try await sql.select().columns("member_code", "line").from(PayRunMember.schema).where("run_id", .equal, run.id!)
+                .orderBy("member_code").all()
+            #expect(rows.count == codes.count)
+            var doc = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
+            doc["members"] = try rows.map { try JSONSerialization.jsonObject(with: Data(try $0.decode(column: "line", as: String.self).utf8)) }
+            let whole = String(decoding: try JSONSerialization.data(withJSONObject: doc), as: UTF8.self)
+            #expect(whole.contains("explanations"))
+            try await sql.update(PayRun.schema).set("result", to: whole).where("id", .equal, run.id!).run()
+            try await sql.delete(from: PayRunMember.schema).where("run_id", .equal, run.id!).run()
+
+            try await M014SplitRunLines.split(run: run.id!, result: whole, on: app.db)
+            try await M045MoveRunTextsApart().prepare(on: app.db)
+            #expect(!(try await PayQueries(db: app.db).document(of: run)).contains("explanations"))
             let summary = try await RunResult.read(run, on: app.db)
             #expect(summary.members.reduce(0) { $0 + $1.total } == run.totalFen)
             for (code, line) in before {
@@ -79,6 +92,9 @@ import Vapor
                 #expect(after.explanations?.mapValues { $0.lines.map(\.zh) } == line.explanations?.mapValues { $0.lines.map(\.zh) })
             }
             #expect(before.count == summary.members.count)
+            // The page reads the member's row, which no longer holds the line.
+            let columns = try await sql.select().column(SQLLiteral.all).from(PayRunMember.schema).limit(1).all().first?.allColumns ?? []
+            #expect(columns.contains("page_line") && !columns.contains("line"))
         }
     }
 }
@@ -91,7 +107,7 @@ import Vapor
             let run = try #require(try await PayRun.query(on: app.db).filter(\.$period == "2026-10").first())
             var longest: (code: String, rule: String, lines: [RunResult.Line])?
             for row in try await PayRunMember.query(on: app.db).filter(\.$run.$id == run.id!).all() {
-                let line = try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(row.line.utf8))
+                let line = try #require(try await RunLines.line(run: run, member: row.memberCode, on: app.db))
                 for (rule, e) in line.explanations ?? [:] where e.lines.count > (longest?.lines.count ?? 0) { longest = (row.memberCode, rule, e.lines) }
             }
             let (code, _, lines) = try #require(longest)
