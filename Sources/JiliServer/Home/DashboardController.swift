@@ -55,16 +55,19 @@ struct DashboardController: RouteCollection {
         let windows = WindowKind.allCases.map { GoalWindow.holding(period, kind: $0).description }
         let goals = me != nil || scope != nil ? try await GoalController.rows(req, account: account, me: me, windows: windows, selection: .mine) : []
 
+        // One's own sales of six months (this one and last among them) and income of the approved months.
+        var sales: [String: Int64] = [:]
+        var income: [(period: String, fen: Int64)] = []
         if let me {
-            let this = try await queries.volume(of: me, period: period.description)
-            let last = try await queries.volume(of: me, period: period.previous.description)
+            sales = try await queries.salesByMonth(HomeCharts.salesMonths(until: period).map(\.description), member: me)
+            income = try await PayQueries(db: req.db).income(of: me.code, months: 12)
             mine = [
-                Figure(label: req.t("dashboard_my_sales_this_month"), value: Money(fen: this).display),
-                Figure(label: req.t("dashboard_my_sales_last_month"), value: Money(fen: last).display),
+                Figure(label: req.t("dashboard_my_sales_this_month"), value: Money(fen: sales[period.description] ?? 0).display),
+                Figure(label: req.t("dashboard_my_sales_last_month"), value: Money(fen: sales[period.previous.description] ?? 0).display),
                 Figure(label: req.t("dashboard_my_tier"), value: req.t("tier_\(me.tier)")),
             ]
-            // This month so far, marked as an estimate: the open month settled by the background job.
-            if try await PayQueries(db: req.db).approvedRun(period.description) == nil,
+            // This month so far, marked as an estimate, until it is approved: the open month settled by the background job.
+            if !income.contains(where: { $0.period == period.description }),
                let estimate = try await Estimates(db: req.db, clock: req.application.jiliClock).total(of: me.id!, period: period.description) {
                 mine.append(Figure(label: req.t("dashboard_estimate", ["time": req.application.jiliClock.format(estimate.computedAt, "MM-dd HH:mm")]),
                                    value: Money(fen: estimate.fen).display))
@@ -73,9 +76,10 @@ struct DashboardController: RouteCollection {
         // The team: the viewer's scope — their subtree, their department, or everyone — as last computed.
         var teamComputed: String?
         if let scope {
-            let figures = TeamFigures(db: req.db, clock: req.application.jiliClock)
-            if let (now, at) = try await figures.figure(scope, period: period.description) {
-                let last = try await figures.figure(scope, period: period.previous.description)?.figure ?? .init()
+            let stored = try await TeamFigures(db: req.db, clock: req.application.jiliClock)
+                .figures(scope, periods: [period.description, period.previous.description])
+            if let now = stored.figures[period.description], let at = stored.computedAt[period.description] {
+                let last = stored.figures[period.previous.description] ?? .init()
                 teamComputed = req.t("dashboard_team_computed", ["time": req.application.jiliClock.format(at, "MM-dd HH:mm")])
                 team = [
                     Figure(label: req.t("dashboard_team_headcount"), value: "\(now.members)"),
@@ -84,22 +88,17 @@ struct DashboardController: RouteCollection {
                     Figure(label: req.t("dashboard_team_sales_last_month"), value: Money(fen: last.sales).display),
                 ]
                 // The best sellers of the month among the direct downline (a subtree) or the whole scope.
-                var ranked: [(member: Member, volume: Int64)] = []
+                var best: [TeamQueries.BestSeller] = []
                 switch scope {
                 case .subtree, .selfAndDownlineSummary:
-                    if let me {
-                        let direct = try await queries.directMembers(of: me)
-                        let volumes = try await queries.volumes(of: direct.compactMap(\.id), period: period.description)
-                        ranked = direct.map { ($0, volumes[$0.id!] ?? 0) }
-                    }
+                    if let me { best = try await queries.bestDirect(of: me, period: period.description, limit: 5) }
                 case .all, .department:
                     let byID = Dictionary(uniqueKeysWithValues: try await queries.members(now.top.map(\.id)).map { ($0.id!, $0) })
-                    ranked = now.top.compactMap { t in byID[t.id].map { ($0, t.fen) } }
+                    best = now.top.compactMap { t in byID[t.id].map { .init(id: t.id, code: $0.code, name: $0.name, tier: $0.tier, volume: t.fen) } }
+                        .sorted { a, b in a.volume != b.volume ? a.volume > b.volume : a.id < b.id }
                 }
-                ranked.sort { a, b in a.volume != b.volume ? a.volume > b.volume : a.member.id! < b.member.id! }
-                top = ranked.prefix(5).map { entry in
-                    TopMember(code: entry.member.code, name: entry.member.name, tier: req.t("tier_\(entry.member.tier)"),
-                              volume: Money(fen: entry.volume).display)
+                top = best.prefix(5).map { entry in
+                    TopMember(code: entry.code, name: entry.name, tier: req.t("tier_\(entry.tier)"), volume: Money(fen: entry.volume).display)
                 }
             } else {
                 teamComputed = req.t("dashboard_team_pending")
@@ -107,8 +106,8 @@ struct DashboardController: RouteCollection {
         }
         var charts: [Chart] = []
         if let me {
-            if let income = try await HomeCharts.income(of: me, req) { charts.append(income) }
-            charts.append(try await HomeCharts.salesAgainstGoals(of: me, period: period, req))
+            if let income = HomeCharts.income(income, req) { charts.append(income) }
+            charts.append(try await HomeCharts.salesAgainstGoals(of: me, period: period, sales: sales, req))
         }
         if let scope, account.roleValue != .agent { charts.append(try await HomeCharts.team(in: scope, period: period, req)) }
         let name = me?.name ?? account.name

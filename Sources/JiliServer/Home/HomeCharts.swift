@@ -19,8 +19,8 @@ enum HomeCharts {
         return req.t("chart_change", ["change": (now >= before ? "+" : "") + Money(fen: now - before).display])
     }
 
-    static func income(of me: Member, _ req: Request) async throws -> Chart? {
-        let rows = try await PayQueries(db: req.db).income(of: me.code, months: 12)
+    /// A member's income over the approved months (``PayQueries/income(of:months:)``), nil before the first.
+    static func income(_ rows: [(period: String, fen: Int64)], _ req: Request) -> Chart? {
         guard let last = rows.last, let lastPeriod = Period(parsing: last.period) else { return nil }
         let points = rows.compactMap { r in Period(parsing: r.period).map { Chart.Point(label: monthLabel($0, req), name: r.period, value: r.fen, shown: Money(fen: r.fen).display) } }
         let summary = req.t("chart_income_summary", ["period": lastPeriod.description, "amount": Money(fen: last.fen).display])
@@ -29,10 +29,13 @@ enum HomeCharts {
                      valueHeader: req.t("chart_income"))
     }
 
-    static func salesAgainstGoals(of me: Member, period: Period, _ req: Request) async throws -> Chart {
-        let months = months(6, until: period)
+    /// The six months up to `period` whose sales ``salesAgainstGoals(of:period:sales:_:)`` shows.
+    static func salesMonths(until period: Period) -> [Period] { months(6, until: period) }
+
+    /// `sales`: the member's net sales of ``salesMonths(until:)``, by month.
+    static func salesAgainstGoals(of me: Member, period: Period, sales: [String: Int64], _ req: Request) async throws -> Chart {
+        let months = salesMonths(until: period)
         let names = months.map(\.description)
-        let sales = try await TeamQueries(db: req.db).salesByMonth(names, member: me)
         let goals = try await RecognitionQueries(db: req.db).monthGoals(of: me, periods: names)
         let points = months.map { p -> Chart.Point in
             let v = sales[p.description] ?? 0

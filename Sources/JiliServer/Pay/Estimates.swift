@@ -21,10 +21,13 @@ struct Estimates {
 
     /// A member's estimate of `period`, and when it was computed; nil when none was.
     func total(of memberID: Int, period: String) async throws -> (fen: Int64, computedAt: Date)? {
-        guard let run = try await TeamFigures.run(Self.name(period), on: db) else { return nil }
-        let row = try await db.sql.select().column("total_fen").from(Self.table)
-            .where("period", .equal, SQLBind(period)).where("member_id", .equal, SQLBind(memberID)).first()
-        return (try row?.decode(column: "total_fen", as: Int64.self) ?? 0, run.at)
+        // When it was computed, and the member's row (none: the month pays them nothing so far), in one read.
+        guard let row = try await db.sql.raw("""
+            SELECT r.computed_at, e.total_fen FROM \(ident: TeamFigures.runs) r
+            LEFT JOIN \(ident: Self.table) e ON e.period = \(bind: period) AND e.member_id = \(bind: memberID)
+            WHERE r.name = \(bind: Self.name(period))
+            """).first() else { return nil }
+        return (try row.decode(column: "total_fen", as: Int64?.self) ?? 0, try row.decode(column: "computed_at", as: Date.self))
     }
 
     static func name(_ period: String) -> String { "estimate:\(period)" }

@@ -274,13 +274,22 @@ enum RunLines {
             .first()?.decode(column: "line", as: String.self)
     }
 
-    /// A member's line as a statement page shows it, with the sources left off per rule.
+    /// A member's line as a statement page shows it, with the sources left off per rule: its page
+    /// line when it has one, else the line itself (one read either way).
     static func pageLine(run: PayRun, member: String, on db: any Database) async throws -> (line: RunResult.MemberLine, more: [String: Int])? {
         struct Page: Decodable { var more: [String: Int]; var line: RunResult.MemberLine }
-        guard let row = try await PayRunMember.query(on: db).filter(\.$run.$id == run.id!).filter(\.$memberCode == member).field(\.$id).field(\.$pageLine).first() else { return nil }
-        guard !row.pageLine.isEmpty else { return try await line(run: run, member: member, on: db).map { ($0, [:]) } }
-        let page = try JSONDecoder().decode(Page.self, from: Data(row.pageLine.utf8))
-        return (page.line, page.more)
+        guard let row = try await db.sql.raw("""
+            SELECT m.page_line, CASE WHEN m.page_line = '' THEN COALESCE(l.line, '') ELSE '' END AS line
+            FROM \(ident: PayRunMember.schema) m
+            LEFT JOIN \(ident: RunTexts.lines) l ON l.run_id = m.run_id AND l.member_code = m.member_code
+            WHERE m.run_id = \(bind: run.id!) AND m.member_code = \(bind: member)
+            """).first() else { return nil }
+        let page = try row.decode(column: "page_line", as: String.self)
+        guard page.isEmpty else {
+            let p = try JSONDecoder().decode(Page.self, from: Data(page.utf8))
+            return (p.line, p.more)
+        }
+        return (try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(try row.decode(column: "line", as: String.self).utf8)), [:])
     }
 }
 

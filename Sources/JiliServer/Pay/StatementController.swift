@@ -138,6 +138,8 @@ struct StatementController: RouteCollection {
         var run: PayRun
         var line: RunResult.MemberLine?
         var rules: [StatementRule]
+        /// The names of the rules of the run's plan version.
+        var names: RuleNames?
     }
 
     /// `whole`: every source (the CSV); otherwise the line as a page shows it.
@@ -173,7 +175,7 @@ struct StatementController: RouteCollection {
             for (id, amount) in line.rules.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) { rules.append(rule(id, amount, line.explanations?[id])) }
             if let e = line.explanations?["adjustments"] { rules.append(rule("adjustments", e.amount, e)) }
         }
-        return Statement(member: member, me: me, run: run, line: line, rules: rules)
+        return Statement(member: member, me: me, run: run, line: line, rules: rules, names: names)
     }
 
     /// A member's statement of an approved month: each rule, and under it where each fen came from.
@@ -203,7 +205,7 @@ struct StatementController: RouteCollection {
             paid: transfers.contains { !$0.reference.isEmpty } ? Money(fen: transfers.filter { !$0.reference.isEmpty }.reduce(0) { $0 + $1.netFen }).display : nil,
             rules: rules, empty: s.line == nil,
             balance: Money(fen: -(try await Ledger(db: req.db).balance("payable:\(member.code)"))).display,
-            disputes: try await DisputeController.rows(disputes, req, names: RuleNames.of(s.run, req)),
+            disputes: try await DisputeController.rows(disputes, req, names: s.names),
             openQuestions: disputes.filter { $0.status == .open }.count,
             canQuestion: member.id == s.me?.id, payouts: Self.payoutLines(transfers, req),
             approvedAt: s.run.approvedAt.map { req.application.jiliClock.format($0) })

@@ -57,7 +57,8 @@ struct GoalController: RouteCollection {
         let queries = RecognitionQueries(db: req.db)
         let goals = try await queries.goals(windows: windows, account: account, me: me, selection: selection)
         let service = GoalService(db: req.db, clock: req.application.jiliClock)
-        let kinds = try await queries.activityNames()
+        // Counted activities' names, when a goal is set on one.
+        let kinds = goals.contains { $0.metric.hasPrefix("activity:") } ? try await queries.activityNames() : [:]
         var out: [Row] = []
         for g in goals {
             out.append(row(g, member: g.member, department: g.department?.name, progress: try await service.progress(g), kinds: kinds, req))

@@ -119,7 +119,9 @@ extension Permissions {
     static func payMember(_ req: Request, account: Account) async throws -> (member: Member, me: Member?) {
         let me = try await req.member(of: account)
         let code = req.query[String.self, at: "member"] ?? me?.code ?? ""
-        guard let member = try await Member.query(on: req.db).filter(\.$code == code).first(),
+        // One's own (the usual case) is the member already read.
+        let asked = code == me?.code ? me : try await Member.query(on: req.db).filter(\.$code == code).first()
+        guard let member = asked,
               PayPermissions.mayReadPay(account, me: me, of: member) else { throw Abort(.notFound) }
         return (member, me)
     }

@@ -48,14 +48,30 @@ struct TeamFigures {
 
     /// A scope's figures of a month, and when they were computed; nil before they ever were.
     func figure(_ scope: MemberScope, period: String) async throws -> (figure: Figure, computedAt: Date)? {
-        guard let at = try await computedAt(period) else { return nil }
+        let stored = try await figures(scope, periods: [period])
+        guard let figure = stored.figures[period], let at = stored.computedAt[period] else { return nil }
+        return (figure, at)
+    }
+
+    /// A scope's figures in each of these months, with when each month was computed (a month never
+    /// computed is absent from both; a computed month without a row of the scope is all zero).
+    func figures(_ scope: MemberScope, periods: [String]) async throws -> (figures: [String: Figure], computedAt: [String: Date]) {
+        guard !periods.isEmpty else { return ([:], [:]) }
+        var at: [String: Date] = [:]
+        for row in try await db.sql.select().columns("name", "computed_at").from(Self.runs)
+            .where("name", .in, SQLBind.group(periods.map { "team:\($0)" })).all() {
+            at[String(try row.decode(column: "name", as: String.self).dropFirst(5))] = try row.decode(column: "computed_at", as: Date.self)
+        }
         let key = Self.key(scope)
-        let row = try await db.sql.select().columns("sales_fen", "members", "active", "top").from(Self.table)
-            .where("period", .equal, SQLBind(period)).where("scope_kind", .equal, SQLBind(key.kind)).where("scope_id", .equal, SQLBind(key.id))
-            .first()
-        guard let row else { return (Figure(), at) }
-        return (Figure(sales: try row.decode(column: "sales_fen", as: Int64.self), members: try row.decode(column: "members", as: Int.self),
-                       active: try row.decode(column: "active", as: Int.self), top: Self.parseTop(try row.decode(column: "top", as: String.self))), at)
+        var out: [String: Figure] = [:]
+        for period in at.keys { out[period] = Figure() }
+        for row in try await db.sql.select().columns("period", "sales_fen", "members", "active", "top").from(Self.table)
+            .where("period", .in, SQLBind.group(Array(at.keys))).where("scope_kind", .equal, SQLBind(key.kind)).where("scope_id", .equal, SQLBind(key.id)).all() {
+            out[try row.decode(column: "period", as: String.self)] = Figure(
+                sales: try row.decode(column: "sales_fen", as: Int64.self), members: try row.decode(column: "members", as: Int.self),
+                active: try row.decode(column: "active", as: Int.self), top: Self.parseTop(try row.decode(column: "top", as: String.self)))
+        }
+        return (out, at)
     }
 
     /// A scope's net sales in each of these months that were computed.

@@ -88,6 +88,25 @@ struct TeamQueries {
     }
     /// The first member at the top of the tree.
     func top() async throws -> Member? { try await Member.query(on: db).filter(\.$sponsor.$id == nil).sort(\.$id).first() }
+    /// A direct downline member with their net sales of a month (``bestDirect(of:period:limit:)``).
+    struct BestSeller: Decodable, Equatable {
+        let id: Int
+        let code: String
+        let name: String
+        let tier: String
+        let volume: Int64
+    }
+
+    /// The best sellers of a month among `m`'s direct downline, most first (then by id), in one read.
+    func bestDirect(of m: Member, period: String, limit: Int) async throws -> [BestSeller] {
+        try await db.sql.raw("""
+            SELECT m.id, m.code, m.name, m.tier, CAST(COALESCE(SUM(o.amount_fen - o.refunded_fen), 0) AS BIGINT) AS volume
+            FROM members m LEFT JOIN orders o ON o.member_id = m.id AND o.period = \(bind: period)
+            WHERE m.sponsor_id = \(bind: m.id!)
+            GROUP BY m.id, m.code, m.name, m.tier ORDER BY volume DESC, m.id LIMIT \(literal: limit)
+            """).all(decoding: BestSeller.self)
+    }
+
     func directMembers(of m: Member) async throws -> [Member] {
         try await Member.query(on: db).filter(\.$sponsor.$id == m.id!).sort(\.$id).all()
     }
