@@ -77,9 +77,12 @@ struct CommerceQueries {
     func sellers(in scope: MemberScope) async throws -> [Member] {
         try await scope.apply(to: Member.query(on: db)).filter(\.$status != .left).sort(\.$id).limit(500).all()
     }
-    /// The customers looked after by members in the scope.
-    func customers(in scope: MemberScope) async throws -> [Customer] {
-        let all = try await Customer.query(on: db).with(\.$member).sort(\.$id).limit(2000).all()
-        return all.filter { c in c.member.map { scope.contains($0) } ?? (scope == .all) }.prefix(500).map { $0 }
+    /// The customers looked after by members in the scope (the first 500; `id`: that one only).
+    /// Customers nobody looks after are everyone's only.
+    func customers(in scope: MemberScope, id: Int? = nil) async throws -> [Customer] {
+        var query = Customer.query(on: db)
+        if scope != .all { query = scope.apply(joined: query.join(Member.self, on: \Customer.$member.$id == \Member.$id)) }
+        if let id { query = query.filter(\.$id == id) }
+        return try await query.sort(\.$id).limit(500).all()
     }
 }

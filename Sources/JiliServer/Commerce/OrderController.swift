@@ -267,7 +267,7 @@ struct OrderController: RouteCollection {
         let customerID = form.customer.flatMap { Int($0) }
         if let c = customerID {
             let (scope, _, _) = try await Self.scope(req)
-            guard try await CommerceQueries(db: req.db).customers(in: scope).contains(where: { $0.id == c }) else { throw Abort(.forbidden) }
+            guard try await !CommerceQueries(db: req.db).customers(in: scope, id: c).isEmpty else { throw Abort(.forbidden) }
         }
         do {
             let (order, _) = try await OrderService(db: req.db, clock: req.application.jiliClock)

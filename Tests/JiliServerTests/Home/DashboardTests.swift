@@ -33,4 +33,36 @@ import Vapor
             #expect(headcount(try await leader.get("/dashboard")) == (try await Member.query(on: app.db).count()))
         }
     }
+
+    /// A manager's best sellers of the month are their direct downline ranked by net sales (most
+    /// first, then by id), and their own sales of this month and last are their orders' net amounts.
+    @Test func theBestSellersAndOnesOwnSalesComeFromTheOrders() async throws {
+        try await withTestApp { app in
+            let account = try #require(try await Account.query(on: app.db).filter(\.$username == "manager").with(\.$member).first())
+            let me = try #require(account.member)
+            let period = app.jiliClock.currentPeriod
+            func net(_ member: Int, _ p: Period) async throws -> Int64 {
+                try await Order.query(on: app.db).filter(\.$member.$id == member).filter(\.$period == p.description).all()
+                    .reduce(0) { $0 + $1.amountFen - $1.refundedFen }
+            }
+            var ranked: [(name: String, id: Int, fen: Int64)] = []
+            for d in try await Member.query(on: app.db).filter(\.$sponsor.$id == me.id!).all() { ranked.append((d.name, d.id!, try await net(d.id!, period))) }
+            ranked.sort { ($0.fen, -$0.id) > ($1.fen, -$1.id) }
+            #expect(ranked.count >= 2 && ranked.first!.fen > 0, "the demo manager has direct downline who sold this month")
+
+            var visitor = try await Visitor.signedIn(app, "manager")
+            let html = try await visitor.get("/dashboard").body
+            let list = try #require(html.range(of: #"<ol class="ranking">"#).map { html[$0.upperBound...] }.map { String($0[..<$0.range(of: "</ol>")!.lowerBound]) })
+            let shown = list.components(separatedBy: "<li>").dropFirst().map { item -> (String, String) in
+                let name = item.components(separatedBy: "\">")[1].components(separatedBy: "</a>")[0]
+                let value = item.components(separatedBy: #"<span class="value">"#)[1].components(separatedBy: "</span>")[0]
+                return (name, value)
+            }
+            #expect(shown.map(\.0) == ranked.prefix(5).map(\.name))
+            #expect(shown.map(\.1) == ranked.prefix(5).map { Money(fen: $0.fen).display })
+            let text = html.visibleText
+            #expect(text.contains("本月销售额 \(Money(fen: try await net(me.id!, period)).display)"))
+            #expect(text.contains("上月销售额 \(Money(fen: try await net(me.id!, period.previous)).display)"))
+        }
+    }
 }
