@@ -4,9 +4,17 @@ import SQLKit
 /// A run's result document and its members' explained lines move to tables of their own
 /// (``RunTexts``): on SQLite a column stored after a 12 MB document is read by walking every page
 /// of it, and every read of a run's status or of a statement's page line did. Texts and amounts
-/// unchanged.
+/// unchanged. In one transaction: stopped half-way, it leaves the tables as they were.
 struct M045MoveRunTextsApart: AsyncMigration {
     func prepare(on db: any Database) async throws {
+        try await db.transaction { db in try await Self.moveApart(on: db) }
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.transaction { db in try await Self.putBack(on: db) }
+    }
+
+    static func moveApart(on db: any Database) async throws {
         let sql = db.sql
         try await db.schema(RunTexts.documents)
             .field("run_id", .int, .identifier(auto: false), .references(PayRun.schema, .id))
@@ -28,7 +36,7 @@ struct M045MoveRunTextsApart: AsyncMigration {
         try await sql.raw("ALTER TABLE \(ident: PayRunMember.schema) DROP COLUMN line").run()
     }
 
-    func revert(on db: any Database) async throws {
+    static func putBack(on db: any Database) async throws {
         let sql = db.sql
         try await db.schema(PayRun.schema).field("result", .string, .required, .sql(.default(""))).update()
         try await sql.raw("""

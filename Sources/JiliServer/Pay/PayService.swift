@@ -289,7 +289,10 @@ enum RunLines {
             let p = try JSONDecoder().decode(Page.self, from: Data(page.utf8))
             return (p.line, p.more)
         }
-        return (try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(try row.decode(column: "line", as: String.self).utf8)), [:])
+        // A member row without its line (the tables never disagree once written together): no line.
+        let line = try row.decode(column: "line", as: String.self)
+        guard !line.isEmpty else { return nil }
+        return (try JSONDecoder().decode(RunResult.MemberLine.self, from: Data(line.utf8)), [:])
     }
 }
 

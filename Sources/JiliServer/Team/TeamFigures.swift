@@ -62,6 +62,8 @@ struct TeamFigures {
             .where("name", .in, SQLBind.group(periods.map { "team:\($0)" })).all() {
             at[String(try row.decode(column: "name", as: String.self).dropFirst(5))] = try row.decode(column: "computed_at", as: Date.self)
         }
+        // Never computed (a first start): nothing to read, and `IN ()` is no SQL PostgreSQL takes.
+        guard !at.isEmpty else { return ([:], [:]) }
         let key = Self.key(scope)
         var out: [String: Figure] = [:]
         for period in at.keys { out[period] = Figure() }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import JiliCore
 import Testing
@@ -63,6 +64,20 @@ import Vapor
             let text = html.visibleText
             #expect(text.contains("本月销售额 \(Money(fen: try await net(me.id!, period)).display)"))
             #expect(text.contains("上月销售额 \(Money(fen: try await net(me.id!, period.previous)).display)"))
+        }
+    }
+
+    /// Before the team's figures were ever computed (a first start), the home page says they are
+    /// being computed — on PostgreSQL too, where an empty `IN ()` is refused.
+    @Test func beforeTheFiguresAreComputedTheHomePageSaysSo() async throws {
+        try await withTestApp { app in
+            try await app.db.sql.delete(from: TeamFigures.runs).run()
+            for login in ["leader", "manager", "agent"] {
+                var visitor = try await Visitor.signedIn(app, login)
+                let page = try await visitor.get("/dashboard")
+                #expect(page.status == .ok)
+                #expect(page.body.visibleText.contains("团队数据正在统计，稍后刷新即可看到。"), "\(login)")
+            }
         }
     }
 }

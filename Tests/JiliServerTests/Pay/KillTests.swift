@@ -96,13 +96,20 @@ import Vapor
     struct Counts: Equatable {
         var runs: Int
         var runLines: Int
+        /// The run's document and explained lines (``RunTexts``).
+        var runTexts: Int
         var entries: Int
         var journalLines: Int
         var audit: Int
     }
 
+    static func rows(_ table: String, _ app: Application) async throws -> Int {
+        try await app.db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     func counts(_ app: Application) async throws -> Counts {
         Counts(runs: try await PayRun.query(on: app.db).count(), runLines: try await PayRunMember.query(on: app.db).count(),
+               runTexts: try await Self.rows(RunTexts.documents, app) + Self.rows(RunTexts.lines, app),
                entries: try await JournalEntry.query(on: app.db).count(), journalLines: try await JournalLine.query(on: app.db).count(),
                audit: try await AuditEntry.query(on: app.db).count())
     }
