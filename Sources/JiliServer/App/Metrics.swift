@@ -5,8 +5,9 @@ import Vapor
 
 /// `/metrics` in Prometheus text: Vapor's request counts and durations by route (its swift-metrics
 /// reporting: `http_requests_total`, `http_request_duration_seconds` by method, route and status),
-/// and Jili's own — the outbox sender's runs and failures in this instance, messages by result,
-/// readiness. Read by the leader's API token
+/// and Jili's own — the background jobs' runs and failures in this instance, how each job last
+/// ended on any instance or process (``JobRuns``), messages by result, readiness. Read by the
+/// leader's API token
 /// or from the machine itself (a Prometheus beside it).
 enum JiliMetrics {
     /// One registry for the process; the metrics system is bootstrapped with it once, at the first use.
@@ -16,7 +17,8 @@ enum JiliMetrics {
         return registry
     }()
 
-    /// A batch job's run in this instance (`messages`): `ok`, `failed`, or `skipped` (another instance held it).
+    /// A batch job's run in this instance (`jobs`, `figures`, `messages`): `ok`, `failed`, or `skipped`
+    /// (another instance held it). Through ``JiliServer/recorded(_:_:_:)``.
     static func job(_ name: String, _ result: String) {
         Counter(label: "jili_job_runs_total", dimensions: [("job", name), ("result", result)]).increment()
     }
@@ -44,6 +46,14 @@ struct MetricsController: RouteCollection {
         }
         guard allowed else { throw Abort(.notFound) }
         Gauge(label: "jili_ready").record(req.application.isReady ? 1 : 0)
+        // How each job last ended, wherever it ran (`jili jobs` included): a job that stopped running shows.
+        for row in (try? await JobRuns(db: req.db).all()) ?? [] {
+            let job = [("job", row.job)]
+            Gauge(label: "jili_job_recorded_runs", dimensions: job).record(Double(row.runs))
+            Gauge(label: "jili_job_recorded_failures", dimensions: job).record(Double(row.failures))
+            if let at = row.last_ok_at { Gauge(label: "jili_job_last_success_timestamp_seconds", dimensions: job).record(at.timeIntervalSince1970) }
+            if let at = row.last_failed_at { Gauge(label: "jili_job_last_failure_timestamp_seconds", dimensions: job).record(at.timeIntervalSince1970) }
+        }
         let response = Response(status: .ok, body: .init(data: Data(JiliMetrics.registry.emitToBuffer())))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return response

@@ -138,7 +138,8 @@ extension JiliServer {
     public static func runJobs(config: AppConfig) async throws -> [String] {
         try await withApp(config) { app in
             // One instance's jobs at a time: a second `jili jobs` meanwhile does nothing and says so.
-            try await InstanceLock(app: app).ifFree("jobs") { try await jobs(app) } ?? ["jobs: another instance is running them; nothing done"]
+            try await recorded("jobs", app) { try await InstanceLock(app: app).ifFree("jobs") { try await jobs(app) } }
+                ?? ["jobs: another instance is running them; nothing done"]
         }
     }
 

@@ -28,14 +28,11 @@ extension JiliServer {
         return Task {
             while !Task.isCancelled {
                 do {
-                    if let lines = try await InstanceLock(app: app).ifFree("figures", { try await figures(app) }) {
-                        JiliMetrics.job("figures", "ok")
-                        if lines.first?.hasSuffix("unchanged") == false { logger.info("\(lines.joined(separator: "; "))") }
-                    } else {
-                        JiliMetrics.job("figures", "skipped")
+                    if let lines = try await recorded("figures", app, { try await InstanceLock(app: app).ifFree("figures", { try await figures(app) }) }),
+                       lines.first?.hasSuffix("unchanged") == false {
+                        logger.info("\(lines.joined(separator: "; "))")
                     }
                 } catch {
-                    JiliMetrics.job("figures", "failed")
                     logger.warning("refreshing figures: \(String(describing: error).prefix(200))")
                 }
                 try? await Task.sleep(for: figuresEvery)

@@ -35,15 +35,11 @@ extension JiliServer {
             while !Task.isCancelled {
                 do {
                     // One instance sends at a time; another takes over when that one stops.
-                    if let outcome = try await InstanceLock(app: app).ifFree("messages", { try await sender.run() }) {
-                        JiliMetrics.job("messages", "ok")
+                    if let outcome = try await recorded("messages", app, { try await InstanceLock(app: app).ifFree("messages", { try await sender.run() }) }) {
                         JiliMetrics.messages(outcome)
                         if outcome != MessageSender.Outcome() { logger.info("\(describe(outcome))") }
-                    } else {
-                        JiliMetrics.job("messages", "skipped")
                     }
                 } catch {
-                    JiliMetrics.job("messages", "failed")
                     logger.warning("sending messages: \(String(describing: error).prefix(200))")
                 }
                 try? await Task.sleep(for: .seconds(every))

@@ -50,6 +50,7 @@ extension Migrations {
         add(M043AddPageLines())
         add(M044CreateLedgerBalances())
         add(M045MoveRunTextsApart())
+        add(M046CreateJobRuns())
     }
 
     /// How many migrations the database has applied.

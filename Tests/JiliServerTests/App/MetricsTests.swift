@@ -33,4 +33,36 @@ import Vapor
             #expect(try await get(app, "jili_not_a_token").0 == .notFound)
         }
     }
+
+    /// How each background job last ended is kept in the database by whoever ran it (`jili jobs` is
+    /// a process of its own, whose counters end with it), and `/metrics` shows it; a run that found
+    /// another instance holding the job is not one.
+    @Test func jobRunsAreKeptWhereverTheyRanAndShown() async throws {
+        try await withTestApp { app in
+            for _ in 0..<2 {
+                let lines = try await JiliServer.recorded("jobs", app) { try await InstanceLock(app: app).ifFree("jobs") { try await JiliServer.jobs(app) } }
+                #expect(lines?.isEmpty == false)
+            }
+            struct Broken: Error {}
+            await #expect(throws: Broken.self) { _ = try await JiliServer.recorded("figures", app) { () async throws -> Int? in throw Broken() } }
+            #expect(try await JiliServer.recorded("messages", app) { () async throws -> Int? in nil } == nil)
+
+            let rows = try await JobRuns(db: app.db).all()
+            let now = app.jiliClock.now().timeIntervalSince1970
+            #expect(rows.map(\.job) == ["figures", "jobs"])
+            let jobs = try #require(rows.last), figures = try #require(rows.first)
+            #expect(jobs.runs == 2 && jobs.failures == 0 && jobs.last_failed_at == nil && jobs.last_error == nil)
+            #expect(abs((jobs.last_ok_at?.timeIntervalSince1970 ?? 0) - now) < 1)
+            #expect(figures.runs == 1 && figures.failures == 1 && figures.last_ok_at == nil && figures.last_error == "Broken")
+
+            let (status, text, _) = try await get(app, try await token(app, as: "leader"))
+            #expect(status == .ok)
+            let shown = text.split(separator: "\n").filter { $0.hasPrefix("jili_job_") && !$0.hasPrefix("jili_job_runs_total") }.map(String.init)
+            #expect(shown.contains(#"jili_job_recorded_runs{job="jobs"} 2.0"#), "\(shown)")
+            #expect(shown.contains(#"jili_job_recorded_failures{job="jobs"} 0.0"#), "\(shown)")
+            #expect(shown.contains(#"jili_job_recorded_failures{job="figures"} 1.0"#), "\(shown)")
+            #expect(shown.contains { $0.hasPrefix(#"jili_job_last_success_timestamp_seconds{job="jobs"} "#) && abs((Double($0.split(separator: " ").last!) ?? 0) - now) < 1 }, "\(shown)")
+            #expect(shown.contains { $0.hasPrefix(#"jili_job_last_failure_timestamp_seconds{job="figures"} "#) }, "\(shown)")
+        }
+    }
 }
