@@ -45,13 +45,13 @@ struct PayQueries {
     /// What a member earned in each of the latest approved months (at most `months`), oldest first;
     /// a month that paid them nothing is 0. Read from the runs' member lines by their index.
     func income(of code: String, months: Int) async throws -> [(period: String, fen: Int64)] {
-        let runs = try await PayRun.query(on: db).filter(\.$status == .approved).field(\.$id).field(\.$period)
-            .sort(\.$period, .descending).limit(months).all()
-        guard !runs.isEmpty else { return [] }
-        let lines = try await PayRunMember.query(on: db).filter(\.$run.$id ~~ runs.compactMap(\.id)).filter(\.$memberCode == code)
-            .field(\.$run.$id).field(\.$totalFen).all()
-        let byRun = Dictionary(lines.map { ($0.$run.id, $0.totalFen) }, uniquingKeysWith: { a, _ in a })
-        return runs.reversed().map { ($0.period, byRun[$0.id!] ?? 0) }
+        struct Row: Decodable { let period: String; let fen: Int64 }
+        let rows = try await db.sql.raw("""
+            SELECT r.period, COALESCE(m.total_fen, 0) AS fen FROM \(ident: PayRun.schema) r
+            LEFT JOIN \(ident: PayRunMember.schema) m ON m.run_id = r.id AND m.member_code = \(bind: code)
+            WHERE r.status = \(bind: PayRun.Status.approved.rawValue) ORDER BY r.period DESC LIMIT \(literal: months)
+            """).all(decoding: Row.self)
+        return rows.reversed().map { ($0.period, $0.fen) }
     }
     /// Every run's cost and sales by month, oldest first (the run review's cost ratio over months).
     func costs() async throws -> [(period: String, totalFen: Int64, salesFen: Int64)] {

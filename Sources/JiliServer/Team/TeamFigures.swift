@@ -57,23 +57,28 @@ struct TeamFigures {
     /// computed is absent from both; a computed month without a row of the scope is all zero).
     func figures(_ scope: MemberScope, periods: [String]) async throws -> (figures: [String: Figure], computedAt: [String: Date]) {
         guard !periods.isEmpty else { return ([:], [:]) }
-        var at: [String: Date] = [:]
-        for row in try await db.sql.select().columns("name", "computed_at").from(Self.runs)
-            .where("name", .in, SQLBind.group(periods.map { "team:\($0)" })).all() {
-            at[String(try row.decode(column: "name", as: String.self).dropFirst(5))] = try row.decode(column: "computed_at", as: Date.self)
+        struct Row: Decodable {
+            let name: String
+            let computed_at: Date
+            let sales_fen: Int64?
+            let members: Int?
+            let active: Int?
+            let top: String?
         }
-        // Never computed (a first start): nothing to read, and `IN ()` is no SQL PostgreSQL takes.
-        guard !at.isEmpty else { return ([:], [:]) }
+        // Each computed month (its run named `team:2026-11`) with the scope's row, in one read.
         let key = Self.key(scope)
-        var out: [String: Figure] = [:]
-        for period in at.keys { out[period] = Figure() }
-        for row in try await db.sql.select().columns("period", "sales_fen", "members", "active", "top").from(Self.table)
-            .where("period", .in, SQLBind.group(Array(at.keys))).where("scope_kind", .equal, SQLBind(key.kind)).where("scope_id", .equal, SQLBind(key.id)).all() {
-            out[try row.decode(column: "period", as: String.self)] = Figure(
-                sales: try row.decode(column: "sales_fen", as: Int64.self), members: try row.decode(column: "members", as: Int.self),
-                active: try row.decode(column: "active", as: Int.self), top: Self.parseTop(try row.decode(column: "top", as: String.self)))
+        let names = periods.map { "team:\($0)" }
+        var figures: [String: Figure] = [:], at: [String: Date] = [:]
+        for row in try await db.sql.raw("""
+            SELECT r.name, r.computed_at, f.sales_fen, f.members, f.active, f.top FROM \(ident: Self.runs) r
+            LEFT JOIN \(ident: Self.table) f ON f.period = SUBSTR(r.name, 6) AND f.scope_kind = \(bind: key.kind) AND f.scope_id = \(bind: key.id)
+            WHERE r.name IN (\(binds: names))
+            """).all(decoding: Row.self) {
+            let period = String(row.name.dropFirst(5))
+            at[period] = row.computed_at
+            figures[period] = Figure(sales: row.sales_fen ?? 0, members: row.members ?? 0, active: row.active ?? 0, top: Self.parseTop(row.top ?? ""))
         }
-        return (out, at)
+        return (figures, at)
     }
 
     /// A scope's net sales in each of these months that were computed.
