@@ -45,22 +45,34 @@ struct JobRuns {
 
 extension JiliServer {
     /// Runs a background job and records how it ended: in this instance's counters
-    /// (`jili_job_runs_total`) and in ``JobRuns``. `body` returns nil when another instance holds the
-    /// job (`skipped`, counted here only). A failure is recorded and thrown again.
+    /// (`jili_job_runs_total`) and in ``JobRuns``, at the machine's time (what Prometheus compares
+    /// with, even when the app's clock is set by `JILI_NOW`). `body` returns nil when another
+    /// instance holds the job (`skipped`, counted here only). A failure is recorded and thrown again;
+    /// a job stopped by the server shutting down is not a failure. A record that cannot be written is
+    /// logged and changes nothing about the job.
     static func recorded<T>(_ job: String, _ app: Application, _ body: () async throws -> T?) async throws -> T? {
         let runs = JobRuns(db: app.db)
-        do {
-            guard let value = try await body() else {
-                JiliMetrics.job(job, "skipped")
-                return nil
+        func keep(_ error: (any Error)?) async {
+            do { try await runs.record(job, at: Date(), failed: error) } catch {
+                app.logger.warning("recording the run of \(job): \(String(describing: type(of: error)))")
             }
-            JiliMetrics.job(job, "ok")
-            try await runs.record(job, at: app.jiliClock.now())
-            return value
+        }
+        let value: T?
+        do {
+            value = try await body()
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             JiliMetrics.job(job, "failed")
-            try? await runs.record(job, at: app.jiliClock.now(), failed: error)
+            await keep(error)
             throw error
         }
+        guard let value else {
+            JiliMetrics.job(job, "skipped")
+            return nil
+        }
+        JiliMetrics.job(job, "ok")
+        await keep(nil)
+        return value
     }
 }
