@@ -46,13 +46,6 @@ struct TeamFigures {
 
     // MARK: Reading
 
-    /// A scope's figures of a month, and when they were computed; nil before they ever were.
-    func figure(_ scope: MemberScope, period: String) async throws -> (figure: Figure, computedAt: Date)? {
-        let stored = try await figures(scope, periods: [period])
-        guard let figure = stored.figures[period], let at = stored.computedAt[period] else { return nil }
-        return (figure, at)
-    }
-
     /// A scope's figures in each of these months, with when each month was computed (a month never
     /// computed is absent from both; a computed month without a row of the scope is all zero).
     func figures(_ scope: MemberScope, periods: [String]) async throws -> (figures: [String: Figure], computedAt: [String: Date]) {

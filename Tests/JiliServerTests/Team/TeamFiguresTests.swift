@@ -131,3 +131,12 @@ import Vapor
         }
     }
 }
+
+extension TeamFigures {
+    /// One month of ``figures(_:periods:)``: the scope's figures and when they were computed; nil before they ever were.
+    func figure(_ scope: MemberScope, period: String) async throws -> (figure: Figure, computedAt: Date)? {
+        let stored = try await figures(scope, periods: [period])
+        guard let figure = stored.figures[period], let at = stored.computedAt[period] else { return nil }
+        return (figure, at)
+    }
+}
